@@ -1,0 +1,9 @@
+/* Built-in checks: each file in checks/ defines one `const struct opf_check opf_check_<name>`. */
+#ifndef OPF_CHECKS_H
+#define OPF_CHECKS_H
+
+#include <orgpreflight/check.h>
+
+const struct opf_check *const *opf_builtin_checks(void);
+
+#endif

@@ -1,0 +1,170 @@
+/*
+ * orgpreflight check module ABI.
+ *
+ * A check is a pure function of collected evidence: it never performs I/O and keeps no global state.
+ * Built-in checks live one per file in checks/ and are listed in checks/registry.c. External modules are
+ * shared objects loaded with --plugin FILE.so that export OPF_PLUGIN_SYMBOL.
+ */
+#ifndef ORGPREFLIGHT_CHECK_H
+#define ORGPREFLIGHT_CHECK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+#include <jansson.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Bumped whenever struct opf_check, opf_subject, opf_context or opf_finding change layout. */
+#define OPF_CHECK_ABI 1
+
+/* Order matters: reports sort by it and the verdict reads it. */
+enum opf_status {
+    OPF_PASS = 0,
+    OPF_WARN,
+    OPF_FAIL,
+    OPF_UNKNOWN,  /* evidence missing or unreadable; the reason is in the message */
+    OPF_SKIPPED,  /* not applicable, or deselected */
+    OPF_WAIVED,   /* a fail or unknown covered by an unexpired waiver (set by the engine only) */
+    OPF_STATUS_COUNT
+};
+
+/* Ascending: a gate at severity S considers findings with severity >= S. */
+enum opf_severity {
+    OPF_SEV_INFO = 0,
+    OPF_SEV_LOW,
+    OPF_SEV_MEDIUM,
+    OPF_SEV_HIGH,
+    OPF_SEV_BLOCKER,
+    OPF_SEVERITY_COUNT
+};
+
+enum opf_subject_kind {
+    OPF_SUBJECT_ACCOUNT = 0,
+    OPF_SUBJECT_ORGANIZATION,
+    OPF_SUBJECT_OPERATOR_SESSION,
+    OPF_SUBJECT_TARGET_ORGANIZATION,
+    OPF_SUBJECT_KIND_COUNT
+};
+
+enum opf_migration_path {
+    OPF_PATH_LEAVE = 0, /* leave the old organization, run standalone, accept the new invitation */
+    OPF_PATH_DIRECT     /* direct transfer between organizations (same region group) */
+};
+
+/* check flags */
+#define OPF_CHECK_MEMBERS_ONLY 0x1u /* concerns members leaving: skipped for the management account */
+#define OPF_CHECK_ANY_STATE    0x2u /* still evaluated for suspended/closed accounts (account-state) */
+
+/* What a check looks at. Everything is borrowed from the engine for the duration of evaluate(). */
+struct opf_subject {
+    enum opf_subject_kind kind;
+    const char *id;           /* account id, organization id, caller ARN, target organization id */
+    const char *name;         /* account name, or a readable label */
+    bool is_management;       /* the old organization's management account */
+    const json_t *record;     /* the subject's record in the bundle (see docs/evidence.md) */
+    const json_t *evidence;   /* object: evidence key -> evidence item */
+};
+
+/* The audit-wide context: the same for every subject of one run. */
+struct opf_context {
+    time_t now;                      /* evaluation time (fixed by tests) */
+    enum opf_migration_path path;
+    int attestation_max_age_days;
+    const json_t *config;            /* effective configuration document (docs/config.md) */
+    const json_t *bundle;            /* the whole evidence bundle, for organization-wide facts */
+};
+
+#define OPF_MESSAGE_MAX 1024
+
+/* What a check returns. The engine presets severity to the check's and evidence to an empty array. */
+struct opf_finding {
+    enum opf_status status;
+    enum opf_severity severity;      /* a check may change it per subject (break-glass-user) */
+    char message[OPF_MESSAGE_MAX];
+    json_t *evidence;                /* array of citations, see opf_finding_cite() */
+};
+
+struct opf_check;
+typedef enum opf_status opf_evaluate_fn(const struct opf_check *check, const struct opf_subject *subject,
+                                        const struct opf_context *ctx, struct opf_finding *out);
+
+struct opf_check {
+    unsigned abi;                    /* OPF_CHECK_ABI: a module built for another ABI is refused */
+    const char *id;                  /* stable kebab-case id used in reports, waivers, dashboards */
+    const char *title;
+    enum opf_subject_kind subject;
+    enum opf_severity severity;
+    unsigned flags;                  /* OPF_CHECK_* */
+    const char *const *needs;        /* NULL-terminated evidence keys it reads */
+    opf_evaluate_fn *evaluate;
+    const char *rationale;           /* one or two sentences; docs/checks.md has the long form */
+    const char *remediation;
+};
+
+/* A plugin exports this symbol: a function returning a NULL-terminated array of checks. */
+#define OPF_PLUGIN_SYMBOL "orgpreflight_plugin_checks"
+typedef const struct opf_check *const *opf_plugin_checks_fn(void);
+
+/* ---- helpers a check may call (implemented in liborgpreflight, src/core/finding.c) ---- */
+
+enum opf_item_state { OPF_ITEM_MISSING = 0, OPF_ITEM_ERROR, OPF_ITEM_OK };
+
+/* A read-only view of one evidence item. */
+struct opf_item {
+    enum opf_item_state state;
+    const char *key;
+    const json_t *data;           /* OK: the item's data */
+    const char *source;           /* e.g. "organizations:ListAccounts", "probe:dns", "attestation" */
+    const char *collected_at;     /* ISO 8601 UTC */
+    const char *error_code;       /* ERROR: e.g. "AccessDenied" */
+    const char *error_message;
+};
+
+/* Looks an item up on the subject (or, with subject NULL, fails). Never NULL fields for state/key. */
+enum opf_item_state opf_evidence_get(const struct opf_subject *s, const char *key, struct opf_item *out);
+
+/* Looks an item up and, when it is missing or errored, sets the finding to UNKNOWN with the reason
+ * ("iam.credential_report: AccessDenied: User ... is not authorized") and returns false. */
+bool opf_require(const struct opf_subject *s, const char *key, struct opf_finding *f, struct opf_item *out);
+
+/* Sets status and message (printf-style); returns the status so a check can `return opf_set(...)`. */
+enum opf_status opf_set(struct opf_finding *f, enum opf_status status, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Appends a citation {item, source, collected_at, values} to the finding's evidence; values is
+ * borrowed (copied) and may be NULL. */
+void opf_finding_cite(struct opf_finding *f, const struct opf_item *item, const json_t *values);
+
+/* An operator attestation for this subject (injected by the engine as "attestation.<fact>"). */
+struct opf_attestation {
+    bool present;                 /* an attestation exists for the fact */
+    bool fresh;                   /* and is younger than ctx->attestation_max_age_days */
+    const json_t *value;          /* usually a JSON boolean */
+    const char *attested_by;
+    const char *attested_at;      /* ISO 8601 date or date-time */
+    const char *note;
+    int age_days;
+};
+bool opf_attestation_get(const struct opf_subject *s, const struct opf_context *ctx, const char *fact,
+                         struct opf_attestation *out);
+
+/* Configuration lookup by dotted path ("root_email.allowed_domains"); NULL when absent. */
+const json_t *opf_config_get(const struct opf_context *ctx, const char *dotted_path);
+
+/* Parses AWS timestamps: ISO 8601 ("2026-11-21T10:00:00Z", fractional seconds and offsets accepted)
+ * or epoch seconds as a JSON number. */
+bool opf_time_from_json(const json_t *v, time_t *out);
+bool opf_time_parse(const char *iso8601, time_t *out);
+
+const char *opf_status_name(enum opf_status s);        /* "pass", "warn", ... */
+const char *opf_severity_name(enum opf_severity s);    /* "blocker", "high", ... */
+const char *opf_subject_kind_name(enum opf_subject_kind k); /* "account", "operator-session", ... */
+const char *opf_path_name(enum opf_migration_path p);  /* "leave", "direct" */
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,85 @@
+/*
+ * orgpreflight: audits an AWS Organization before its accounts move to another organization.
+ *
+ * Library flow (docs/design.md): load or collect an evidence bundle, evaluate the registered checks
+ * over it, and obtain a report document (orgpreflight/report/v1, docs/report.schema.json) that every
+ * report writer renders. Library code does not print; errors come back in struct opf_error.
+ */
+#ifndef ORGPREFLIGHT_H
+#define ORGPREFLIGHT_H
+
+#include <stdio.h>
+#include <orgpreflight/check.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define OPF_EVIDENCE_SCHEMA "orgpreflight/evidence/v1"
+#define OPF_REPORT_SCHEMA   "orgpreflight/report/v1"
+
+const char *opf_version(void);
+
+/* Process exit codes (README, docs/orgpreflight.1). */
+enum opf_exit {
+    OPF_EXIT_READY = 0,        /* no fail and no unknown at or above --fail-on */
+    OPF_EXIT_NOT_READY = 1,    /* a fail at or above --fail-on */
+    OPF_EXIT_UNDETERMINED = 2, /* an unknown at or above --fail-on, and no such fail */
+    OPF_EXIT_ERROR = 3,        /* could not run: bad config, unreadable bundle, no credentials */
+    OPF_EXIT_USAGE = 64
+};
+
+/* One clear line: names the input and the cause. exit_code is the opf_exit to use. */
+struct opf_error {
+    int exit_code;
+    char message[1024];
+};
+
+/* ---- checks registry ---- */
+struct opf_registry;
+struct opf_registry *opf_registry_new(void);             /* with the built-in checks */
+void opf_registry_free(struct opf_registry *r);
+/* dlopen()s a module; refuses another ABI or an id already taken. */
+int opf_registry_load_plugin(struct opf_registry *r, const char *path, struct opf_error *err);
+size_t opf_registry_count(const struct opf_registry *r);
+const struct opf_check *opf_registry_at(const struct opf_registry *r, size_t i);
+const struct opf_check *opf_registry_find(const struct opf_registry *r, const char *id);
+
+/* ---- evidence bundle ---- */
+/* Loads and validates a bundle; on error NULL with "FILE: line L column C: cause" or "FILE: $.path: cause". */
+json_t *opf_bundle_load(const char *path, struct opf_error *err);
+int opf_bundle_validate(const json_t *bundle, const char *name, struct opf_error *err);
+/* Writes atomically (temporary file in the same directory, then rename) with mode `mode`. */
+int opf_json_write_file(const json_t *doc, const char *path, int mode, struct opf_error *err);
+
+/* ---- configuration ---- */
+/* The defaults (docs/config.md). New reference. */
+json_t *opf_config_default(void);
+/* Loads FILE over the defaults; unknown keys and wrong types are errors. */
+json_t *opf_config_load(const char *path, struct opf_error *err);
+
+/* ---- audit ---- */
+struct opf_audit_options {
+    const json_t *config;            /* effective configuration (defaults + file + flags) */
+    const char *only_checks;         /* --checks ID,... or NULL */
+    const char *skip_checks;         /* --skip-checks ID,... or NULL */
+    const json_t *attestations;      /* {"attestations": [...]} or NULL */
+    const json_t *waivers;           /* {"waivers": [...]} or NULL */
+    time_t now;                      /* 0: time(NULL) */
+};
+
+/* Evaluates every selected check for every subject of the bundle: returns the report document
+ * (new reference) or NULL with err. */
+json_t *opf_audit(const struct opf_registry *r, const json_t *bundle, const struct opf_audit_options *opts,
+                  struct opf_error *err);
+
+/* The exit code a report gives at a gate severity. */
+enum opf_exit opf_report_exit_code(const json_t *report, enum opf_severity fail_on);
+
+bool opf_severity_parse(const char *name, enum opf_severity *out);
+bool opf_status_parse(const char *name, enum opf_status *out);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

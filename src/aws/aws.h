@@ -1,0 +1,97 @@
+/*
+ * The AWS client: SigV4 over libcurl, the credential chain, endpoints, the JSON 1.1, rest-JSON and Query
+ * protocols, pagination and the SDKs' standard retry mode. Read-only by construction: only operations in
+ * the allow-list (src/aws/operations.c) can be sent.
+ *
+ * Threading: one event-loop thread drives every request through a curl multi handle (connections and TLS
+ * sessions reused). opf_aws_call() is synchronous and thread-safe: collectors call it from worker threads,
+ * one per account in flight, and block until the loop completes the call (retries and pacing included).
+ */
+#ifndef OPF_AWS_H
+#define OPF_AWS_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <time.h>
+#include <jansson.h>
+
+struct opf_aws_error {
+    char code[128];        /* "AccessDenied", "TooManyRequestsException", "CredentialsError", "Timeout", ... */
+    char message[512];     /* never contains a secret */
+    char reason[96];       /* Organizations ConstraintViolationException Reason, when given */
+    char operation[96];    /* "organizations:ListAccounts" */
+    char request_id[96];
+    long http_status;      /* 0 when no HTTP answer */
+    int attempts;          /* how many times it was sent */
+};
+
+/* ---- credentials ---- */
+
+struct opf_aws_creds {
+    char *access_key_id;
+    char *secret_access_key;     /* wiped on free */
+    char *session_token;         /* NULL for long-term keys; wiped on free */
+    time_t expiration;           /* 0 when they do not expire */
+};
+void opf_aws_creds_clear(struct opf_aws_creds *c);
+
+struct opf_aws_config;           /* parsed ~/.aws/config + credentials (config.c) */
+struct opf_cred_provider;        /* refreshing provider; thread-safe */
+
+struct opf_aws_client_options {
+    const char *profile;         /* --profile, else AWS_PROFILE, else "default" */
+    const char *region;          /* --region, else AWS_REGION, AWS_DEFAULT_REGION, the profile, us-east-1 */
+    const char *endpoint_url;    /* --endpoint-url: overrides every service */
+    int max_attempts;            /* 0: AWS_MAX_ATTEMPTS, the profile's max_attempts, else 3 */
+    long connect_timeout_ms;     /* 0: 3000 */
+    long read_timeout_ms;        /* 0: 30000 */
+    int max_connections;         /* 0: 64 */
+    FILE *debug;                 /* --debug: redacted wire trace, or NULL */
+};
+
+struct opf_aws_client;
+
+/* Creates the client and starts its event loop. On failure returns NULL with err filled
+ * (a broken config file names the file and line). */
+struct opf_aws_client *opf_aws_client_new(const struct opf_aws_client_options *opts, struct opf_aws_error *err);
+void opf_aws_client_free(struct opf_aws_client *c);
+const char *opf_aws_client_region(const struct opf_aws_client *c);
+/* Counters for reports and benchmarks. */
+struct opf_aws_stats { unsigned long requests, retries, throttled, failures; };
+void opf_aws_client_stats(const struct opf_aws_client *c, struct opf_aws_stats *out);
+
+/* A session: credentials plus everything needed to sign as them. */
+struct opf_aws_session;
+
+/* The operator's session, from the default credential chain (env, profile incl. assume-role, SSO,
+ * credential_process, web identity, container, IMDS). NULL with err on failure. */
+struct opf_aws_session *opf_aws_session_default(struct opf_aws_client *c, struct opf_aws_error *err);
+/* A session for a named profile (--target-profile). */
+struct opf_aws_session *opf_aws_session_profile(struct opf_aws_client *c, const char *profile,
+                                                struct opf_aws_error *err);
+/* A role session assumed from `base`; credentials are obtained on first use and refreshed before expiry.
+ * Returns NULL only on allocation failure: AssumeRole errors surface on the first opf_aws_call(). */
+struct opf_aws_session *opf_aws_session_assume_role(struct opf_aws_session *base, const char *role_arn,
+                                                    const char *external_id, const char *session_name);
+void opf_aws_session_free(struct opf_aws_session *s);
+
+/* Where the session's credentials came from, without secrets:
+ * {"source":"env|profile|assume-role|sso|process|web-identity|container|imds|static",
+ *  "profile":"...", "chain":[{"profile":"...","source":"..."}...], "role_arn":"...",
+ *  "sso_start_url":"...", "expiration":"ISO 8601"|null}. New reference. */
+json_t *opf_aws_session_describe(struct opf_aws_session *s);
+
+/* ---- calls ---- */
+
+#define OPF_AWS_PAGINATE 0x1u   /* follow NextToken / Marker and merge the result lists */
+
+/* Calls service:operation (botocore names, e.g. "organizations", "ListAccounts") with `input` (botocore
+ * input shape; borrowed; NULL for none). Returns the output as botocore would parse it (a new reference),
+ * or NULL with err filled. Thread-safe; blocks the calling thread. */
+json_t *opf_aws_call(struct opf_aws_session *s, const char *service, const char *operation,
+                     const json_t *input, unsigned flags, struct opf_aws_error *err);
+
+/* "service:Operation" is in the read-only allow-list. */
+bool opf_aws_operation_allowed(const char *service, const char *operation);
+
+#endif
