@@ -4,6 +4,10 @@
 
 #include <orgpreflight/check.h>
 
+extern const struct opf_check opf_check_account_state;
+extern const struct opf_check opf_check_wait_period;
+extern const struct opf_check opf_check_delegated_administrator;
+
 const struct opf_check *const *opf_builtin_checks(void);
 
 #endif

@@ -2,6 +2,9 @@
 #include "checks.h"
 
 static const struct opf_check *const s_builtin[] = {
+    &opf_check_account_state,
+    &opf_check_wait_period,
+    &opf_check_delegated_administrator,
     NULL
 };
 

@@ -1,0 +1,72 @@
+/*
+ * Logic shared by several built-in checks: the migration path a subject takes, the Organizations account
+ * record, attestations, IAM policy statement matching and the IAM credential report.
+ *
+ * Everything here is pure: it reads evidence and writes findings, never performs I/O.
+ */
+#ifndef OPF_CHECKS_COMMON_H
+#define OPF_CHECKS_COMMON_H
+
+#include <orgpreflight/check.h>
+
+/* The route the subject takes: the management account always leaves (it must delete its organization
+ * first), every other account takes the configured path. */
+enum opf_migration_path opf_chk_path(const struct opf_subject *s, const struct opf_context *ctx);
+
+/* A string member of a JSON object, or NULL. */
+const char *opf_chk_str(const json_t *obj, const char *key);
+
+/* An integer setting by dotted path, `fallback` when absent or not an integer. */
+long opf_chk_config_int(const struct opf_context *ctx, const char *path, long fallback);
+
+/* The "Account" object of the organizations.account item; NULL after setting the finding to UNKNOWN. */
+const json_t *opf_chk_account(const struct opf_subject *s, struct opf_finding *f, struct opf_item *item);
+
+/* A view of the bundle's organization record as a subject, so account checks can read organization-wide
+ * items (ListDelegatedAdministrators, ListOrganizationsFeatures). False when the bundle has none. */
+bool opf_chk_org_subject(const struct opf_context *ctx, struct opf_subject *out);
+
+/* "*" matches any run of characters and "?" one, as IAM does for actions and as shells do for names. */
+bool opf_chk_wildcard(const char *pattern, const char *text, bool casefold);
+
+/* Formats a time as ISO 8601 UTC ("2026-11-29T10:00:00Z"). */
+void opf_chk_format_time(time_t t, char *buf, size_t len);
+
+/* What an attestation says, after freshness: only a fresh boolean counts. */
+enum opf_chk_attested {
+    OPF_ATTESTED_NONE = 0, /* no attestation */
+    OPF_ATTESTED_STALE,    /* older than attestations.max_age_days (or dated in the future): ignored */
+    OPF_ATTESTED_INVALID,  /* value is not a boolean: ignored */
+    OPF_ATTESTED_TRUE,
+    OPF_ATTESTED_FALSE
+};
+/* Reads attestation.<fact>, cites it when present and fills `note` with a sentence describing an
+ * ignored one ("" otherwise) for the finding's message. */
+enum opf_chk_attested opf_chk_attestation(const struct opf_subject *s, const struct opf_context *ctx,
+                                          const char *fact, struct opf_finding *f, char *note, size_t len);
+
+/* ---- IAM policy documents ---- */
+
+/* The statements of a policy document as an array (a lone statement object is wrapped); new reference,
+ * NULL when the document has no Statement. */
+json_t *opf_chk_policy_statements(const json_t *document);
+
+/* Does the statement's Action (or NotAction) cover `action`? Wildcards, case-insensitive. */
+bool opf_chk_statement_covers(const json_t *statement, const char *action);
+
+/* Does the statement apply to every resource ("Resource": "*", or no Resource/NotResource at all)? */
+bool opf_chk_statement_all_resources(const json_t *statement);
+
+/* Effect is "Allow" / "Deny" (case-sensitive in IAM). */
+bool opf_chk_statement_effect(const json_t *statement, const char *effect);
+
+/* ---- IAM credential report ---- */
+
+/* Decodes GetCredentialReport's data ({"Content": base64 CSV}) into an array of objects keyed by the CSV
+ * header; NULL with a reason in `err` when it is not valid base64 or CSV. New reference. */
+json_t *opf_chk_credential_report(const json_t *data, char *err, size_t errlen);
+
+/* A credential-report boolean column: "true"/"TRUE" → true; "false", "N/A", "not_supported" → false. */
+bool opf_chk_report_true(const json_t *row, const char *column);
+
+#endif

@@ -1,0 +1,92 @@
+/* delegated-administrator: per-account listing, the organization-wide fallback, and missing evidence. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "support/check_fixture.h"
+#include "../../checks/checks.h"
+
+static const struct opf_check *const C = &opf_check_delegated_administrator;
+
+static int s_setup(void **state)
+{
+    static struct opf_fx fx;
+    opf_fx_init(&fx, "org.json");
+    *state = &fx;
+    return 0;
+}
+
+static int s_teardown(void **state)
+{
+    opf_fx_free(*state);
+    return 0;
+}
+
+static void no_delegated_services_passes(void **state)
+{
+    struct opf_fx *fx = *state;
+    opf_fx_account(fx, "418273645091");
+    opf_fx_run(fx, C);
+    opf_fx_assert(fx, OPF_PASS, "not a delegated administrator");
+}
+
+static void delegated_services_fail_and_are_listed(void **state)
+{
+    struct opf_fx *fx = *state;
+    opf_fx_account(fx, "639182740516");
+    opf_fx_run(fx, C);
+    opf_fx_assert(fx, OPF_FAIL, "2 services: securityhub.amazonaws.com, guardduty.amazonaws.com");
+    const json_t *values = json_object_get(opf_fx_cited(fx, "organizations.delegated_services"), "values");
+    assert_int_equal(json_array_size(json_object_get(values, "DelegatedServices")), 2);
+}
+
+static void organization_listing_is_the_fallback(void **state)
+{
+    struct opf_fx *fx = *state;
+    opf_fx_account(fx, "639182740516");
+    opf_fx_set_error(fx, "organizations.delegated_services", "AccessDeniedException", "not authorized");
+    opf_fx_run(fx, C);
+    opf_fx_assert(fx, OPF_FAIL, "is a delegated administrator");
+    assert_non_null(opf_fx_cited(fx, "organizations.delegated_administrators"));
+
+    opf_fx_account(fx, "418273645091");
+    opf_fx_remove(fx, "organizations.delegated_services");
+    opf_fx_run(fx, C);
+    opf_fx_assert(fx, OPF_PASS, "not among the organization's 1 delegated administrators");
+}
+
+static void neither_listing_is_unknown(void **state)
+{
+    struct opf_fx *fx = *state;
+    opf_fx_organization(fx);
+    opf_fx_set_error(fx, "organizations.delegated_administrators", "AccessDeniedException", "not authorized");
+    opf_fx_account(fx, "418273645091");
+    opf_fx_set_error(fx, "organizations.delegated_services", "TooManyRequestsException", "Rate exceeded");
+    opf_fx_run(fx, C);
+    opf_fx_assert(fx, OPF_UNKNOWN, "TooManyRequestsException");
+}
+
+static void malformed_listing_is_unknown(void **state)
+{
+    struct opf_fx *fx = *state;
+    opf_fx_account(fx, "418273645091");
+    opf_fx_set_json(fx, "organizations.delegated_services", "organizations:ListDelegatedServicesForAccount",
+                    "{\"NextToken\": \"x\"}");
+    opf_fx_run(fx, C);
+    opf_fx_assert(fx, OPF_UNKNOWN, "no DelegatedServices");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(no_delegated_services_passes, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown(delegated_services_fail_and_are_listed, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown(organization_listing_is_the_fallback, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown(neither_listing_is_unknown, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown(malformed_listing_is_unknown, s_setup, s_teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

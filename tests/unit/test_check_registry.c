@@ -1,0 +1,71 @@
+/* The built-in checks table: every module well-formed, ids unique and stable. */
+#include <ctype.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "../../checks/checks.h"
+
+static bool s_kebab(const char *id)
+{
+    if (!id || !islower((unsigned char)id[0]))
+        return false;
+    for (const char *p = id; *p; p++)
+        if (!(islower((unsigned char)*p) || isdigit((unsigned char)*p) || (*p == '-' && p[1] && p[1] != '-')))
+            return false;
+    return true;
+}
+
+static void every_check_is_well_formed(void **state)
+{
+    const struct opf_check *const *all = opf_builtin_checks();
+    size_t n = 0;
+    for (; all[n]; n++) {
+        const struct opf_check *c = all[n];
+        assert_int_equal(c->abi, OPF_CHECK_ABI);
+        assert_true(s_kebab(c->id));
+        assert_non_null(c->title);
+        assert_non_null(c->evaluate);
+        assert_non_null(c->needs);
+        assert_non_null(c->needs[0]);
+        assert_true(strlen(c->rationale) > 20);
+        assert_true(strlen(c->remediation) > 20);
+        assert_true(c->severity < OPF_SEVERITY_COUNT);
+        assert_true(c->subject < OPF_SUBJECT_KIND_COUNT);
+        /* only account checks can be limited to members or to a state */
+        if (c->flags)
+            assert_int_equal(c->subject, OPF_SUBJECT_ACCOUNT);
+        for (size_t j = 0; j < n; j++)
+            assert_string_not_equal(all[j]->id, c->id);
+    }
+    assert_true(n >= 3);
+}
+
+static const struct opf_check *s_find(const char *id)
+{
+    for (const struct opf_check *const *c = opf_builtin_checks(); *c; c++)
+        if (strcmp((*c)->id, id) == 0)
+            return *c;
+    return NULL;
+}
+
+static void the_engine_rules_are_declared_by_flags(void **state)
+{
+    assert_true(s_find("account-state")->flags & OPF_CHECK_ANY_STATE);
+    assert_true(s_find("wait-period")->flags & OPF_CHECK_MEMBERS_ONLY);
+    assert_true(s_find("delegated-administrator")->flags & OPF_CHECK_MEMBERS_ONLY);
+    assert_int_equal(s_find("account-state")->severity, OPF_SEV_BLOCKER);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(every_check_is_well_formed),
+        cmocka_unit_test(the_engine_rules_are_declared_by_flags),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
