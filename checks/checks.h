@@ -7,6 +7,15 @@
 extern const struct opf_check opf_check_account_state;
 extern const struct opf_check opf_check_wait_period;
 extern const struct opf_check opf_check_delegated_administrator;
+extern const struct opf_check opf_check_scp_denies_leave;
+extern const struct opf_check opf_check_payment_method;
+extern const struct opf_check opf_check_account_verified;
+extern const struct opf_check opf_check_root_email_reachable;
+extern const struct opf_check opf_check_root_recovery;
+extern const struct opf_check opf_check_break_glass_user;
+extern const struct opf_check opf_check_management_account_last;
+extern const struct opf_check opf_check_sso_alias_conflict;
+extern const struct opf_check opf_check_operator_session_not_sso;
 
 const struct opf_check *const *opf_builtin_checks(void);
 

@@ -102,6 +102,10 @@ enum opf_chk_attested opf_chk_attestation(const struct opf_subject *s, const str
         return OPF_ATTESTED_INVALID;
     }
     opf_finding_cite(f, &item, item.data);
+    if (!a.fresh && a.age_days < 0) {
+        snprintf(note, len, " The %s attestation is dated in the future (%s) and was ignored.", fact, a.attested_at);
+        return OPF_ATTESTED_STALE;
+    }
     if (!a.fresh) {
         snprintf(note, len, " The %s attestation of %s by %s is stale (%d days old, maximum %d) and was ignored.",
                  fact, a.attested_at, a.attested_by ? a.attested_by : "an unnamed operator", a.age_days,

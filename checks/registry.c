@@ -1,10 +1,19 @@
-/* The table of built-in checks: one entry per file in checks/. */
+/* The table of built-in checks: one entry per file in checks/. Order is the catalogue's order. */
 #include "checks.h"
 
 static const struct opf_check *const s_builtin[] = {
     &opf_check_account_state,
     &opf_check_wait_period,
     &opf_check_delegated_administrator,
+    &opf_check_scp_denies_leave,
+    &opf_check_payment_method,
+    &opf_check_account_verified,
+    &opf_check_root_email_reachable,
+    &opf_check_root_recovery,
+    &opf_check_break_glass_user,
+    &opf_check_management_account_last,
+    &opf_check_sso_alias_conflict,
+    &opf_check_operator_session_not_sso,
     NULL
 };
 

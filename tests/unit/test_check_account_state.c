@@ -11,20 +11,6 @@
 
 static const struct opf_check *const C = &opf_check_account_state;
 
-static int s_setup(void **state)
-{
-    static struct opf_fx fx;
-    opf_fx_init(&fx, "org.json");
-    *state = &fx;
-    return 0;
-}
-
-static int s_teardown(void **state)
-{
-    opf_fx_free(*state);
-    return 0;
-}
-
 static void s_set_state(struct opf_fx *fx, const char *state)
 {
     json_object_set_new(json_object_get(opf_fx_data(fx, "organizations.account"), "Account"), "State",
@@ -107,12 +93,12 @@ static void missing_or_errored_evidence_is_unknown(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(active_passes, s_setup, s_teardown),
-        cmocka_unit_test_setup_teardown(suspended_fails_and_names_the_90_days, s_setup, s_teardown),
-        cmocka_unit_test_setup_teardown(pending_closure_closed_and_pending_activation_fail, s_setup, s_teardown),
-        cmocka_unit_test_setup_teardown(unknown_state_value_is_unknown, s_setup, s_teardown),
-        cmocka_unit_test_setup_teardown(status_is_the_fallback_when_state_is_absent, s_setup, s_teardown),
-        cmocka_unit_test_setup_teardown(missing_or_errored_evidence_is_unknown, s_setup, s_teardown),
+        OPF_FX_TEST(active_passes),
+        OPF_FX_TEST(suspended_fails_and_names_the_90_days),
+        OPF_FX_TEST(pending_closure_closed_and_pending_activation_fail),
+        OPF_FX_TEST(unknown_state_value_is_unknown),
+        OPF_FX_TEST(status_is_the_fallback_when_state_is_absent),
+        OPF_FX_TEST(missing_or_errored_evidence_is_unknown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -11,20 +11,6 @@
 
 static const struct opf_check *const C = &opf_check_delegated_administrator;
 
-static int s_setup(void **state)
-{
-    static struct opf_fx fx;
-    opf_fx_init(&fx, "org.json");
-    *state = &fx;
-    return 0;
-}
-
-static int s_teardown(void **state)
-{
-    opf_fx_free(*state);
-    return 0;
-}
-
 static void no_delegated_services_passes(void **state)
 {
     struct opf_fx *fx = *state;
@@ -82,11 +68,11 @@ static void malformed_listing_is_unknown(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(no_delegated_services_passes, s_setup, s_teardown),
-        cmocka_unit_test_setup_teardown(delegated_services_fail_and_are_listed, s_setup, s_teardown),
-        cmocka_unit_test_setup_teardown(organization_listing_is_the_fallback, s_setup, s_teardown),
-        cmocka_unit_test_setup_teardown(neither_listing_is_unknown, s_setup, s_teardown),
-        cmocka_unit_test_setup_teardown(malformed_listing_is_unknown, s_setup, s_teardown),
+        OPF_FX_TEST(no_delegated_services_passes),
+        OPF_FX_TEST(delegated_services_fail_and_are_listed),
+        OPF_FX_TEST(organization_listing_is_the_fallback),
+        OPF_FX_TEST(neither_listing_is_unknown),
+        OPF_FX_TEST(malformed_listing_is_unknown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -11,20 +11,6 @@
 
 static const struct opf_check *const C = &opf_check_wait_period;
 
-static int s_setup(void **state)
-{
-    static struct opf_fx fx;
-    opf_fx_init(&fx, "org.json");
-    *state = &fx;
-    return 0;
-}
-
-static int s_teardown(void **state)
-{
-    opf_fx_free(*state);
-    return 0;
-}
-
 static void invited_passes_without_a_date(void **state)
 {
     struct opf_fx *fx = *state;
@@ -111,13 +97,13 @@ static void no_date_or_no_method_is_unknown(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(invited_passes_without_a_date, s_setup, s_teardown),
-        cmocka_unit_test_setup_teardown(old_created_account_passes, s_setup, s_teardown),
-        cmocka_unit_test_setup_teardown(just_created_fails_with_the_date_it_may_leave, s_setup, s_teardown),
-        cmocka_unit_test_setup_teardown(the_period_is_configurable, s_setup, s_teardown),
-        cmocka_unit_test_setup_teardown(account_created_date_wins_over_joined_timestamp, s_setup, s_teardown),
-        cmocka_unit_test_setup_teardown(joined_timestamp_is_the_fallback, s_setup, s_teardown),
-        cmocka_unit_test_setup_teardown(no_date_or_no_method_is_unknown, s_setup, s_teardown),
+        OPF_FX_TEST(invited_passes_without_a_date),
+        OPF_FX_TEST(old_created_account_passes),
+        OPF_FX_TEST(just_created_fails_with_the_date_it_may_leave),
+        OPF_FX_TEST(the_period_is_configurable),
+        OPF_FX_TEST(account_created_date_wins_over_joined_timestamp),
+        OPF_FX_TEST(joined_timestamp_is_the_fallback),
+        OPF_FX_TEST(no_date_or_no_method_is_unknown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -64,6 +64,22 @@ void opf_fx_free(struct opf_fx *fx)
     memset(fx, 0, sizeof(*fx));
 }
 
+int opf_fx_setup(void **state)
+{
+    struct opf_fx *fx = calloc(1, sizeof(*fx));
+    assert_non_null(fx);
+    opf_fx_init(fx, "org.json");
+    *state = fx;
+    return 0;
+}
+
+int opf_fx_teardown(void **state)
+{
+    opf_fx_free(*state);
+    free(*state);
+    return 0;
+}
+
 static const char *s_str(const json_t *obj, const char *key)
 {
     return json_string_value(json_object_get(obj, key));

@@ -24,6 +24,11 @@ struct opf_fx {
 void opf_fx_init(struct opf_fx *fx, const char *file);
 void opf_fx_free(struct opf_fx *fx);
 
+/* cmocka setup/teardown: a fresh fixture over org.json in *state for every test. */
+int opf_fx_setup(void **state);
+int opf_fx_teardown(void **state);
+#define OPF_FX_TEST(fn) cmocka_unit_test_setup_teardown(fn, opf_fx_setup, opf_fx_teardown)
+
 /* Selects the subject. */
 void opf_fx_account(struct opf_fx *fx, const char *account_id);
 void opf_fx_organization(struct opf_fx *fx);

@@ -1,0 +1,75 @@
+/* management-account-last: the management account moves only after every member left and the organization
+ * is deleted. */
+#include <stdio.h>
+#include <string.h>
+
+#include "common.h"
+
+static const char *const s_needs[] = {"organizations.organization", NULL};
+
+/* Appends "name (id)" to a bounded list. */
+static void s_append(char *buf, size_t len, const char *name, const char *id)
+{
+    size_t used = strlen(buf);
+    if (used < len)
+        snprintf(buf + used, len - used, "%s%s (%s)", used ? ", " : "", name ? name : "?", id ? id : "?");
+}
+
+static enum opf_status s_evaluate(const struct opf_check *check, const struct opf_subject *s,
+                                  const struct opf_context *ctx, struct opf_finding *f)
+{
+    struct opf_item item;
+    if (!opf_require(s, "organizations.organization", f, &item))
+        return f->status;
+    const char *mgmt = opf_chk_str(json_object_get(item.data, "Organization"), "MasterAccountId");
+    if (!mgmt)
+        return opf_set(f, OPF_UNKNOWN, "organizations.organization has no MasterAccountId");
+    /* the inventory is the bundle's account list: incomplete after an interrupted collection */
+    if (json_is_false(json_object_get(ctx->bundle, "complete")))
+        return opf_set(f, OPF_UNKNOWN, "the evidence bundle is incomplete, so the members still to go are unknown");
+    char members[640] = "", blocking[640] = "";
+    json_t *to_go = json_array();
+    size_t i, n_blocking = 0;
+    const json_t *acct;
+    json_array_foreach(json_object_get(ctx->bundle, "accounts"), i, acct) {
+        const char *id = opf_chk_str(acct, "id"), *name = opf_chk_str(acct, "name");
+        const char *state = opf_chk_str(acct, "state");
+        if (id && strcmp(id, mgmt) == 0)
+            continue;
+        json_array_append_new(to_go, json_pack("{s:s?,s:s?,s:s?}", "id", id, "name", name, "state", state));
+        if (!state || strcmp(state, "ACTIVE") != 0) {
+            s_append(blocking, sizeof(blocking), name, id);
+            n_blocking++;
+        } else {
+            s_append(members, sizeof(members), name, id);
+        }
+    }
+    size_t n = json_array_size(to_go);
+    json_t *values = json_pack("{s:s,s:o}", "MasterAccountId", mgmt, "members", to_go);
+    opf_finding_cite(f, &item, values);
+    json_decref(values);
+    if (n_blocking)
+        return opf_set(f, OPF_FAIL, "leave path for the management account: %zu member%s cannot leave (%s): a "
+                                    "closed or suspended member keeps the organization from being deleted for up "
+                                    "to 90 days, so the management account cannot move until then",
+                       n_blocking, n_blocking == 1 ? "" : "s", blocking);
+    if (n)
+        return opf_set(f, OPF_WARN, "leave path for the management account: move it last; %zu member%s still to "
+                                    "go before the organization can be deleted: %s", n, n == 1 ? "" : "s", members);
+    return opf_set(f, OPF_PASS, "leave path for the management account: no members remain; delete the "
+                                "organization, then accept the new invitation");
+}
+
+const struct opf_check opf_check_management_account_last = {
+    .abi = OPF_CHECK_ABI,
+    .id = "management-account-last",
+    .title = "Management account moves last",
+    .subject = OPF_SUBJECT_ORGANIZATION,
+    .severity = OPF_SEV_BLOCKER,
+    .needs = s_needs,
+    .evaluate = s_evaluate,
+    .rationale = "The management account cannot leave: it must remove every member and delete the organization "
+                 "first, and closed or suspended members block that deletion for up to 90 days.",
+    .remediation = "Move every member first; close unwanted members early (their 90-day suspension must end "
+                   "before the organization can be deleted); delete the organization last.",
+};

@@ -1,0 +1,128 @@
+/* scp-denies-leave: a service control policy along the account's path must not deny the move itself. */
+#include <stdio.h>
+#include <string.h>
+
+#include "common.h"
+
+static const char *const s_needs[] = {"organizations.service_control_policies", NULL};
+
+/* The first statement of each kind found along the path, for the message and the citation. */
+struct s_hit {
+    bool found;
+    char where[384]; /* "policy DenyLeave (p-…) on ou-… statement DenyLeavingOrganization" */
+};
+
+struct s_scan {
+    const char *action;
+    struct s_hit deny;        /* unconditional Deny on every resource */
+    struct s_hit conditional; /* Deny with a condition or on some resources only */
+    struct s_hit no_allow;    /* a level whose policies allow nothing that covers the action */
+    struct s_hit bad_policy;  /* a policy whose content is not JSON */
+    size_t policies, targets;
+};
+
+static void s_note(struct s_hit *hit, const char *target, const json_t *policy, const json_t *st)
+{
+    if (hit->found)
+        return;
+    hit->found = true;
+    const char *sid = st ? opf_chk_str(st, "Sid") : NULL;
+    snprintf(hit->where, sizeof(hit->where), "policy %s (%s) on %s%s%s", opf_chk_str(policy, "Name"),
+             opf_chk_str(policy, "Id"), target, sid ? ", statement " : "", sid ? sid : "");
+}
+
+/* Scans one policy; returns whether it allows the action unconditionally (for the level's implicit deny). */
+static bool s_scan_policy(struct s_scan *scan, const char *target, const json_t *policy)
+{
+    const char *content = opf_chk_str(policy, "Content");
+    json_t *doc = content ? json_loads(content, 0, NULL) : NULL;
+    json_t *statements = opf_chk_policy_statements(doc);
+    bool allows = false;
+    if (!statements) {
+        s_note(&scan->bad_policy, target, policy, NULL);
+        json_decref(doc);
+        return true; /* unreadable: reported as unknown, not as an implicit deny */
+    }
+    size_t i;
+    const json_t *st;
+    json_array_foreach(statements, i, st) {
+        if (!opf_chk_statement_covers(st, scan->action))
+            continue;
+        bool certain = !json_object_get(st, "Condition") && opf_chk_statement_all_resources(st);
+        if (opf_chk_statement_effect(st, "Deny"))
+            s_note(certain ? &scan->deny : &scan->conditional, target, policy, st);
+        else if (opf_chk_statement_effect(st, "Allow") && certain)
+            allows = true;
+    }
+    json_decref(statements);
+    json_decref(doc);
+    return allows;
+}
+
+static enum opf_status s_evaluate(const struct opf_check *check, const struct opf_subject *s,
+                                  const struct opf_context *ctx, struct opf_finding *f)
+{
+    struct opf_item item;
+    if (!opf_require(s, "organizations.service_control_policies", f, &item))
+        return f->status;
+    const json_t *targets = json_object_get(item.data, "Targets");
+    if (!json_is_array(targets))
+        return opf_set(f, OPF_UNKNOWN, "evidence organizations.service_control_policies has no Targets list");
+    enum opf_migration_path route = opf_chk_path(s, ctx);
+    struct s_scan scan = {.action = route == OPF_PATH_DIRECT ? "organizations:AcceptHandshake"
+                                                             : "organizations:LeaveOrganization"};
+    size_t i;
+    const json_t *target;
+    json_array_foreach(targets, i, target) {
+        const char *id = opf_chk_str(target, "TargetId");
+        const json_t *policies = json_object_get(target, "Policies");
+        bool level_allows = false;
+        size_t k;
+        const json_t *policy;
+        json_array_foreach(policies, k, policy) {
+            level_allows |= s_scan_policy(&scan, id ? id : "(unnamed target)", policy);
+            scan.policies++;
+        }
+        /* every level of the path must allow an action; a level with SCPs but no allow denies implicitly */
+        if (json_array_size(policies) > 0 && !level_allows && !scan.no_allow.found) {
+            scan.no_allow.found = true;
+            snprintf(scan.no_allow.where, sizeof(scan.no_allow.where), "%s", id ? id : "(unnamed target)");
+        }
+        scan.targets++;
+    }
+    json_t *values = json_pack("{s:s,s:I,s:I,s:s?,s:s?}", "action", scan.action, "targets", (json_int_t)scan.targets,
+                               "policies", (json_int_t)scan.policies, "denied_by",
+                               scan.deny.found ? scan.deny.where : NULL, "conditional_deny",
+                               scan.conditional.found ? scan.conditional.where : NULL);
+    opf_finding_cite(f, &item, values);
+    json_decref(values);
+    const char *path = opf_path_name(route);
+    if (scan.deny.found)
+        return opf_set(f, OPF_FAIL, "%s path: %s explicitly denies %s", path, scan.deny.where, scan.action);
+    if (scan.bad_policy.found)
+        return opf_set(f, OPF_UNKNOWN, "%s path: the content of %s is not a readable policy", path,
+                       scan.bad_policy.where);
+    if (scan.no_allow.found)
+        return opf_set(f, OPF_FAIL, "%s path: no service control policy on %s allows %s, so it is implicitly "
+                                    "denied", path, scan.no_allow.where, scan.action);
+    if (scan.conditional.found)
+        return opf_set(f, OPF_WARN, "%s path: %s denies %s under a condition or for some resources only, which "
+                                    "this tool cannot evaluate", path, scan.conditional.where, scan.action);
+    return opf_set(f, OPF_PASS, "%s path: none of the %zu service control policies on the account's %zu levels "
+                                "denies %s", path, scan.policies, scan.targets, scan.action);
+}
+
+const struct opf_check opf_check_scp_denies_leave = {
+    .abi = OPF_CHECK_ABI,
+    .id = "scp-denies-leave",
+    .title = "No SCP denies leaving or accepting",
+    .subject = OPF_SUBJECT_ACCOUNT,
+    .severity = OPF_SEV_BLOCKER,
+    .flags = OPF_CHECK_MEMBERS_ONLY,
+    .needs = s_needs,
+    .evaluate = s_evaluate,
+    .rationale = "A common guardrail SCP denies organizations:LeaveOrganization; it stops the leave path, as a "
+                 "deny of organizations:AcceptHandshake stops a direct transfer.",
+    .remediation = "Detach the denying policy from the account (or move the account to an OU without it) for "
+                   "the migration, or add an exception for the migration role, from the management account.",
+};
