@@ -1,0 +1,155 @@
+/* Shared check logic: wildcards, IAM statement matching, the credential report's base64 and RFC 4180 CSV. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <openssl/evp.h>
+
+#include "../../checks/common.h"
+
+static void wildcards(void **state)
+{
+    assert_true(opf_chk_wildcard("*", "", false));
+    assert_true(opf_chk_wildcard("organizations:*", "organizations:LeaveOrganization", false));
+    assert_true(opf_chk_wildcard("Organizations:leave*", "organizations:LeaveOrganization", true));
+    assert_false(opf_chk_wildcard("Organizations:leave*", "organizations:LeaveOrganization", false));
+    assert_true(opf_chk_wildcard("*:Leave?rganization", "organizations:LeaveOrganization", false));
+    assert_true(opf_chk_wildcard("a*b*c", "aXXbYYbc", false));
+    assert_false(opf_chk_wildcard("a*b*c", "aXXbYYbcd", false));
+    assert_false(opf_chk_wildcard("organizations:Leave", "organizations:LeaveOrganization", false));
+    assert_true(opf_chk_wildcard("aws-*@kuzeylabs.io", "aws-root@kuzeylabs.io", true));
+    /* no catastrophic backtracking on a hostile pattern */
+    assert_false(opf_chk_wildcard("*a*a*a*a*a*a*a*a*a*a*b", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", false));
+}
+
+static json_t *s_json(const char *text)
+{
+    json_t *v = json_loads(text, 0, NULL);
+    assert_non_null(v);
+    return v;
+}
+
+static void statements(void **state)
+{
+    json_t *doc = s_json("{\"Statement\": {\"Effect\": \"Deny\", \"NotAction\": \"iam:*\"}}");
+    json_t *list = opf_chk_policy_statements(doc);
+    assert_int_equal(json_array_size(list), 1);
+    const json_t *st = json_array_get(list, 0);
+    assert_true(opf_chk_statement_effect(st, "Deny"));
+    assert_false(opf_chk_statement_effect(st, "deny"));
+    assert_true(opf_chk_statement_covers(st, "organizations:LeaveOrganization"));
+    assert_false(opf_chk_statement_covers(st, "IAM:CreateUser"));
+    assert_true(opf_chk_statement_all_resources(st));
+    json_decref(list);
+    json_decref(doc);
+
+    doc = s_json("{\"Statement\": [{\"Effect\": \"Allow\", \"Resource\": [\"arn:aws:s3:::b\", \"*\"]},"
+                 " {\"Effect\": \"Allow\", \"Action\": \"s3:*\", \"NotResource\": \"arn:aws:s3:::b\"}]}");
+    list = opf_chk_policy_statements(doc);
+    assert_true(opf_chk_statement_all_resources(json_array_get(list, 0)));
+    assert_false(opf_chk_statement_covers(json_array_get(list, 0), "s3:GetObject")); /* no Action at all */
+    assert_false(opf_chk_statement_all_resources(json_array_get(list, 1)));
+    json_decref(list);
+    json_decref(doc);
+    assert_null(opf_chk_policy_statements(NULL));
+}
+
+/* Builds GetCredentialReport data from CSV text. */
+static json_t *s_report(const char *csv)
+{
+    size_t n = strlen(csv);
+    char *b64 = malloc(4 * ((n + 2) / 3) + 1);
+    EVP_EncodeBlock((unsigned char *)b64, (const unsigned char *)csv, (int)n);
+    json_t *data = json_pack("{s:s}", "Content", b64);
+    free(b64);
+    return data;
+}
+
+static void csv_rfc4180(void **state)
+{
+    char err[256];
+    json_t *data = s_report("user,arn,note\r\n\"<root_account>\",arn:aws:iam::1:root,\"a, \"\"quoted\"\"\r\nline\"\r\n"
+                            "bob,arn:aws:iam::1:user/bob,\r\n");
+    json_t *rows = opf_chk_credential_report(data, err, sizeof(err));
+    assert_non_null(rows);
+    assert_int_equal(json_array_size(rows), 2);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(rows, 0), "user")), "<root_account>");
+    assert_string_equal(json_string_value(json_object_get(json_array_get(rows, 0), "note")),
+                        "a, \"quoted\"\r\nline");
+    assert_string_equal(json_string_value(json_object_get(json_array_get(rows, 1), "note")), "");
+    json_decref(rows);
+    json_decref(data);
+}
+
+static void csv_errors(void **state)
+{
+    static const struct {
+        const char *csv, *why;
+    } cases[] = {
+        {"user,arn\nbob,\"unterminated\n", "unterminated quoted field"},
+        {"user,arn\nbob,ar\"n\n", "stray quote"},
+        {"user,arn\nbob,\"arn\"x\n", "stray quote"},
+        {"user,arn\nbob\n", "line 2 has 1 fields, its header 2"},
+        {"name,arn\nbob,x\n", "no \"user\" column"},
+    };
+    char err[256];
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        json_t *data = s_report(cases[i].csv);
+        assert_null(opf_chk_credential_report(data, err, sizeof(err)));
+        if (!strstr(err, cases[i].why))
+            fail_msg("case %zu: \"%s\" lacks \"%s\"", i, err, cases[i].why);
+        json_decref(data);
+    }
+}
+
+static void base64_content(void **state)
+{
+    char err[256];
+    /* "user,x\nal,1\n" with a line break inside the base64, as some tools wrap it */
+    json_t *data = s_json("{\"Content\": \"dXNlcix4\\nCmFsLDEK\"}");
+    json_t *rows = opf_chk_credential_report(data, err, sizeof(err));
+    assert_non_null(rows);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(rows, 0), "user")), "al");
+    json_decref(rows);
+    json_decref(data);
+    /* padding is not decoded as NUL bytes: "user\n" is 5 bytes, "dXNlcgo=" */
+    data = s_json("{\"Content\": \"dXNlcgo=\"}");
+    rows = opf_chk_credential_report(data, err, sizeof(err));
+    assert_non_null(rows);
+    assert_int_equal(json_array_size(rows), 0);
+    json_decref(rows);
+    json_decref(data);
+    data = s_json("{\"Content\": \"dXNlcgo\"}");
+    assert_null(opf_chk_credential_report(data, err, sizeof(err)));
+    assert_non_null(strstr(err, "base64"));
+    json_decref(data);
+    data = s_json("{\"ReportFormat\": \"text/csv\"}");
+    assert_null(opf_chk_credential_report(data, err, sizeof(err)));
+    assert_non_null(strstr(err, "no Content"));
+    json_decref(data);
+}
+
+static void report_booleans(void **state)
+{
+    json_t *row = s_json("{\"a\": \"TRUE\", \"b\": \"true\", \"c\": \"false\", \"d\": \"not_supported\", \"e\": \"N/A\"}");
+    assert_true(opf_chk_report_true(row, "a"));
+    assert_true(opf_chk_report_true(row, "b"));
+    assert_false(opf_chk_report_true(row, "c"));
+    assert_false(opf_chk_report_true(row, "d"));
+    assert_false(opf_chk_report_true(row, "e"));
+    assert_false(opf_chk_report_true(row, "missing"));
+    json_decref(row);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(wildcards),       cmocka_unit_test(statements),     cmocka_unit_test(csv_rfc4180),
+        cmocka_unit_test(csv_errors),      cmocka_unit_test(base64_content), cmocka_unit_test(report_booleans),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,87 @@
+/* management-account-last: suspended members, members still to go, an empty organization, incomplete data. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "support/check_fixture.h"
+#include "../../checks/checks.h"
+
+static const struct opf_check *const C = &opf_check_management_account_last;
+
+/* Keeps only the accounts whose id is in `keep` (NULL-terminated). */
+static void s_keep(struct opf_fx *fx, const char *const *keep)
+{
+    json_t *accounts = json_object_get(fx->bundle, "accounts");
+    for (size_t i = json_array_size(accounts); i-- > 0;) {
+        const char *id = json_string_value(json_object_get(json_array_get(accounts, i), "id"));
+        bool kept = false;
+        for (const char *const *k = keep; *k; k++)
+            kept |= strcmp(*k, id) == 0;
+        if (!kept)
+            json_array_remove(accounts, i);
+    }
+}
+
+static void suspended_member_fails(void **state)
+{
+    struct opf_fx *fx = *state;
+    opf_fx_organization(fx);
+    opf_fx_run(fx, C);
+    opf_fx_assert(fx, OPF_FAIL, "1 member cannot leave (sandbox (527381946503))");
+    opf_fx_assert(fx, OPF_FAIL, "90 days");
+    const json_t *values = json_object_get(opf_fx_cited(fx, "organizations.organization"), "values");
+    assert_int_equal(json_array_size(json_object_get(values, "members")), 5);
+}
+
+static void active_members_warn_with_the_list(void **state)
+{
+    struct opf_fx *fx = *state;
+    static const char *const keep[] = {"210987654321", "304955176822", "418273645091", NULL};
+    s_keep(fx, keep);
+    opf_fx_organization(fx);
+    opf_fx_run(fx, C);
+    opf_fx_assert(fx, OPF_WARN, "2 members still to go before the organization can be deleted: backup "
+                                "(304955176822), data-platform (418273645091)");
+}
+
+static void empty_organization_passes(void **state)
+{
+    struct opf_fx *fx = *state;
+    static const char *const keep[] = {"210987654321", NULL};
+    s_keep(fx, keep);
+    opf_fx_organization(fx);
+    opf_fx_run(fx, C);
+    opf_fx_assert(fx, OPF_PASS, "no members remain");
+}
+
+static void incomplete_or_unreadable_is_unknown(void **state)
+{
+    struct opf_fx *fx = *state;
+    opf_fx_organization(fx);
+    json_object_set_new(fx->bundle, "complete", json_false());
+    opf_fx_run(fx, C);
+    opf_fx_assert(fx, OPF_UNKNOWN, "incomplete");
+    opf_fx_set_json(fx, "organizations.organization", "organizations:DescribeOrganization",
+                    "{\"Organization\": {\"Id\": \"o-7rmx2kq4ud\"}}");
+    opf_fx_run(fx, C);
+    opf_fx_assert(fx, OPF_UNKNOWN, "MasterAccountId");
+    opf_fx_set_error(fx, "organizations.organization", "AWSOrganizationsNotInUseException",
+                     "Your account is not a member of an organization.");
+    opf_fx_run(fx, C);
+    opf_fx_assert(fx, OPF_UNKNOWN, "AWSOrganizationsNotInUseException");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        OPF_FX_TEST(suspended_member_fails),
+        OPF_FX_TEST(active_members_warn_with_the_list),
+        OPF_FX_TEST(empty_organization_passes),
+        OPF_FX_TEST(incomplete_or_unreadable_is_unknown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
