@@ -148,6 +148,9 @@ static enum opf_status s_evaluate(const struct opf_check *check, const struct op
         return opf_set(f, OPF_UNKNOWN, "sts.caller_identity has no Arn");
     const char *path = opf_path_name(ctx->path);
     enum s_principal who = s_principal_of(arn);
+    if (who == S_OTHER)
+        return opf_set(f, OPF_UNKNOWN, "%s path: the caller ARN %s is not a kind of principal this tool knows", path,
+                       arn);
     if (who == S_SSO_ROLE)
         return opf_set(f, OPF_FAIL, "%s path: the caller %s is an Identity Center session of the organization "
                                     "being dismantled; it ends when the account leaves or the organization is "
@@ -172,10 +175,8 @@ static enum opf_status s_evaluate(const struct opf_check *check, const struct op
     else if (who == S_IAM_USER || who == S_FEDERATED_USER)
         opf_set(f, OPF_PASS, "%s path: the caller %s is an IAM %suser, independent of the organization", path, arn,
                 who == S_FEDERATED_USER ? "federated " : "");
-    else if (who == S_ROLE)
-        s_role(s, ctx, f, arn);
     else
-        opf_set(f, OPF_UNKNOWN, "%s path: the caller ARN %s is not a kind of principal this tool knows", path, arn);
+        s_role(s, ctx, f, arn);
     return s_expiry(source, ctx, f);
 }
 

@@ -117,6 +117,15 @@ static void unknown_joined_method_is_unknown(void **state)
     opf_fx_assert(fx, OPF_UNKNOWN, "JoinedMethod");
 }
 
+static void account_information_without_state_is_unknown(void **state)
+{
+    struct opf_fx *fx = *state;
+    opf_fx_account(fx, "304955176822");
+    json_object_del(opf_fx_data(fx, "account.information"), "AccountState");
+    opf_fx_run(fx, C);
+    opf_fx_assert(fx, OPF_UNKNOWN, "no AccountState");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -129,6 +138,7 @@ int main(void)
         OPF_FX_TEST(created_without_attestation_fails_even_without_the_account_api),
         OPF_FX_TEST(a_pass_needs_the_account_api),
         OPF_FX_TEST(unknown_joined_method_is_unknown),
+        OPF_FX_TEST(account_information_without_state_is_unknown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -83,6 +83,17 @@ static void csv_rfc4180(void **state)
     assert_string_equal(json_string_value(json_object_get(json_array_get(rows, 1), "note")), "");
     json_decref(rows);
     json_decref(data);
+
+    /* a field longer than any buffer's first guess */
+    char csv[1200] = "user\n";
+    memset(csv + 5, 'x', 1000);
+    strcat(csv, "\n");
+    data = s_report(csv);
+    rows = opf_chk_credential_report(data, err, sizeof(err));
+    assert_non_null(rows);
+    assert_int_equal(strlen(json_string_value(json_object_get(json_array_get(rows, 0), "user"))), 1000);
+    json_decref(rows);
+    json_decref(data);
 }
 
 static void csv_errors(void **state)

@@ -138,6 +138,18 @@ static void unknown_evidence_or_principal_is_unknown(void **state)
     opf_fx_assert(fx, OPF_UNKNOWN, "not a kind of principal");
 }
 
+static void caller_without_arn_is_unknown(void **state)
+{
+    struct opf_fx *fx = *state;
+    opf_fx_operator(fx);
+    opf_fx_set_json(fx, "sts.caller_identity", "sts:GetCallerIdentity", "{\"UserId\": \"\", \"Account\": \"\"}");
+    opf_fx_run(fx, C);
+    opf_fx_assert(fx, OPF_UNKNOWN, "no Arn");
+    s_caller(fx, "not-an-arn");
+    opf_fx_run(fx, C);
+    opf_fx_assert(fx, OPF_UNKNOWN, "not a kind of principal");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -148,6 +160,7 @@ int main(void)
         OPF_FX_TEST(role_chained_from_sso_warns),
         OPF_FX_TEST(role_trust_decides),
         OPF_FX_TEST(unknown_evidence_or_principal_is_unknown),
+        OPF_FX_TEST(caller_without_arn_is_unknown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -165,6 +165,31 @@ static void address_sources(void **state)
     opf_fx_assert(fx, OPF_FAIL, "has no domain");
 }
 
+static void smtp_probe_edge_cases(void **state)
+{
+    struct opf_fx *fx = *state;
+    opf_fx_account(fx, "418273645091");
+    opf_fx_config(fx, "root_email.smtp_probe", "true");
+    /* enabled but the probe could not connect (port 25 blocked): the DNS verdict stands */
+    opf_fx_set_error(fx, "probe.smtp", "ConnectTimeout", "connect to aspmx.l.google.com:25 timed out");
+    opf_fx_run(fx, C);
+    opf_fx_assert(fx, OPF_WARN, "not confirmed");
+    /* an implicit-MX domain whose host refuses the address */
+    s_dns(fx, "{\"domain\": \"kuzeylabs.io\", \"rcode\": \"NOERROR\", \"mx\": [], \"a\": [\"203.0.113.25\"], "
+              "\"aaaa\": []}");
+    opf_fx_set_json(fx, "probe.smtp", "probe:smtp",
+                    "{\"host\": \"kuzeylabs.io\", \"port\": 25, \"code\": 554, \"reply\": \"5.7.1 relay denied\"}");
+    opf_fx_run(fx, C);
+    opf_fx_assert(fx, OPF_FAIL, "554 5.7.1 relay denied");
+    /* a fully qualified Google exchange ("aspmx.l.google.com.") is still Google */
+    opf_fx_config(fx, "root_email.smtp_probe", "false");
+    opf_fx_config(fx, "root_email.group_addresses", "[\"aws-data@kuzeylabs.io\"]");
+    s_dns(fx, "{\"domain\": \"kuzeylabs.io\", \"rcode\": \"NOERROR\", \"mx\": [{\"preference\": 1, \"exchange\": "
+              "\"aspmx.l.google.com.\"}], \"a\": [], \"aaaa\": []}");
+    opf_fx_run(fx, C);
+    opf_fx_assert(fx, OPF_WARN, "Google Group");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -178,6 +203,7 @@ int main(void)
         OPF_FX_TEST(unanswered_dns_is_unknown),
         OPF_FX_TEST(smtp_rejection_fails_and_acceptance_never_passes),
         OPF_FX_TEST(address_sources),
+        OPF_FX_TEST(smtp_probe_edge_cases),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

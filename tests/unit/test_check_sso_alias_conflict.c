@@ -79,6 +79,17 @@ static void unreadable_instances_are_unknown(void **state)
     opf_fx_assert(fx, OPF_UNKNOWN, "no Instances");
 }
 
+static void http_start_urls_count_too(void **state)
+{
+    struct opf_fx *fx = *state;
+    opf_fx_organization(fx);
+    opf_fx_config(fx, "identity_center.planned_portal_alias", "\"kuzey-old\"");
+    opf_fx_set_json(fx, "local.sso_start_urls", "local:aws-config",
+                    "{\"start_urls\": [{\"url\": \"http://Kuzey-Old.awsapps.com/start\", \"section\": \"profile legacy\"}]}");
+    opf_fx_run(fx, C);
+    opf_fx_assert(fx, OPF_FAIL, "sso_start_url");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -88,6 +99,7 @@ int main(void)
         OPF_FX_TEST(reusing_the_configured_current_alias_fails),
         OPF_FX_TEST(a_different_alias_passes),
         OPF_FX_TEST(unreadable_instances_are_unknown),
+        OPF_FX_TEST(http_start_urls_count_too),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
