@@ -17,6 +17,7 @@ struct s_scan {
     struct s_hit deny;        /* unconditional Deny on every resource */
     struct s_hit conditional; /* Deny with a condition or on some resources only */
     struct s_hit no_allow;    /* a level whose policies allow nothing that covers the action */
+    struct s_hit conditional_allow; /* a level that allows the action only under a condition */
     struct s_hit bad_policy;  /* a policy whose content is not JSON */
     size_t policies, targets;
 };
@@ -31,17 +32,20 @@ static void s_note(struct s_hit *hit, const char *target, const json_t *policy, 
              opf_chk_str(policy, "Id"), target, sid ? ", statement " : "", sid ? sid : "");
 }
 
-/* Scans one policy; returns whether it allows the action unconditionally (for the level's implicit deny). */
-static bool s_scan_policy(struct s_scan *scan, const char *target, const json_t *policy)
+/* How a policy allows the action, for the level's implicit deny. */
+enum s_allow { S_ALLOW_NONE = 0, S_ALLOW_CONDITIONAL, S_ALLOW_CERTAIN };
+
+/* Scans one policy: notes denies, and returns how it allows the action. */
+static enum s_allow s_scan_policy(struct s_scan *scan, const char *target, const json_t *policy)
 {
     const char *content = opf_chk_str(policy, "Content");
     json_t *doc = content ? json_loads(content, 0, NULL) : NULL;
     json_t *statements = opf_chk_policy_statements(doc);
-    bool allows = false;
+    enum s_allow allows = S_ALLOW_NONE;
     if (!statements) {
         s_note(&scan->bad_policy, target, policy, NULL);
         json_decref(doc);
-        return true; /* unreadable: reported as unknown, not as an implicit deny */
+        return S_ALLOW_CERTAIN; /* unreadable: reported as unknown, not as an implicit deny */
     }
     size_t i;
     const json_t *st;
@@ -51,8 +55,8 @@ static bool s_scan_policy(struct s_scan *scan, const char *target, const json_t 
         bool certain = !json_object_get(st, "Condition") && opf_chk_statement_all_resources(st);
         if (opf_chk_statement_effect(st, "Deny"))
             s_note(certain ? &scan->deny : &scan->conditional, target, policy, st);
-        else if (opf_chk_statement_effect(st, "Allow") && certain)
-            allows = true;
+        else if (opf_chk_statement_effect(st, "Allow") && allows != S_ALLOW_CERTAIN)
+            allows = certain ? S_ALLOW_CERTAIN : S_ALLOW_CONDITIONAL;
     }
     json_decref(statements);
     json_decref(doc);
@@ -76,17 +80,19 @@ static enum opf_status s_evaluate(const struct opf_check *check, const struct op
     json_array_foreach(targets, i, target) {
         const char *id = opf_chk_str(target, "TargetId");
         const json_t *policies = json_object_get(target, "Policies");
-        bool level_allows = false;
+        enum s_allow level = S_ALLOW_NONE;
         size_t k;
         const json_t *policy;
         json_array_foreach(policies, k, policy) {
-            level_allows |= s_scan_policy(&scan, id ? id : "(unnamed target)", policy);
+            enum s_allow a = s_scan_policy(&scan, id ? id : "(unnamed target)", policy);
+            level = a > level ? a : level;
             scan.policies++;
         }
-        /* every level of the path must allow an action; a level with SCPs but no allow denies implicitly */
-        if (json_array_size(policies) > 0 && !level_allows && !scan.no_allow.found) {
-            scan.no_allow.found = true;
-            snprintf(scan.no_allow.where, sizeof(scan.no_allow.where), "%s", id ? id : "(unnamed target)");
+        /* every level of the path must allow an action: SCPs are an allow-list at each level */
+        struct s_hit *gap = level == S_ALLOW_NONE ? &scan.no_allow : &scan.conditional_allow;
+        if (json_array_size(policies) > 0 && level != S_ALLOW_CERTAIN && !gap->found) {
+            gap->found = true;
+            snprintf(gap->where, sizeof(gap->where), "%s", id ? id : "(unnamed target)");
         }
         scan.targets++;
     }
@@ -108,6 +114,10 @@ static enum opf_status s_evaluate(const struct opf_check *check, const struct op
     if (scan.conditional.found)
         return opf_set(f, OPF_WARN, "%s path: %s denies %s under a condition or for some resources only, which "
                                     "this tool cannot evaluate", path, scan.conditional.where, scan.action);
+    if (scan.conditional_allow.found)
+        return opf_set(f, OPF_WARN, "%s path: the service control policies on %s allow %s only under a condition "
+                                    "or for some resources, which this tool cannot evaluate",
+                       path, scan.conditional_allow.where, scan.action);
     return opf_set(f, OPF_PASS, "%s path: none of the %zu service control policies on the account's %zu levels "
                                 "denies %s", path, scan.policies, scan.targets, scan.action);
 }

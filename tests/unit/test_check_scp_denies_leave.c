@@ -111,6 +111,15 @@ static void a_level_without_allow_denies_implicitly(void **state)
                     json_pack("{s:o}", "Targets", targets));
     opf_fx_run(fx, C);
     opf_fx_assert(fx, OPF_FAIL, "no service control policy on ou-k3x9-8w2hd6ra allows");
+
+    /* an allow that holds only under a condition cannot be evaluated either way */
+    json_t *policy = json_array_get(json_object_get(json_array_get(targets, 0), "Policies"), 0);
+    json_object_set_new(policy, "Content",
+                        json_string("{\"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"*\", \"Resource\": "
+                                    "\"*\", \"Condition\": {\"StringEquals\": {\"aws:RequestedRegion\": "
+                                    "\"eu-central-1\"}}}]}"));
+    opf_fx_run(fx, C);
+    opf_fx_assert(fx, OPF_WARN, "allow organizations:LeaveOrganization only under a condition");
 }
 
 static void unreadable_policies_are_unknown(void **state)
