@@ -10,11 +10,12 @@ break-glass IAM user of the management account has been deleted.
 Every item has the shape docs/evidence.md gives, with field values as AWS returns them. Attestations are not
 part of a bundle: the audit injects them from examples/attestations.json.
 
-Run: python3 examples/generate.py  (rewrites examples/evidence.json next to this file)
+Run: python3 examples/generate.py [OUTPUT]  (default: examples/evidence.json next to this file)
 """
 import base64
 import json
 import os
+import sys
 
 ORG = "o-7rmx2kq4ud"
 MGMT = "210987654321"
@@ -310,7 +311,8 @@ def main():
     bundle = {"schema": "orgpreflight/evidence/v1", "tool": {"name": "orgpreflight", "version": "0.1.0"},
               "collected_at": COLLECTED, "complete": True, "organization": organization(),
               "accounts": [management()] + members(), "operator_session": operator_session()}
-    out = os.path.join(os.path.dirname(os.path.abspath(__file__)), "evidence.json")
+    out = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                                             "evidence.json")
     with open(out, "w") as f:
         json.dump(bundle, f, indent=2)
         f.write("\n")
