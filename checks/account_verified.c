@@ -61,6 +61,28 @@ static enum opf_status s_contact(const struct opf_subject *s, struct opf_finding
     return OPF_PASS;
 }
 
+/* Without an attestation the joined method decides: CREATED accounts never signed up; INVITED ones did when
+ * they were standalone (returns PASS for them, leaving the message to the caller). */
+static enum opf_status s_by_joined_method(const struct opf_subject *s, struct opf_finding *f, const char *note)
+{
+    struct opf_item item;
+    const json_t *account = opf_chk_account(s, f, &item);
+    if (!account)
+        return f->status;
+    const char *method = opf_chk_str(account, "JoinedMethod");
+    json_t *values = json_pack("{s:s?}", "JoinedMethod", method);
+    opf_finding_cite(f, &item, values);
+    json_decref(values);
+    if (method && strcmp(method, "CREATED") == 0)
+        return opf_set(f, OPF_FAIL, "leave path: the account was created by the organization and never went "
+                                    "through sign-up (phone verification, customer agreement, support plan); "
+                                    "no phone-verified attestation.%s", note);
+    if (!method || strcmp(method, "INVITED") != 0)
+        return opf_set(f, OPF_UNKNOWN, "leave path: no phone-verified attestation and no known JoinedMethod.%s",
+                       note);
+    return OPF_PASS;
+}
+
 static enum opf_status s_evaluate(const struct opf_check *check, const struct opf_subject *s,
                                   const struct opf_context *ctx, struct opf_finding *f)
 {
@@ -78,27 +100,11 @@ static enum opf_status s_evaluate(const struct opf_check *check, const struct op
     enum opf_chk_attested attested = opf_chk_attestation(s, ctx, "phone-verified", f, note, sizeof(note));
     if (attested == OPF_ATTESTED_FALSE)
         return opf_set(f, OPF_FAIL, "leave path: the attestation says the account's phone is not verified");
-    struct opf_item item;
-    const json_t *account = NULL;
-    const char *method = NULL;
-    if (attested != OPF_ATTESTED_TRUE) {
-        account = opf_chk_account(s, f, &item);
-        if (!account)
-            return f->status;
-        method = opf_chk_str(account, "JoinedMethod");
-        json_t *values = json_pack("{s:s?}", "JoinedMethod", method);
-        opf_finding_cite(f, &item, values);
-        json_decref(values);
-        if (method && strcmp(method, "CREATED") == 0)
-            return opf_set(f, OPF_FAIL, "leave path: the account was created by the organization and never went "
-                                        "through sign-up (phone verification, customer agreement, support plan); "
-                                        "no phone-verified attestation.%s", note);
-        if (!method || strcmp(method, "INVITED") != 0)
-            return opf_set(f, OPF_UNKNOWN, "leave path: no phone-verified attestation and no known JoinedMethod.%s",
-                           note);
-    }
+    if (attested != OPF_ATTESTED_TRUE && s_by_joined_method(s, f, note) != OPF_PASS)
+        return f->status;
     if (!seen.information_ok || !seen.contact_ok) {
         /* a pass needs the Account API's view too: report the first item that could not be read */
+        struct opf_item item;
         if (!seen.missing.key)
             return opf_set(f, OPF_UNKNOWN, "leave path: account.information reports no AccountState");
         opf_require(s, seen.missing.key, f, &item);
