@@ -1,0 +1,29 @@
+/* The orgpreflight command line: one file per subcommand, dispatched from main.c. */
+#ifndef OPF_CLI_H
+#define OPF_CLI_H
+
+#include <stdio.h>
+#include <orgpreflight/orgpreflight.h>
+
+typedef int opf_cmd_fn(int argc, char **argv);
+
+struct opf_cmd {
+    const char *name;
+    opf_cmd_fn *run;
+    const char *summary;
+};
+
+int opf_cmd_audit(int argc, char **argv);
+int opf_cmd_collect(int argc, char **argv);
+int opf_cmd_checks(int argc, char **argv);
+int opf_cmd_explain(int argc, char **argv);
+
+/* Prints "orgpreflight: MESSAGE" on stderr and returns the error's exit code. */
+int opf_cli_error(const struct opf_error *err);
+/* Prints a usage error on stderr and returns OPF_EXIT_USAGE. */
+int opf_cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Loads the registry with the built-in checks and every --plugin given. */
+struct opf_registry *opf_cli_registry(char **plugins, size_t nplugins, struct opf_error *err);
+
+#endif

@@ -1,0 +1,357 @@
+/* `audit` and `collect`: options, evidence (a bundle file or a live collection), audit, outputs. */
+#include <getopt.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <orgpreflight/collect.h>
+
+#include "cli/cli.h"
+#include "core/core.h"
+#include "report/report.h"
+
+#define MAX_OUTPUTS 16
+#define MAX_PLUGINS 16
+
+struct s_output {
+    const char *format;
+    const char *file;   /* NULL: standard output */
+};
+
+struct s_args {
+    const char *cmd;
+    const char *evidence, *config, *attestations, *waivers, *checks, *skip_checks, *fail_on, *path, *now;
+    const char *role_name, *external_id;
+    struct opf_collect_options collect;
+    struct s_output outputs[MAX_OUTPUTS];
+    size_t noutputs;
+    char *plugins[MAX_PLUGINS];
+    size_t nplugins;
+    const char *bundle_out;   /* collect -o */
+    bool quiet, verbose, debug;
+};
+
+static volatile int s_interrupted;
+
+static void s_on_signal(int sig)
+{
+    (void)sig;
+    s_interrupted = 1;
+}
+
+static void s_usage(FILE *out, const char *cmd)
+{
+    bool audit = strcmp(cmd, "audit") == 0;
+    fprintf(out, "usage: orgpreflight %s [OPTIONS]\n\n", cmd);
+    if (audit)
+        fputs("Audits an organization and reports. With --evidence FILE it audits a saved bundle offline;\n"
+              "otherwise it collects the evidence live with the operator's AWS credentials.\n\n"
+              "  --evidence FILE        audit this evidence bundle instead of a live organization\n"
+              "  --format NAME          text (default), json, ... (repeatable; see docs/reports.md)\n"
+              "  -o, --output FILE      write the preceding --format to FILE (atomically)\n"
+              "  --fail-on SEVERITY     gate severity: blocker, high (default), medium, low, info\n"
+              "  --checks ID,...        run only these checks\n"
+              "  --skip-checks ID,...   do not run these checks\n"
+              "  --attestations FILE    operator attestations (overrides attestations.file)\n"
+              "  --waivers FILE         waivers (overrides waivers.file)\n"
+              "  --plugin FILE.so       load external checks (repeatable)\n"
+              "  --now ISO8601          evaluate as of this time (reproducible audits)\n"
+              "  --verbose              text: show passing and skipped rows too\n",
+              out);
+    else
+        fputs("Collects the evidence of a live organization into a bundle for a later offline audit.\n\n"
+              "  -o, --output FILE      the bundle to write (mode 0600: it holds e-mail addresses)\n",
+              out);
+    fputs("  --config FILE          configuration (docs/config.md)\n"
+          "  --path leave|direct    migration path (overrides migration.path)\n"
+          "  --profile NAME         AWS profile of the operator's credentials\n"
+          "  --region REGION        AWS region\n"
+          "  --endpoint-url URL     send every AWS call to this endpoint\n"
+          "  --role-name NAME       role to assume in member accounts (default OrganizationAccountAccessRole)\n"
+          "  --external-id ID       external id for that role\n"
+          "  --target-profile NAME  also audit the target organization with this profile\n"
+          "  --accounts ID,...      only these accounts\n"
+          "  --ou OU-ID             only accounts in this OU and below\n"
+          "  --exclude-accounts ID,...\n"
+          "  --concurrency N        accounts in flight (default 8)\n"
+          "  --quiet                no progress line\n"
+          "  --debug                redacted wire trace on stderr\n"
+          "  -h, --help             this help\n\n"
+          "exit codes: 0 ready, 1 not ready, 2 undetermined, 3 could not run, 64 usage error\n",
+          out);
+}
+
+enum {
+    O_EVIDENCE = 256, O_FORMAT, O_FAIL_ON, O_CHECKS, O_SKIP, O_ATTEST, O_WAIVERS, O_PLUGIN, O_CONFIG, O_PATH,
+    O_PROFILE, O_REGION, O_ENDPOINT, O_ROLE, O_EXTERNAL_ID, O_TARGET, O_ACCOUNTS, O_OU, O_EXCLUDE, O_CONCURRENCY,
+    O_QUIET, O_VERBOSE, O_DEBUG, O_NOW
+};
+
+static const struct option s_options[] = {
+    {"evidence", required_argument, 0, O_EVIDENCE}, {"format", required_argument, 0, O_FORMAT},
+    {"output", required_argument, 0, 'o'}, {"fail-on", required_argument, 0, O_FAIL_ON},
+    {"checks", required_argument, 0, O_CHECKS}, {"skip-checks", required_argument, 0, O_SKIP},
+    {"attestations", required_argument, 0, O_ATTEST}, {"waivers", required_argument, 0, O_WAIVERS},
+    {"plugin", required_argument, 0, O_PLUGIN}, {"config", required_argument, 0, O_CONFIG},
+    {"path", required_argument, 0, O_PATH}, {"profile", required_argument, 0, O_PROFILE},
+    {"region", required_argument, 0, O_REGION}, {"endpoint-url", required_argument, 0, O_ENDPOINT},
+    {"role-name", required_argument, 0, O_ROLE}, {"external-id", required_argument, 0, O_EXTERNAL_ID},
+    {"target-profile", required_argument, 0, O_TARGET}, {"accounts", required_argument, 0, O_ACCOUNTS},
+    {"ou", required_argument, 0, O_OU}, {"exclude-accounts", required_argument, 0, O_EXCLUDE},
+    {"concurrency", required_argument, 0, O_CONCURRENCY}, {"quiet", no_argument, 0, O_QUIET},
+    {"verbose", no_argument, 0, O_VERBOSE}, {"debug", no_argument, 0, O_DEBUG}, {"now", required_argument, 0, O_NOW},
+    {"help", no_argument, 0, 'h'}, {0, 0, 0, 0},
+};
+
+/* Parses argv into a; returns -1 to continue, else an exit code. */
+static int s_parse(struct s_args *a, int argc, char **argv)
+{
+    bool audit = strcmp(a->cmd, "audit") == 0;
+    int c;
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":ho:", s_options, NULL)) != -1) {
+        switch (c) {
+        case 'h': s_usage(stdout, a->cmd); return 0;
+        case 'o':
+            if (!audit) {
+                a->bundle_out = optarg;
+            } else if (a->noutputs == 0 || a->outputs[a->noutputs - 1].file) {
+                return opf_cli_usage(a->cmd, "-o %s must follow the --format it writes", optarg);
+            } else {
+                a->outputs[a->noutputs - 1].file = optarg;
+            }
+            break;
+        case O_FORMAT:
+            if (!audit)
+                return opf_cli_usage(a->cmd, "--format is an option of audit");
+            if (!opf_report_format_find(optarg))
+                return opf_cli_usage(a->cmd, "unknown format \"%s\"", optarg);
+            if (a->noutputs == MAX_OUTPUTS)
+                return opf_cli_usage(a->cmd, "at most %d outputs", MAX_OUTPUTS);
+            a->outputs[a->noutputs++] = (struct s_output){optarg, NULL};
+            break;
+        case O_EVIDENCE: a->evidence = optarg; break;
+        case O_FAIL_ON: a->fail_on = optarg; break;
+        case O_CHECKS: a->checks = optarg; break;
+        case O_SKIP: a->skip_checks = optarg; break;
+        case O_ATTEST: a->attestations = optarg; break;
+        case O_WAIVERS: a->waivers = optarg; break;
+        case O_PLUGIN:
+            if (a->nplugins == MAX_PLUGINS)
+                return opf_cli_usage(a->cmd, "at most %d plugins", MAX_PLUGINS);
+            a->plugins[a->nplugins++] = optarg;
+            break;
+        case O_CONFIG: a->config = optarg; break;
+        case O_PATH: a->path = optarg; break;
+        case O_PROFILE: a->collect.profile = optarg; break;
+        case O_REGION: a->collect.region = optarg; break;
+        case O_ENDPOINT: a->collect.endpoint_url = optarg; break;
+        case O_ROLE: a->role_name = optarg; break;
+        case O_EXTERNAL_ID: a->external_id = optarg; break;
+        case O_TARGET: a->collect.target_profile = optarg; break;
+        case O_ACCOUNTS: a->collect.accounts = optarg; break;
+        case O_OU: a->collect.ou = optarg; break;
+        case O_EXCLUDE: a->collect.exclude_accounts = optarg; break;
+        case O_CONCURRENCY: {
+            char *end;
+            long n = strtol(optarg, &end, 10);
+            if (*end || n < 1 || n > 256)
+                return opf_cli_usage(a->cmd, "--concurrency takes a number from 1 to 256");
+            a->collect.concurrency = (int)n;
+            break;
+        }
+        case O_QUIET: a->quiet = true; break;
+        case O_VERBOSE: a->verbose = true; break;
+        case O_DEBUG: a->debug = true; break;
+        case O_NOW: a->now = optarg; break;
+        case ':': return opf_cli_usage(a->cmd, "%s needs a value", argv[optind - 1]);
+        default: return opf_cli_usage(a->cmd, "unknown option %s", argv[optind - 1]);
+        }
+    }
+    if (optind < argc)
+        return opf_cli_usage(a->cmd, "unexpected argument \"%s\"", argv[optind]);
+    if (!audit && !a->bundle_out)
+        return opf_cli_usage(a->cmd, "-o FILE is required");
+    if (a->fail_on) {
+        enum opf_severity s;
+        if (!opf_severity_parse(a->fail_on, &s))
+            return opf_cli_usage(a->cmd, "--fail-on takes blocker, high, medium, low or info");
+    }
+    if (a->path && strcmp(a->path, "leave") != 0 && strcmp(a->path, "direct") != 0)
+        return opf_cli_usage(a->cmd, "--path takes leave or direct");
+    if (a->noutputs == 0)
+        a->outputs[a->noutputs++] = (struct s_output){"text", NULL};
+    return -1;
+}
+
+/* The effective configuration: defaults, --config, then flags. */
+static json_t *s_config(const struct s_args *a, struct opf_error *err)
+{
+    json_t *cfg = a->config ? opf_config_load(a->config, err) : opf_config_default();
+    if (!cfg)
+        return NULL;
+    const struct {
+        const char *path, *value;
+    } flags[] = {{"migration.path", a->path},        {"access.role_name", a->role_name},
+                 {"access.external_id", a->external_id}, {"attestations.file", a->attestations},
+                 {"waivers.file", a->waivers},       {"gate.fail_on", a->fail_on}};
+    for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++)
+        if (flags[i].value && opf_config_set(cfg, flags[i].path, json_string(flags[i].value), err) != 0) {
+            json_decref(cfg);
+            return NULL;
+        }
+    return cfg;
+}
+
+static const char *s_cfg_str(const json_t *cfg, const char *section, const char *key)
+{
+    return json_string_value(json_object_get(json_object_get(cfg, section), key));
+}
+
+/* The evidence keys the selected checks read, NULL-terminated (borrowed strings). */
+static const char **s_needs(const struct opf_registry *r, const struct s_args *a)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < opf_registry_count(r); i++)
+        for (const char *const *k = opf_registry_at(r, i)->needs; k && *k; k++)
+            n++;
+    const char **needs = calloc(n + 1, sizeof(*needs));
+    size_t m = 0;
+    for (size_t i = 0; needs && i < opf_registry_count(r); i++) {
+        const struct opf_check *c = opf_registry_at(r, i);
+        if ((a->checks && !opf_list_contains(a->checks, c->id)) || (a->skip_checks && opf_list_contains(a->skip_checks, c->id)))
+            continue;
+        for (const char *const *k = c->needs; k && *k; k++) {
+            bool dup = false;
+            for (size_t j = 0; j < m && !dup; j++)
+                dup = strcmp(needs[j], *k) == 0;
+            if (!dup)
+                needs[m++] = *k;
+        }
+    }
+    return needs;
+}
+
+static json_t *s_collect(struct s_args *a, const json_t *cfg, const struct opf_registry *r,
+                         struct opf_collect_stats *stats, struct opf_error *err)
+{
+    struct sigaction sa = {.sa_handler = s_on_signal};
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    const char **needs = r ? s_needs(r, a) : NULL;
+    a->collect.config = cfg;
+    a->collect.needs = needs;
+    a->collect.interrupted = &s_interrupted;
+    a->collect.debug = a->debug ? stderr : NULL;
+    bool json_only = true;
+    for (size_t i = 0; i < a->noutputs; i++)
+        json_only &= strcmp(a->outputs[i].format, "json") == 0 && !a->outputs[i].file;
+    a->collect.progress = !a->quiet && isatty(STDERR_FILENO) && !(strcmp(a->cmd, "audit") == 0 && json_only) ? stderr : NULL;
+    json_t *bundle = opf_collect(&a->collect, stats, err);
+    free(needs);
+    return bundle;
+}
+
+struct s_write {
+    const struct opf_report_format *fmt;
+    const json_t *report;
+    const struct opf_report_options *opts;
+};
+
+static int s_write_cb(FILE *out, void *ud)
+{
+    struct s_write *w = ud;
+    return w->fmt->write(w->report, out, w->opts);
+}
+
+static int s_outputs(const struct s_args *a, const json_t *report, struct opf_error *err)
+{
+    for (size_t i = 0; i < a->noutputs; i++) {
+        const struct opf_report_format *fmt = opf_report_format_find(a->outputs[i].format);
+        bool to_tty = !a->outputs[i].file && isatty(STDOUT_FILENO);
+        const char *nc = getenv("NO_COLOR");
+        struct opf_report_options o = {.color = to_tty && !(nc && *nc), .verbose = a->verbose};
+        struct s_write w = {fmt, report, &o};
+        if (!a->outputs[i].file) {
+            if (fmt->write(report, stdout, &o) != 0 || fflush(stdout) != 0)
+                return opf_fail(err, OPF_EXIT_ERROR, "standard output: write failed");
+        } else if (opf_file_write_atomic(a->outputs[i].file, 0644, s_write_cb, &w, err) != 0) {
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static int s_run(struct s_args *a)
+{
+    struct opf_error err = {0};
+    int rc = OPF_EXIT_ERROR;
+    json_t *cfg = NULL, *bundle = NULL, *att = NULL, *waivers = NULL, *report = NULL;
+    struct opf_registry *r = opf_cli_registry(a->plugins, a->nplugins, &err);
+    struct opf_collect_stats stats = {0};
+    time_t now = 0;
+    if (!r || !(cfg = s_config(a, &err)))
+        goto fail;
+    if (a->now && !opf_time_parse(a->now, &now)) {
+        rc = opf_cli_usage(a->cmd, "--now takes an ISO 8601 time");
+        goto out;
+    }
+    const char *att_file = s_cfg_str(cfg, "attestations", "file"), *w_file = s_cfg_str(cfg, "waivers", "file");
+    if ((att_file && !(att = opf_attestations_load(att_file, &err))) || (w_file && !(waivers = opf_waivers_load(w_file, r, &err))))
+        goto fail;
+    if (strcmp(a->cmd, "collect") == 0) {
+        if (!(bundle = s_collect(a, cfg, r, &stats, &err)) || opf_json_write_file(bundle, a->bundle_out, 0600, &err))
+            goto fail;
+        rc = s_interrupted ? OPF_EXIT_ERROR : OPF_EXIT_READY;
+        if (s_interrupted)
+            fprintf(stderr, "orgpreflight: interrupted: %s holds the evidence collected so far, marked incomplete\n", a->bundle_out);
+        goto out;
+    }
+    bundle = a->evidence ? opf_bundle_load(a->evidence, &err) : s_collect(a, cfg, r, &stats, &err);
+    if (!bundle)
+        goto fail;
+    struct opf_audit_options ao = {.config = cfg, .only_checks = a->checks, .skip_checks = a->skip_checks,
+                                   .attestations = att, .waivers = waivers, .now = now};
+    if (!(report = opf_audit(r, bundle, &ao, &err)))
+        goto fail;
+    if (!a->evidence)
+        json_object_set_new(report, "stats", json_pack("{s:I, s:I, s:I, s:I}", "api_calls", (json_int_t)stats.api_calls,
+                                                       "retries", (json_int_t)stats.retries, "throttled",
+                                                       (json_int_t)stats.throttled, "errors", (json_int_t)stats.errors));
+    if (s_outputs(a, report, &err) != 0)
+        goto fail;
+    enum opf_severity fail_on = OPF_SEV_HIGH;
+    opf_severity_parse(s_cfg_str(cfg, "gate", "fail_on"), &fail_on);
+    rc = s_interrupted ? OPF_EXIT_ERROR : (int)opf_report_exit_code(report, fail_on);
+    goto out;
+fail:
+    rc = opf_cli_error(&err);
+out:
+    json_decref(report);
+    json_decref(bundle);
+    json_decref(att);
+    json_decref(waivers);
+    json_decref(cfg);
+    opf_registry_free(r);
+    return rc;
+}
+
+static int s_main(const char *cmd, int argc, char **argv)
+{
+    struct s_args a = {.cmd = cmd};
+    int rc = s_parse(&a, argc, argv);
+    return rc >= 0 ? rc : s_run(&a);
+}
+
+int opf_cmd_audit(int argc, char **argv)
+{
+    return s_main("audit", argc, argv);
+}
+
+int opf_cmd_collect(int argc, char **argv)
+{
+    return s_main("collect", argc, argv);
+}

@@ -1,0 +1,170 @@
+/*
+ * Configuration: defaults, a JSON file over them, command-line flags over both (docs/config.md).
+ * The defaults double as the schema: a key absent from them is unknown, and a value must have the
+ * default's type. A default of null accepts a string (or, where noted, a list of strings).
+ */
+#include <libgen.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/core.h"
+
+static const char s_defaults[] =
+    "{"
+    "\"migration\": {\"path\": \"leave\", \"window_minutes\": 120, \"wait_period_days\": 4,"
+    "               \"target_organization_id\": null},"
+    "\"access\": {\"role_name\": \"OrganizationAccountAccessRole\", \"external_id\": null,"
+    "            \"session_name\": \"orgpreflight\", \"concurrency\": 8},"
+    "\"identity_center\": {\"current_portal_alias\": null, \"planned_portal_alias\": null},"
+    "\"dns\": {\"servers\": [], \"timeout_ms\": 3000},"
+    "\"root_email\": {\"allowed_domains\": [], \"group_addresses\": [], \"smtp_probe\": false},"
+    "\"break_glass\": {\"user_pattern\": null},"
+    "\"target\": {\"account_quota\": 10},"
+    "\"attestations\": {\"file\": null, \"max_age_days\": 90},"
+    "\"waivers\": {\"file\": null},"
+    "\"gate\": {\"fail_on\": \"high\"}"
+    "}";
+
+/* Settings whose value is one of a fixed set. */
+static const struct {
+    const char *path;
+    const char *const values[6];
+} s_enums[] = {
+    {"migration.path", {"leave", "direct", NULL}},
+    {"gate.fail_on", {"blocker", "high", "medium", "low", "info", NULL}},
+};
+
+/* Settings given relative to the config file's directory. */
+static const char *const s_file_settings[][2] = {{"attestations", "file"}, {"waivers", "file"}};
+
+json_t *opf_config_default(void)
+{
+    return json_loads(s_defaults, 0, NULL);
+}
+
+static bool s_string_list(const json_t *v)
+{
+    size_t i;
+    const json_t *e;
+    if (!json_is_array(v))
+        return false;
+    json_array_foreach(v, i, e) if (!json_is_string(e)) return false;
+    return true;
+}
+
+static const char *s_type_mismatch(const json_t *def, const json_t *v)
+{
+    if (json_is_null(def))
+        return json_is_null(v) || json_is_string(v) || s_string_list(v) ? NULL : "expected a string";
+    if (json_is_array(def))
+        return s_string_list(v) ? NULL : "expected a list of strings";
+    if (json_is_integer(def))
+        return json_is_integer(v) && json_integer_value(v) >= 0 ? NULL : "expected a non-negative integer";
+    if (json_is_boolean(def))
+        return json_is_boolean(v) ? NULL : "expected true or false";
+    if (json_is_string(def))
+        return json_is_string(v) ? NULL : "expected a string";
+    return json_is_object(v) ? NULL : "expected an object";
+}
+
+static int s_check_enum(const char *path, const json_t *v, const char *file, struct opf_error *err)
+{
+    for (size_t i = 0; i < sizeof(s_enums) / sizeof(s_enums[0]); i++) {
+        if (strcmp(s_enums[i].path, path) != 0)
+            continue;
+        for (const char *const *ok = s_enums[i].values; *ok; ok++)
+            if (strcmp(*ok, json_string_value(v)) == 0)
+                return 0;
+        return opf_fail(err, OPF_EXIT_ERROR, "%s: $.%s: \"%s\" is not one of the accepted values", file, path,
+                        json_string_value(v));
+    }
+    return 0;
+}
+
+/* Merges `src` into `dst` (the defaults), checking every key and type against them. */
+static int s_merge(json_t *dst, const json_t *src, const char *prefix, const char *file, struct opf_error *err)
+{
+    const char *key;
+    json_t *v;
+    json_object_foreach((json_t *)src, key, v) {
+        char path[256];
+        snprintf(path, sizeof(path), "%s%s%s", prefix, *prefix ? "." : "", key);
+        json_t *def = json_object_get(dst, key);
+        if (!def)
+            return opf_fail(err, OPF_EXIT_ERROR, "%s: $.%s: unknown setting", file, path);
+        const char *why = s_type_mismatch(def, v);
+        if (why)
+            return opf_fail(err, OPF_EXIT_ERROR, "%s: $.%s: %s", file, path, why);
+        if (json_is_object(def)) {
+            if (s_merge(def, v, path, file, err))
+                return -1;
+            continue;
+        }
+        if (json_is_string(v) && s_check_enum(path, v, file, err))
+            return -1;
+        json_object_set(dst, key, v);
+    }
+    return 0;
+}
+
+int opf_config_apply(json_t *config, const json_t *overlay, const char *origin, struct opf_error *err)
+{
+    if (!json_is_object(overlay))
+        return opf_fail(err, OPF_EXIT_ERROR, "%s: $: a configuration must be a JSON object", origin);
+    return s_merge(config, overlay, "", origin, err);
+}
+
+static void s_resolve_files(json_t *config, const char *config_path)
+{
+    char *copy = strdup(config_path);
+    if (!copy)
+        return;
+    const char *dir = dirname(copy);
+    for (size_t i = 0; i < sizeof(s_file_settings) / sizeof(s_file_settings[0]); i++) {
+        json_t *section = json_object_get(config, s_file_settings[i][0]);
+        const char *f = json_string_value(json_object_get(section, s_file_settings[i][1]));
+        if (!f || f[0] == '/')
+            continue;
+        size_t n = strlen(dir) + strlen(f) + 2;
+        char *full = malloc(n);
+        if (full) {
+            snprintf(full, n, "%s/%s", dir, f);
+            json_object_set_new(section, s_file_settings[i][1], json_string(full));
+            free(full);
+        }
+    }
+    free(copy);
+}
+
+json_t *opf_config_load(const char *path, struct opf_error *err)
+{
+    json_t *config = opf_config_default();
+    json_t *file = opf_json_load_file(path, err);
+    if (!file || opf_config_apply(config, file, path, err) != 0) {
+        json_decref(file);
+        json_decref(config);
+        return NULL;
+    }
+    json_decref(file);
+    s_resolve_files(config, path);
+    return config;
+}
+
+int opf_config_set(json_t *config, const char *dotted_path, json_t *value, struct opf_error *err)
+{
+    /* Builds {"a": {"b": value}} and applies it, so a flag is checked exactly like the file. */
+    char buf[256];
+    snprintf(buf, sizeof(buf), "%s", dotted_path);
+    char *dot = strchr(buf, '.');
+    json_t *overlay = json_object();
+    if (dot) {
+        *dot = '\0';
+        json_object_set_new(overlay, buf, json_pack("{s:O}", dot + 1, value));
+    } else {
+        json_object_set(overlay, buf, value);
+    }
+    int rc = opf_config_apply(config, overlay, "command line", err);
+    json_decref(overlay);
+    json_decref(value);
+    return rc;
+}

@@ -1,0 +1,45 @@
+/* Internal interfaces of the audit engine (src/core). */
+#ifndef OPF_CORE_H
+#define OPF_CORE_H
+
+#include <orgpreflight/orgpreflight.h>
+
+/* Sets err to one line (printf-style) with an exit code; returns -1 for `return opf_fail(...)`. */
+int opf_fail(struct opf_error *err, int exit_code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* Loads a JSON file; a parse error names the file, line and column. */
+json_t *opf_json_load_file(const char *path, struct opf_error *err);
+
+/* ISO 8601 UTC of t ("2026-11-25T02:00:00Z"). */
+void opf_time_format(time_t t, char *buf, size_t len);
+
+/* Validates an attestations or waivers document ({"attestations": [...]}, {"waivers": [...]}). */
+int opf_attestations_validate(const json_t *doc, const char *name, struct opf_error *err);
+int opf_waivers_validate(const json_t *doc, const char *name, const struct opf_registry *r, struct opf_error *err);
+json_t *opf_attestations_load(const char *path, struct opf_error *err);
+json_t *opf_waivers_load(const char *path, const struct opf_registry *r, struct opf_error *err);
+
+/* The facts an attestation may state (NULL-terminated). */
+extern const char *const opf_attestation_facts[];
+
+/* The newest attestation for (account, fact), or NULL. Borrowed. */
+const json_t *opf_attestation_newest(const json_t *attestations, const char *account_id, const char *fact);
+
+/* The waiver covering (check, subject), preferring an unexpired one; *expired tells which. Borrowed. */
+const json_t *opf_waiver_find(const json_t *waivers, const char *check, const char *subject_id, time_t now,
+                              bool *expired);
+
+/* Writes a file atomically: `fn` writes into a temporary file in the same directory, which is then
+ * flushed, given `mode` and renamed over `path`; on any failure the temporary file is removed. */
+typedef int opf_write_fn(FILE *out, void *ud);
+int opf_file_write_atomic(const char *path, int mode, opf_write_fn *fn, void *ud, struct opf_error *err);
+
+/* Applies an overlay document onto a configuration, checked like a file; `origin` names it in errors. */
+int opf_config_apply(json_t *config, const json_t *overlay, const char *origin, struct opf_error *err);
+/* Sets one setting ("migration.path") from a flag, checked like a file; steals `value`. */
+int opf_config_set(json_t *config, const char *dotted_path, json_t *value, struct opf_error *err);
+
+/* Is the comma-separated `list` naming `id`? */
+bool opf_list_contains(const char *list, const char *id);
+
+#endif

@@ -1,0 +1,286 @@
+/*
+ * The audit engine: plans subjects x checks, evaluates each check on its subject, applies waivers and
+ * computes the verdict. The result is the report document (docs/report.md).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/core.h"
+
+struct s_audit {
+    const struct opf_registry *reg;
+    const struct opf_audit_options *opts;
+    struct opf_context ctx;
+    json_t *results;
+    json_t *expired;        /* waivers found expired, each once */
+};
+
+static const char *s_str(const json_t *o, const char *k)
+{
+    const char *v = json_string_value(json_object_get(o, k));
+    return v ? v : "";
+}
+
+/* Accounts in these states cannot move at all: their other checks are moot. */
+static bool s_immovable(const char *state)
+{
+    return strcmp(state, "SUSPENDED") == 0 || strcmp(state, "PENDING_CLOSURE") == 0 || strcmp(state, "CLOSED") == 0;
+}
+
+static bool s_selected(const struct opf_audit_options *o, const char *id)
+{
+    if (o->only_checks && *o->only_checks && !opf_list_contains(o->only_checks, id))
+        return false;
+    return !(o->skip_checks && opf_list_contains(o->skip_checks, id));
+}
+
+static json_t *s_waiver_row(const json_t *w, bool expired, enum opf_status original)
+{
+    json_t *row = json_pack("{s:s, s:s, s:s}", "reason", s_str(w, "reason"), "owner", s_str(w, "owner"), "expires",
+                            s_str(w, "expires"));
+    if (expired)
+        json_object_set_new(row, "expired", json_true());
+    else
+        json_object_set_new(row, "original_status", json_string(opf_status_name(original)));
+    return row;
+}
+
+static void s_note_expired(struct s_audit *a, const json_t *w)
+{
+    size_t i;
+    const json_t *e;
+    json_array_foreach(a->expired, i, e) if (json_equal(e, w)) return;
+    json_array_append(a->expired, (json_t *)w);
+}
+
+/* Runs one check on one subject (or records why it does not apply) and appends the row. */
+static void s_evaluate(struct s_audit *a, const struct opf_check *c, const struct opf_subject *s)
+{
+    struct opf_finding f = {.status = OPF_STATUS_COUNT, .severity = c->severity, .evidence = json_array()};
+    const char *state = s->kind == OPF_SUBJECT_ACCOUNT ? s_str(s->record, "state") : "";
+
+    if (!s_selected(a->opts, c->id))
+        opf_set(&f, OPF_SKIPPED, "deselected for this run");
+    else if (s_immovable(state) && !(c->flags & OPF_CHECK_ANY_STATE))
+        opf_set(&f, OPF_SKIPPED, "the account is %s and cannot move at all (see account-state)", state);
+    else if (s->is_management && (c->flags & OPF_CHECK_MEMBERS_ONLY))
+        opf_set(&f, OPF_SKIPPED, "concerns members leaving; this is the management account");
+    else {
+        enum opf_status st = c->evaluate(c, s, &a->ctx, &f);
+        /* A check must give a real verdict with a reason; anything else is a bug, never a pass. */
+        if ((unsigned)st >= OPF_WAIVED || st != f.status || !f.message[0])
+            opf_set(&f, OPF_UNKNOWN, "check %s returned no valid verdict", c->id);
+        if ((unsigned)f.severity >= OPF_SEVERITY_COUNT)
+            f.severity = c->severity;
+    }
+
+    json_t *waiver = json_null();
+    if (f.status == OPF_FAIL || f.status == OPF_UNKNOWN || f.status == OPF_WARN) {
+        bool expired;
+        const json_t *w = opf_waiver_find(a->opts->waivers, c->id, s->id, a->ctx.now, &expired);
+        if (w) {
+            json_decref(waiver);
+            waiver = s_waiver_row(w, expired, f.status);
+            if (expired)
+                s_note_expired(a, w);
+            else
+                f.status = OPF_WAIVED;
+        }
+    }
+    json_t *row = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:s, s:o}", "check", c->id, "title",
+                            c->title, "subject_type", opf_subject_kind_name(s->kind), "subject_id", s->id,
+                            "subject_name", s->name ? s->name : "", "status", opf_status_name(f.status), "severity",
+                            opf_severity_name(f.severity), "message", f.message, "evidence", f.evidence,
+                            "remediation", c->remediation ? c->remediation : "", "waiver", waiver);
+    json_array_append_new(a->results, row);
+}
+
+static void s_run_subject(struct s_audit *a, const struct opf_subject *s)
+{
+    for (size_t i = 0; i < opf_registry_count(a->reg); i++) {
+        const struct opf_check *c = opf_registry_at(a->reg, i);
+        if (c->subject == s->kind)
+            s_evaluate(a, c, s);
+    }
+}
+
+/* The account's evidence plus the newest attestation of each fact, as "attestation.FACT" items. */
+static json_t *s_account_evidence(const json_t *account, const json_t *attestations)
+{
+    const json_t *ev = json_object_get(account, "evidence");
+    json_t *out = json_is_object(ev) ? json_copy((json_t *)ev) : json_object();
+    for (const char *const *fact = opf_attestation_facts; attestations && *fact; fact++) {
+        const json_t *e = opf_attestation_newest(attestations, s_str(account, "id"), *fact);
+        if (!e)
+            continue;
+        char key[96];
+        snprintf(key, sizeof(key), "attestation.%s", *fact);
+        json_t *data = json_pack("{s:O, s:s, s:s, s:O?}", "value", json_object_get(e, "value"), "attested_by",
+                                 s_str(e, "attested_by"), "attested_at", s_str(e, "attested_at"), "note",
+                                 json_object_get(e, "note"));
+        json_object_set_new(out, key, json_pack("{s:s, s:s, s:o}", "source", "attestation", "collected_at",
+                                                s_str(e, "attested_at"), "data", data));
+    }
+    return out;
+}
+
+static char *s_ou_path(const json_t *account)
+{
+    size_t i, len = 1;
+    const json_t *p;
+    const json_t *path = json_object_get(account, "ou_path");
+    json_array_foreach(path, i, p) len += strlen(s_str(p, "name")) + 1;
+    char *out = calloc(1, len);
+    json_array_foreach(path, i, p) {
+        if (i)
+            strcat(out, "/");
+        strcat(out, s_str(p, "name"));
+    }
+    return out;
+}
+
+static json_t *s_inventory_row(const json_t *a, bool is_management)
+{
+    char *ou = s_ou_path(a);
+    json_t *row = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b}", "id", s_str(a, "id"), "name", s_str(a, "name"),
+                            "email", s_str(a, "email"), "state", s_str(a, "state"), "joined_method",
+                            s_str(a, "joined_method"), "joined_timestamp", s_str(a, "joined_timestamp"), "ou_path",
+                            ou ? ou : "", "is_management", is_management);
+    free(ou);
+    return row;
+}
+
+/* The verdict of a set of rows at a gate severity. */
+static const char *s_verdict(const json_t *results, enum opf_severity fail_on, bool complete)
+{
+    bool fail = false, unknown = !complete;
+    size_t i;
+    const json_t *row;
+    json_array_foreach(results, i, row) {
+        enum opf_severity sev;
+        enum opf_status st;
+        if (!opf_severity_parse(s_str(row, "severity"), &sev) || !opf_status_parse(s_str(row, "status"), &st))
+            unknown = true; /* an unreadable row never counts as a pass */
+        else if (sev >= fail_on && st == OPF_FAIL)
+            fail = true;
+        else if (sev >= fail_on && st == OPF_UNKNOWN)
+            unknown = true;
+    }
+    return fail ? "not-ready" : unknown ? "undetermined" : "ready";
+}
+
+enum opf_exit opf_report_exit_code(const json_t *report, enum opf_severity fail_on)
+{
+    const char *v = s_verdict(json_object_get(report, "results"), fail_on,
+                              json_is_true(json_object_get(report, "complete")));
+    return strcmp(v, "ready") == 0 ? OPF_EXIT_READY : strcmp(v, "not-ready") == 0 ? OPF_EXIT_NOT_READY
+                                                                                   : OPF_EXIT_UNDETERMINED;
+}
+
+static json_t *s_summary(const json_t *results, enum opf_severity fail_on, bool complete)
+{
+    json_t *counts = json_object();
+    for (int s = 0; s < OPF_STATUS_COUNT; s++)
+        json_object_set_new(counts, opf_status_name((enum opf_status)s), json_integer(0));
+    size_t i;
+    const json_t *row;
+    json_array_foreach(results, i, row) {
+        json_t *n = json_object_get(counts, s_str(row, "status"));
+        if (n)
+            json_integer_set(n, json_integer_value(n) + 1);
+    }
+    return json_pack("{s:s, s:I, s:o}", "verdict", s_verdict(results, fail_on, complete), "total",
+                     (json_int_t)json_array_size(results), "counts", counts);
+}
+
+static int s_validate_selection(const struct opf_registry *r, const char *list, const char *flag,
+                                struct opf_error *err)
+{
+    for (const char *p = list; p && *p;) {
+        size_t n = strcspn(p, ",");
+        char id[128];
+        snprintf(id, sizeof(id), "%.*s", (int)(n < sizeof(id) ? n : sizeof(id) - 1), p);
+        if (n && !opf_registry_find(r, id))
+            return opf_fail(err, OPF_EXIT_USAGE, "%s: unknown check id \"%s\" (see `orgpreflight checks`)", flag, id);
+        p += n + (p[n] == ',');
+    }
+    return 0;
+}
+
+static void s_subject(struct opf_subject *s, enum opf_subject_kind kind, const json_t *record, const char *id,
+                      const char *name)
+{
+    memset(s, 0, sizeof(*s));
+    s->kind = kind;
+    s->record = record;
+    s->evidence = json_object_get(record, "evidence");
+    s->id = id && *id ? id : "unknown";
+    s->name = name;
+}
+
+json_t *opf_audit(const struct opf_registry *r, const json_t *bundle, const struct opf_audit_options *o,
+                  struct opf_error *err)
+{
+    if (s_validate_selection(r, o->only_checks, "--checks", err) ||
+        s_validate_selection(r, o->skip_checks, "--skip-checks", err))
+        return NULL;
+    json_t *defaults = o->config ? NULL : opf_config_default();
+    const json_t *config = o->config ? o->config : defaults;
+    enum opf_severity fail_on = OPF_SEV_HIGH;
+    opf_severity_parse(json_string_value(json_object_get(json_object_get(config, "gate"), "fail_on")), &fail_on);
+    const char *path = json_string_value(json_object_get(json_object_get(config, "migration"), "path"));
+    json_int_t max_age = json_integer_value(json_object_get(json_object_get(config, "attestations"), "max_age_days"));
+
+    struct s_audit a = {.reg = r, .opts = o, .results = json_array(), .expired = json_array()};
+    a.ctx.now = o->now ? o->now : time(NULL);
+    a.ctx.path = path && strcmp(path, "direct") == 0 ? OPF_PATH_DIRECT : OPF_PATH_LEAVE;
+    a.ctx.attestation_max_age_days = max_age > 0 ? (int)max_age : 90;
+    a.ctx.config = config;
+    a.ctx.bundle = bundle;
+
+    const json_t *org = json_object_get(bundle, "organization");
+    const char *mgmt = s_str(org, "management_account_id");
+    struct opf_subject s;
+    s_subject(&s, OPF_SUBJECT_ORGANIZATION, org, s_str(org, "id"), "organization");
+    s_run_subject(&a, &s);
+    const json_t *session = json_object_get(bundle, "operator_session");
+    if (session) {
+        s_subject(&s, OPF_SUBJECT_OPERATOR_SESSION, session, s_str(session, "arn"), "operator session");
+        s_run_subject(&a, &s);
+    }
+    const json_t *target = json_object_get(bundle, "target_organization");
+    if (target) {
+        s_subject(&s, OPF_SUBJECT_TARGET_ORGANIZATION, target, s_str(target, "id"), "target organization");
+        s_run_subject(&a, &s);
+    }
+    json_t *inventory = json_array();
+    size_t i;
+    const json_t *acct;
+    json_array_foreach(json_object_get(bundle, "accounts"), i, acct) {
+        s_subject(&s, OPF_SUBJECT_ACCOUNT, acct, s_str(acct, "id"), s_str(acct, "name"));
+        s.is_management = json_is_true(json_object_get(acct, "is_management")) || strcmp(s.id, mgmt) == 0;
+        json_t *evidence = s_account_evidence(acct, o->attestations);
+        s.evidence = evidence;
+        s_run_subject(&a, &s);
+        json_decref(evidence);
+        json_array_append_new(inventory, s_inventory_row(acct, s.is_management));
+    }
+
+    bool complete = !json_is_false(json_object_get(bundle, "complete"));
+    char now[32];
+    opf_time_format(a.ctx.now, now, sizeof(now));
+    const json_t *target_id = target ? json_object_get(target, "id")
+                                     : json_object_get(json_object_get(config, "migration"), "target_organization_id");
+    json_t *report = json_pack(
+        "{s:s, s:{s:s, s:s}, s:s, s:s, s:b, s:{s:s, s:s, s:s, s:s}, s:{s:s, s:O?, s:s}, s:o, s:o, s:o, s:o}",
+        "schema", OPF_REPORT_SCHEMA, "tool", "name", "orgpreflight", "version", opf_version(), "generated_at", now,
+        "evidence_collected_at", s_str(bundle, "collected_at"), "complete", complete, "organization", "id",
+        s_str(org, "id"), "arn", s_str(org, "arn"), "management_account_id", mgmt, "feature_set",
+        s_str(org, "feature_set"), "migration", "path", opf_path_name(a.ctx.path), "target", target_id, "fail_on",
+        opf_severity_name(fail_on), "summary", s_summary(a.results, fail_on, complete), "accounts", inventory,
+        "results", a.results, "waivers_expired", a.expired);
+    json_decref(defaults);
+    if (!report)
+        opf_fail(err, OPF_EXIT_ERROR, "out of memory building the report");
+    return report;
+}

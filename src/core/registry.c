@@ -1,0 +1,110 @@
+/* The check registry: built-in checks plus modules loaded with --plugin. */
+#include <dlfcn.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "checks/checks.h"
+#include "core/core.h"
+
+struct opf_registry {
+    const struct opf_check **checks;
+    size_t count, cap;
+    void **handles;
+    size_t nhandles;
+};
+
+static int s_add(struct opf_registry *r, const struct opf_check *c, const char *origin, struct opf_error *err)
+{
+    if (c->abi != OPF_CHECK_ABI)
+        return opf_fail(err, OPF_EXIT_ERROR, "%s: check ABI %u, this orgpreflight needs ABI %u: rebuild the module",
+                        origin, c->abi, OPF_CHECK_ABI);
+    if (!c->id || !*c->id || !c->evaluate || !c->title)
+        return opf_fail(err, OPF_EXIT_ERROR, "%s: a check lacks an id, a title or an evaluate function", origin);
+    if ((unsigned)c->subject >= OPF_SUBJECT_KIND_COUNT || (unsigned)c->severity >= OPF_SEVERITY_COUNT)
+        return opf_fail(err, OPF_EXIT_ERROR, "%s: check %s has an invalid subject kind or severity", origin, c->id);
+    if (opf_registry_find(r, c->id))
+        return opf_fail(err, OPF_EXIT_ERROR, "%s: check id %s is already registered", origin, c->id);
+    if (r->count == r->cap) {
+        size_t cap = r->cap ? r->cap * 2 : 32;
+        const struct opf_check **n = realloc(r->checks, cap * sizeof(*n));
+        if (!n)
+            return opf_fail(err, OPF_EXIT_ERROR, "out of memory");
+        r->checks = n;
+        r->cap = cap;
+    }
+    r->checks[r->count++] = c;
+    return 0;
+}
+
+struct opf_registry *opf_registry_new(void)
+{
+    struct opf_registry *r = calloc(1, sizeof(*r));
+    if (!r)
+        return NULL;
+    struct opf_error err;
+    for (const struct opf_check *const *c = opf_builtin_checks(); *c; c++)
+        if (s_add(r, *c, "built-in", &err) != 0) {
+            opf_registry_free(r);
+            return NULL;
+        }
+    return r;
+}
+
+void opf_registry_free(struct opf_registry *r)
+{
+    if (!r)
+        return;
+    for (size_t i = 0; i < r->nhandles; i++)
+        dlclose(r->handles[i]);
+    free(r->handles);
+    free(r->checks);
+    free(r);
+}
+
+int opf_registry_load_plugin(struct opf_registry *r, const char *path, struct opf_error *err)
+{
+    void *h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+    if (!h)
+        return opf_fail(err, OPF_EXIT_ERROR, "%s: cannot load plugin: %s", path, dlerror());
+    opf_plugin_checks_fn *entry;
+    *(void **)&entry = dlsym(h, OPF_PLUGIN_SYMBOL);
+    if (!entry) {
+        dlclose(h);
+        return opf_fail(err, OPF_EXIT_ERROR, "%s: not an orgpreflight plugin: no symbol %s", path, OPF_PLUGIN_SYMBOL);
+    }
+    const struct opf_check *const *list = entry();
+    size_t before = r->count;
+    for (; list && *list; list++)
+        if (s_add(r, *list, path, err) != 0) {
+            r->count = before; /* all or nothing: a refused module adds no check */
+            dlclose(h);
+            return -1;
+        }
+    void **n = realloc(r->handles, (r->nhandles + 1) * sizeof(*n));
+    if (!n) {
+        r->count = before;
+        dlclose(h);
+        return opf_fail(err, OPF_EXIT_ERROR, "out of memory");
+    }
+    r->handles = n;
+    r->handles[r->nhandles++] = h;
+    return 0;
+}
+
+size_t opf_registry_count(const struct opf_registry *r)
+{
+    return r->count;
+}
+
+const struct opf_check *opf_registry_at(const struct opf_registry *r, size_t i)
+{
+    return i < r->count ? r->checks[i] : NULL;
+}
+
+const struct opf_check *opf_registry_find(const struct opf_registry *r, const char *id)
+{
+    for (size_t i = 0; i < r->count; i++)
+        if (strcmp(r->checks[i]->id, id) == 0)
+            return r->checks[i];
+    return NULL;
+}

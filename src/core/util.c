@@ -1,0 +1,79 @@
+/* Small shared pieces of the engine: errors, JSON files, time formatting, id lists. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/core.h"
+
+int opf_fail(struct opf_error *err, int exit_code, const char *fmt, ...)
+{
+    if (!err)
+        return -1;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err->message, sizeof(err->message), fmt, ap);
+    va_end(ap);
+    err->exit_code = exit_code;
+    return -1;
+}
+
+json_t *opf_json_load_file(const char *path, struct opf_error *err)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        opf_fail(err, OPF_EXIT_ERROR, "%s: cannot open: %s", path, strerror(errno));
+        return NULL;
+    }
+    json_error_t je;
+    json_t *doc = json_loadf(f, JSON_REJECT_DUPLICATES, &je);
+    fclose(f);
+    if (!doc)
+        opf_fail(err, OPF_EXIT_ERROR, "%s: line %d column %d: invalid JSON: %s", path, je.line, je.column, je.text);
+    return doc;
+}
+
+void opf_time_format(time_t t, char *buf, size_t len)
+{
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+bool opf_list_contains(const char *list, const char *id)
+{
+    size_t n = strlen(id);
+    for (const char *p = list; p && *p;) {
+        size_t len = strcspn(p, ",");
+        if (len == n && strncmp(p, id, n) == 0)
+            return true;
+        p += len + (p[len] == ',');
+    }
+    return false;
+}
+
+const char *opf_version(void)
+{
+    return OPF_VERSION;
+}
+
+bool opf_severity_parse(const char *name, enum opf_severity *out)
+{
+    for (int i = 0; name && i < OPF_SEVERITY_COUNT; i++)
+        if (strcmp(name, opf_severity_name((enum opf_severity)i)) == 0) {
+            *out = (enum opf_severity)i;
+            return true;
+        }
+    return false;
+}
+
+bool opf_status_parse(const char *name, enum opf_status *out)
+{
+    for (int i = 0; name && i < OPF_STATUS_COUNT; i++)
+        if (strcmp(name, opf_status_name((enum opf_status)i)) == 0) {
+            *out = (enum opf_status)i;
+            return true;
+        }
+    return false;
+}
