@@ -59,9 +59,7 @@ static void s_evaluate(struct s_audit *a, const struct opf_check *c, const struc
     struct opf_finding f = {.status = OPF_STATUS_COUNT, .severity = c->severity, .evidence = json_array()};
     const char *state = s->kind == OPF_SUBJECT_ACCOUNT ? s_str(s->record, "state") : "";
 
-    if (!s_selected(a->opts, c->id))
-        opf_set(&f, OPF_SKIPPED, "deselected for this run");
-    else if (s_immovable(state) && !(c->flags & OPF_CHECK_ANY_STATE))
+    if (s_immovable(state) && !(c->flags & OPF_CHECK_ANY_STATE))
         opf_set(&f, OPF_SKIPPED, "the account is %s and cannot move at all (see account-state)", state);
     else if (s->is_management && (c->flags & OPF_CHECK_MEMBERS_ONLY))
         opf_set(&f, OPF_SKIPPED, "concerns members leaving; this is the management account");
@@ -99,7 +97,7 @@ static void s_run_subject(struct s_audit *a, const struct opf_subject *s)
 {
     for (size_t i = 0; i < opf_registry_count(a->reg); i++) {
         const struct opf_check *c = opf_registry_at(a->reg, i);
-        if (c->subject == s->kind)
+        if (c->subject == s->kind && s_selected(a->opts, c->id))
             s_evaluate(a, c, s);
     }
 }

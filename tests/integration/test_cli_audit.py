@@ -1,0 +1,179 @@
+"""The CLI end to end on the bundled example organization: exit codes, outputs, schema, errors, plugins."""
+import copy
+import json
+import os
+import tempfile
+import unittest
+
+import jsonschema
+
+import opftest
+from opftest import SOURCE_DIR, run_cli
+
+EXAMPLE = os.path.join(SOURCE_DIR, "examples", "evidence.json")
+CONFIG = os.path.join(SOURCE_DIR, "examples", "config.json")
+SCHEMA = os.path.join(SOURCE_DIR, "docs", "report.schema.json")
+PLUGINS = os.path.join(os.environ.get("OPF_BINARY_DIR", os.path.join(SOURCE_DIR, "build")), "plugins")
+NOW = "2026-11-25T09:00:00Z"
+
+
+class CliAudit(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix="opf-cli-")
+
+    def write(self, name, doc):
+        path = os.path.join(self.tmp, name)
+        with open(path, "w") as f:
+            f.write(doc if isinstance(doc, str) else json.dumps(doc))
+        return path
+
+    def audit(self, *args, bundle=EXAMPLE):
+        return run_cli(["audit", "--evidence", bundle, "--config", CONFIG, "--now", NOW] + list(args))
+
+    def example_without_suspended(self, complete=True):
+        b = opftest.load_json(EXAMPLE)
+        b["accounts"] = [a for a in b["accounts"] if a["state"] == "ACTIVE"]
+        b["complete"] = complete
+        return self.write("bundle-%s.json" % ("complete" if complete else "partial"), b)
+
+    def test_example_is_not_ready(self):
+        r = self.audit()
+        self.assertEqual(r.returncode, 1, r.stderr)
+        self.assertIn("Verdict: not-ready", r.stdout)
+        self.assertNotIn("\033[", r.stdout)  # not a terminal: no colours
+        self.assertEqual(r.stderr, "")
+
+    def test_json_report_validates_against_schema_and_covers_every_account(self):
+        out = os.path.join(self.tmp, "report.json")
+        r = self.audit("--format", "json", "-o", out, "--format", "text")
+        self.assertEqual(r.returncode, 1, r.stderr)
+        self.assertIn("Verdict: not-ready", r.stdout)  # the second output went to stdout
+        report = opftest.load_json(out)
+        jsonschema.Draft202012Validator(opftest.load_json(SCHEMA),
+                                        format_checker=jsonschema.FormatChecker()).validate(report)
+        self.assertEqual(report["summary"]["verdict"], "not-ready")
+        bundle = opftest.load_json(EXAMPLE)
+        ids = {a["id"] for a in bundle["accounts"]}
+        self.assertEqual({a["id"] for a in report["accounts"]}, ids)
+        checks = json.loads(run_cli(["checks", "--format", "json"]).stdout)["checks"]
+        account_checks = {c["id"] for c in checks if c["subject"] == "account"}
+        for account in ids:  # every account has a row for every account check
+            rows = {x["check"] for x in report["results"] if x["subject_id"] == account}
+            self.assertEqual(rows, account_checks, account)
+        self.assertEqual(sum(report["summary"]["counts"].values()), len(report["results"]))
+        self.assertEqual(os.listdir(self.tmp), ["report.json"])  # no temporary files left
+
+    def test_suspended_account_skips_its_other_checks(self):
+        out = os.path.join(self.tmp, "r.json")
+        self.audit("--format", "json", "-o", out)
+        rows = [x for x in opftest.load_json(out)["results"] if x["subject_name"] == "sandbox"]
+        self.assertEqual([x["status"] for x in rows if x["check"] == "account-state"], ["fail"])
+        self.assertTrue(all(x["status"] == "skipped" for x in rows if x["check"] != "account-state"))
+
+    def test_waivers_applied_and_expired(self):
+        out = os.path.join(self.tmp, "r.json")
+        self.audit("--format", "json", "-o", out)
+        report = opftest.load_json(out)
+        waived = [x for x in report["results"] if x["status"] == "waived"]
+        self.assertEqual([(x["check"], x["waiver"]["original_status"]) for x in waived],
+                         [("root-email-reachable", "fail")])
+        self.assertEqual([w["check"] for w in report["waivers_expired"]], ["break-glass-user"])
+        expired_rows = [x for x in report["results"] if x["waiver"] and x["waiver"].get("expired")]
+        self.assertEqual([x["status"] for x in expired_rows], ["fail"])
+
+    def test_exit_codes_ready_undetermined_and_fail_on(self):
+        ready = self.example_without_suspended()
+        self.assertEqual(self.audit("--checks", "account-state", bundle=ready).returncode, 0)
+        partial = self.example_without_suspended(complete=False)
+        r = self.audit("--checks", "account-state", bundle=partial)
+        self.assertEqual(r.returncode, 2, r.stdout)
+        self.assertIn("incomplete", r.stdout)
+        # sso-alias-conflict fails at medium: a gate at high ignores it, a gate at medium does not
+        self.assertEqual(self.audit("--checks", "sso-alias-conflict", bundle=ready).returncode, 0)
+        self.assertEqual(self.audit("--checks", "sso-alias-conflict", "--fail-on", "medium", bundle=ready).returncode, 1)
+
+    def test_missing_evidence_is_unknown_never_pass(self):
+        b = opftest.load_json(self.example_without_suspended())
+        for a in b["accounts"]:  # neither the per-account list nor the organization-wide one
+            a["evidence"].pop("organizations.delegated_services", None)
+        b["organization"]["evidence"].pop("organizations.delegated_administrators", None)
+        r = self.audit("--checks", "delegated-administrator", "--format", "json", bundle=self.write("b.json", b))
+        self.assertEqual(r.returncode, 2)
+        rows = [x for x in json.loads(r.stdout)["results"] if not x["subject_name"] == "prod"]
+        self.assertTrue(rows and all(x["status"] == "unknown" for x in rows if x["check"] == "delegated-administrator"))
+
+    def test_malformed_bundle_one_line_exit_3(self):
+        bad = self.write("bad.json", '{"schema": "orgpreflight/evidence/v1", "accounts": [}')
+        r = self.audit(bundle=bad)
+        self.assertEqual(r.returncode, 3)
+        self.assertEqual(len(r.stderr.strip().splitlines()), 1, r.stderr)
+        self.assertIn(bad + ": line 1 column", r.stderr)
+        self.assertEqual(r.stdout, "")
+
+    def test_wrong_version_and_bad_field_name_the_json_path(self):
+        b = opftest.load_json(EXAMPLE)
+        b2 = copy.deepcopy(b)
+        b["schema"] = "orgpreflight/evidence/v9"
+        r = self.audit(bundle=self.write("v9.json", b))
+        self.assertEqual(r.returncode, 3)
+        self.assertIn("$.schema: unsupported version", r.stderr)
+        b2["accounts"][3]["id"] = "12345"
+        r = self.audit(bundle=self.write("id.json", b2))
+        self.assertEqual(r.returncode, 3)
+        self.assertIn("$.accounts[3].id: expected a 12-digit account id", r.stderr)
+
+    def test_config_unknown_key_and_bad_value(self):
+        cfg = self.write("c.json", {"migration": {"pathh": "leave"}})
+        r = run_cli(["audit", "--evidence", EXAMPLE, "--config", cfg])
+        self.assertEqual(r.returncode, 3)
+        self.assertIn("$.migration.pathh: unknown setting", r.stderr)
+        cfg = self.write("c2.json", {"migration": {"path": "sideways"}})
+        self.assertEqual(run_cli(["audit", "--evidence", EXAMPLE, "--config", cfg]).returncode, 3)
+
+    def test_usage_errors_exit_64(self):
+        self.assertEqual(run_cli(["audit", "--bogus"]).returncode, 64)
+        self.assertEqual(run_cli(["audit", "--evidence", EXAMPLE, "--checks", "no-such-check"]).returncode, 64)
+        self.assertEqual(run_cli(["audit", "--fail-on", "extreme"]).returncode, 64)
+        self.assertEqual(run_cli(["nonsense"]).returncode, 64)
+        for cmd in ("audit", "collect", "checks", "explain"):
+            r = run_cli([cmd, "--help"])
+            self.assertEqual(r.returncode, 0, cmd)
+            self.assertIn("usage: orgpreflight " + cmd, r.stdout)
+
+    def test_direct_path_skips_standalone_requirements(self):
+        out = os.path.join(self.tmp, "r.json")
+        self.audit("--path", "direct", "--format", "json", "-o", out)
+        report = opftest.load_json(out)
+        self.assertEqual(report["migration"]["path"], "direct")
+        members = [x for x in report["results"] if x["check"] == "payment-method" and x["subject_name"] != "prod"
+                   and x["subject_name"] != "sandbox"]
+        self.assertTrue(members and all(x["status"] == "skipped" for x in members))
+
+    def test_example_plugin_loads_and_runs(self):
+        plugin = os.path.join(PLUGINS, "account_name_convention.so")
+        r = self.audit("--plugin", plugin, "--checks", "account-name-convention", "--format", "json")
+        rows = [x for x in json.loads(r.stdout)["results"] if x["check"] == "account-name-convention"]
+        self.assertEqual(len(rows), len(opftest.load_json(EXAMPLE)["accounts"]))
+        self.assertIn("pass", {x["status"] for x in rows})
+        self.assertIn("account-name-convention", run_cli(["checks", "--plugin", plugin]).stdout)
+
+    def test_plugins_with_wrong_abi_or_taken_id_are_refused(self):
+        for name, why in (("wrong_abi.so", "check ABI 999"), ("duplicate_id.so", "account-state is already registered")):
+            r = run_cli(["checks", "--plugin", os.path.join(PLUGINS, name)])
+            self.assertEqual(r.returncode, 3, name)
+            self.assertIn(why, r.stderr)
+        r = run_cli(["checks", "--plugin", os.path.join(self.tmp, "missing.so")])
+        self.assertEqual(r.returncode, 3)
+
+    def test_explain_and_catalogue(self):
+        r = run_cli(["explain", "payment-method"])
+        self.assertEqual(r.returncode, 0)
+        self.assertIn("remediation:", r.stdout)
+        self.assertIn("organizations.account", r.stdout)
+        cat = json.loads(run_cli(["checks", "--format", "json"]).stdout)["checks"]
+        self.assertGreaterEqual(len(cat), 12)
+        self.assertEqual(run_cli(["explain", "nope"]).returncode, 64)
+
+
+if __name__ == "__main__":
+    unittest.main()
