@@ -13,6 +13,9 @@ json_t *opf_json_load_file(const char *path, struct opf_error *err);
 /* ISO 8601 UTC of t ("2026-11-25T02:00:00Z"). */
 void opf_time_format(time_t t, char *buf, size_t len);
 
+/* Adds one check after validating it (ABI, id, fields, id not taken); `origin` names it in errors. */
+int opf_registry_add(struct opf_registry *r, const struct opf_check *c, const char *origin, struct opf_error *err);
+
 /* Validates an attestations or waivers document ({"attestations": [...]}, {"waivers": [...]}). */
 int opf_attestations_validate(const json_t *doc, const char *name, struct opf_error *err);
 int opf_waivers_validate(const json_t *doc, const char *name, const struct opf_registry *r, struct opf_error *err);

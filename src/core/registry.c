@@ -13,7 +13,7 @@ struct opf_registry {
     size_t nhandles;
 };
 
-static int s_add(struct opf_registry *r, const struct opf_check *c, const char *origin, struct opf_error *err)
+int opf_registry_add(struct opf_registry *r, const struct opf_check *c, const char *origin, struct opf_error *err)
 {
     if (c->abi != OPF_CHECK_ABI)
         return opf_fail(err, OPF_EXIT_ERROR, "%s: check ABI %u, this orgpreflight needs ABI %u: rebuild the module",
@@ -43,7 +43,7 @@ struct opf_registry *opf_registry_new(void)
         return NULL;
     struct opf_error err;
     for (const struct opf_check *const *c = opf_builtin_checks(); *c; c++)
-        if (s_add(r, *c, "built-in", &err) != 0) {
+        if (opf_registry_add(r, *c, "built-in", &err) != 0) {
             opf_registry_free(r);
             return NULL;
         }
@@ -75,7 +75,7 @@ int opf_registry_load_plugin(struct opf_registry *r, const char *path, struct op
     const struct opf_check *const *list = entry();
     size_t before = r->count;
     for (; list && *list; list++)
-        if (s_add(r, *list, path, err) != 0) {
+        if (opf_registry_add(r, *list, path, err) != 0) {
             r->count = before; /* all or nothing: a refused module adds no check */
             dlclose(h);
             return -1;
