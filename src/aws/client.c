@@ -1,0 +1,654 @@
+/*
+ * The AWS client: endpoints, signing, HTTP with the SDKs' standard retry mode, pagination, pacing.
+ *
+ * Concurrency: opf_aws_call() is thread-safe; callers run one worker thread per account in flight. Every
+ * request uses its own curl easy handle over one shared connection/TLS-session/DNS cache (CURLSH), so
+ * connections are reused across threads.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
+#include <openssl/crypto.h>
+#include <openssl/rand.h>
+
+#include "aws/client.h"
+#include "aws/protocol.h"
+#include "aws/sigv4.h"
+
+#define RETRY_BUCKET_MAX 500
+#define RETRY_COST 5
+#define RETRY_TIMEOUT_COST 10
+#define BACKOFF_CAP_MS 20000L
+#define ORGANIZATIONS_IN_FLIGHT 4
+#define ACCOUNT_API_INTERVAL_MS 334 /* at most 3 requests per second per target account */
+
+static pthread_once_t s_curl_once = PTHREAD_ONCE_INIT;
+static void s_curl_init(void)
+{
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+}
+
+void opf_aws_error_set(struct opf_aws_error *err, const char *code, const char *fmt, ...)
+{
+    va_list ap;
+    snprintf(err->code, sizeof(err->code), "%s", code);
+    va_start(ap, fmt);
+    vsnprintf(err->message, sizeof(err->message), fmt, ap);
+    va_end(ap);
+}
+
+void opf_aws_creds_clear(struct opf_aws_creds *c)
+{
+    if (c->secret_access_key)
+        OPENSSL_cleanse(c->secret_access_key, strlen(c->secret_access_key));
+    if (c->session_token)
+        OPENSSL_cleanse(c->session_token, strlen(c->session_token));
+    free(c->access_key_id);
+    free(c->secret_access_key);
+    free(c->session_token);
+    memset(c, 0, sizeof(*c));
+}
+
+/* ---- share handle locks ---- */
+
+static void s_share_lock(CURL *h, curl_lock_data data, curl_lock_access access, void *ud)
+{
+    (void)h;
+    (void)access;
+    pthread_mutex_lock(&((struct opf_aws_client *)ud)->share_locks[data]);
+}
+
+static void s_share_unlock(CURL *h, curl_lock_data data, void *ud)
+{
+    (void)h;
+    pthread_mutex_unlock(&((struct opf_aws_client *)ud)->share_locks[data]);
+}
+
+/* ---- configuration ---- */
+
+static const char *s_env(const char *name)
+{
+    const char *v = getenv(name);
+    return v && *v ? v : NULL;
+}
+
+static char *s_home_path(const char *env, const char *rel)
+{
+    const char *v = s_env(env);
+    if (v)
+        return strdup(v);
+    const char *home = s_env("HOME");
+    struct opf_buf b = {0};
+    opf_buf_printf(&b, "%s/%s", home ? home : ".", rel);
+    return opf_buf_steal(&b);
+}
+
+const json_t *opf_aws_profile_section(const struct opf_aws_client *c, const char *profile)
+{
+    char name[300];
+    if (strcmp(profile, "default") == 0)
+        return json_object_get(c->config, "default");
+    snprintf(name, sizeof(name), "profile %s", profile);
+    return json_object_get(c->config, name);
+}
+
+const char *opf_aws_profile_get(const struct opf_aws_client *c, const char *profile, const char *key)
+{
+    const char *v = json_string_value(json_object_get(json_object_get(c->credentials, profile), key));
+    if (!v)
+        v = json_string_value(json_object_get(opf_aws_profile_section(c, profile), key));
+    return v;
+}
+
+static int s_load_files(struct opf_aws_client *c, struct opf_aws_error *err)
+{
+    char *config = s_home_path("AWS_CONFIG_FILE", ".aws/config");
+    char *creds = s_home_path("AWS_SHARED_CREDENTIALS_FILE", ".aws/credentials");
+    c->config = json_object();
+    c->credentials = json_object();
+    int rc = 0;
+    if (opf_ini_load(config, c->config, err->message, sizeof(err->message)) < 0 ||
+        opf_ini_load(creds, c->credentials, err->message, sizeof(err->message)) < 0) {
+        snprintf(err->code, sizeof(err->code), "ConfigFileError");
+        rc = -1;
+    }
+    free(config);
+    free(creds);
+    return rc;
+}
+
+struct opf_aws_client *opf_aws_client_new(const struct opf_aws_client_options *o, struct opf_aws_error *err)
+{
+    pthread_once(&s_curl_once, s_curl_init);
+    struct opf_aws_client *c = calloc(1, sizeof(*c));
+    if (!c)
+        return NULL;
+    pthread_mutex_init(&c->lock, NULL);
+    pthread_mutex_init(&c->debug_lock, NULL);
+    pthread_cond_init(&c->orgs_cond, NULL);
+    for (int i = 0; i < CURL_LOCK_DATA_LAST; i++)
+        pthread_mutex_init(&c->share_locks[i], NULL);
+    c->share = curl_share_init();
+    curl_share_setopt(c->share, CURLSHOPT_LOCKFUNC, s_share_lock);
+    curl_share_setopt(c->share, CURLSHOPT_UNLOCKFUNC, s_share_unlock);
+    curl_share_setopt(c->share, CURLSHOPT_USERDATA, c);
+    curl_share_setopt(c->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
+    curl_share_setopt(c->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
+    curl_share_setopt(c->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT);
+    if (s_load_files(c, err) != 0) {
+        opf_aws_client_free(c);
+        return NULL;
+    }
+    const char *profile = o && o->profile ? o->profile : s_env("AWS_PROFILE");
+    c->profile = strdup(profile ? profile : "default");
+    const char *region = o && o->region ? o->region : s_env("AWS_REGION");
+    if (!region)
+        region = s_env("AWS_DEFAULT_REGION");
+    if (!region)
+        region = opf_aws_profile_get(c, c->profile, "region");
+    c->region = strdup(region ? region : "us-east-1");
+    c->endpoint_url = o && o->endpoint_url ? strdup(o->endpoint_url) : NULL;
+    const char *attempts = s_env("AWS_MAX_ATTEMPTS");
+    if (!attempts)
+        attempts = opf_aws_profile_get(c, c->profile, "max_attempts");
+    c->max_attempts = o && o->max_attempts ? o->max_attempts : attempts ? atoi(attempts) : 3;
+    if (c->max_attempts < 1)
+        c->max_attempts = 1;
+    c->connect_timeout_ms = o && o->connect_timeout_ms ? o->connect_timeout_ms : 3000;
+    c->read_timeout_ms = o && o->read_timeout_ms ? o->read_timeout_ms : 30000;
+    const char *base = s_env("OPF_RETRY_BASE_MS"); /* tests shorten the backoff; the SDKs' base is 1 s */
+    c->backoff_base_ms = base ? atol(base) : 1000;
+    const char *ca = s_env("AWS_CA_BUNDLE");
+    if (!ca)
+        ca = opf_aws_profile_get(c, c->profile, "ca_bundle");
+    c->ca_bundle = ca ? strdup(ca) : NULL;
+    c->bucket = RETRY_BUCKET_MAX;
+    c->debug = o ? o->debug : NULL;
+    return c;
+}
+
+void opf_aws_client_free(struct opf_aws_client *c)
+{
+    if (!c)
+        return;
+    curl_share_cleanup(c->share);
+    json_decref(c->config);
+    json_decref(c->credentials);
+    free(c->profile);
+    free(c->region);
+    free(c->endpoint_url);
+    free(c->ca_bundle);
+    free(c->pace);
+    free(c);
+}
+
+const char *opf_aws_client_region(const struct opf_aws_client *c)
+{
+    return c->region;
+}
+
+void opf_aws_client_stats(const struct opf_aws_client *c, struct opf_aws_stats *out)
+{
+    pthread_mutex_lock((pthread_mutex_t *)&c->lock);
+    *out = c->stats;
+    pthread_mutex_unlock((pthread_mutex_t *)&c->lock);
+}
+
+/* ---- endpoints ---- */
+
+static bool s_truthy(const char *v)
+{
+    return v && (strcasecmp(v, "true") == 0 || strcmp(v, "1") == 0);
+}
+
+/* The URL for a service and the region its requests are signed for. */
+static void s_endpoint(const struct opf_aws_client *c, const struct opf_aws_service *svc, const char *region,
+                       char *url, size_t urllen, char *sign_region, size_t srlen)
+{
+    bool cn = strncmp(region, "cn-", 3) == 0, gov = strncmp(region, "us-gov-", 7) == 0;
+    const char *suffix = cn ? "amazonaws.com.cn" : "amazonaws.com";
+    if (svc->global) {
+        snprintf(sign_region, srlen, "%s", cn ? (strcmp(svc->name, "iam") == 0 ? "cn-north-1" : "cn-northwest-1")
+                                           : gov ? "us-gov-west-1" : "us-east-1");
+        if (strcmp(svc->name, "iam") == 0)
+            snprintf(url, urllen, "https://iam.%s", cn ? "cn-north-1.amazonaws.com.cn" : gov ? "us-gov.amazonaws.com" : suffix);
+        else
+            snprintf(url, urllen, "https://%s.%s.%s", svc->host_prefix, sign_region, suffix);
+    } else {
+        snprintf(sign_region, srlen, "%s", region);
+        snprintf(url, urllen, "https://%s.%s.%s", svc->host_prefix, region, suffix);
+    }
+    /* overrides: the flag, then (unless ignored) the environment and the profile */
+    const char *override = c->endpoint_url;
+    if (!override && !s_truthy(s_env("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")) &&
+        !s_truthy(opf_aws_profile_get(c, c->profile, "ignore_configured_endpoint_urls"))) {
+        char name[96];
+        snprintf(name, sizeof(name), "AWS_ENDPOINT_URL_%s", svc->env_suffix);
+        override = s_env(name);
+        if (!override)
+            override = s_env("AWS_ENDPOINT_URL");
+        const char *services = opf_aws_profile_get(c, c->profile, "services");
+        if (!override && services) {
+            char section[256], key[128];
+            snprintf(section, sizeof(section), "services %s", services);
+            snprintf(key, sizeof(key), "%s.endpoint_url", svc->name);
+            override = json_string_value(json_object_get(json_object_get(c->config, section), key));
+        }
+        if (!override)
+            override = opf_aws_profile_get(c, c->profile, "endpoint_url");
+    }
+    if (override) {
+        snprintf(url, urllen, "%s", override);
+        size_t n = strlen(url);
+        while (n > 0 && url[n - 1] == '/')
+            url[--n] = '\0';
+    }
+}
+
+/* ---- HTTP ---- */
+
+static size_t s_write(char *ptr, size_t size, size_t n, void *ud)
+{
+    opf_buf_append(&((struct opf_http_resp *)ud)->body, ptr, size * n);
+    return size * n;
+}
+
+static size_t s_header(char *ptr, size_t size, size_t n, void *ud)
+{
+    struct opf_http_resp *r = ud;
+    size_t len = size * n;
+    char line[512];
+    snprintf(line, sizeof(line), "%.*s", (int)(len < sizeof(line) - 1 ? len : sizeof(line) - 1), ptr);
+    line[strcspn(line, "\r\n")] = '\0';
+    char *colon = strchr(line, ':');
+    if (colon) {
+        *colon = '\0';
+        char *v = colon + 1;
+        while (*v == ' ')
+            v++;
+        if (strcasecmp(line, "x-amzn-ErrorType") == 0)
+            snprintf(r->error_type, sizeof(r->error_type), "%s", v);
+        else if (strcasecmp(line, "x-amzn-RequestId") == 0 || strcasecmp(line, "x-amz-request-id") == 0)
+            snprintf(r->request_id, sizeof(r->request_id), "%s", v);
+        else if (strcasecmp(line, "x-amz-retry-after") == 0)
+            r->retry_after_ms = atol(v);
+    }
+    return len;
+}
+
+static void s_trace(struct opf_aws_client *c, const char *dir, const char *first, const char *body)
+{
+    if (!c->debug)
+        return;
+    char *copy = strdup(body ? body : "");
+    if (copy)
+        opf_redact_secrets(copy);
+    pthread_mutex_lock(&c->debug_lock);
+    fprintf(c->debug, "%s %s\n", dir, first);
+    if (copy && *copy)
+        fprintf(c->debug, "%s %.4096s\n", dir, copy);
+    fflush(c->debug);
+    pthread_mutex_unlock(&c->debug_lock);
+    free(copy);
+}
+
+/* Performs one HTTP exchange. 0 with resp filled (any status), or -1 with a transport error in err. */
+int opf_aws_http(struct opf_aws_client *c, const char *method, const char *url, struct curl_slist *headers,
+                 const char *body, struct opf_http_resp *resp, struct opf_aws_error *err)
+{
+    CURL *h = curl_easy_init();
+    if (!h) {
+        opf_aws_error_set(err, "ClientError", "cannot create an HTTP handle");
+        return -1;
+    }
+    char errbuf[CURL_ERROR_SIZE] = "";
+    curl_easy_setopt(h, CURLOPT_SHARE, c->share);
+    curl_easy_setopt(h, CURLOPT_URL, url);
+    curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method);
+    if (body) {
+        curl_easy_setopt(h, CURLOPT_POSTFIELDS, body);
+        curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
+    } else if (strcmp(method, "GET") == 0) {
+        curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
+    }
+    curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
+    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, s_write);
+    curl_easy_setopt(h, CURLOPT_WRITEDATA, resp);
+    curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, s_header);
+    curl_easy_setopt(h, CURLOPT_HEADERDATA, resp);
+    curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
+    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, c->connect_timeout_ms);
+    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, c->read_timeout_ms);
+    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+    if (c->ca_bundle)
+        curl_easy_setopt(h, CURLOPT_CAINFO, c->ca_bundle);
+    char first[1024];
+    snprintf(first, sizeof(first), "%s %s", method, url);
+    s_trace(c, ">", first, body);
+    CURLcode rc = curl_easy_perform(h);
+    int out = 0;
+    if (rc != CURLE_OK) {
+        bool timeout = rc == CURLE_OPERATION_TIMEDOUT;
+        bool tls = rc == CURLE_PEER_FAILED_VERIFICATION || rc == CURLE_SSL_CACERT_BADFILE || rc == CURLE_SSL_CONNECT_ERROR;
+        opf_aws_error_set(err, timeout ? "RequestTimeout" : tls ? "TLSError" : "ConnectionError", "%s: %s", url,
+                          errbuf[0] ? errbuf : curl_easy_strerror(rc));
+        s_trace(c, "<", err->message, NULL);
+        out = -1;
+    } else {
+        curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &resp->status);
+        snprintf(first, sizeof(first), "%ld", resp->status);
+        s_trace(c, "<", first, resp->body.data);
+    }
+    curl_easy_cleanup(h);
+    return out;
+}
+
+/* ---- retries (standard mode) ---- */
+
+bool opf_aws_retryable(const char *code, long status)
+{
+    static const char *const codes[] = {
+        "Throttling", "ThrottlingException", "ThrottledException", "RequestThrottledException",
+        "TooManyRequestsException", "ProvisionedThroughputExceededException", "TransactionInProgressException",
+        "RequestLimitExceeded", "BandwidthLimitExceeded", "LimitExceededException", "RequestThrottled", "SlowDown",
+        "PriorRequestNotComplete", "EC2ThrottledException", "RequestTimeout", "RequestTimeoutException",
+        "InternalError", "InternalFailure", "ServiceUnavailable", "ConnectionError", "MalformedResponse", NULL};
+    for (const char *const *c = codes; *c; c++)
+        if (strcmp(*c, code) == 0)
+            return true;
+    return status == 500 || status == 502 || status == 503 || status == 504 || status == 429;
+}
+
+bool opf_aws_throttling(const char *code, long status)
+{
+    return status == 429 || strstr(code, "Throttl") || strcmp(code, "TooManyRequestsException") == 0 ||
+           strcmp(code, "RequestLimitExceeded") == 0 || strcmp(code, "SlowDown") == 0 ||
+           strcmp(code, "LimitExceededException") == 0;
+}
+
+long opf_aws_backoff_ms(long base_ms, int attempt)
+{
+    long cap = base_ms;
+    for (int i = 1; i < attempt && cap < BACKOFF_CAP_MS; i++)
+        cap *= 2;
+    if (cap > BACKOFF_CAP_MS)
+        cap = BACKOFF_CAP_MS;
+    unsigned int r = 0;
+    RAND_bytes((unsigned char *)&r, sizeof(r));
+    return cap > 0 ? (long)(r % (unsigned long)(cap + 1)) : 0; /* full jitter */
+}
+
+static bool s_take_tokens(struct opf_aws_client *c, int cost)
+{
+    pthread_mutex_lock(&c->lock);
+    bool ok = c->bucket >= cost;
+    if (ok)
+        c->bucket -= cost;
+    pthread_mutex_unlock(&c->lock);
+    return ok;
+}
+
+static void s_return_tokens(struct opf_aws_client *c, int n)
+{
+    pthread_mutex_lock(&c->lock);
+    c->bucket += n;
+    if (c->bucket > RETRY_BUCKET_MAX)
+        c->bucket = RETRY_BUCKET_MAX;
+    pthread_mutex_unlock(&c->lock);
+}
+
+static void s_sleep_ms(long ms)
+{
+    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+        ;
+}
+
+static long s_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+}
+
+/* ---- pacing ---- */
+
+static void s_pace_begin(struct opf_aws_client *c, const struct opf_aws_service *svc, const json_t *input)
+{
+    if (strcmp(svc->name, "organizations") == 0) {
+        /* Organizations throttles a management account quickly: few calls in flight */
+        pthread_mutex_lock(&c->lock);
+        while (c->orgs_in_flight >= ORGANIZATIONS_IN_FLIGHT)
+            pthread_cond_wait(&c->orgs_cond, &c->lock);
+        c->orgs_in_flight++;
+        pthread_mutex_unlock(&c->lock);
+    } else if (strcmp(svc->name, "account") == 0) {
+        const char *acct = json_string_value(json_object_get(input, "AccountId"));
+        acct = acct ? acct : "self";
+        long wait = 0, now = s_now_ms();
+        pthread_mutex_lock(&c->lock);
+        size_t i;
+        for (i = 0; i < c->npace && strcmp(c->pace[i].account, acct) != 0; i++)
+            ;
+        if (i == c->npace) {
+            struct opf_pace *n = realloc(c->pace, (c->npace + 1) * sizeof(*n));
+            if (n) {
+                c->pace = n;
+                snprintf(c->pace[i].account, sizeof(c->pace[i].account), "%s", acct);
+                c->pace[i].next_ms = now;
+                c->npace++;
+            }
+        }
+        if (i < c->npace) {
+            long at = c->pace[i].next_ms > now ? c->pace[i].next_ms : now;
+            wait = at - now;
+            c->pace[i].next_ms = at + ACCOUNT_API_INTERVAL_MS;
+        }
+        pthread_mutex_unlock(&c->lock);
+        if (wait > 0)
+            s_sleep_ms(wait);
+    }
+}
+
+static void s_pace_end(struct opf_aws_client *c, const struct opf_aws_service *svc)
+{
+    if (strcmp(svc->name, "organizations") == 0) {
+        pthread_mutex_lock(&c->lock);
+        c->orgs_in_flight--;
+        pthread_cond_signal(&c->orgs_cond);
+        pthread_mutex_unlock(&c->lock);
+    }
+}
+
+static void s_count(struct opf_aws_client *c, unsigned long *field)
+{
+    pthread_mutex_lock(&c->lock);
+    (*field)++;
+    pthread_mutex_unlock(&c->lock);
+}
+
+static bool s_expired_token(const char *code)
+{
+    return strcmp(code, "ExpiredToken") == 0 || strcmp(code, "ExpiredTokenException") == 0 ||
+           strcmp(code, "RequestExpired") == 0;
+}
+
+/* One operation, one page, with retries. */
+static json_t *s_call_page(struct opf_aws_session *s, const struct opf_aws_service *svc,
+                           const struct opf_aws_operation *op, const json_t *input, bool sign,
+                           struct opf_aws_error *err)
+{
+    struct opf_aws_client *c = s->c;
+    char url[1024], sign_region[64], host[512];
+    s_endpoint(c, svc, s->region ? s->region : c->region, url, sizeof(url), sign_region, sizeof(sign_region));
+    const char *h0 = strstr(url, "://");
+    h0 = h0 ? h0 + 3 : url;
+    snprintf(host, sizeof(host), "%.*s", (int)strcspn(h0, "/"), h0);
+    struct opf_wire_request wire;
+    if (opf_protocol_build(svc, op, input, &wire) != 0) {
+        opf_aws_error_set(err, "ClientError", "cannot serialize the request");
+        return NULL;
+    }
+    char full_url[1200];
+    snprintf(full_url, sizeof(full_url), "%s%s", url, wire.path);
+    json_t *out = NULL;
+    bool refreshed = false;
+    int retry_cost = 0;
+    for (int attempt = 1;; attempt++) {
+        memset(err->code, 0, sizeof(err->code));
+        err->message[0] = err->reason[0] = err->request_id[0] = '\0';
+        err->http_status = 0;
+        err->attempts = attempt;
+        struct opf_aws_creds creds = {0};
+        if (sign && opf_aws_session_credentials(s, &creds, refreshed && attempt > 1, err) != 0)
+            break;
+        struct opf_header hs[3] = {{"Content-Type", wire.content_type}, {"Host", host}, {"X-Amz-Target", wire.target}};
+        struct opf_sigv4_input in = {.method = "POST", .path = wire.path, .headers = hs, .nheaders = wire.target[0] ? 3 : 2,
+                                     .body = wire.body, .body_len = strlen(wire.body), .region = sign_region,
+                                     .service = svc->signing_name, .access_key_id = creds.access_key_id,
+                                     .secret_access_key = creds.secret_access_key,
+                                     .session_token = creds.session_token, .when = time(NULL), .normalize_path = true};
+        struct opf_sigv4_output sig = {0};
+        struct curl_slist *headers = NULL;
+        struct opf_buf line = {0};
+        opf_buf_printf(&line, "Content-Type: %s", wire.content_type);
+        headers = curl_slist_append(headers, line.data);
+        opf_buf_free(&line);
+        if (wire.target[0]) {
+            opf_buf_printf(&line, "X-Amz-Target: %s", wire.target);
+            headers = curl_slist_append(headers, line.data);
+            opf_buf_free(&line);
+        }
+        headers = curl_slist_append(headers, "Expect:");
+        headers = curl_slist_append(headers, "User-Agent: orgpreflight/" OPF_VERSION);
+        if (sign) {
+            if (opf_sigv4_sign(&in, &sig) != 0) {
+                opf_aws_error_set(err, "ClientError", "cannot sign the request");
+                curl_slist_free_all(headers);
+                opf_aws_creds_clear(&creds);
+                break;
+            }
+            opf_buf_printf(&line, "X-Amz-Date: %s", sig.amz_date);
+            headers = curl_slist_append(headers, line.data);
+            opf_buf_free(&line);
+            if (creds.session_token) {
+                opf_buf_printf(&line, "X-Amz-Security-Token: %s", creds.session_token);
+                headers = curl_slist_append(headers, line.data);
+                OPENSSL_cleanse(line.data, line.len);
+                opf_buf_free(&line);
+            }
+            opf_buf_printf(&line, "Authorization: %s", sig.authorization);
+            headers = curl_slist_append(headers, line.data);
+            opf_buf_free(&line);
+        }
+        opf_aws_creds_clear(&creds);
+        opf_sigv4_output_free(&sig);
+
+        struct opf_http_resp resp = {0};
+        s_pace_begin(c, svc, input);
+        s_count(c, &c->stats.requests);
+        int rc = opf_aws_http(c, "POST", full_url, headers, wire.body, &resp, err);
+        s_pace_end(c, svc);
+        curl_slist_free_all(headers);
+        if (rc == 0 && resp.status >= 200 && resp.status < 300) {
+            out = opf_protocol_parse(svc, op, resp.body.data ? resp.body.data : "", resp.body.len, err);
+            if (!out)
+                err->http_status = resp.status;
+        } else if (rc == 0) {
+            opf_protocol_error(resp.body.data, resp.body.len, resp.error_type, resp.status, err);
+            if (!err->request_id[0])
+                snprintf(err->request_id, sizeof(err->request_id), "%s", resp.request_id);
+        }
+        long retry_after = resp.retry_after_ms;
+        opf_buf_free(&resp.body);
+        if (out) {
+            s_return_tokens(c, retry_cost ? retry_cost : 1);
+            break;
+        }
+        if (sign && !refreshed && s_expired_token(err->code) && opf_aws_session_refreshable(s)) {
+            refreshed = true; /* expired credentials: refresh once, not charged to the retry budget */
+            continue;
+        }
+        if (opf_aws_throttling(err->code, err->http_status))
+            s_count(c, &c->stats.throttled);
+        if (!opf_aws_retryable(err->code, err->http_status) || attempt >= c->max_attempts)
+            break;
+        int cost = strcmp(err->code, "RequestTimeout") == 0 ? RETRY_TIMEOUT_COST : RETRY_COST;
+        if (!s_take_tokens(c, cost))
+            break;
+        retry_cost += cost;
+        s_count(c, &c->stats.retries);
+        s_sleep_ms(retry_after > 0 ? retry_after : opf_aws_backoff_ms(c->backoff_base_ms, attempt));
+    }
+    if (!out) {
+        s_count(c, &c->stats.failures);
+        snprintf(err->operation, sizeof(err->operation), "%s:%s", svc->name, op->name);
+    }
+    free(wire.body);
+    return out;
+}
+
+bool opf_aws_operation_allowed(const char *service, const char *operation)
+{
+    return opf_aws_operation_find(service, operation) != NULL;
+}
+
+json_t *opf_aws_call_ex(struct opf_aws_session *s, const char *service, const char *operation, const json_t *input,
+                        unsigned flags, bool sign, struct opf_aws_error *err)
+{
+    memset(err, 0, sizeof(*err));
+    const struct opf_aws_service *svc = opf_aws_service_find(service);
+    const struct opf_aws_operation *op = opf_aws_operation_find(service, operation);
+    if (!svc || !op) {
+        opf_aws_error_set(err, "OperationNotAllowed",
+                          "%s:%s is not in orgpreflight's read-only allow-list: it is never sent", service, operation);
+        snprintf(err->operation, sizeof(err->operation), "%s:%s", service, operation);
+        return NULL;
+    }
+    json_t *page_input = input ? json_deep_copy(input) : json_object();
+    json_t *result = NULL;
+    for (;;) {
+        json_t *page = s_call_page(s, svc, op, page_input, sign, err);
+        if (!page) {
+            json_decref(result);
+            result = NULL;
+            break;
+        }
+        const char *token = (flags & OPF_AWS_PAGINATE) && op->output_token && !json_is_false(json_object_get(page, "IsTruncated"))
+                                ? json_string_value(json_object_get(page, op->output_token))
+                                : NULL;
+        char *next = token && *token ? strdup(token) : NULL;
+        if (!result) {
+            result = page;
+        } else {
+            json_t *merged = json_object_get(result, op->result_key), *more = json_object_get(page, op->result_key);
+            if (json_is_array(merged) && json_is_array(more))
+                json_array_extend(merged, more);
+            json_decref(page);
+        }
+        if (!next)
+            break;
+        json_object_set_new(page_input, op->input_token, json_string(next));
+        free(next);
+    }
+    if (result && (flags & OPF_AWS_PAGINATE) && op->output_token) {
+        json_object_del(result, op->output_token);
+        json_object_del(result, "IsTruncated");
+    }
+    json_decref(page_input);
+    return result;
+}
+
+json_t *opf_aws_call(struct opf_aws_session *s, const char *service, const char *operation, const json_t *input,
+                     unsigned flags, struct opf_aws_error *err)
+{
+    return opf_aws_call_ex(s, service, operation, input, flags, true, err);
+}

@@ -1,0 +1,13 @@
+/* The AWS shared config and credentials files: INI sections of key = value lines. */
+#ifndef OPF_INI_H
+#define OPF_INI_H
+
+#include <jansson.h>
+
+/* Parses `path` into {"section name": {"key": "value"}}, merging into `into` (sections from a later file
+ * add keys). Section names are kept as written ("profile dev", "sso-session corp", "default"); keys of a
+ * nested block ("s3 =\n  key = v") become "s3.key". Returns 0, 1 when the file does not exist, or -1 with
+ * "FILE:LINE: cause" in err. */
+int opf_ini_load(const char *path, json_t *into, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,34 @@
+/* The AWS services and operations orgpreflight uses: protocols, endpoints, pagination, the allow-list. */
+#ifndef OPF_AWS_MODEL_H
+#define OPF_AWS_MODEL_H
+
+#include <stdbool.h>
+
+enum opf_protocol { OPF_PROTO_JSON, OPF_PROTO_REST_JSON, OPF_PROTO_QUERY };
+
+struct opf_aws_service {
+    const char *name;           /* botocore service name: "sso-admin" */
+    const char *signing_name;   /* "sso" */
+    const char *host_prefix;    /* "sso" -> sso.REGION.amazonaws.com */
+    const char *env_suffix;     /* AWS_ENDPOINT_URL_<env_suffix> */
+    enum opf_protocol protocol;
+    const char *target_prefix;  /* JSON: X-Amz-Target prefix */
+    const char *api_version;    /* Query: Version= */
+    bool global;                /* one endpoint for the partition (organizations, iam, account) */
+};
+
+struct opf_aws_operation {
+    const char *service;
+    const char *name;
+    const char *http_path;      /* rest-JSON: POST path */
+    const char *input_token;    /* pagination: "NextToken" or "Marker" */
+    const char *output_token;
+    const char *result_key;     /* the list merged across pages */
+    const char *lists;          /* Query: comma-separated fields that are lists (empty ones too) */
+};
+
+const struct opf_aws_service *opf_aws_service_find(const char *name);
+/* NULL when the operation is not in the read-only allow-list. */
+const struct opf_aws_operation *opf_aws_operation_find(const char *service, const char *operation);
+
+#endif

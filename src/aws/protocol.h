@@ -1,0 +1,38 @@
+/* Serializing requests and parsing answers for the JSON 1.1, rest-JSON and Query protocols. */
+#ifndef OPF_AWS_PROTOCOL_H
+#define OPF_AWS_PROTOCOL_H
+
+#include <jansson.h>
+
+#include "aws/aws.h"
+#include "aws/model.h"
+#include "core/buf.h"
+
+struct opf_wire_request {
+    const char *path;               /* "/" or the rest-JSON path */
+    const char *content_type;
+    char target[160];               /* X-Amz-Target, or "" */
+    char *body;                     /* malloc'd */
+};
+
+int opf_protocol_build(const struct opf_aws_service *svc, const struct opf_aws_operation *op, const json_t *input,
+                       struct opf_wire_request *out);
+
+/* A successful answer's output in botocore's shape; NULL when the body cannot be parsed (err filled). */
+json_t *opf_protocol_parse(const struct opf_aws_service *svc, const struct opf_aws_operation *op, const char *body,
+                           size_t len, struct opf_aws_error *err);
+
+/* Fills err->code/message/reason/request_id from an error answer of any protocol (JSON, the XML that
+ * auth layers send even for JSON services, or an HTML page). */
+void opf_protocol_error(const char *body, size_t len, const char *error_type_header, long status,
+                        struct opf_aws_error *err);
+
+/* XML to JSON: elements with children become objects, <member> runs arrays, <entry><key/><value/> maps,
+ * text leaves strings. `lists` names fields that are lists even when empty. New reference or NULL. */
+json_t *opf_xml_to_json(const char *xml, size_t len, const char *lists, char *err, size_t errlen);
+
+/* Replaces the values of secret fields (SecretAccessKey, SessionToken, accessToken, ...) in a JSON or
+ * XML text by "***", in place. */
+void opf_redact_secrets(char *text);
+
+#endif
