@@ -1,0 +1,35 @@
+/* Shared state of one live collection (collect.c, discover.c). */
+#ifndef OPF_COLLECT_INTERNAL_H
+#define OPF_COLLECT_INTERNAL_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <time.h>
+
+#include <orgpreflight/collect.h>
+
+#include "aws/aws.h"
+
+struct opf_collect {
+    const struct opf_collect_options *opts;
+    struct opf_aws_client *client;
+    struct opf_aws_session *mgmt;        /* the operator's session (management account or delegated admin) */
+    const char *role_name, *external_id, *session_name;
+    char partition[16];
+    pthread_mutex_t lock;                /* everything below */
+    json_t **records;                    /* account records, in ListAccounts order */
+    json_t **listed;                     /* the ListAccounts entry of each */
+    bool *collected;
+    size_t n, next, done;
+    unsigned long errors;
+    time_t started;
+    json_t *parent_cache, *scp_cache, *policy_cache, *dns_cache;
+};
+
+/* Discovery: the operator session, the organization, its accounts (after selection) and the target
+ * organization. Returns the bundle without accounts (records are in k), or NULL with err. */
+json_t *opf_collect_discover(struct opf_collect *k, struct opf_aws_error *aerr, struct opf_error *err);
+
+void opf_collect_progress(struct opf_collect *k, bool final);
+
+#endif

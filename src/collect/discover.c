@@ -1,0 +1,231 @@
+/* Discovery: who the operator is, which organization, which accounts. */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "aws/client.h"
+#include "collect/collect_internal.h"
+#include "core/core.h"
+
+static void s_item(json_t *evidence, const char *key, const char *source, json_t *data, const struct opf_aws_error *err)
+{
+    char at[32];
+    opf_time_format(time(NULL), at, sizeof(at));
+    json_t *item = json_pack("{s:s, s:s}", "source", source, "collected_at", at);
+    if (data)
+        json_object_set_new(item, "data", data);
+    else
+        json_object_set_new(item, "error", json_pack("{s:s, s:s, s:I}", "code", err->code[0] ? err->code : "Error",
+                                                     "message", err->message, "http_status", (json_int_t)err->http_status));
+    json_object_set_new(evidence, key, item);
+}
+
+static json_t *s_call(struct opf_aws_session *s, json_t *ev, const char *key, const char *service, const char *op,
+                      unsigned flags)
+{
+    struct opf_aws_error err;
+    json_t *out = opf_aws_call(s, service, op, NULL, flags, &err);
+    char source[128];
+    snprintf(source, sizeof(source), "%s:%s", service, op);
+    s_item(ev, key, source, out ? json_incref(out) : NULL, &err);
+    return out;
+}
+
+/* Every sso_start_url of the operator's AWS config file: the portals of the organization in use. */
+static json_t *s_start_urls(const struct opf_aws_client *c)
+{
+    json_t *urls = json_array();
+    const char *section;
+    json_t *kv;
+    json_object_foreach(c->config, section, kv) {
+        const char *url = json_string_value(json_object_get(kv, "sso_start_url"));
+        if (url)
+            json_array_append_new(urls, json_pack("{s:s, s:s}", "url", url, "section", section));
+    }
+    return json_pack("{s:o}", "start_urls", urls);
+}
+
+static json_t *s_operator(struct opf_collect *k, struct opf_aws_error *aerr)
+{
+    json_t *ev = json_object();
+    json_t *who = s_call(k->mgmt, ev, "sts.caller_identity", "sts", "GetCallerIdentity", 0);
+    if (!who) {
+        json_decref(ev);
+        struct opf_aws_error e;
+        json_decref(opf_aws_call(k->mgmt, "sts", "GetCallerIdentity", NULL, 0, &e));
+        *aerr = e;
+        return NULL;
+    }
+    char at[32];
+    opf_time_format(time(NULL), at, sizeof(at));
+    json_object_set_new(ev, "credentials.source", json_pack("{s:s, s:s, s:o}", "source", "local:credential-chain",
+                                                            "collected_at", at, "data", opf_aws_session_describe(k->mgmt)));
+    const char *arn = json_string_value(json_object_get(who, "Arn"));
+    /* an assumed role that is not Identity Center's: its trust policy says whether it outlives the move */
+    const char *ar = arn ? strstr(arn, ":assumed-role/") : NULL;
+    if (ar && strncmp(ar + 14, "AWSReservedSSO_", 15) != 0) {
+        char role[256];
+        snprintf(role, sizeof(role), "%.*s", (int)strcspn(ar + 14, "/"), ar + 14);
+        json_t *in = json_pack("{s:s}", "RoleName", role);
+        struct opf_aws_error e;
+        json_t *r = opf_aws_call(k->mgmt, "iam", "GetRole", in, 0, &e);
+        json_decref(in);
+        s_item(ev, "iam.operator_role", "iam:GetRole", r, &e);
+    }
+    json_t *rec = json_pack("{s:O?, s:O?, s:O?, s:o}", "arn", json_object_get(who, "Arn"), "account",
+                            json_object_get(who, "Account"), "user_id", json_object_get(who, "UserId"), "evidence", ev);
+    json_decref(who);
+    return rec;
+}
+
+static bool s_selected(const struct opf_collect_options *o, const char *id, const json_t *path)
+{
+    if (o->accounts && *o->accounts && !opf_list_contains(o->accounts, id))
+        return false;
+    if (o->exclude_accounts && opf_list_contains(o->exclude_accounts, id))
+        return false;
+    if (o->ou && *o->ou) {
+        size_t i;
+        const json_t *p;
+        json_array_foreach(path, i, p) if (strcmp(json_string_value(json_object_get(p, "Id")), o->ou) == 0) return true;
+        return false;
+    }
+    return true;
+}
+
+/* The OU path of an account for --ou selection: ListParents up to the root (cheap: cached by the caller). */
+static json_t *s_ou_ids(struct opf_collect *k, const char *id)
+{
+    json_t *path = json_array();
+    char current[64];
+    snprintf(current, sizeof(current), "%s", id);
+    for (int d = 0; d < 8 && strncmp(current, "r-", 2) != 0; d++) {
+        json_t *in = json_pack("{s:s}", "ChildId", current);
+        struct opf_aws_error e;
+        json_t *out = opf_aws_call(k->mgmt, "organizations", "ListParents", in, OPF_AWS_PAGINATE, &e);
+        json_decref(in);
+        const json_t *p = json_array_get(json_object_get(out, "Parents"), 0);
+        if (!p) {
+            json_decref(out);
+            break;
+        }
+        json_array_append(path, (json_t *)p);
+        snprintf(current, sizeof(current), "%s", json_string_value(json_object_get(p, "Id")));
+        json_decref(out);
+    }
+    return path;
+}
+
+static json_t *s_target(struct opf_collect *k, struct opf_error *err)
+{
+    struct opf_aws_error e = {0};
+    struct opf_aws_session *t = opf_aws_session_profile(k->client, k->opts->target_profile, &e);
+    if (!t) {
+        opf_fail(err, OPF_EXIT_ERROR, "--target-profile %s: %s", k->opts->target_profile, e.message);
+        return NULL;
+    }
+    json_t *ev = json_object();
+    json_t *org = s_call(t, ev, "organizations.organization", "organizations", "DescribeOrganization", 0);
+    json_decref(s_call(t, ev, "organizations.handshakes", "organizations", "ListHandshakesForOrganization", OPF_AWS_PAGINATE));
+    json_decref(s_call(t, ev, "organizations.accounts", "organizations", "ListAccounts", OPF_AWS_PAGINATE));
+    json_decref(s_call(t, ev, "sso_admin.instances", "sso-admin", "ListInstances", OPF_AWS_PAGINATE));
+    const json_t *o = json_object_get(org, "Organization");
+    json_t *rec = json_pack("{s:s, s:O?, s:O?, s:O?, s:s, s:o}", "id",
+                            json_string_value(json_object_get(o, "Id")) ? json_string_value(json_object_get(o, "Id")) : "unknown",
+                            "arn", json_object_get(o, "Arn"), "management_account_id", json_object_get(o, "MasterAccountId"),
+                            "feature_set", json_object_get(o, "FeatureSet"), "profile", k->opts->target_profile, "evidence", ev);
+    json_decref(org);
+    opf_aws_session_free(t);
+    return rec;
+}
+
+json_t *opf_collect_discover(struct opf_collect *k, struct opf_aws_error *aerr, struct opf_error *err)
+{
+    json_t *session = s_operator(k, aerr);
+    if (!session) {
+        opf_fail(err, OPF_EXIT_ERROR, "credentials: GetCallerIdentity failed: %s: %s", aerr->code, aerr->message);
+        return NULL;
+    }
+    const char *caller = json_string_value(json_object_get(session, "arn"));
+    snprintf(k->partition, sizeof(k->partition), "%s", caller && strncmp(caller, "arn:aws-cn:", 11) == 0 ? "aws-cn"
+                                                        : caller && strncmp(caller, "arn:aws-us-gov:", 15) == 0 ? "aws-us-gov" : "aws");
+    json_t *org_ev = json_object();
+    json_t *org = s_call(k->mgmt, org_ev, "organizations.organization", "organizations", "DescribeOrganization", 0);
+    json_t *listed = org ? opf_aws_call(k->mgmt, "organizations", "ListAccounts", NULL, OPF_AWS_PAGINATE, aerr) : NULL;
+    if (!org || !listed) {
+        if (!org)
+            json_decref(opf_aws_call(k->mgmt, "organizations", "DescribeOrganization", NULL, 0, aerr));
+        opf_fail(err, OPF_EXIT_ERROR, "%s is not the management account or a delegated administrator of an "
+                 "organization: %s: %s", caller ? caller : "the caller", aerr->code, aerr->message);
+        json_decref(org);
+        json_decref(org_ev);
+        json_decref(session);
+        return NULL;
+    }
+    json_decref(s_call(k->mgmt, org_ev, "organizations.roots", "organizations", "ListRoots", OPF_AWS_PAGINATE));
+    json_decref(s_call(k->mgmt, org_ev, "organizations.delegated_administrators", "organizations",
+                       "ListDelegatedAdministrators", OPF_AWS_PAGINATE));
+    json_decref(s_call(k->mgmt, org_ev, "organizations.service_access", "organizations",
+                       "ListAWSServiceAccessForOrganization", OPF_AWS_PAGINATE));
+    json_decref(s_call(k->mgmt, org_ev, "sso_admin.instances", "sso-admin", "ListInstances", OPF_AWS_PAGINATE));
+    json_decref(s_call(k->mgmt, org_ev, "iam.organizations_features", "iam", "ListOrganizationsFeatures", 0));
+    char at[32];
+    opf_time_format(time(NULL), at, sizeof(at));
+    json_object_set_new(org_ev, "local.sso_start_urls",
+                        json_pack("{s:s, s:s, s:o}", "source", "local:aws-config", "collected_at", at, "data",
+                                  s_start_urls(k->client)));
+
+    const json_t *o = json_object_get(org, "Organization");
+    const char *mgmt_id = json_string_value(json_object_get(o, "MasterAccountId"));
+    json_t *bundle = json_pack("{s:s, s:{s:s, s:s}, s:s, s:b, s:{s:O, s:O?, s:O, s:O?, s:O?, s:o}, s:[], s:o}", "schema",
+                               OPF_EVIDENCE_SCHEMA, "tool", "name", "orgpreflight", "version", opf_version(), "collected_at",
+                               at, "complete", 1, "organization", "id", json_object_get(o, "Id"), "arn",
+                               json_object_get(o, "Arn"), "management_account_id", json_object_get(o, "MasterAccountId"),
+                               "management_account_email", json_object_get(o, "MasterAccountEmail"), "feature_set",
+                               json_object_get(o, "FeatureSet"), "evidence", org_ev, "accounts", "operator_session", session);
+    json_decref(org);
+
+    /* the accounts, after selection; every selected account gets a record */
+    json_t *all = json_object_get(listed, "Accounts");
+    size_t count = json_array_size(all);
+    k->records = calloc(count ? count : 1, sizeof(*k->records));
+    k->listed = calloc(count ? count : 1, sizeof(*k->listed));
+    k->collected = calloc(count ? count : 1, sizeof(*k->collected));
+    k->parent_cache = json_object();
+    k->scp_cache = json_object();
+    k->policy_cache = json_object();
+    k->dns_cache = json_object();
+    size_t i;
+    json_t *a;
+    json_array_foreach(all, i, a) {
+        const char *id = json_string_value(json_object_get(a, "Id"));
+        json_t *path = k->opts->ou ? s_ou_ids(k, id) : NULL;
+        bool take = id && s_selected(k->opts, id, path);
+        json_decref(path);
+        if (!take)
+            continue;
+        const char *state = json_string_value(json_object_get(a, "State"));
+        if (!state)
+            state = json_string_value(json_object_get(a, "Status"));
+        char joined[32] = "";
+        time_t t;
+        if (opf_time_from_json(json_object_get(a, "JoinedTimestamp"), &t))
+            opf_time_format(t, joined, sizeof(joined));
+        k->records[k->n] = json_pack("{s:s, s:O?, s:O?, s:O?, s:s, s:O?, s:s, s:[], s:b, s:{}}", "id", id, "arn",
+                                     json_object_get(a, "Arn"), "name", json_object_get(a, "Name"), "email",
+                                     json_object_get(a, "Email"), "state", state ? state : "UNKNOWN", "joined_method",
+                                     json_object_get(a, "JoinedMethod"), "joined_timestamp", joined, "ou_path",
+                                     "is_management", mgmt_id && strcmp(mgmt_id, id) == 0, "evidence");
+        k->listed[k->n++] = json_incref(a);
+    }
+    json_decref(listed);
+    if (k->opts->target_profile) {
+        json_t *target = s_target(k, err);
+        if (!target) {
+            json_decref(bundle);
+            return NULL;
+        }
+        json_object_set_new(bundle, "target_organization", target);
+    }
+    return bundle;
+}
