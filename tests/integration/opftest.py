@@ -171,3 +171,56 @@ def which(name, extra_dirs=("/usr/sbin", "/sbin")):
         if os.access(p, os.X_OK):
             return p
     return None
+
+
+class Dnsmasq:
+    """A real DNS server (Debian's dnsmasq) on a free loopback port, authoritative for test zones.
+
+    records: {"mx": [(domain, exchange, preference)], "a": [(name, address)]}; names under `local_domain`
+    that are not listed answer NXDOMAIN. Nothing is forwarded anywhere.
+    """
+
+    def __init__(self, mx=(), a=(), local_domains=("test",)):
+        exe = which("dnsmasq")
+        require(exe is not None, "dnsmasq is not installed (Debian package dnsmasq-base)")
+        self.port = free_port()
+        args = [exe, "--no-daemon", "--keep-in-foreground", "--port=%d" % self.port, "--listen-address=127.0.0.1",
+                "--bind-interfaces", "--no-resolv", "--no-hosts", "--no-poll", "--conf-file=/dev/null",
+                "--pid-file=", "--user=root", "--group=root", "--log-facility=-"]
+        for d in local_domains:
+            args.append("--local=/%s/" % d)
+        for domain, exchange, pref in mx:
+            args.append("--mx-host=%s,%s,%d" % (domain, exchange, pref))
+        for name, addr in a:
+            args.append("--host-record=%s,%s" % (name, addr))
+        self.log = tempfile.TemporaryFile()
+        self.proc = subprocess.Popen(args, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)
+        deadline = time.time() + 10
+        while time.time() < deadline:  # dnsmasq answers on UDP: wait until it is bound
+            if self.proc.poll() is not None:
+                self.log.seek(0)
+                raise RuntimeError("dnsmasq exited: " + self.log.read().decode(errors="replace"))
+            if self._bound():
+                break
+            time.sleep(0.05)
+        self.server = "127.0.0.1:%d" % self.port
+
+    def _bound(self):
+        try:
+            out = subprocess.run(["ss", "-lunH"], capture_output=True, text=True).stdout
+        except FileNotFoundError:
+            time.sleep(0.3)
+            return True
+        return (":%d " % self.port) in out
+
+    def stop(self):
+        if self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            self.proc.wait(timeout=5)
+        self.log.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
