@@ -96,7 +96,8 @@ static int s_creds_from(const json_t *o, const char *akid, const char *secret, c
     opf_aws_creds_clear(out);
     out->access_key_id = strdup(a);
     out->secret_access_key = strdup(k);
-    out->session_token = s_dup(json_string_value(json_object_get(o, token)));
+    const char *tok = json_string_value(json_object_get(o, token));
+    out->session_token = tok && *tok ? strdup(tok) : NULL; /* container endpoints send "" for long-term keys */
     const json_t *e = json_object_get(o, exp);
     time_t t = 0;
     if (json_is_integer(e) && expiration_ms)

@@ -1,0 +1,274 @@
+"""The AWS client against moto with signature checking on: the three protocols, wrong keys, role assumption,
+pagination, retries of throttled calls, the credential chain, the read-only allow-list, secret redaction."""
+import http.server
+import json
+import os
+import socketserver
+import subprocess
+import tempfile
+import threading
+import unittest
+
+import opftest
+from faultproxy import FaultProxy
+
+DRIVER = os.path.join(os.environ.get("OPF_BINARY_DIR", os.path.join(opftest.SOURCE_DIR, "build")), "tests", "opf-aws-call")
+
+
+def call(env, *args):
+    r = subprocess.run([DRIVER] + list(args), env=env, capture_output=True, text=True, timeout=120)
+    return r.returncode, (json.loads(r.stdout) if r.returncode == 0 and r.stdout.strip() else None), r.stderr
+
+
+class CredentialServer:
+    """A loopback server playing the ECS container endpoint, EC2 IMDSv2 or the Identity Center portal."""
+
+    def __init__(self, creds):
+        self.hits = []
+        owner = self
+
+        class H(http.server.BaseHTTPRequestHandler):
+            def log_message(self, *a):
+                pass
+
+            def _json(self, doc, status=200):
+                data = json.dumps(doc).encode() if not isinstance(doc, bytes) else doc
+                self.send_response(status)
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def do_PUT(self):
+                owner.hits.append(("PUT", self.path, dict(self.headers)))
+                if self.path == "/latest/api/token" and self.headers.get("X-aws-ec2-metadata-token-ttl-seconds"):
+                    return self._json(b"imds-session-token")
+                self._json({}, 403)
+
+            def do_GET(self):
+                owner.hits.append(("GET", self.path, dict(self.headers)))
+                if self.path.startswith("/latest/meta-data/iam/security-credentials"):
+                    if self.headers.get("X-aws-ec2-metadata-token") != "imds-session-token":
+                        return self._json({}, 401)
+                    if self.path.endswith("/"):
+                        return self._json(b"audit-instance-role")
+                    return self._json({"Code": "Success", "AccessKeyId": creds[0], "SecretAccessKey": creds[1],
+                                       "Token": "", "Expiration": "2099-01-01T00:00:00Z"})
+                if self.path.startswith("/federation/credentials"):
+                    if self.headers.get("x-amz-sso_bearer_token") != "cached-sso-access-token":
+                        return self._json({"message": "bad token"}, 401)
+                    return self._json({"roleCredentials": {"accessKeyId": creds[0], "secretAccessKey": creds[1],
+                                                           "sessionToken": None, "expiration": 4070908800000}})
+                if self.path == "/creds":
+                    if self.headers.get("Authorization") != "container-auth-token":
+                        return self._json({}, 401)
+                    return self._json({"AccessKeyId": creds[0], "SecretAccessKey": creds[1], "Token": "",
+                                       "Expiration": "2099-01-01T00:00:00Z"})
+                self._json({}, 404)
+
+        class S(socketserver.ThreadingMixIn, http.server.HTTPServer):
+            daemon_threads = True
+
+        self.port = opftest.free_port()
+        self.url = "http://127.0.0.1:%d" % self.port
+        self.server = S(("127.0.0.1", self.port), H)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def stop(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+class AwsClient(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.moto = opftest.Moto()
+        org = cls.moto.client("organizations")
+        org.create_organization(FeatureSet="ALL")
+        cls.members = [org.create_account(Email="m%d@corp.test" % i, AccountName="m%d" % i)["CreateAccountStatus"]["AccountId"]
+                       for i in range(25)]
+        cls.ak, cls.sk = cls.moto.create_user_keys()
+        iam = cls.moto.client("iam")
+        for i in range(3):
+            iam.create_user(UserName="user-%d" % i)
+        cls.moto.enforce_auth()
+        cls.env = cls.moto.env(access_key=cls.ak, secret_key=cls.sk)
+        cls.env["OPF_RETRY_BASE_MS"] = "20"
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.moto.stop()
+
+    def test_each_protocol_signs_correctly_and_wrong_key_is_refused(self):
+        bad = dict(self.env, AWS_SECRET_ACCESS_KEY="y" * 40)
+        for service, op, body in (("organizations", "DescribeOrganization", None), ("iam", "GetAccountSummary", None),
+                                  ("sts", "GetCallerIdentity", None), ("sso-admin", "ListInstances", None),
+                                  ("account", "GetAlternateContact", '{"AlternateContactType":"BILLING"}')):
+            args = [service, op] + ([body] if body else [])
+            rc, out, err = call(self.env, *args)
+            if service == "account":  # not set: a proper AWS error, parsed
+                self.assertEqual(rc, 1, err)
+                self.assertIn("ResourceNotFoundException", err)
+            else:
+                self.assertEqual(rc, 0, err)
+            rc, out, err = call(bad, *args)
+            self.assertEqual(rc, 1)
+            self.assertIn("SignatureDoesNotMatch", err.splitlines()[0], service)
+        rc, out, _ = call(self.env, "iam", "GetAccountSummary")
+        self.assertIsInstance(out["SummaryMap"]["Users"], int)  # typed like botocore's parse
+
+    def test_pagination_merges_every_page(self):
+        rc, out, err = call(self.env, "--paginate", "organizations", "ListAccounts", '{"MaxResults": 5}')
+        self.assertEqual(rc, 0, err)
+        self.assertEqual(len(out["Accounts"]), 26)
+        self.assertNotIn("NextToken", out)
+        self.assertRegex(err, r"stats requests=6 ")
+        rc, out, err = call(self.env, "--paginate", "iam", "ListUsers", '{"MaxItems": 2}')
+        self.assertEqual(rc, 0, err)
+        self.assertEqual(len(out["Users"]), 4)  # three users and the auditor
+        self.assertNotIn("IsTruncated", out)
+
+    def test_assume_role_into_a_member_then_call_there(self):
+        rc, out, err = call(self.env, "--assume", "arn:aws:iam::%s:role/OrganizationAccountAccessRole" % self.members[0],
+                            "sts", "GetCallerIdentity")
+        self.assertEqual(rc, 0, err)
+        self.assertEqual(out["Account"], self.members[0])
+        self.assertIn('"source":"assume-role"', err)
+        self.assertRegex(err, r'"expiration":"\d{4}-')
+
+    def test_throttled_then_successful_calls_are_retried(self):
+        proxy = FaultProxy(self.moto.url)
+        try:
+            env = dict(self.env, AWS_ENDPOINT_URL=proxy.url)
+            proxy.add("organizations:DescribeOrganization", "throttle", first=2)
+            proxy.add("iam:GetAccountSummary", "throttle", first=1)
+            proxy.add("sts:GetCallerIdentity", "error500", first=2)
+            for service, op in (("organizations", "DescribeOrganization"), ("iam", "GetAccountSummary"),
+                                ("sts", "GetCallerIdentity")):
+                rc, out, err = call(env, service, op)
+                self.assertEqual(rc, 0, err)
+            self.assertEqual(proxy.calls["organizations:DescribeOrganization"], 3)
+            # beyond the attempts budget (3): the error is reported with the attempts
+            proxy.add("organizations:DescribeOrganization", "throttle", first=5)
+            rc, out, err = call(env, "organizations", "DescribeOrganization")
+            self.assertEqual(rc, 1)
+            self.assertIn("TooManyRequestsException", err)
+            self.assertIn("3 attempts", err)
+            rc, out, err = call(dict(env, AWS_MAX_ATTEMPTS="6"), "organizations", "DescribeOrganization")
+            self.assertEqual(rc, 0, err)
+            proxy.add("iam:ListUsers", "truncate", first=1)
+            rc, out, err = call(env, "iam", "ListUsers")
+            self.assertEqual(rc, 0, err)  # a truncated body is retried like a transient fault
+        finally:
+            proxy.stop()
+
+    def test_allow_list_refuses_writes(self):
+        rc, out, err = call(self.env, "organizations", "LeaveOrganization")
+        self.assertEqual(rc, 1)
+        self.assertIn("OperationNotAllowed", err)
+        self.assertRegex(err, "stats requests=0 ")  # never sent
+
+    def test_debug_trace_redacts_secrets(self):
+        rc, out, err = call(self.env, "--debug", "--assume",
+                            "arn:aws:iam::%s:role/OrganizationAccountAccessRole" % self.members[1], "sts", "GetCallerIdentity")
+        self.assertEqual(rc, 0, err)
+        self.assertIn("AssumeRole", err)
+        self.assertNotIn(self.sk, err)
+        self.assertRegex(err, r"<SecretAccessKey>\*+</SecretAccessKey>")
+        self.assertRegex(err, r"<SessionToken>\*+</SessionToken>")
+
+    def _home(self, config="", credentials=""):
+        home = tempfile.mkdtemp(prefix="opf-home-")
+        os.makedirs(os.path.join(home, ".aws"))
+        with open(os.path.join(home, ".aws", "config"), "w") as f:
+            f.write(config)
+        with open(os.path.join(home, ".aws", "credentials"), "w") as f:
+            f.write(credentials)
+        env = {k: v for k, v in self.env.items() if not k.startswith("AWS_ACCESS") and not k.startswith("AWS_SECRET")}
+        env.update(HOME=home, AWS_CONFIG_FILE=os.path.join(home, ".aws", "config"),
+                   AWS_SHARED_CREDENTIALS_FILE=os.path.join(home, ".aws", "credentials"))
+        return env, home
+
+    def test_profiles_static_assume_role_chain_process_and_errors(self):
+        member = self.members[2]
+        proc = os.path.join(tempfile.mkdtemp(), "creds.sh")
+        with open(proc, "w") as f:
+            f.write("#!/bin/sh\necho '{\"Version\": 1, \"AccessKeyId\": \"%s\", \"SecretAccessKey\": \"%s\"}'\n" % (self.ak, self.sk))
+        os.chmod(proc, 0o755)
+        env, _ = self._home(
+            config="[profile base]\nregion = us-east-1\n"
+                   "[profile member]\nrole_arn = arn:aws:iam::%s:role/OrganizationAccountAccessRole\nsource_profile = base\n"
+                   "[profile hop]\nrole_arn = arn:aws:iam::%s:role/OrganizationAccountAccessRole\nsource_profile = member\n"
+                   "[profile proc]\ncredential_process = %s\n"
+                   "[profile loop-a]\nrole_arn = arn:aws:iam::1:role/x\nsource_profile = loop-b\n"
+                   "[profile loop-b]\nrole_arn = arn:aws:iam::1:role/y\nsource_profile = loop-a\n" % (member, member, proc),
+            credentials="[base]\naws_access_key_id = %s\naws_secret_access_key = %s\n" % (self.ak, self.sk))
+        rc, out, err = call(dict(env, AWS_PROFILE="base"), "sts", "GetCallerIdentity")
+        self.assertEqual(rc, 0, err)
+        self.assertIn('"source":"profile"', err)
+        rc, out, err = call(dict(env, AWS_PROFILE="member"), "sts", "GetCallerIdentity")
+        self.assertEqual(rc, 0, err)
+        self.assertEqual(out["Account"], member)
+        # two hops: the first AssumeRole succeeds, moto's policy engine refuses the member role the second
+        rc, out, err = call(dict(env, AWS_PROFILE="hop"), "sts", "GetCallerIdentity")
+        self.assertEqual(rc, 1, err)
+        self.assertIn("AssumeRole arn:aws:iam::%s:role/OrganizationAccountAccessRole" % member, err)
+        self.assertRegex(err, "stats requests=2 ")
+        self.assertIn('"chain":[{"profile":"hop","source":"assume-role"},{"profile":"member","source":"assume-role"}', err)
+        rc, out, err = call(dict(env, AWS_PROFILE="proc"), "sts", "GetCallerIdentity")
+        self.assertEqual(rc, 0, err)
+        self.assertIn('"source":"process"', err)
+        rc, out, err = call(dict(env, AWS_PROFILE="loop-a"), "sts", "GetCallerIdentity")
+        self.assertEqual(rc, 3)
+        self.assertIn("loops back", err)
+        rc, out, err = call(dict(env, AWS_PROFILE="nope"), "sts", "GetCallerIdentity")
+        self.assertEqual(rc, 3)
+        self.assertIn("profile nope is not in the AWS config", err)
+        broken, home = self._home(config="[profile base]\nregion us-east-1\n")
+        rc, out, err = call(broken, "sts", "GetCallerIdentity")
+        self.assertEqual(rc, 3)
+        self.assertIn(os.path.join(home, ".aws", "config") + ":2:", err)
+
+    def test_environment_comes_first(self):
+        env, _ = self._home(credentials="[default]\naws_access_key_id = AKIAWRONGWRONGWRONG1\naws_secret_access_key = nope\n")
+        rc, out, err = call(dict(env, AWS_ACCESS_KEY_ID=self.ak, AWS_SECRET_ACCESS_KEY=self.sk), "sts", "GetCallerIdentity")
+        self.assertEqual(rc, 0, err)
+        self.assertIn('"source":"env"', err)
+        rc, out, err = call(env, "sts", "GetCallerIdentity")  # the default profile's wrong key
+        self.assertEqual(rc, 1)
+
+    def test_container_imds_and_identity_center(self):
+        server = CredentialServer((self.ak, self.sk))
+        try:
+            env, home = self._home()
+            env.pop("AWS_EC2_METADATA_DISABLED", None)
+            rc, out, err = call(dict(env, AWS_CONTAINER_CREDENTIALS_FULL_URI=server.url + "/creds",
+                                     AWS_CONTAINER_AUTHORIZATION_TOKEN="container-auth-token"), "sts", "GetCallerIdentity")
+            self.assertEqual(rc, 0, err)
+            self.assertIn('"source":"container"', err)
+            rc, out, err = call(dict(env, AWS_EC2_METADATA_SERVICE_ENDPOINT=server.url), "sts", "GetCallerIdentity")
+            self.assertEqual(rc, 0, err)
+            self.assertIn('"source":"imds"', err)
+            self.assertIn(("PUT", "/latest/api/token"), [(m, p) for m, p, _ in server.hits])
+            rc, out, err = call(dict(env, AWS_EC2_METADATA_DISABLED="true"), "sts", "GetCallerIdentity")
+            self.assertEqual(rc, 3)
+            self.assertIn("no AWS credentials", err)
+            # Identity Center: the token `aws sso login` cached, exchanged at the portal
+            import hashlib
+            os.makedirs(os.path.join(home, ".aws", "sso", "cache"))
+            with open(os.path.join(home, ".aws", "sso", "cache", hashlib.sha1(b"corp").hexdigest() + ".json"), "w") as f:
+                json.dump({"startUrl": "https://kuzeylabs.awsapps.com/start", "region": "us-east-1",
+                           "accessToken": "cached-sso-access-token", "expiresAt": "2099-01-01T00:00:00Z"}, f)
+            with open(os.path.join(home, ".aws", "config"), "w") as f:
+                f.write("[sso-session corp]\nsso_start_url = https://kuzeylabs.awsapps.com/start\nsso_region = us-east-1\n"
+                        "[profile admin]\nsso_session = corp\nsso_account_id = 123456789012\nsso_role_name = AdministratorAccess\n")
+            rc, out, err = call(dict(env, AWS_PROFILE="admin", AWS_ENDPOINT_URL_SSO=server.url), "sts", "GetCallerIdentity")
+            self.assertEqual(rc, 0, err)
+            self.assertIn('"source":"sso"', err)
+            self.assertIn('"sso_start_url":"https://kuzeylabs.awsapps.com/start"', err)
+            self.assertNotIn("cached-sso-access-token", err)
+        finally:
+            server.stop()
+
+
+if __name__ == "__main__":
+    unittest.main()
