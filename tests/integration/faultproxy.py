@@ -6,6 +6,7 @@ Rules match an operation ("organizations:ListAccounts", "iam:ListUsers", or "*")
   error500   HTTP 503 ServiceUnavailable
   truncate   the real answer, cut in half
   expired    ExpiredToken
+  delay      the real answer, one second late
 Everything else is forwarded to moto unchanged. Counts of calls and faults are kept per operation.
 """
 import http.server
@@ -64,6 +65,11 @@ class FaultProxy:
             do_GET = do_POST
 
             def _fault(self, kind, proto, name, body):
+                if kind == "delay":
+                    import time
+                    time.sleep(1.0)
+                    status, headers, data = proxy._forward(self.command, self.path, self.headers, body)
+                    return self._send(status, headers, data)
                 if kind == "truncate":
                     status, headers, data = proxy._forward(self.command, self.path, self.headers, body)
                     data = data[: len(data) // 2]
