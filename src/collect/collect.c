@@ -415,6 +415,47 @@ static void s_dns(struct opf_collect *k, const char *email, json_t *ev)
     json_decref(cached);
 }
 
+/* The optional RCPT TO probe at the first MX (lowest preference) of the root address's domain. */
+static void s_smtp(struct opf_collect *k, const char *email, json_t *ev)
+{
+    const json_t *re = json_object_get(k->opts->config, "root_email");
+    if (!json_is_true(json_object_get(re, "smtp_probe")))
+        return;
+    struct opf_aws_error err = {0};
+    const json_t *dns = json_object_get(json_object_get(ev, "probe.dns"), "data");
+    const char *exchange = NULL;
+    json_int_t best = 1 << 30;
+    size_t i;
+    const json_t *mx;
+    json_array_foreach(json_object_get(dns, "mx"), i, mx) {
+        const char *ex = json_string_value(json_object_get(mx, "exchange"));
+        if (ex && strcmp(ex, ".") != 0 && json_integer_value(json_object_get(mx, "preference")) < best) {
+            best = json_integer_value(json_object_get(mx, "preference"));
+            exchange = ex;
+        }
+    }
+    if (!exchange) {
+        opf_aws_error_set(&err, "NoMailServer", "no MX to probe for %s", email ? email : "the root address");
+        s_item(ev, "probe.smtp", "probe:smtp", NULL, &err);
+        return;
+    }
+    const json_t *dcfg = json_object_get(k->opts->config, "dns");
+    json_t *host = opf_dns_probe(exchange, json_object_get(dcfg, "servers"),
+                                 (int)json_integer_value(json_object_get(dcfg, "timeout_ms")), err.code, sizeof(err.code),
+                                 err.message, sizeof(err.message));
+    const char *addr = json_string_value(json_array_get(json_object_get(host, "a"), 0));
+    json_t *out = NULL;
+    if (!addr && host)
+        opf_aws_error_set(&err, "NoMailServerAddress", "the MX %s has no A record", exchange);
+    else if (addr)
+        out = opf_smtp_probe(addr, (int)json_integer_value(json_object_get(re, "smtp_port")), email, 5000, err.code,
+                             sizeof(err.code), err.message, sizeof(err.message));
+    if (out)
+        json_object_set_new(out, "exchange", json_string(exchange));
+    s_item(ev, "probe.smtp", "probe:smtp", out, &err);
+    json_decref(host);
+}
+
 static void s_collect_account(struct opf_collect *k, json_t *record, const json_t *listed)
 {
     json_t *ev = json_object_get(record, "evidence");
@@ -469,6 +510,8 @@ static void s_collect_account(struct opf_collect *k, json_t *record, const json_
     s_account_api(k, id, mgmt, ev);
     if (s_want(k, "probe.dns"))
         s_dns(k, json_string_value(json_object_get(record, "email")), ev);
+    if (s_want(k, "probe.smtp"))
+        s_smtp(k, json_string_value(json_object_get(record, "email")), ev);
 
     /* Member accounts through the audit role; the management account with the operator's session. */
     struct opf_aws_session *s = k->mgmt;

@@ -11,4 +11,9 @@
 json_t *opf_dns_probe(const char *domain, const json_t *servers, int timeout_ms, char *code, size_t codelen,
                       char *message, size_t msglen);
 
+/* RCPT TO probe of `rcpt` at the mail server `address` (an IP address) and `port`: {"host","port","rcpt",
+ * "code","reply"}, or NULL with code/message when the dialogue did not reach RCPT TO. */
+json_t *opf_smtp_probe(const char *address, int port, const char *rcpt, int timeout_ms, char *code, size_t codelen,
+                       char *message, size_t msglen);
+
 #endif

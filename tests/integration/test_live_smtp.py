@@ -1,0 +1,55 @@
+"""The optional SMTP probe, live: a real SMTP server refuses one root address; that account fails, and an
+accepted address never turns root-email-reachable into a pass."""
+import json
+import os
+import subprocess
+import tempfile
+import unittest
+
+import opftest
+from opftest import run_cli
+from orgbuilder import Org
+
+PEER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "smtp_peer.py")
+DEBIAN_PYTHON = "/usr/bin/python3"
+
+
+def has_aiosmtpd():
+    return subprocess.run([DEBIAN_PYTHON, "-c", "import aiosmtpd"], capture_output=True).returncode == 0
+
+
+class LiveSmtp(unittest.TestCase):
+    def test_rcpt_rejection_fails_and_acceptance_never_passes(self):
+        opftest.require(os.path.exists(DEBIAN_PYTHON) and has_aiosmtpd(), "python3-aiosmtpd is not installed")
+        with opftest.Moto() as moto:
+            org = Org(moto, members=8)
+            moto.enforce_auth()
+            refused = "aws-00@corp.test"  # org.prod's root address
+            port = opftest.free_port()
+            peer = subprocess.Popen([DEBIAN_PYTHON, PEER, str(port), refused], stdin=subprocess.PIPE,
+                                    stdout=subprocess.PIPE, text=True)
+            try:
+                self.assertEqual(peer.stdout.readline().strip(), str(port))
+                with opftest.Dnsmasq(mx=[("corp.test", "mx1.corp.test", 10)], a=[("mx1.corp.test", "127.0.0.1")]) as dns:
+                    cfg = os.path.join(tempfile.mkdtemp(), "config.json")
+                    with open(cfg, "w") as f:
+                        json.dump({"dns": {"servers": [dns.server]},
+                                   "root_email": {"smtp_probe": True, "smtp_port": port}}, f)
+                    env = moto.env(access_key=org.access_key, secret_key=org.secret_key)
+                    r = run_cli(["audit", "--config", cfg, "--quiet", "--checks", "root-email-reachable",
+                                 "--format", "json"], env=env)
+                    report = json.loads(r.stdout)
+            finally:
+                peer.stdin.close()
+                peer.wait(timeout=10)
+                peer.stdout.close()
+            rows = {x["subject_id"]: x for x in report["results"]}
+            self.assertEqual(rows[org.prod]["status"], "fail")
+            self.assertIn("550", rows[org.prod]["message"])
+            accepted = rows[org.sandbox]
+            self.assertEqual(accepted["status"], "warn")
+            self.assertIn("probe.smtp", [e["item"] for e in accepted["evidence"]])  # the probe ran and was cited
+
+
+if __name__ == "__main__":
+    unittest.main()
