@@ -34,8 +34,7 @@ static void s_now(char *buf, size_t n)
     opf_time_format(time(NULL), buf, n);
 }
 
-/* Adds an item: data (stolen) or the error. */
-static void s_item(json_t *evidence, const char *key, const char *source, json_t *data, const struct opf_aws_error *err)
+void opf_collect_item(json_t *evidence, const char *key, const char *source, json_t *data, const struct opf_aws_error *err)
 {
     char at[32];
     s_now(at, sizeof(at));
@@ -58,7 +57,7 @@ static json_t *s_call_item(struct opf_collect *k, struct opf_aws_session *s, jso
     snprintf(source, sizeof(source), "%s:%s", service, op);
     if (!out)
         __atomic_add_fetch(&k->errors, 1, __ATOMIC_RELAXED);
-    s_item(evidence, key, source, out ? json_incref(out) : NULL, &err);
+    opf_collect_item(evidence, key, source, out ? json_incref(out) : NULL, &err);
     json_decref(input);
     return out; /* the caller's reference, or NULL */
 }
@@ -317,29 +316,29 @@ static void s_member_iam(struct opf_collect *k, struct opf_aws_session *s, json_
     const struct opf_aws_error *pre = denied;
     if (s_want(k, "iam.credential_report")) {
         json_t *r = pre ? NULL : s_credential_report(s, &err);
-        s_item(ev, "iam.credential_report", "iam:GenerateCredentialReport+iam:GetCredentialReport", r, pre ? pre : &err);
+        opf_collect_item(ev, "iam.credential_report", "iam:GenerateCredentialReport+iam:GetCredentialReport", r, pre ? pre : &err);
     }
     if (s_want(k, "iam.account_summary")) {
         json_t *r = pre ? NULL : opf_aws_call(s, "iam", "GetAccountSummary", NULL, 0, &err);
-        s_item(ev, "iam.account_summary", "iam:GetAccountSummary", r, pre ? pre : &err);
+        opf_collect_item(ev, "iam.account_summary", "iam:GetAccountSummary", r, pre ? pre : &err);
     }
     if (s_want(k, "iam.users")) {
         json_t *r = pre ? NULL : s_users(s, &err);
-        s_item(ev, "iam.users", "iam:ListUsers+iam:GetLoginProfile+iam:ListMFADevices+iam:ListAttachedUserPolicies+"
+        opf_collect_item(ev, "iam.users", "iam:ListUsers+iam:GetLoginProfile+iam:ListMFADevices+iam:ListAttachedUserPolicies+"
                                 "iam:ListUserPolicies+iam:GetUserPolicy+iam:ListGroupsForUser+"
                                 "iam:ListAttachedGroupPolicies+iam:ListGroupPolicies+iam:GetGroupPolicy",
                r, pre ? pre : &err);
     }
     if (s_want(k, "iam.account_aliases")) {
         json_t *r = pre ? NULL : opf_aws_call(s, "iam", "ListAccountAliases", NULL, OPF_AWS_PAGINATE, &err);
-        s_item(ev, "iam.account_aliases", "iam:ListAccountAliases", r, pre ? pre : &err);
+        opf_collect_item(ev, "iam.account_aliases", "iam:ListAccountAliases", r, pre ? pre : &err);
     }
     if (s_want(k, "iam.access_role")) {
         json_t *in = json_pack("{s:s}", "RoleName", k->role_name);
         json_t *r = pre ? NULL : opf_aws_call(s, "iam", "GetRole", in, 0, &err);
         json_decref(in);
         s_decode_document(json_object_get(r, "Role"), "AssumeRolePolicyDocument");
-        s_item(ev, "iam.access_role", "iam:GetRole", r, pre ? pre : &err);
+        opf_collect_item(ev, "iam.access_role", "iam:GetRole", r, pre ? pre : &err);
     }
 }
 
@@ -375,7 +374,7 @@ static void s_account_api(struct opf_collect *k, const char *id, bool mgmt, json
                 ok = false;
             json_decref(r);
         }
-        s_item(ev, "account.alternate_contacts", "account:GetAlternateContact",
+        opf_collect_item(ev, "account.alternate_contacts", "account:GetAlternateContact",
                ok ? json_pack("{s:o}", "AlternateContacts", contacts) : (json_decref(contacts), NULL), &err);
     }
     json_decref(base);
@@ -387,7 +386,7 @@ static void s_dns(struct opf_collect *k, const char *email, json_t *ev)
     struct opf_aws_error err = {0};
     if (!at) {
         opf_aws_error_set(&err, "NoRootEmail", "the account has no root e-mail address to probe");
-        s_item(ev, "probe.dns", "probe:dns", NULL, &err);
+        opf_collect_item(ev, "probe.dns", "probe:dns", NULL, &err);
         return;
     }
     const char *domain = at + 1;
@@ -406,11 +405,11 @@ static void s_dns(struct opf_collect *k, const char *email, json_t *ev)
         pthread_mutex_unlock(&k->lock);
     }
     if (json_object_get(cached, "rcode")) {
-        s_item(ev, "probe.dns", "probe:dns", json_deep_copy(cached), NULL);
+        opf_collect_item(ev, "probe.dns", "probe:dns", json_deep_copy(cached), NULL);
     } else {
         snprintf(err.code, sizeof(err.code), "%s", json_string_value(json_object_get(cached, "code")));
         snprintf(err.message, sizeof(err.message), "%s", json_string_value(json_object_get(cached, "message")));
-        s_item(ev, "probe.dns", "probe:dns", NULL, &err);
+        opf_collect_item(ev, "probe.dns", "probe:dns", NULL, &err);
     }
     json_decref(cached);
 }
@@ -436,7 +435,7 @@ static void s_smtp(struct opf_collect *k, const char *email, json_t *ev)
     }
     if (!exchange) {
         opf_aws_error_set(&err, "NoMailServer", "no MX to probe for %s", email ? email : "the root address");
-        s_item(ev, "probe.smtp", "probe:smtp", NULL, &err);
+        opf_collect_item(ev, "probe.smtp", "probe:smtp", NULL, &err);
         return;
     }
     const json_t *dcfg = json_object_get(k->opts->config, "dns");
@@ -452,7 +451,7 @@ static void s_smtp(struct opf_collect *k, const char *email, json_t *ev)
                              sizeof(err.code), err.message, sizeof(err.message));
     if (out)
         json_object_set_new(out, "exchange", json_string(exchange));
-    s_item(ev, "probe.smtp", "probe:smtp", out, &err);
+    opf_collect_item(ev, "probe.smtp", "probe:smtp", out, &err);
     json_decref(host);
 }
 
@@ -462,7 +461,7 @@ static void s_collect_account(struct opf_collect *k, json_t *record, const json_
     const char *id = json_string_value(json_object_get(record, "id"));
     bool mgmt = json_is_true(json_object_get(record, "is_management"));
     struct opf_aws_error err = {0};
-    s_item(ev, "organizations.account", "organizations:ListAccounts", json_pack("{s:O}", "Account", listed), NULL);
+    opf_collect_item(ev, "organizations.account", "organizations:ListAccounts", json_pack("{s:O}", "Account", listed), NULL);
 
     json_t *path = s_parents(k, id, &err);
     if (path) {
@@ -475,7 +474,7 @@ static void s_collect_account(struct opf_collect *k, json_t *record, const json_
         json_object_set_new(record, "ou_path", ou_path);
     }
     if (s_want(k, "organizations.parents"))
-        s_item(ev, "organizations.parents", "organizations:ListParents+organizations:DescribeOrganizationalUnit",
+        opf_collect_item(ev, "organizations.parents", "organizations:ListParents+organizations:DescribeOrganizationalUnit",
                path ? json_pack("{s:O}", "Parents", path) : NULL, &err);
     if (s_want(k, "organizations.service_control_policies")) {
         json_t *targets = path ? json_array() : NULL;
@@ -495,7 +494,7 @@ static void s_collect_account(struct opf_collect *k, json_t *record, const json_
             json_array_append_new(targets, json_pack("{s:s, s:o}", "TargetId", id, "Policies", own));
         else if (targets)
             json_decref(targets), targets = NULL;
-        s_item(ev, "organizations.service_control_policies", "organizations:ListPoliciesForTarget+organizations:DescribePolicy",
+        opf_collect_item(ev, "organizations.service_control_policies", "organizations:ListPoliciesForTarget+organizations:DescribePolicy",
                targets ? json_pack("{s:o}", "Targets", targets) : NULL, &err);
     }
     json_decref(path);
@@ -505,7 +504,7 @@ static void s_collect_account(struct opf_collect *k, json_t *record, const json_
         json_decref(in);
         if (!r && strcmp(err.code, "AccountNotRegisteredException") == 0)
             r = json_pack("{s:[]}", "DelegatedServices"); /* documented meaning: not a delegated administrator */
-        s_item(ev, "organizations.delegated_services", "organizations:ListDelegatedServicesForAccount", r, &err);
+        opf_collect_item(ev, "organizations.delegated_services", "organizations:ListDelegatedServicesForAccount", r, &err);
     }
     s_account_api(k, id, mgmt, ev);
     if (s_want(k, "probe.dns"))
@@ -523,7 +522,7 @@ static void s_collect_account(struct opf_collect *k, json_t *record, const json_
         json_t *who = s ? opf_aws_call(s, "sts", "GetCallerIdentity", NULL, 0, &err) : NULL;
         if (!who)
             denied = &err;
-        s_item(ev, "sts.assume_role", "sts:AssumeRole",
+        opf_collect_item(ev, "sts.assume_role", "sts:AssumeRole",
                who ? json_pack("{s:s, s:{s:O?}}", "RoleArn", arn, "AssumedRoleUser", "Arn", json_object_get(who, "Arn")) : NULL,
                &err);
         if (!who)
@@ -567,11 +566,6 @@ void opf_collect_progress(struct opf_collect *k, bool final)
             k->n, k->errors, elapsed, left, final ? "\n" : "");
     fflush(k->opts->progress);
     pthread_mutex_unlock(&k->lock);
-}
-
-static bool s_in(const char *list, const char *id)
-{
-    return list && opf_list_contains(list, id);
 }
 
 json_t *opf_collect(const struct opf_collect_options *opts, struct opf_collect_stats *stats, struct opf_error *err)
@@ -621,7 +615,7 @@ json_t *opf_collect(const struct opf_collect_options *opts, struct opf_collect_s
         json_t *accounts = json_object_get(bundle, "accounts");
         for (size_t i = 0; i < k.n; i++) {
             if (!k.collected[i]) /* interrupted: the account stays listed, its evidence says why */
-                s_item(json_object_get(k.records[i], "evidence"), "collection.interrupted", "local:collector",
+                opf_collect_item(json_object_get(k.records[i], "evidence"), "collection.interrupted", "local:collector",
                        NULL, &(struct opf_aws_error){.code = "Interrupted", .message = "collection was interrupted"});
             json_array_append(accounts, k.records[i]);
         }
@@ -649,6 +643,5 @@ json_t *opf_collect(const struct opf_collect_options *opts, struct opf_collect_s
     opf_aws_session_free(k.mgmt);
     opf_aws_client_free(k.client);
     pthread_mutex_destroy(&k.lock);
-    (void)s_in;
     return bundle;
 }

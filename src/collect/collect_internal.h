@@ -30,6 +30,9 @@ struct opf_collect {
  * organization. Returns the bundle without accounts (records are in k), or NULL with err. */
 json_t *opf_collect_discover(struct opf_collect *k, struct opf_aws_error *aerr, struct opf_error *err);
 
+/* Adds an evidence item under `key`: the data (stolen) or, when data is NULL, the error. */
+void opf_collect_item(json_t *evidence, const char *key, const char *source, json_t *data, const struct opf_aws_error *err);
+
 void opf_collect_progress(struct opf_collect *k, bool final);
 
 #endif

@@ -7,19 +7,6 @@
 #include "collect/collect_internal.h"
 #include "core/core.h"
 
-static void s_item(json_t *evidence, const char *key, const char *source, json_t *data, const struct opf_aws_error *err)
-{
-    char at[32];
-    opf_time_format(time(NULL), at, sizeof(at));
-    json_t *item = json_pack("{s:s, s:s}", "source", source, "collected_at", at);
-    if (data)
-        json_object_set_new(item, "data", data);
-    else
-        json_object_set_new(item, "error", json_pack("{s:s, s:s, s:I}", "code", err->code[0] ? err->code : "Error",
-                                                     "message", err->message, "http_status", (json_int_t)err->http_status));
-    json_object_set_new(evidence, key, item);
-}
-
 static json_t *s_call(struct opf_aws_session *s, json_t *ev, const char *key, const char *service, const char *op,
                       unsigned flags)
 {
@@ -27,7 +14,7 @@ static json_t *s_call(struct opf_aws_session *s, json_t *ev, const char *key, co
     json_t *out = opf_aws_call(s, service, op, NULL, flags, &err);
     char source[128];
     snprintf(source, sizeof(source), "%s:%s", service, op);
-    s_item(ev, key, source, out ? json_incref(out) : NULL, &err);
+    opf_collect_item(ev, key, source, out ? json_incref(out) : NULL, &err);
     return out;
 }
 
@@ -70,7 +57,7 @@ static json_t *s_operator(struct opf_collect *k, struct opf_aws_error *aerr)
         struct opf_aws_error e;
         json_t *r = opf_aws_call(k->mgmt, "iam", "GetRole", in, 0, &e);
         json_decref(in);
-        s_item(ev, "iam.operator_role", "iam:GetRole", r, &e);
+        opf_collect_item(ev, "iam.operator_role", "iam:GetRole", r, &e);
     }
     json_t *rec = json_pack("{s:O?, s:O?, s:O?, s:o}", "arn", json_object_get(who, "Arn"), "account",
                             json_object_get(who, "Account"), "user_id", json_object_get(who, "UserId"), "evidence", ev);

@@ -70,13 +70,7 @@ static int s_bad(struct s_ctx *c, const char *path, const char *what)
 
 static bool s_is_account_id(const json_t *v)
 {
-    const char *s = json_string_value(v);
-    if (!s || strlen(s) != 12)
-        return false;
-    for (; *s; s++)
-        if (!isdigit((unsigned char)*s))
-            return false;
-    return true;
+    return opf_is_account_id(json_string_value(v));
 }
 
 static int s_need_string(struct s_ctx *c, const json_t *obj, const char *key, const char *path)

@@ -42,6 +42,9 @@ int opf_config_apply(json_t *config, const json_t *overlay, const char *origin, 
 /* Sets one setting ("migration.path") from a flag, checked like a file; steals `value`. */
 int opf_config_set(json_t *config, const char *dotted_path, json_t *value, struct opf_error *err);
 
+/* A 12-digit AWS account id. */
+bool opf_is_account_id(const char *s);
+
 /* Is the comma-separated `list` naming `id`? */
 bool opf_list_contains(const char *list, const char *id);
 

@@ -8,16 +8,6 @@ const char *const opf_attestation_facts[] = {
     "payment-method", "phone-verified", "root-mailbox-confirmed", "support-plan", "billing-access-for-iam", NULL,
 };
 
-static bool s_account_id(const char *s)
-{
-    if (!s || strlen(s) != 12)
-        return false;
-    for (; *s; s++)
-        if (!isdigit((unsigned char)*s))
-            return false;
-    return true;
-}
-
 static bool s_known_fact(const char *fact)
 {
     for (const char *const *f = opf_attestation_facts; *f; f++)
@@ -58,7 +48,7 @@ static int s_attestation(const json_t *e, const char *name, const char *path, co
     (void)ud;
     const char *fact = s_nonempty(e, "fact");
     time_t t;
-    if (!s_account_id(json_string_value(json_object_get(e, "account_id"))))
+    if (!opf_is_account_id(json_string_value(json_object_get(e, "account_id"))))
         return opf_fail(err, OPF_EXIT_ERROR, "%s: %s.account_id: expected a 12-digit account id", name, path);
     if (!fact || !s_known_fact(fact))
         return opf_fail(err, OPF_EXIT_ERROR, "%s: %s.fact: expected one of payment-method, phone-verified, "

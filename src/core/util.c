@@ -41,6 +41,16 @@ void opf_time_format(time_t t, char *buf, size_t len)
     strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
+bool opf_is_account_id(const char *s)
+{
+    if (!s || strlen(s) != 12)
+        return false;
+    for (; *s; s++)
+        if (*s < '0' || *s > '9')
+            return false;
+    return true;
+}
+
 bool opf_list_contains(const char *list, const char *id)
 {
     size_t n = strlen(id);
