@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
@@ -38,6 +39,7 @@ static char *s_read(const char *dir, const char *name, size_t *len)
 struct s_req {
     char *method, *path, *query;
     struct opf_header headers[16];
+    bool joined[16];        /* the value was allocated by joining continuation lines */
     size_t nheaders;
     char *body;
     size_t body_len;
@@ -76,7 +78,10 @@ static void s_parse_request(char *text, size_t len, struct s_req *r)
             struct opf_header *h = &r->headers[r->nheaders - 1];
             char *joined = malloc(strlen(h->value) + strlen(p) + 2);
             sprintf(joined, "%s\n%s", h->value, p);
+            if (r->joined[r->nheaders - 1])
+                free((char *)h->value);
             h->value = joined;
+            r->joined[r->nheaders - 1] = true;
         } else {
             char *colon = strchr(p, ':');
             *colon = '\0';
@@ -132,8 +137,8 @@ static int s_run_case(const char *dir, const char *name, char *why, size_t whyle
     else if (strcmp(out.signature, sig) != 0)
         bad = snprintf(why, whylen, "%s: signature", name);
     opf_sigv4_output_free(&out);
-    for (size_t i = 0; i < r.nheaders; i++) /* continuation values were allocated */
-        if (r.headers[i].value < req_text || r.headers[i].value > req_text + len)
+    for (size_t i = 0; i < r.nheaders; i++)
+        if (r.joined[i])
             free((char *)r.headers[i].value);
     json_decref(ctx);
     free(req_text);
