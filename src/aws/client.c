@@ -1,9 +1,9 @@
 /*
  * The AWS client: endpoints, signing, HTTP with the SDKs' standard retry mode, pagination, pacing.
  *
- * Concurrency: opf_aws_call() is thread-safe; callers run one worker thread per account in flight. Every
- * request uses its own curl easy handle over one shared connection/TLS-session/DNS cache (CURLSH), so
- * connections are reused across threads.
+ * Concurrency: opf_aws_call() is thread-safe; callers run one worker thread per account in flight. Their
+ * requests are handed to one event-loop thread that drives them all at once through a curl multi handle
+ * (connections, TLS sessions and DNS answers reused); the caller blocks until its transfer completes.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -56,19 +56,64 @@ void opf_aws_creds_clear(struct opf_aws_creds *c)
     memset(c, 0, sizeof(*c));
 }
 
-/* ---- share handle locks ---- */
+/* ---- the event loop ---- */
 
-static void s_share_lock(CURL *h, curl_lock_data data, curl_lock_access access, void *ud)
+struct opf_transfer {
+    CURL *easy;
+    CURLcode rc;
+    bool done;
+    struct opf_transfer *next;
+};
+
+static void *s_loop(void *arg)
 {
-    (void)h;
-    (void)access;
-    pthread_mutex_lock(&((struct opf_aws_client *)ud)->share_locks[data]);
+    struct opf_aws_client *c = arg;
+    for (;;) {
+        pthread_mutex_lock(&c->qlock);
+        bool stop = c->stop;
+        while (c->queue) { /* hand new transfers to the multi handle */
+            struct opf_transfer *t = c->queue;
+            c->queue = t->next;
+            curl_easy_setopt(t->easy, CURLOPT_PRIVATE, t);
+            curl_multi_add_handle(c->multi, t->easy);
+        }
+        pthread_mutex_unlock(&c->qlock);
+        int running = 0;
+        curl_multi_perform(c->multi, &running);
+        CURLMsg *m;
+        int left;
+        while ((m = curl_multi_info_read(c->multi, &left))) {
+            if (m->msg != CURLMSG_DONE)
+                continue;
+            struct opf_transfer *t = NULL;
+            curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&t);
+            curl_multi_remove_handle(c->multi, m->easy_handle);
+            pthread_mutex_lock(&c->qlock);
+            t->rc = m->data.result;
+            t->done = true;
+            pthread_cond_broadcast(&c->qdone);
+            pthread_mutex_unlock(&c->qlock);
+        }
+        if (stop && running == 0)
+            return NULL;
+        curl_multi_poll(c->multi, NULL, 0, 1000, NULL);
+    }
 }
 
-static void s_share_unlock(CURL *h, curl_lock_data data, void *ud)
+/* Runs one configured easy handle on the event loop and waits for it. */
+static CURLcode s_perform(struct opf_aws_client *c, CURL *easy)
 {
-    (void)h;
-    pthread_mutex_unlock(&((struct opf_aws_client *)ud)->share_locks[data]);
+    struct opf_transfer t = {.easy = easy};
+    pthread_mutex_lock(&c->qlock);
+    t.next = c->queue;
+    c->queue = &t;
+    pthread_mutex_unlock(&c->qlock);
+    curl_multi_wakeup(c->multi);
+    pthread_mutex_lock(&c->qlock);
+    while (!t.done)
+        pthread_cond_wait(&c->qdone, &c->qlock);
+    pthread_mutex_unlock(&c->qlock);
+    return t.rc;
 }
 
 /* ---- configuration ---- */
@@ -133,15 +178,16 @@ struct opf_aws_client *opf_aws_client_new(const struct opf_aws_client_options *o
     pthread_mutex_init(&c->lock, NULL);
     pthread_mutex_init(&c->debug_lock, NULL);
     pthread_cond_init(&c->orgs_cond, NULL);
-    for (int i = 0; i < CURL_LOCK_DATA_LAST; i++)
-        pthread_mutex_init(&c->share_locks[i], NULL);
-    c->share = curl_share_init();
-    curl_share_setopt(c->share, CURLSHOPT_LOCKFUNC, s_share_lock);
-    curl_share_setopt(c->share, CURLSHOPT_UNLOCKFUNC, s_share_unlock);
-    curl_share_setopt(c->share, CURLSHOPT_USERDATA, c);
-    curl_share_setopt(c->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
-    curl_share_setopt(c->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
-    curl_share_setopt(c->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT);
+    pthread_mutex_init(&c->qlock, NULL);
+    pthread_cond_init(&c->qdone, NULL);
+    c->multi = curl_multi_init();
+    curl_multi_setopt(c->multi, CURLMOPT_MAX_HOST_CONNECTIONS, 64L);
+    if (!c->multi || pthread_create(&c->loop, NULL, s_loop, c) != 0) {
+        opf_aws_error_set(err, "ClientError", "cannot start the HTTP event loop");
+        curl_multi_cleanup(c->multi);
+        free(c);
+        return NULL;
+    }
     if (s_load_files(c, err) != 0) {
         opf_aws_client_free(c);
         return NULL;
@@ -178,7 +224,12 @@ void opf_aws_client_free(struct opf_aws_client *c)
 {
     if (!c)
         return;
-    curl_share_cleanup(c->share);
+    pthread_mutex_lock(&c->qlock);
+    c->stop = true;
+    pthread_mutex_unlock(&c->qlock);
+    curl_multi_wakeup(c->multi);
+    pthread_join(c->loop, NULL);
+    curl_multi_cleanup(c->multi);
     json_decref(c->config);
     json_decref(c->credentials);
     free(c->profile);
@@ -309,7 +360,6 @@ int opf_aws_http(struct opf_aws_client *c, const char *method, const char *url, 
         return -1;
     }
     char errbuf[CURL_ERROR_SIZE] = "";
-    curl_easy_setopt(h, CURLOPT_SHARE, c->share);
     curl_easy_setopt(h, CURLOPT_URL, url);
     curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method);
     if (body) {
@@ -333,7 +383,7 @@ int opf_aws_http(struct opf_aws_client *c, const char *method, const char *url, 
     char first[1024];
     snprintf(first, sizeof(first), "%s %s", method, url);
     s_trace(c, ">", first, body);
-    CURLcode rc = curl_easy_perform(h);
+    CURLcode rc = s_perform(c, h);
     int out = 0;
     if (rc != CURLE_OK) {
         bool timeout = rc == CURLE_OPERATION_TIMEDOUT;

@@ -11,6 +11,8 @@
 #include "aws/ini.h"
 #include "core/buf.h"
 
+struct opf_transfer;
+
 struct opf_pace {
     char account[16];
     long next_ms;
@@ -23,8 +25,12 @@ struct opf_aws_client {
     json_t *config, *credentials;      /* the shared files, by section */
     FILE *debug;
     pthread_mutex_t debug_lock;
-    CURLSH *share;
-    pthread_mutex_t share_locks[CURL_LOCK_DATA_LAST];
+    CURLM *multi;                      /* driven by the event-loop thread only */
+    pthread_t loop;
+    pthread_mutex_t qlock;             /* queue, stop and the transfers' done flags */
+    pthread_cond_t qdone;
+    struct opf_transfer *queue;        /* transfers waiting to join the multi handle */
+    bool stop;
     pthread_mutex_t lock;              /* bucket, stats, pacing */
     pthread_cond_t orgs_cond;
     int bucket;
