@@ -116,6 +116,40 @@ class AwsClient(unittest.TestCase):
         rc, out, _ = call(self.env, "iam", "GetAccountSummary")
         self.assertIsInstance(out["SummaryMap"]["Users"], int)  # typed like botocore's parse
 
+    def test_every_allowed_operation(self):
+        m = self.members[0]
+        rc, roots, err = call(self.env, "organizations", "ListRoots")
+        root = roots["Roots"][0]["Id"]
+        ops = [
+            ("sts", "GetCallerIdentity", None), ("organizations", "DescribeOrganization", None),
+            ("organizations", "ListAccounts", None), ("organizations", "DescribeAccount", {"AccountId": m}),
+            ("organizations", "ListParents", {"ChildId": m}), ("organizations", "ListRoots", None),
+            ("organizations", "ListOrganizationalUnitsForParent", {"ParentId": root}),
+            ("organizations", "ListDelegatedAdministrators", None),
+            ("organizations", "ListAWSServiceAccessForOrganization", None),
+            ("organizations", "ListPoliciesForTarget", {"TargetId": root, "Filter": "SERVICE_CONTROL_POLICY"}),
+            ("iam", "GenerateCredentialReport", None), ("iam", "GetCredentialReport", None),
+            ("iam", "GetAccountSummary", None), ("iam", "ListUsers", None),
+            ("iam", "ListMFADevices", {"UserName": "user-0"}), ("iam", "ListAttachedUserPolicies", {"UserName": "user-0"}),
+            ("iam", "ListUserPolicies", {"UserName": "user-0"}), ("iam", "ListGroupsForUser", {"UserName": "user-0"}),
+            ("iam", "ListRoles", None), ("iam", "ListAccountAliases", None),
+            ("account", "GetAlternateContact", {"AlternateContactType": "SECURITY", "AccountId": m}),
+            ("sso-admin", "ListInstances", None),
+        ]
+        for service, op, body in ops:
+            args = [service, op] + ([json.dumps(body)] if body else [])
+            rc, out, err = call(self.env, *args)
+            if (service, op) == ("account", "GetAlternateContact"):
+                self.assertIn("ResourceNotFoundException", err)  # not set: AWS's own error, parsed
+            else:
+                self.assertEqual(rc, 0, "%s:%s %s" % (service, op, err))
+        # operations moto does not implement: a clear error, never data
+        for service, op, body in (("account", "GetContactInformation", {"AccountId": m}),
+                                  ("organizations", "ListHandshakesForOrganization", None)):
+            rc, out, err = call(self.env, service, op, json.dumps(body) if body else "{}")
+            self.assertEqual(rc, 1)
+            self.assertRegex(err.splitlines()[0], "HTTP(404|500)|NotImplemented|not (yet )?implemented", err)
+
     def test_pagination_merges_every_page(self):
         rc, out, err = call(self.env, "--paginate", "organizations", "ListAccounts", '{"MaxResults": 5}')
         self.assertEqual(rc, 0, err)
