@@ -63,6 +63,22 @@ class CliAudit(unittest.TestCase):
         self.assertEqual(sum(report["summary"]["counts"].values()), len(report["results"]))
         self.assertEqual(os.listdir(self.tmp), ["report.json"])  # no temporary files left
 
+    def test_csv_has_the_json_rows(self):
+        import csv
+        out_json, out_csv = os.path.join(self.tmp, "r.json"), os.path.join(self.tmp, "r.csv")
+        self.audit("--format", "json", "-o", out_json, "--format", "csv", "-o", out_csv)
+        with open(out_csv, newline="") as f:
+            raw = f.read()
+        self.assertIn("\r\n", raw)
+        rows = list(csv.DictReader(raw.splitlines(keepends=True)))
+        results = opftest.load_json(out_json)["results"]
+        self.assertEqual(len(rows), len(results))
+        for got, want in zip(rows, results):
+            for col in ("check", "subject_id", "status", "severity", "message", "remediation"):
+                self.assertEqual(got[col], want[col])
+            self.assertEqual(json.loads(got["evidence"]), want["evidence"])
+            self.assertEqual(json.loads(got["waiver"]) if got["waiver"] else None, want["waiver"])
+
     def test_suspended_account_skips_its_other_checks(self):
         out = os.path.join(self.tmp, "r.json")
         self.audit("--format", "json", "-o", out)

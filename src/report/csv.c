@@ -1,0 +1,47 @@
+/* CSV (RFC 4180): one row per result, the columns of the JSON rows; CRLF line ends, quoted when needed. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "report/report.h"
+
+static void s_field(FILE *out, const char *v, bool last)
+{
+    if (strpbrk(v, ",\"\r\n")) {
+        fputc('"', out);
+        for (const char *p = v; *p; p++) {
+            if (*p == '"')
+                fputc('"', out);
+            fputc(*p, out);
+        }
+        fputc('"', out);
+    } else {
+        fputs(v, out);
+    }
+    fputs(last ? "\r\n" : ",", out);
+}
+
+int opf_report_write_csv(const json_t *report, FILE *out, const struct opf_report_options *opts)
+{
+    (void)opts;
+    static const char *const cols[] = {"check", "title", "subject_type", "subject_id", "subject_name", "status",
+                                       "severity", "message", "evidence", "remediation", "waiver"};
+    size_t n = sizeof(cols) / sizeof(cols[0]);
+    for (size_t i = 0; i < n; i++)
+        s_field(out, cols[i], i == n - 1);
+    size_t r;
+    const json_t *row;
+    json_array_foreach(json_object_get(report, "results"), r, row) {
+        for (size_t i = 0; i < n; i++) {
+            const json_t *v = json_object_get(row, cols[i]);
+            if (json_is_string(v)) {
+                s_field(out, json_string_value(v), i == n - 1);
+            } else {
+                /* structured columns (evidence, waiver) as compact JSON; null as empty */
+                char *text = json_is_null(v) || !v ? NULL : json_dumps(v, JSON_COMPACT);
+                s_field(out, text ? text : "", i == n - 1);
+                free(text);
+            }
+        }
+    }
+    return ferror(out) ? -1 : 0;
+}
