@@ -48,7 +48,7 @@ static void s_usage(FILE *out, const char *cmd)
         fputs("Audits an organization and reports. With --evidence FILE it audits a saved bundle offline;\n"
               "otherwise it collects the evidence live with the operator's AWS credentials.\n\n"
               "  --evidence FILE        audit this evidence bundle instead of a live organization\n"
-              "  --format NAME          text (default), json, ... (repeatable; see docs/reports.md)\n"
+              "  --format NAME          text (default), json, csv, junit (repeatable)\n"
               "  -o, --output FILE      write the preceding --format to FILE (atomically)\n"
               "  --fail-on SEVERITY     gate severity: blocker, high (default), medium, low, info\n"
               "  --checks ID,...        run only these checks\n"

@@ -2,12 +2,14 @@
 #include <string.h>
 #include "report/report.h"
 
-opf_report_write_fn opf_report_write_json, opf_report_write_text, opf_report_write_csv;
+opf_report_write_fn opf_report_write_json, opf_report_write_text, opf_report_write_csv,
+    opf_report_write_junit;
 
 static const struct opf_report_format s_formats[] = {
     {"text", "txt", opf_report_write_text},
     {"json", "json", opf_report_write_json},
     {"csv", "csv", opf_report_write_csv},
+    {"junit", "xml", opf_report_write_junit},
 };
 
 const struct opf_report_format *opf_report_formats(size_t *count)

@@ -79,6 +79,26 @@ class CliAudit(unittest.TestCase):
             self.assertEqual(json.loads(got["evidence"]), want["evidence"])
             self.assertEqual(json.loads(got["waiver"]) if got["waiver"] else None, want["waiver"])
 
+    def test_junit_parses_and_counts_match(self):
+        import xml.etree.ElementTree as ET
+        b = opftest.load_json(EXAMPLE)
+        b["accounts"][1]["name"] = "backup <script>&\"'"  # hostile names stay well-formed
+        out_json, out_xml = os.path.join(self.tmp, "r.json"), os.path.join(self.tmp, "r.xml")
+        self.audit("--format", "json", "-o", out_json, "--format", "junit", "-o", out_xml, bundle=self.write("h.json", b))
+        root = ET.parse(out_xml).getroot()
+        report = opftest.load_json(out_json)
+        counts = report["summary"]["counts"]
+        self.assertEqual(root.tag, "testsuites")
+        self.assertEqual(int(root.get("tests")), len(report["results"]))
+        self.assertEqual(int(root.get("failures")), counts["fail"])
+        self.assertEqual(int(root.get("errors")), counts["unknown"])
+        self.assertEqual(int(root.get("skipped")), counts["skipped"] + counts["waived"])
+        cases = root.findall("./testsuite/testcase")
+        self.assertEqual(len(cases), len(report["results"]))
+        self.assertEqual(len(root.findall("./testsuite/testcase/failure")), counts["fail"])
+        self.assertEqual(sum(int(s.get("tests")) for s in root.findall("testsuite")), len(cases))
+        self.assertIn("backup <script>&\"'", [s.get("name").split(" ", 2)[-1] for s in root.findall("testsuite")])
+
     def test_suspended_account_skips_its_other_checks(self):
         out = os.path.join(self.tmp, "r.json")
         self.audit("--format", "json", "-o", out)
