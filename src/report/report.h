@@ -23,4 +23,35 @@ struct opf_report_format {
 const struct opf_report_format *opf_report_format_find(const char *name);
 const struct opf_report_format *opf_report_formats(size_t *count);
 
+/* Shared by the writers (src/report/common.c). */
+
+/* The statuses in the order of summary.counts, NULL-terminated. */
+extern const char *const opf_report_statuses[];
+
+/* A string member of o; "" when absent or not a string. */
+const char *opf_report_str(const json_t *o, const char *key);
+bool opf_report_status_is(const json_t *row, const char *status);
+/* fail, warn or unknown: a row that asks for action. */
+bool opf_report_is_problem(const json_t *row);
+/* The row matched a waiver that has expired (it keeps its status). */
+bool opf_report_waiver_expired(const json_t *row);
+long long opf_report_count(const json_t *report, const char *status);
+/* Why a verdict was reached, in words. */
+const char *opf_report_verdict_reason(const char *verdict);
+/* The inventory row of an account; NULL when absent. */
+const json_t *opf_report_account(const json_t *report, const char *id);
+
+/* The rows of one subject, [first, end) of results (the engine writes them subject by subject).
+ * Start with {.results = ...}; each opf_report_next_subject() moves to the next, false after the last. */
+struct opf_report_subject {
+    const json_t *results;
+    size_t first, end;
+    const json_t *head;          /* the subject's first row */
+};
+bool opf_report_next_subject(struct opf_report_subject *s);
+
+/* Writes text escaped for XML and HTML (content and quoted attributes), dropping control characters. */
+void opf_report_xml(FILE *out, const char *s);
+void opf_report_xml_char(FILE *out, char c);
+
 #endif
