@@ -9,6 +9,7 @@
 #define ORGPREFLIGHT_H
 
 #include <stdio.h>
+#include <time.h>
 #include <orgpreflight/check.h>
 
 #ifdef __cplusplus
@@ -66,6 +67,8 @@ struct opf_audit_options {
     const json_t *attestations;      /* {"attestations": [...]} or NULL */
     const json_t *waivers;           /* {"waivers": [...]} or NULL */
     time_t now;                      /* 0: time(NULL) */
+    struct timespec started;         /* CLOCK_MONOTONIC when the run began, a live collection included;
+                                        zero: when opf_audit() is called (the report's duration_ms) */
 };
 
 /* Evaluates every selected check for every subject of the bundle: returns the report document

@@ -293,6 +293,8 @@ static int s_run(struct s_args *a)
     struct opf_registry *r = opf_cli_registry(a->plugins, a->nplugins, &err);
     struct opf_collect_stats stats = {0};
     time_t now = 0;
+    struct timespec started;
+    clock_gettime(CLOCK_MONOTONIC, &started);
     if (!r || !(cfg = s_config(a, &err)))
         goto fail;
     if (a->now && !opf_time_parse(a->now, &now)) {
@@ -314,7 +316,8 @@ static int s_run(struct s_args *a)
     if (!bundle)
         goto fail;
     struct opf_audit_options ao = {.config = cfg, .only_checks = a->checks, .skip_checks = a->skip_checks,
-                                   .attestations = att, .waivers = waivers, .now = now};
+                                   .attestations = att, .waivers = waivers, .now = now,
+                                   .started = started};
     if (!(report = opf_audit(r, bundle, &ao, &err)))
         goto fail;
     if (!a->evidence)
