@@ -3,13 +3,17 @@
 #include "report/report.h"
 
 opf_report_write_fn opf_report_write_json, opf_report_write_text, opf_report_write_csv,
-    opf_report_write_junit;
+    opf_report_write_junit, opf_report_write_markdown,
+    opf_report_write_html, opf_report_write_prometheus;
 
 static const struct opf_report_format s_formats[] = {
     {"text", "txt", opf_report_write_text},
     {"json", "json", opf_report_write_json},
     {"csv", "csv", opf_report_write_csv},
     {"junit", "xml", opf_report_write_junit},
+    {"markdown", "md", opf_report_write_markdown},
+    {"html", "html", opf_report_write_html},
+    {"prometheus", "prom", opf_report_write_prometheus},
 };
 
 const struct opf_report_format *opf_report_formats(size_t *count)
