@@ -65,6 +65,23 @@ bool opf_report_next_subject(struct opf_report_subject *s)
     return true;
 }
 
+void opf_report_context(FILE *out, const json_t *report, void (*escape)(FILE *, const char *))
+{
+    const json_t *org = json_object_get(report, "organization"), *mig = json_object_get(report, "migration");
+    fputs("Organization ", out);
+    escape(out, opf_report_str(org, "id"));
+    fputs(" (management account ", out);
+    escape(out, opf_report_str(org, "management_account_id"));
+    fputs("), path ", out);
+    escape(out, opf_report_str(mig, "path"));
+    fputs(", gate at ", out);
+    escape(out, opf_report_str(mig, "fail_on"));
+    fputs(", as of ", out);
+    escape(out, opf_report_str(report, "generated_at"));
+    fputs(", evidence collected ", out);
+    escape(out, opf_report_str(report, "evidence_collected_at"));
+}
+
 void opf_report_xml_char(FILE *out, char c)
 {
     switch (c) {

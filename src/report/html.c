@@ -102,23 +102,12 @@ static void s_head(FILE *out, const json_t *report, const char *verdict)
 
 static void s_banner(FILE *out, const json_t *report, const char *verdict)
 {
-    const json_t *org = json_object_get(report, "organization"), *mig = json_object_get(report, "migration");
     fputs("<header class=\"verdict v-", out);
     s_x(out, verdict);
     fputs("\" id=\"verdict\">\n<h1>Verdict: ", out);
     s_x(out, verdict);
-    fprintf(out, "</h1>\n<p>%s (gate at ", opf_report_verdict_reason(verdict));
-    s_x(out, s_str(mig, "fail_on"));
-    fputs(")</p>\n<p>Organization ", out);
-    s_x(out, s_str(org, "id"));
-    fputs(" (management account ", out);
-    s_x(out, s_str(org, "management_account_id"));
-    fputs("), path ", out);
-    s_x(out, s_str(mig, "path"));
-    fputs(", as of ", out);
-    s_x(out, s_str(report, "generated_at"));
-    fputs(", evidence collected ", out);
-    s_x(out, s_str(report, "evidence_collected_at"));
+    fprintf(out, "</h1>\n<p>%s</p>\n<p>", opf_report_verdict_reason(verdict));
+    opf_report_context(out, report, opf_report_xml);
     long long ms = json_integer_value(json_object_get(report, "duration_ms"));
     if (ms < 10000)
         fprintf(out, ", run took %lld ms, orgpreflight ", ms);

@@ -29,6 +29,13 @@ static void s_cell(FILE *out, const char *s)
     fputs(" |", out);
 }
 
+/* Cells of these members of o, in order (NULL-terminated). */
+static void s_cells(FILE *out, const json_t *o, const char *const *keys)
+{
+    for (; *keys; keys++)
+        s_cell(out, opf_report_str(o, *keys));
+}
+
 static void s_subject_name(FILE *out, const json_t *row)
 {
     s_md(out, opf_report_str(row, "subject_type"));
@@ -42,24 +49,13 @@ static void s_subject_name(FILE *out, const json_t *row)
 
 static void s_header(FILE *out, const json_t *report)
 {
-    const json_t *org = json_object_get(report, "organization"), *mig = json_object_get(report, "migration");
     const char *verdict = opf_report_str(json_object_get(report, "summary"), "verdict");
     fputs("# orgpreflight: ", out);
     s_md(out, verdict);
     fputs("\n\n**Verdict: ", out);
     s_md(out, verdict);
-    fprintf(out, "**: %s (", opf_report_verdict_reason(verdict));
-    s_md(out, opf_report_str(mig, "fail_on"));
-    fputs(").\nOrganization ", out);
-    s_md(out, opf_report_str(org, "id"));
-    fputs(" (management account ", out);
-    s_md(out, opf_report_str(org, "management_account_id"));
-    fputs("), path ", out);
-    s_md(out, opf_report_str(mig, "path"));
-    fputs(", as of ", out);
-    s_md(out, opf_report_str(report, "generated_at"));
-    fputs(", evidence collected ", out);
-    s_md(out, opf_report_str(report, "evidence_collected_at"));
+    fprintf(out, "**: %s.\n", opf_report_verdict_reason(verdict));
+    opf_report_context(out, report, s_md);
     fputs(".\n", out);
     if (!json_is_true(json_object_get(report, "complete")))
         fputs("\n> **Warning:** the evidence is incomplete (collection was interrupted): the verdict cannot be ready.\n",
@@ -80,10 +76,7 @@ static void s_problem(FILE *out, const json_t *row)
         fputc(')', out);
     }
     fputs(" |", out);
-    s_cell(out, opf_report_str(row, "severity"));
-    s_cell(out, opf_report_str(row, "check"));
-    s_cell(out, opf_report_str(row, "message"));
-    s_cell(out, opf_report_str(row, "remediation"));
+    s_cells(out, row, (const char *const[]){"severity", "check", "message", "remediation", NULL});
     fputc('\n', out);
 }
 
@@ -135,12 +128,10 @@ static void s_waivers(FILE *out, const json_t *report)
         fputs("| ", out);
         s_subject_name(out, row);
         fputs(" |", out);
-        s_cell(out, opf_report_str(row, "check"));
-        s_cell(out, opf_report_str(w, "original_status"));
-        s_cell(out, opf_report_str(row, "severity"));
-        s_cell(out, opf_report_str(w, "reason"));
-        s_cell(out, opf_report_str(w, "owner"));
-        s_cell(out, opf_report_str(w, "expires"));
+        s_cells(out, row, (const char *const[]){"check", NULL});
+        s_cells(out, w, (const char *const[]){"original_status", NULL});
+        s_cells(out, row, (const char *const[]){"severity", NULL});
+        s_cells(out, w, (const char *const[]){"reason", "owner", "expires", NULL});
         fputc('\n', out);
     }
     json_array_foreach(json_object_get(report, "waivers_expired"), i, w) {
@@ -149,11 +140,7 @@ static void s_waivers(FILE *out, const json_t *report)
                   "| --- | --- | --- | --- | --- |\n",
                   out);
         fputc('|', out);
-        s_cell(out, opf_report_str(w, "account_id"));
-        s_cell(out, opf_report_str(w, "check"));
-        s_cell(out, opf_report_str(w, "reason"));
-        s_cell(out, opf_report_str(w, "owner"));
-        s_cell(out, opf_report_str(w, "expires"));
+        s_cells(out, w, (const char *const[]){"account_id", "check", "reason", "owner", "expires", NULL});
         fputc('\n', out);
     }
 }
@@ -175,9 +162,7 @@ static void s_passes(FILE *out, const json_t *report)
         fputs("| ", out);
         s_subject_name(out, row);
         fputs(" |", out);
-        s_cell(out, opf_report_str(row, "status"));
-        s_cell(out, opf_report_str(row, "check"));
-        s_cell(out, opf_report_str(row, "message"));
+        s_cells(out, row, (const char *const[]){"status", "check", "message", NULL});
         fputc('\n', out);
     }
     fputs("\n</details>\n", out);

@@ -50,6 +50,9 @@ struct opf_report_subject {
 };
 bool opf_report_next_subject(struct opf_report_subject *s);
 
+/* "Organization ID (management account ID), path P, gate at G, as of T, evidence collected T", values escaped. */
+void opf_report_context(FILE *out, const json_t *report, void (*escape)(FILE *, const char *));
+
 /* Writes text escaped for XML and HTML (content and quoted attributes), dropping control characters. */
 void opf_report_xml(FILE *out, const char *s);
 void opf_report_xml_char(FILE *out, char c);
