@@ -41,6 +41,15 @@ void opf_time_format(time_t t, char *buf, size_t len)
     strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
+bool opf_date_parse(const char *ymd, time_t *out)
+{
+    char back[32];
+    if (!ymd || strlen(ymd) != 10 || !opf_time_parse(ymd, out))
+        return false;
+    opf_time_format(*out, back, sizeof(back)); /* the parser takes day 31 of any month: a real day formats back */
+    return strncmp(back, ymd, 10) == 0;
+}
+
 bool opf_is_account_id(const char *s)
 {
     if (!s || strlen(s) != 12)

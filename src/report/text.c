@@ -77,10 +77,12 @@ static void s_subject(FILE *out, const json_t *results, size_t first, size_t end
         s_status(out, o, st);
         fprintf(out, " %-8s %-26s %s\n", s_str(row, "severity"), s_str(row, "check"), s_str(row, "message"));
         const json_t *w = json_object_get(row, "waiver");
-        if (json_is_object(w))
-            fprintf(out, "%40s waiver%s: %s (owner %s, expires %s)\n", "",
-                    json_is_true(json_object_get(w, "expired")) ? " EXPIRED, not applied" : "", s_str(w, "reason"),
-                    s_str(w, "owner"), s_str(w, "expires"));
+        if (json_is_object(w) && json_is_true(json_object_get(w, "expired")))
+            fprintf(out, "%40s waiver EXPIRED on %s, not applied: %s (owner %s)\n", "", s_str(w, "expires"),
+                    s_str(w, "reason"), s_str(w, "owner"));
+        else if (json_is_object(w))
+            fprintf(out, "%40s waived, was %s: %s (owner %s, until %s)\n", "", s_str(w, "original_status"),
+                    s_str(w, "reason"), s_str(w, "owner"), s_str(w, "expires"));
         if ((strcmp(st, "fail") == 0 || strcmp(st, "unknown") == 0 || strcmp(st, "warn") == 0) &&
             *s_str(row, "remediation"))
             fprintf(out, "%40s fix: %s\n", "", s_str(row, "remediation"));
