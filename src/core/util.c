@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "core/core.h"
@@ -24,6 +25,12 @@ json_t *opf_json_load_file(const char *path, struct opf_error *err)
     FILE *f = fopen(path, "rb");
     if (!f) {
         opf_fail(err, OPF_EXIT_ERROR, "%s: cannot open: %s", path, strerror(errno));
+        return NULL;
+    }
+    struct stat st;
+    if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) { /* opens fine, then reads as empty */
+        fclose(f);
+        opf_fail(err, OPF_EXIT_ERROR, "%s: is a directory", path);
         return NULL;
     }
     json_error_t je;

@@ -217,6 +217,7 @@ class CliDiff(unittest.TestCase):
     def test_bad_reports_one_line_exit_3(self):
         missing = os.path.join(self.tmp, "missing.json")
         self.assert_bad_input(self.diff(self.old, missing), missing + ": cannot open: No such file or directory")
+        self.assert_bad_input(self.diff(self.tmp, self.new), self.tmp + ": is a directory")
         bad = self.write("bad.json", '{"schema": "orgpreflight/report/v1",\n "results": [}')
         self.assert_bad_input(self.diff(bad, self.new), bad + ": line 2 column 14: invalid JSON")
         evidence = os.path.join(EXAMPLES, "evidence.json")
