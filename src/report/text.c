@@ -65,10 +65,12 @@ static void s_subject(FILE *out, const struct opf_report_subject *s, const json_
         fprintf(out, " %-8s %-26s %s\n", opf_report_str(row, "severity"), opf_report_str(row, "check"),
                 opf_report_str(row, "message"));
         const json_t *w = json_object_get(row, "waiver");
-        if (json_is_object(w))
-            fprintf(out, "%40s waiver%s: %s (owner %s, expires %s)\n", "",
-                    opf_report_waiver_expired(row) ? " EXPIRED, not applied" : "", opf_report_str(w, "reason"),
-                    opf_report_str(w, "owner"), opf_report_str(w, "expires"));
+        if (opf_report_waiver_expired(row))
+            fprintf(out, "%40s waiver EXPIRED on %s, not applied: %s (owner %s)\n", "", opf_report_str(w, "expires"),
+                    opf_report_str(w, "reason"), opf_report_str(w, "owner"));
+        else if (json_is_object(w))
+            fprintf(out, "%40s waived, was %s: %s (owner %s, until %s)\n", "", opf_report_str(w, "original_status"),
+                    opf_report_str(w, "reason"), opf_report_str(w, "owner"), opf_report_str(w, "expires"));
         if (opf_report_is_problem(row) && *opf_report_str(row, "remediation"))
             fprintf(out, "%40s fix: %s\n", "", opf_report_str(row, "remediation"));
     }
