@@ -286,8 +286,8 @@ json_t *opf_audit(const struct opf_registry *r, const json_t *bundle, const stru
         "evidence_collected_at", s_str(bundle, "collected_at"), "duration_ms", s_elapsed_ms(started), "complete",
         complete, "organization", "id", s_str(org, "id"), "arn", s_str(org, "arn"), "management_account_id", mgmt,
         "feature_set", s_str(org, "feature_set"), "migration", "path", opf_path_name(a.ctx.path), "target", target_id,
-        "fail_on", opf_severity_name(fail_on), "summary", s_summary(a.results, fail_on, complete), "accounts", inventory,
-        "results", a.results, "waivers_expired", a.expired);
+        "fail_on", opf_severity_name(fail_on), "summary", s_summary(a.results, fail_on, complete), "accounts",
+        inventory, "results", a.results, "waivers_expired", a.expired);
     json_decref(defaults);
     if (!report)
         opf_fail(err, OPF_EXIT_ERROR, "out of memory building the report");

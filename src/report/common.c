@@ -43,7 +43,10 @@ const json_t *opf_report_account(const json_t *report, const char *id)
 {
     size_t i;
     const json_t *a;
-    json_array_foreach(json_object_get(report, "accounts"), i, a) if (strcmp(opf_report_str(a, "id"), id) == 0) return a;
+    json_array_foreach(json_object_get(report, "accounts"), i, a) {
+        if (strcmp(opf_report_str(a, "id"), id) == 0)
+            return a;
+    }
     return NULL;
 }
 
@@ -94,6 +97,20 @@ void opf_report_xml_char(FILE *out, char c)
         /* XML 1.0 forbids most control characters even escaped; HTML calls them parse errors */
         if ((unsigned char)c >= 0x20 || c == '\n' || c == '\t' || c == '\r')
             fputc(c, out);
+    }
+}
+
+void opf_report_markdown(FILE *out, const char *s)
+{
+    for (; *s; s++) {
+        if (*s == '\n')
+            fputs("<br>", out);
+        else if (strchr("\\`*_[]|~", *s))
+            fprintf(out, "\\%c", *s);
+        else if (*s == '"' || *s == '\'')
+            fputc(*s, out); /* plain text, never inside an attribute: entities would only hurt reading */
+        else if (*s != '\r')
+            opf_report_xml_char(out, *s);
     }
 }
 

@@ -2,12 +2,7 @@
 #include <string.h>
 
 #include "report/diff.h"
-
-static const char *s_str(const json_t *o, const char *k)
-{
-    const char *v = json_string_value(json_object_get(o, k));
-    return v ? v : "";
-}
+#include "report/report.h"
 
 /* A status, or "(none)" when the row is absent from that report. */
 static const char *s_status(const json_t *change, const char *k)
@@ -48,12 +43,12 @@ static bool s_no_changes(const json_t *diff)
 /* "account 123456789012 prod", "organization o-abc", "operator-session arn:..." */
 static void s_subject(FILE *out, const json_t *c, void (*put)(FILE *, const char *))
 {
-    put(out, s_str(c, "subject_type"));
+    put(out, opf_report_str(c, "subject_type"));
     fputc(' ', out);
-    put(out, s_str(c, "subject_id"));
-    if (strcmp(s_str(c, "subject_type"), "account") == 0 && *s_str(c, "subject_name")) {
+    put(out, opf_report_str(c, "subject_id"));
+    if (strcmp(opf_report_str(c, "subject_type"), "account") == 0 && *opf_report_str(c, "subject_name")) {
         fputc(' ', out);
-        put(out, s_str(c, "subject_name"));
+        put(out, opf_report_str(c, "subject_name"));
     }
 }
 
@@ -74,7 +69,7 @@ static void s_put_plain(FILE *out, const char *s)
 
 static void s_side_text(FILE *out, const json_t *side)
 {
-    fprintf(out, "%s (generated %s, %s%s)", s_str(side, "file"), s_str(side, "generated_at"), s_str(side, "verdict"),
+    fprintf(out, "%s (generated %s, %s%s)", opf_report_str(side, "file"), opf_report_str(side, "generated_at"), opf_report_str(side, "verdict"),
             json_is_false(json_object_get(side, "complete")) ? ", incomplete evidence" : "");
 }
 
@@ -85,10 +80,10 @@ static int s_write_text(const json_t *diff, FILE *out)
     s_side_text(out, old_side);
     fputs(" -> ", out);
     s_side_text(out, new_side);
-    fprintf(out, ", gate at %s\n", s_str(diff, "fail_on"));
-    if (strcmp(s_str(old_side, "organization_id"), s_str(new_side, "organization_id")) != 0)
-        fprintf(out, "NOTE: the reports are of different organizations (%s, %s)\n", s_str(old_side, "organization_id"),
-                s_str(new_side, "organization_id"));
+    fprintf(out, ", gate at %s\n", opf_report_str(diff, "fail_on"));
+    if (strcmp(opf_report_str(old_side, "organization_id"), opf_report_str(new_side, "organization_id")) != 0)
+        fprintf(out, "NOTE: the reports are of different organizations (%s, %s)\n", opf_report_str(old_side, "organization_id"),
+                opf_report_str(new_side, "organization_id"));
     for (size_t k = 0; k < sizeof(s_sections) / sizeof(s_sections[0]); k++) {
         const json_t *list = json_object_get(diff, s_sections[k].key), *c;
         size_t i;
@@ -98,10 +93,10 @@ static int s_write_text(const json_t *diff, FILE *out)
                 fputs(":\n", out);
             }
             fprintf(out, "  %-7s -> %-7s %-8s %-26s ", s_status(c, "old_status"), s_status(c, "new_status"),
-                    s_str(c, "severity"), s_str(c, "check"));
+                    opf_report_str(c, "severity"), opf_report_str(c, "check"));
             s_subject(out, c, s_put_plain);
             fprintf(out, "%s\n      %s\n", k == 0 && !json_is_true(json_object_get(c, "gating")) ? "  (below the gate)" : "",
-                    s_str(c, "message"));
+                    opf_report_str(c, "message"));
         }
     }
     for (size_t k = 0; k < sizeof(s_account_sections) / sizeof(s_account_sections[0]); k++) {
@@ -110,8 +105,8 @@ static int s_write_text(const json_t *diff, FILE *out)
         json_array_foreach(list, i, a) {
             if (i == 0)
                 fprintf(out, "\n%s (%zu):\n", s_account_sections[k].title, json_array_size(list));
-            fprintf(out, "  %s %s (%s%s%s)\n", s_str(a, "id"), s_str(a, "name"), s_str(a, "state"),
-                    *s_str(a, "ou_path") ? ", " : "", s_str(a, "ou_path"));
+            fprintf(out, "  %s %s (%s%s%s)\n", opf_report_str(a, "id"), opf_report_str(a, "name"), opf_report_str(a, "state"),
+                    *opf_report_str(a, "ou_path") ? ", " : "", opf_report_str(a, "ou_path"));
         }
     }
     const json_t *expired = json_object_get(diff, "waivers_expired"), *w;
@@ -119,8 +114,8 @@ static int s_write_text(const json_t *diff, FILE *out)
     json_array_foreach(expired, i, w) {
         if (i == 0)
             fprintf(out, "\nWaivers expired since the old report (%zu):\n", json_array_size(expired));
-        fprintf(out, "  %s for %s, expired %s (owner %s): %s\n", s_str(w, "check"), s_str(w, "account_id"),
-                s_str(w, "expires"), s_str(w, "owner"), s_str(w, "reason"));
+        fprintf(out, "  %s for %s, expired %s (owner %s): %s\n", opf_report_str(w, "check"), opf_report_str(w, "account_id"),
+                opf_report_str(w, "expires"), opf_report_str(w, "owner"), opf_report_str(w, "reason"));
     }
     fputs(s_no_changes(diff) ? "\nNo changes.\nSummary: " : "\nSummary: ", out);
     s_summary(out, diff);
@@ -130,38 +125,24 @@ static int s_write_text(const json_t *diff, FILE *out)
 
 /* ---- markdown (GitHub-flavoured tables) ---- */
 
-/* Table cell text: punctuation that markdown or HTML would interpret is escaped; line breaks become spaces. */
-static void s_put_md(FILE *out, const char *s)
-{
-    for (; *s; s++) {
-        if (*s == '\n' || *s == '\r')
-            fputc(' ', out);
-        else {
-            if (strchr("\\`*_[]<>|&~#!", *s))
-                fputc('\\', out);
-            fputc(*s, out);
-        }
-    }
-}
-
 static void s_side_md(FILE *out, const char *label, const json_t *side)
 {
     fprintf(out, "| %s | ", label);
-    s_put_md(out, s_str(side, "file"));
-    fprintf(out, " | %s | %s | %s | %s |\n", s_str(side, "generated_at"), s_str(side, "organization_id"),
-            s_str(side, "verdict"), json_is_false(json_object_get(side, "complete")) ? "no" : "yes");
+    opf_report_markdown(out, opf_report_str(side, "file"));
+    fprintf(out, " | %s | %s | %s | %s |\n", opf_report_str(side, "generated_at"), opf_report_str(side, "organization_id"),
+            opf_report_str(side, "verdict"), json_is_false(json_object_get(side, "complete")) ? "no" : "yes");
 }
 
 static void s_change_md(FILE *out, const json_t *c)
 {
     bool gating = json_is_true(json_object_get(c, "gating"));
     fprintf(out, "| %s | %s%s%s | %s | ", s_status(c, "old_status"), gating ? "**" : "", s_status(c, "new_status"),
-            gating ? "**" : "", s_str(c, "severity"));
-    s_put_md(out, s_str(c, "check"));
+            gating ? "**" : "", opf_report_str(c, "severity"));
+    opf_report_markdown(out, opf_report_str(c, "check"));
     fputs(" | ", out);
-    s_subject(out, c, s_put_md);
+    s_subject(out, c, opf_report_markdown);
     fputs(" | ", out);
-    s_put_md(out, s_str(c, "message"));
+    opf_report_markdown(out, opf_report_str(c, "message"));
     fputs(" |\n", out);
 }
 
@@ -171,7 +152,7 @@ static int s_write_markdown(const json_t *diff, FILE *out)
           "|---|---|---|---|---|---|\n", out);
     s_side_md(out, "old", json_object_get(diff, "old"));
     s_side_md(out, "new", json_object_get(diff, "new"));
-    fprintf(out, "\nGate: `%s`. New failures in bold are at or above it.\n", s_str(diff, "fail_on"));
+    fprintf(out, "\nGate: `%s`. New failures in bold are at or above it.\n", opf_report_str(diff, "fail_on"));
     for (size_t k = 0; k < sizeof(s_sections) / sizeof(s_sections[0]); k++) {
         const json_t *list = json_object_get(diff, s_sections[k].key), *c;
         size_t i;
@@ -190,10 +171,10 @@ static int s_write_markdown(const json_t *diff, FILE *out)
             if (i == 0)
                 fprintf(out, "\n## %s (%zu)\n\n| account | name | state | OU path |\n|---|---|---|---|\n",
                         s_account_sections[k].title, json_array_size(list));
-            fprintf(out, "| %s | ", s_str(a, "id"));
-            s_put_md(out, s_str(a, "name"));
-            fprintf(out, " | %s | ", s_str(a, "state"));
-            s_put_md(out, s_str(a, "ou_path"));
+            fprintf(out, "| %s | ", opf_report_str(a, "id"));
+            opf_report_markdown(out, opf_report_str(a, "name"));
+            fprintf(out, " | %s | ", opf_report_str(a, "state"));
+            opf_report_markdown(out, opf_report_str(a, "ou_path"));
             fputs(" |\n", out);
         }
     }
@@ -204,13 +185,13 @@ static int s_write_markdown(const json_t *diff, FILE *out)
             fprintf(out, "\n## Waivers expired since the old report (%zu)\n\n| check | subject | expired | owner | reason |\n"
                     "|---|---|---|---|---|\n", json_array_size(expired));
         fputs("| ", out);
-        s_put_md(out, s_str(w, "check"));
+        opf_report_markdown(out, opf_report_str(w, "check"));
         fputs(" | ", out);
-        s_put_md(out, s_str(w, "account_id"));
-        fprintf(out, " | %s | ", s_str(w, "expires"));
-        s_put_md(out, s_str(w, "owner"));
+        opf_report_markdown(out, opf_report_str(w, "account_id"));
+        fprintf(out, " | %s | ", opf_report_str(w, "expires"));
+        opf_report_markdown(out, opf_report_str(w, "owner"));
         fputs(" | ", out);
-        s_put_md(out, s_str(w, "reason"));
+        opf_report_markdown(out, opf_report_str(w, "reason"));
         fputs(" |\n", out);
     }
     fputs(s_no_changes(diff) ? "\nNo changes.\n\n**Summary:** " : "\n**Summary:** ", out);

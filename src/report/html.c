@@ -153,7 +153,8 @@ static void s_chart(FILE *out, const char *id, const char *caption, const json_t
     }
     size_t height = json_array_size(rows) * S_ROW + 24;
     fprintf(out,
-            "<figure id=\"%s\"><svg role=\"img\" width=\"%d\" height=\"%zu\" viewBox=\"0 0 %d %zu\"><title>%s</title>\n",
+            "<figure id=\"%s\"><svg role=\"img\" width=\"%d\" height=\"%zu\" viewBox=\"0 0 %d %zu\">"
+            "<title>%s</title>\n",
             id, S_LABEL + S_BAR + 60, height, S_LABEL + S_BAR + 60, height, caption);
     json_array_foreach(rows, i, r) {
         const char *label = json_string_value(json_array_get(r, 0));

@@ -6,21 +6,7 @@
 
 #include "report/report.h"
 
-/* Text from the report as inline Markdown: table pipes, emphasis, code and link syntax are escaped,
- * HTML is written as entities and a line break as <br>, so no name can break a table or inject markup. */
-static void s_md(FILE *out, const char *s)
-{
-    for (; *s; s++) {
-        if (*s == '\n')
-            fputs("<br>", out);
-        else if (strchr("\\`*_[]|~", *s))
-            fprintf(out, "\\%c", *s);
-        else if (*s == '"' || *s == '\'')
-            fputc(*s, out); /* plain text, never inside an attribute: entities would only hurt reading */
-        else if (*s != '\r')
-            opf_report_xml_char(out, *s);
-    }
-}
+#define s_md opf_report_markdown
 
 static void s_cell(FILE *out, const char *s)
 {
@@ -58,7 +44,8 @@ static void s_header(FILE *out, const json_t *report)
     opf_report_context(out, report, s_md);
     fputs(".\n", out);
     if (!json_is_true(json_object_get(report, "complete")))
-        fputs("\n> **Warning:** the evidence is incomplete (collection was interrupted): the verdict cannot be ready.\n",
+        fputs("\n> **Warning:** the evidence is incomplete (collection was interrupted): "
+              "the verdict cannot be ready.\n",
               out);
     fputs("\n| Status | Results |\n| --- | ---: |\n", out);
     for (const char *const *st = opf_report_statuses; *st; st++)
@@ -101,7 +88,9 @@ static void s_problems(FILE *out, const json_t *report)
                     s_md(out, opf_report_str(a, "ou_path"));
                     fputc(')', out);
                 }
-                fputs("\n\n| Status | Severity | Check | Finding | Remediation |\n| --- | --- | --- | --- | --- |\n", out);
+                fputs("\n\n| Status | Severity | Check | Finding | Remediation |\n"
+                      "| --- | --- | --- | --- | --- |\n",
+                      out);
                 heading = any = true;
             }
             s_problem(out, row);

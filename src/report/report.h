@@ -53,6 +53,11 @@ bool opf_report_next_subject(struct opf_report_subject *s);
 /* "Organization ID (management account ID), path P, gate at G, as of T, evidence collected T", values escaped. */
 void opf_report_context(FILE *out, const json_t *report, void (*escape)(FILE *, const char *));
 
+/* Writes text as inline GitHub-flavoured Markdown (a table cell, a heading): pipes, emphasis, code and link
+ * syntax are backslash-escaped, HTML is written as entities and a line break as <br>, so no value can break
+ * a table or add markup. */
+void opf_report_markdown(FILE *out, const char *s);
+
 /* Writes text escaped for XML and HTML (content and quoted attributes), dropping control characters. */
 void opf_report_xml(FILE *out, const char *s);
 void opf_report_xml_char(FILE *out, char c);
