@@ -339,8 +339,13 @@ static char *s_audit_command(const struct s_args *a)
     opf_buf_puts(&b, "orgpreflight audit");
     const struct {
         const char *flag, *value;
-    } flags[] = {{"--config", a->config},         {"--path", a->path},     {"--fail-on", a->fail_on},
-                 {"--attestations", a->attestations}, {"--waivers", a->waivers}, {"--profile", a->collect.profile},
+    } flags[] = {{"--config", a->config},
+                 {"--path", a->path},
+                 {"--fail-on", a->fail_on},
+                 {"--skip-checks", a->skip_checks},
+                 {"--attestations", a->attestations},
+                 {"--waivers", a->waivers},
+                 {"--profile", a->collect.profile},
                  {"--role-name", a->role_name}};
     for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++)
         if (flags[i].value) {
