@@ -64,6 +64,15 @@ static void s_account_label(FILE *out, const json_t *runbook, const char *id)
     }
 }
 
+/* The first two cells of a table row: an account id and its (escaped) name. */
+static void s_id_name_cells(FILE *out, const char *id, const char *name)
+{
+    fputs("| ", out);
+    s_text(out, id);
+    fputs(" | ", out);
+    s_text(out, name);
+}
+
 static void s_summary(FILE *out, const json_t *rb)
 {
     const json_t *org = json_object_get(rb, "organization"), *mig = json_object_get(rb, "migration");
@@ -95,8 +104,7 @@ static void s_accounts(FILE *out, const json_t *rb)
     size_t i, k;
     const json_t *a, *b;
     json_array_foreach(json_object_get(rb, "accounts"), i, a) {
-        fprintf(out, "| %s | ", s_str(a, "id"));
-        s_text(out, s_str(a, "name"));
+        s_id_name_cells(out, s_str(a, "id"), s_str(a, "name"));
         fputs(json_is_true(json_object_get(a, "is_management")) ? " (management) | " : " | ", out);
         s_text(out, s_str(a, "state"));
         fprintf(out, " | %s | ", s_str(a, "readiness"));
@@ -218,8 +226,7 @@ static void s_waits(FILE *out, const json_t *rb)
     size_t i;
     const json_t *w;
     json_array_foreach(waits, i, w) {
-        fprintf(out, "| %s | ", s_str(w, "account"));
-        s_text(out, s_str(w, "name"));
+        s_id_name_cells(out, s_str(w, "account"), s_str(w, "name"));
         fputs(" | ", out);
         s_text(out, *s_str(w, "ends_at") ? s_str(w, "ends_at") : "unknown: see the finding");
         fputs(" |\n", out);
@@ -265,8 +272,7 @@ static void s_break_glass(FILE *out, const json_t *rb)
     size_t i;
     const json_t *u;
     json_array_foreach(users, i, u) {
-        fprintf(out, "| %s | ", s_str(u, "account"));
-        s_text(out, s_str(u, "name"));
+        s_id_name_cells(out, s_str(u, "account"), s_str(u, "name"));
         fputs(" | ", out);
         s_text(out, *s_str(u, "user") ? s_str(u, "user") : "none yet");
         fprintf(out, " | %s%s |\n", s_str(u, "status"), json_is_true(json_object_get(u, "blocking")) ? " (blocking)" : "");
