@@ -15,6 +15,7 @@ struct opf_cmd {
 
 int opf_cmd_audit(int argc, char **argv);
 int opf_cmd_collect(int argc, char **argv);
+int opf_cmd_plan(int argc, char **argv);
 int opf_cmd_checks(int argc, char **argv);
 int opf_cmd_explain(int argc, char **argv);
 int opf_cmd_diff(int argc, char **argv);

@@ -10,6 +10,7 @@ static int s_help(int argc, char **argv);
 
 static const struct opf_cmd s_cmds[] = {
     {"audit", opf_cmd_audit, "audit an organization (live, or a saved bundle with --evidence) and report"},
+    {"plan", opf_cmd_plan, "write the migration runbook: order, blockers, wait periods (markdown or json)"},
     {"collect", opf_cmd_collect, "collect the evidence of a live organization into a bundle (-o FILE)"},
     {"checks", opf_cmd_checks, "list the checks (--format json for the catalogue as JSON)"},
     {"explain", opf_cmd_explain, "explain one check: why, evidence used, remediation"},

@@ -22,6 +22,8 @@ struct opf_report_format {
 /* The table of formats (src/report/formats.c); NULL when unknown. */
 const struct opf_report_format *opf_report_format_find(const char *name);
 const struct opf_report_format *opf_report_formats(size_t *count);
+/* The runbook formats of `plan` (markdown, json), written by the same kind of writer; NULL when unknown. */
+const struct opf_report_format *opf_runbook_format_find(const char *name);
 
 /* Shared by the writers (src/report/common.c). */
 
