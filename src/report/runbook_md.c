@@ -4,23 +4,6 @@
 
 #include "report/report.h"
 
-static const char *s_str(const json_t *o, const char *k)
-{
-    const char *v = json_string_value(json_object_get(o, k));
-    return v ? v : "";
-}
-
-/* Text from the evidence (names, messages) must not turn into emphasis, code, links, HTML, entities or table
- * cells; it never starts a line, so list and heading markers need no escape. */
-static void s_text(FILE *out, const char *s)
-{
-    for (; *s; s++) {
-        if (strchr("\\`*_[]<>|~&", *s))
-            fputc('\\', out);
-        fputc(*s == '\n' || *s == '\r' ? ' ' : *s, out);
-    }
-}
-
 /* An inline code span that holds any text: the fence is longer than any run of backticks inside, and padded
  * with a space (which Markdown strips) when the text starts or ends with a backtick. */
 static void s_code(FILE *out, const char *s)
@@ -48,7 +31,7 @@ static const json_t *s_find_account(const json_t *runbook, const char *id)
 {
     size_t i;
     const json_t *a;
-    json_array_foreach(json_object_get(runbook, "accounts"), i, a) if (strcmp(s_str(a, "id"), id) == 0) return a;
+    json_array_foreach(json_object_get(runbook, "accounts"), i, a) if (strcmp(opf_report_str(a, "id"), id) == 0) return a;
     return NULL;
 }
 
@@ -56,11 +39,11 @@ static const json_t *s_find_account(const json_t *runbook, const char *id)
 static void s_account_label(FILE *out, const json_t *runbook, const char *id)
 {
     const json_t *a = s_find_account(runbook, id);
-    if (a && *s_str(a, "name")) {
-        s_text(out, s_str(a, "name"));
+    if (a && *opf_report_str(a, "name")) {
+        opf_report_markdown(out, opf_report_str(a, "name"));
         fprintf(out, " (%s)", id);
     } else {
-        s_text(out, id);
+        opf_report_markdown(out, id);
     }
 }
 
@@ -68,9 +51,9 @@ static void s_account_label(FILE *out, const json_t *runbook, const char *id)
 static void s_id_name_cells(FILE *out, const char *id, const char *name)
 {
     fputs("| ", out);
-    s_text(out, id);
+    opf_report_markdown(out, id);
     fputs(" | ", out);
-    s_text(out, name);
+    opf_report_markdown(out, name);
 }
 
 static void s_summary(FILE *out, const json_t *rb)
@@ -78,17 +61,17 @@ static void s_summary(FILE *out, const json_t *rb)
     const json_t *org = json_object_get(rb, "organization"), *mig = json_object_get(rb, "migration");
     const json_t *sum = json_object_get(rb, "summary");
     fputs("# Migration runbook: organization ", out);
-    s_text(out, s_str(org, "id"));
+    opf_report_markdown(out, opf_report_str(org, "id"));
     fputs("\n\nGenerated ", out);
-    s_text(out, s_str(rb, "generated_at"));
+    opf_report_markdown(out, opf_report_str(rb, "generated_at"));
     fputs(" from evidence collected ", out);
-    s_text(out, s_str(rb, "evidence_collected_at"));
+    opf_report_markdown(out, opf_report_str(rb, "evidence_collected_at"));
     fputs("; migration path ", out);
-    s_text(out, s_str(mig, "path"));
+    opf_report_markdown(out, opf_report_str(mig, "path"));
     fputs(", gate at ", out);
-    s_text(out, s_str(mig, "fail_on"));
+    opf_report_markdown(out, opf_report_str(mig, "fail_on"));
     fputs(" (a fail or unknown at or above it blocks).\n\n## Summary\n\n", out);
-    bool ready = strcmp(s_str(sum, "verdict"), "ready") == 0;
+    bool ready = strcmp(opf_report_str(sum, "verdict"), "ready") == 0;
     fprintf(out, "**%s.** %lld of %lld accounts are ready (%lld members can move now), %lld are blocked, %lld cannot "
                  "move.%s\n",
             ready ? "Ready" : "Blocked", json_integer_value(json_object_get(sum, "ready")),
@@ -104,10 +87,10 @@ static void s_accounts(FILE *out, const json_t *rb)
     size_t i, k;
     const json_t *a, *b;
     json_array_foreach(json_object_get(rb, "accounts"), i, a) {
-        s_id_name_cells(out, s_str(a, "id"), s_str(a, "name"));
+        s_id_name_cells(out, opf_report_str(a, "id"), opf_report_str(a, "name"));
         fputs(json_is_true(json_object_get(a, "is_management")) ? " (management) | " : " | ", out);
-        s_text(out, s_str(a, "state"));
-        fprintf(out, " | %s | ", s_str(a, "readiness"));
+        opf_report_markdown(out, opf_report_str(a, "state"));
+        fprintf(out, " | %s | ", opf_report_str(a, "readiness"));
         const json_t *step = json_object_get(a, "move_step");
         if (json_is_integer(step))
             fprintf(out, "step %lld", json_integer_value(step));
@@ -116,8 +99,8 @@ static void s_accounts(FILE *out, const json_t *rb)
         fputs(" | ", out);
         json_array_foreach(json_object_get(a, "blockers"), k, b) {
             fputs(k ? ", " : "", out);
-            s_text(out, s_str(b, "check"));
-            fprintf(out, " (%s)", s_str(b, "status"));
+            opf_report_markdown(out, opf_report_str(b, "check"));
+            fprintf(out, " (%s)", opf_report_str(b, "status"));
         }
         fputs(" |\n", out);
     }
@@ -154,22 +137,22 @@ static void s_action(FILE *out, const json_t *rb, const json_t *action)
     }
     if (json_is_true(json_object_get(action, "blocking")))
         fputs("*(blocking)* ", out);
-    s_text(out, s_str(action, "text"));
+    opf_report_markdown(out, opf_report_str(action, "text"));
     fputc('\n', out);
     const json_t *finding = json_object_get(action, "finding");
     if (json_is_object(finding)) {
         fputs("  - Finding: ", out);
-        s_code(out, s_str(finding, "check"));
-        fprintf(out, " %s (%s): ", s_str(finding, "status"), s_str(finding, "severity"));
-        s_text(out, s_str(finding, "message"));
+        s_code(out, opf_report_str(finding, "check"));
+        fprintf(out, " %s (%s): ", opf_report_str(finding, "status"), opf_report_str(finding, "severity"));
+        opf_report_markdown(out, opf_report_str(finding, "message"));
         fputc('\n', out);
     }
-    if (*s_str(action, "commands")) {
+    if (*opf_report_str(action, "commands")) {
         fputs("  - Commands: ", out);
-        s_code(out, s_str(action, "commands"));
+        s_code(out, opf_report_str(action, "commands"));
         fputc('\n', out);
     }
-    s_facts(out, action, s_str(rb, "attestations_file"));
+    s_facts(out, action, opf_report_str(rb, "attestations_file"));
 }
 
 static void s_numbers(FILE *out, const char *label, const json_t *numbers)
@@ -186,9 +169,9 @@ static void s_numbers(FILE *out, const char *label, const json_t *numbers)
 static void s_step(FILE *out, const json_t *rb, const json_t *step)
 {
     fprintf(out, "\n### Step %lld. ", json_integer_value(json_object_get(step, "number")));
-    s_text(out, s_str(step, "title"));
+    opf_report_markdown(out, opf_report_str(step, "title"));
     fputs("\n\n*Why:* ", out);
-    s_text(out, s_str(step, "reason"));
+    opf_report_markdown(out, opf_report_str(step, "reason"));
     fputs("\n\n", out);
     size_t i;
     const json_t *v;
@@ -203,7 +186,7 @@ static void s_step(FILE *out, const json_t *rb, const json_t *step)
     s_numbers(out, "After", json_object_get(step, "depends_on"));
     if (json_is_string(json_object_get(step, "not_before"))) {
         fputs("*Not before:* ", out);
-        s_text(out, s_str(step, "not_before"));
+        opf_report_markdown(out, opf_report_str(step, "not_before"));
         fputs("\n\n", out);
     }
     json_array_foreach(json_object_get(step, "actions"), i, v) s_action(out, rb, v);
@@ -226,9 +209,9 @@ static void s_waits(FILE *out, const json_t *rb)
     size_t i;
     const json_t *w;
     json_array_foreach(waits, i, w) {
-        s_id_name_cells(out, s_str(w, "account"), s_str(w, "name"));
+        s_id_name_cells(out, opf_report_str(w, "account"), opf_report_str(w, "name"));
         fputs(" | ", out);
-        s_text(out, *s_str(w, "ends_at") ? s_str(w, "ends_at") : "unknown: see the finding");
+        opf_report_markdown(out, *opf_report_str(w, "ends_at") ? opf_report_str(w, "ends_at") : "unknown: see the finding");
         fputs(" |\n", out);
     }
 }
@@ -242,8 +225,8 @@ static void s_alias(FILE *out, const json_t *rb)
         return;
     }
     fputs("- Planned alias of the new organization: ", out);
-    if (*s_str(alias, "planned"))
-        s_code(out, s_str(alias, "planned"));
+    if (*opf_report_str(alias, "planned"))
+        s_code(out, opf_report_str(alias, "planned"));
     else
         fputs("none (set identity_center.planned_portal_alias)", out);
     fputs("\n- Held by the old organization, never reusable: ", out);
@@ -253,7 +236,7 @@ static void s_alias(FILE *out, const json_t *rb)
         fputs(i ? ", " : "", out);
         s_code(out, json_string_value(v));
     }
-    fprintf(out, "\n- sso-alias-conflict: %s\n", *s_str(alias, "status") ? s_str(alias, "status") : "not run");
+    fprintf(out, "\n- sso-alias-conflict: %s\n", *opf_report_str(alias, "status") ? opf_report_str(alias, "status") : "not run");
     if (json_is_integer(json_object_get(alias, "step")))
         fprintf(out, "- Claimed in step %lld, before the old organization is deleted.\n",
                 json_integer_value(json_object_get(alias, "step")));
@@ -272,10 +255,10 @@ static void s_break_glass(FILE *out, const json_t *rb)
     size_t i;
     const json_t *u;
     json_array_foreach(users, i, u) {
-        s_id_name_cells(out, s_str(u, "account"), s_str(u, "name"));
+        s_id_name_cells(out, opf_report_str(u, "account"), opf_report_str(u, "name"));
         fputs(" | ", out);
-        s_text(out, *s_str(u, "user") ? s_str(u, "user") : "none yet");
-        fprintf(out, " | %s%s |\n", s_str(u, "status"), json_is_true(json_object_get(u, "blocking")) ? " (blocking)" : "");
+        opf_report_markdown(out, *opf_report_str(u, "user") ? opf_report_str(u, "user") : "none yet");
+        fprintf(out, " | %s%s |\n", opf_report_str(u, "status"), json_is_true(json_object_get(u, "blocking")) ? " (blocking)" : "");
     }
 }
 

@@ -168,7 +168,7 @@ class CliPlan(unittest.TestCase):
         with open(path, "w") as f:
             json.dump(bundle, f)
         _, runbook, plan = self.run_both(bundle=path)
-        self.assertIn("| 304955176822 | back\\|up \\*x\\* \\<b\\>\\`y\\`\\</b\\> | ACTIVE |", plan.stdout)
+        self.assertIn("| 304955176822 | back\\|up \\*x\\* &lt;b&gt;\\`y\\`&lt;/b&gt; | ACTIVE |", plan.stdout)
         self.assertNotIn("<b>", plan.stdout)
         self.assertEqual(runbook["accounts"][1]["name"], "back|up *x* <b>`y`</b>")  # JSON keeps it as is
 
