@@ -362,9 +362,10 @@ static void s_transport_error(const struct opf_aws_client *c, CURLcode rc, const
     if (rc == CURLE_OPERATION_TIMEDOUT)
         opf_aws_error_set(err, "RequestTimeout", "%s: no complete answer within %ld ms (%s)", url, c->read_timeout_ms, why);
     else if (rc == CURLE_PEER_FAILED_VERIFICATION)
-        opf_aws_error_set(err, "TLSError", "%s: certificate verification failed (%s); %s", endpoint, why,
-                          c->ca_bundle ? "the CA bundle does not trust this server" :
-                                         "name the CA that signed it with AWS_CA_BUNDLE or the profile's ca_bundle");
+        opf_aws_error_set(err, "TLSError", "%s: certificate verification failed (%s); %s%s", endpoint, why,
+                          c->ca_bundle ? "trusted CAs: " : "trusted CAs: the system's; name a private CA with "
+                                                           "AWS_CA_BUNDLE or the profile's ca_bundle",
+                          c->ca_bundle ? c->ca_bundle : "");
     else if (rc == CURLE_SSL_CACERT_BADFILE)
         opf_aws_error_set(err, "TLSError", "%s: cannot use the CA bundle %s (%s)", endpoint,
                           c->ca_bundle ? c->ca_bundle : "of the system", why);
