@@ -58,16 +58,6 @@ class ReadOnly(unittest.TestCase):
         cls.dns.stop()
         cls.moto.stop()
 
-    def apply(self, management, member):
-        self.moto.relax_auth()
-        self.moto.client("iam").put_user_policy(UserName="auditor", PolicyName="auditor-policy",
-                                                PolicyDocument=json.dumps(management))
-        for a in self.org.accounts:
-            if a != self.org.norole:
-                self.org.member_iam(a).put_role_policy(RoleName=ROLE, PolicyName="orgpreflight-read",
-                                                       PolicyDocument=json.dumps(member))
-        self.moto.enforce_auth()
-
     def member_role_iam(self, account):
         sts = self.moto.client("sts", access_key=self.org.access_key, secret_key=self.org.secret_key)
         c = sts.assume_role(RoleArn="arn:aws:iam::%s:role/%s" % (account, ROLE), RoleSessionName="probe")["Credentials"]
@@ -101,12 +91,12 @@ class ReadOnly(unittest.TestCase):
         print("\n%d requests, %d operations, all reads: %s" % (sum(sent.values()), len(sent), ", ".join(sorted(sent))))
 
     def test_documented_policies_with_every_write_denied(self):
-        self.apply(with_deny(MANAGEMENT_POLICY), with_deny(MEMBER_POLICY))
+        self.org.apply_policies(with_deny(MANAGEMENT_POLICY), with_deny(MEMBER_POLICY))
         self.assert_read_only_audit()
 
     def test_the_deny_refuses_writes_even_to_an_administrator(self):
         # The member role as AWS creates it (administrator) and an administrator operator, both with the Deny
-        self.apply(with_deny(ADMIN), with_deny(ADMIN))
+        self.org.apply_policies(with_deny(ADMIN), with_deny(ADMIN))
         member = self.org.prod
         iam = self.member_role_iam(member)
         for write in (lambda: iam.create_user(UserName="intruder"),

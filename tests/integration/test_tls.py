@@ -8,7 +8,6 @@ import os
 import re
 import subprocess
 import tempfile
-import time
 import unittest
 
 import opftest
