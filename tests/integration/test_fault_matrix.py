@@ -163,11 +163,11 @@ class FaultMatrix(unittest.TestCase):
         # one call certain to exhaust its three attempts: the SCP lookup of the Sandbox OU's account
         self.proxy.add("organizations:ListPoliciesForTarget", "error503", first=3, where=self.org.sandbox)
         self.proxy.add_random("*", {"error500": 0.025, "error503": 0.025, "reset": 0.02, "hang": 0.01,
-                                    "truncate": 0.01}, seed=5)
+                                    "truncate": 0.01, "malformed": 0.01}, seed=5)
         report, run, elapsed = self.audit("transient")
         self.assert_every_row_present(report, run)
         injected = self.proxy.injected
-        for kind in ("error500", "error503", "reset", "hang", "truncate"):
+        for kind in ("error500", "error503", "reset", "hang", "truncate", "malformed"):
             self.assertGreater(injected[kind], 0, kind)
         # bounded: the clean run, plus every hung attempt's timeout spread over the workers, plus slack
         bound = self.baseline_elapsed + injected["hang"] * READ_TIMEOUT_MS / 1000.0 + 30
