@@ -31,6 +31,7 @@ struct opf_collect_options {
 
 struct opf_collect_stats {
     unsigned long api_calls, retries, throttled, errors;
+    unsigned long refreshes;         /* credentials refreshed after an expired-token answer */
     double seconds;
 };
 

@@ -57,7 +57,7 @@ struct opf_aws_client *opf_aws_client_new(const struct opf_aws_client_options *o
 void opf_aws_client_free(struct opf_aws_client *c);
 const char *opf_aws_client_region(const struct opf_aws_client *c);
 /* Counters for reports and benchmarks. */
-struct opf_aws_stats { unsigned long requests, retries, throttled, failures; };
+struct opf_aws_stats { unsigned long requests, retries, throttled, failures, refreshes; };
 void opf_aws_client_stats(const struct opf_aws_client *c, struct opf_aws_stats *out);
 
 /* A session: credentials plus everything needed to sign as them. */

@@ -207,8 +207,8 @@ struct opf_aws_client *opf_aws_client_new(const struct opf_aws_client_options *o
     c->max_attempts = o && o->max_attempts ? o->max_attempts : attempts ? atoi(attempts) : 3;
     if (c->max_attempts < 1)
         c->max_attempts = 1;
-    c->connect_timeout_ms = o && o->connect_timeout_ms ? o->connect_timeout_ms : 3000;
-    c->read_timeout_ms = o && o->read_timeout_ms ? o->read_timeout_ms : 30000;
+    c->connect_timeout_ms = o && o->connect_timeout_ms > 0 ? o->connect_timeout_ms : 3000;
+    c->read_timeout_ms = o && o->read_timeout_ms > 0 ? o->read_timeout_ms : 30000;
     const char *base = s_env("OPF_RETRY_BASE_MS"); /* tests shorten the backoff; the SDKs' base is 1 s */
     c->backoff_base_ms = base ? atol(base) : 1000;
     const char *ca = s_env("AWS_CA_BUNDLE");
@@ -350,6 +350,31 @@ static void s_trace(struct opf_aws_client *c, const char *dir, const char *first
     free(copy);
 }
 
+/* A failed transfer as an error: a timeout, a TLS failure (naming the endpoint and what to trust), or a
+ * connection error (refused, reset, a body cut short). */
+static void s_transport_error(const struct opf_aws_client *c, CURLcode rc, const char *url, const char *why,
+                              struct opf_aws_error *err)
+{
+    char endpoint[512];
+    const char *h = strstr(url, "://");
+    h = h ? h + 3 : url;
+    snprintf(endpoint, sizeof(endpoint), "%.*s", (int)(h - url + strcspn(h, "/")), url); /* scheme and host */
+    if (rc == CURLE_OPERATION_TIMEDOUT)
+        opf_aws_error_set(err, "RequestTimeout", "%s: no complete answer within %ld ms (%s)", url, c->read_timeout_ms, why);
+    else if (rc == CURLE_PEER_FAILED_VERIFICATION)
+        opf_aws_error_set(err, "TLSError", "%s: certificate verification failed (%s); %s%s", endpoint, why,
+                          c->ca_bundle ? "trusted CAs: " : "trusted CAs: the system's; name a private CA with "
+                                                           "AWS_CA_BUNDLE or the profile's ca_bundle",
+                          c->ca_bundle ? c->ca_bundle : "");
+    else if (rc == CURLE_SSL_CACERT_BADFILE)
+        opf_aws_error_set(err, "TLSError", "%s: cannot use the CA bundle %s (%s)", endpoint,
+                          c->ca_bundle ? c->ca_bundle : "of the system", why);
+    else if (rc == CURLE_SSL_CONNECT_ERROR)
+        opf_aws_error_set(err, "TLSError", "%s: TLS handshake failed (%s)", endpoint, why);
+    else
+        opf_aws_error_set(err, "ConnectionError", "%s: %s", url, why);
+}
+
 /* Performs one HTTP exchange. 0 with resp filled (any status), or -1 with a transport error in err. */
 int opf_aws_http(struct opf_aws_client *c, const char *method, const char *url, struct curl_slist *headers,
                  const char *body, struct opf_http_resp *resp, struct opf_aws_error *err)
@@ -386,10 +411,7 @@ int opf_aws_http(struct opf_aws_client *c, const char *method, const char *url, 
     CURLcode rc = s_perform(c, h);
     int out = 0;
     if (rc != CURLE_OK) {
-        bool timeout = rc == CURLE_OPERATION_TIMEDOUT;
-        bool tls = rc == CURLE_PEER_FAILED_VERIFICATION || rc == CURLE_SSL_CACERT_BADFILE || rc == CURLE_SSL_CONNECT_ERROR;
-        opf_aws_error_set(err, timeout ? "RequestTimeout" : tls ? "TLSError" : "ConnectionError", "%s: %s", url,
-                          errbuf[0] ? errbuf : curl_easy_strerror(rc));
+        s_transport_error(c, rc, url, errbuf[0] ? errbuf : curl_easy_strerror(rc), err);
         s_trace(c, "<", err->message, NULL);
         out = -1;
     } else {
@@ -550,7 +572,7 @@ static json_t *s_call_page(struct opf_aws_session *s, const struct opf_aws_servi
     char full_url[1200];
     snprintf(full_url, sizeof(full_url), "%s%s", url, wire.path);
     json_t *out = NULL;
-    bool refreshed = false;
+    bool refreshed = false, force_refresh = false;
     int retry_cost = 0;
     for (int attempt = 1;; attempt++) {
         memset(err->code, 0, sizeof(err->code));
@@ -558,8 +580,9 @@ static json_t *s_call_page(struct opf_aws_session *s, const struct opf_aws_servi
         err->http_status = 0;
         err->attempts = attempt;
         struct opf_aws_creds creds = {0};
-        if (sign && opf_aws_session_credentials(s, &creds, refreshed && attempt > 1, err) != 0)
+        if (sign && opf_aws_session_credentials(s, &creds, force_refresh, err) != 0)
             break;
+        force_refresh = false;
         struct opf_header hs[3] = {{"Content-Type", wire.content_type}, {"Host", host}, {"X-Amz-Target", wire.target}};
         struct opf_sigv4_input in = {.method = "POST", .path = wire.path, .headers = hs, .nheaders = wire.target[0] ? 3 : 2,
                                      .body = wire.body, .body_len = strlen(wire.body), .region = sign_region,
@@ -624,12 +647,19 @@ static json_t *s_call_page(struct opf_aws_session *s, const struct opf_aws_servi
             break;
         }
         if (sign && !refreshed && s_expired_token(err->code) && opf_aws_session_refreshable(s)) {
-            refreshed = true; /* expired credentials: refresh once, not charged to the retry budget */
+            /* expired credentials: refresh once, charged neither to the attempts nor to the retry budget */
+            refreshed = force_refresh = true;
+            s_count(c, &c->stats.refreshes);
             continue;
         }
         if (opf_aws_throttling(err->code, err->http_status))
             s_count(c, &c->stats.throttled);
-        if (!opf_aws_retryable(err->code, err->http_status) || attempt >= c->max_attempts)
+        if (!opf_aws_retryable(err->code, err->http_status)) {
+            /* a definitive answer (NoSuchEntity, AccessDenied, ...): the service is healthy, refund as a success */
+            s_return_tokens(c, retry_cost ? retry_cost : 1);
+            break;
+        }
+        if (attempt - refreshed >= c->max_attempts)
             break;
         int cost = strcmp(err->code, "RequestTimeout") == 0 ? RETRY_TIMEOUT_COST : RETRY_COST;
         if (!s_take_tokens(c, cost))

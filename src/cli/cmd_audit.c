@@ -411,9 +411,10 @@ static int s_run(struct s_args *a)
     if (!(report = opf_audit(r, bundle, &ao, &err)))
         goto fail;
     if (!a->evidence)
-        json_object_set_new(report, "stats", json_pack("{s:I, s:I, s:I, s:I}", "api_calls", (json_int_t)stats.api_calls,
+        json_object_set_new(report, "stats", json_pack("{s:I, s:I, s:I, s:I, s:I}", "api_calls", (json_int_t)stats.api_calls,
                                                        "retries", (json_int_t)stats.retries, "throttled",
-                                                       (json_int_t)stats.throttled, "errors", (json_int_t)stats.errors));
+                                                       (json_int_t)stats.throttled, "credential_refreshes",
+                                                       (json_int_t)stats.refreshes, "errors", (json_int_t)stats.errors));
     if (s_is_plan(a->cmd)) {
         rc = s_plan(a, r, cfg, report, bundle, &err);
         goto out;

@@ -574,8 +574,11 @@ json_t *opf_collect(const struct opf_collect_options *opts, struct opf_collect_s
     struct opf_aws_error aerr = {0};
     if (stats)
         memset(stats, 0, sizeof(*stats));
+    const json_t *aws = json_object_get(opts->config, "aws");
     struct opf_aws_client_options co = {.profile = opts->profile, .region = opts->region,
-                                        .endpoint_url = opts->endpoint_url, .debug = opts->debug};
+                                        .endpoint_url = opts->endpoint_url, .debug = opts->debug,
+                                        .connect_timeout_ms = json_integer_value(json_object_get(aws, "connect_timeout_ms")),
+                                        .read_timeout_ms = json_integer_value(json_object_get(aws, "read_timeout_ms"))};
     k.client = opf_aws_client_new(&co, &aerr);
     if (!k.client) {
         opf_fail(err, OPF_EXIT_ERROR, "AWS configuration: %s", aerr.message);
@@ -626,6 +629,7 @@ json_t *opf_collect(const struct opf_collect_options *opts, struct opf_collect_s
         stats->api_calls = st.requests;
         stats->retries = st.retries;
         stats->throttled = st.throttled;
+        stats->refreshes = st.refreshes;
         stats->errors = k.errors;
         stats->seconds = difftime(time(NULL), k.started);
     }

@@ -17,6 +17,7 @@ static const char s_defaults[] =
     "            \"session_name\": \"orgpreflight\", \"concurrency\": 8},"
     "\"identity_center\": {\"current_portal_alias\": null, \"planned_portal_alias\": null},"
     "\"dns\": {\"servers\": [], \"timeout_ms\": 3000},"
+    "\"aws\": {\"connect_timeout_ms\": 3000, \"read_timeout_ms\": 30000},"
     "\"root_email\": {\"allowed_domains\": [], \"group_addresses\": [], \"smtp_probe\": false, \"smtp_port\": 25},"
     "\"break_glass\": {\"user_pattern\": null},"
     "\"target\": {\"account_quota\": 10},"

@@ -107,6 +107,13 @@ int opf_report_write_text(const json_t *report, FILE *out, const struct opf_repo
             json_integer_value(json_object_get(c, "warn")), json_integer_value(json_object_get(c, "fail")),
             json_integer_value(json_object_get(c, "unknown")), json_integer_value(json_object_get(c, "skipped")),
             json_integer_value(json_object_get(c, "waived")));
+    const json_t *st = json_object_get(report, "stats");
+    if (st) /* a live run: how hard AWS pushed back */
+        fprintf(out, "AWS: %lld requests, %lld retries (%lld throttled), %lld credential refreshes, %lld evidence errors\n",
+                json_integer_value(json_object_get(st, "api_calls")), json_integer_value(json_object_get(st, "retries")),
+                json_integer_value(json_object_get(st, "throttled")),
+                json_integer_value(json_object_get(st, "credential_refreshes")),
+                json_integer_value(json_object_get(st, "errors")));
     const char *verdict = opf_report_str(sum, "verdict");
     fprintf(out, "Verdict: ");
     if (o && o->color)

@@ -8,7 +8,7 @@ import unittest
 
 import opftest
 from opftest import run_cli
-from orgbuilder import MANAGEMENT_POLICY, MEMBER_POLICY, ROLE, Org
+from orgbuilder import MANAGEMENT_POLICY, MEMBER_POLICY, Org
 
 # moto answers these with 404/500 before it evaluates IAM: removing them cannot show up as AccessDenied here
 MOTO_UNIMPLEMENTED = {"account:GetAccountInformation", "account:GetContactInformation", "account:GetPrimaryEmail",
@@ -66,16 +66,6 @@ class LeastPrivilege(unittest.TestCase):
         cls.dns.stop()
         cls.moto.stop()
 
-    def apply(self, management, member):
-        self.moto.relax_auth()
-        self.moto.client("iam").put_user_policy(UserName="auditor", PolicyName="auditor-policy",
-                                                PolicyDocument=json.dumps(management))
-        for a in self.org.accounts:
-            if a != self.org.norole:
-                self.org.member_iam(a).put_role_policy(RoleName=ROLE, PolicyName="orgpreflight-read",
-                                                       PolicyDocument=json.dumps(member))
-        self.moto.enforce_auth()
-
     def denied(self):
         path = os.path.join(tempfile.mkdtemp(), "b.json")
         r = run_cli(["collect", "--config", self.config, "--quiet", "-o", path], env=self.env)
@@ -88,17 +78,17 @@ class LeastPrivilege(unittest.TestCase):
                 if "error" in v and v["error"]["code"] in ("AccessDenied", "AccessDeniedException")]
 
     def test_documented_policies_suffice_and_every_action_is_needed(self):
-        self.apply(MANAGEMENT_POLICY, MEMBER_POLICY)
+        self.org.apply_policies(MANAGEMENT_POLICY, MEMBER_POLICY)
         self.assertEqual(self.denied(), [])
         unnecessary = []
         for action in actions(MANAGEMENT_POLICY):
             if action in MOTO_UNIMPLEMENTED or action in NOT_EXERCISED:
                 continue
-            self.apply(without(MANAGEMENT_POLICY, action), MEMBER_POLICY)
+            self.org.apply_policies(without(MANAGEMENT_POLICY, action), MEMBER_POLICY)
             if not self.denied():
                 unnecessary.append("management " + action)
         for action in actions(MEMBER_POLICY):
-            self.apply(MANAGEMENT_POLICY, without(MEMBER_POLICY, action))
+            self.org.apply_policies(MANAGEMENT_POLICY, without(MEMBER_POLICY, action))
             if not self.denied():
                 unnecessary.append("member " + action)
         self.assertEqual(unnecessary, [])
