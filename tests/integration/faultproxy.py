@@ -8,7 +8,13 @@ Rules match an operation ("organizations:ListAccounts", "iam:ListUsers", or "*")
   expired    ExpiredToken
   delay      the real answer, one second late
 Everything else is forwarded to moto unchanged. Counts of calls and faults are kept per operation.
+
+`answer(operation, fn)` stands in for moto where it lacks an operation or a field: the request still goes to
+moto first (which checks its signature and IAM policy), then fn(request, status, headers, body) returns the
+answer to send instead, or None to pass moto's on. rest-JSON operations are named after botocore's model
+("controltower:ListEnabledBaselines").
 """
+import functools
 import http.server
 import re
 import socketserver
@@ -17,6 +23,30 @@ import urllib.error
 import urllib.request
 
 from opftest import free_port
+
+
+@functools.lru_cache(maxsize=None)
+def _rest_operations(service):
+    """{(method, path): operation} of a rest-JSON service's botocore model (exact paths only)."""
+    import botocore.session
+    try:
+        model = botocore.session.get_session().get_service_model(service)
+    except Exception:
+        return {}
+    return {(model.operation_model(n).http.get("method"), model.operation_model(n).http.get("requestUri")): n
+            for n in model.operation_names}
+
+
+def _rest_operation(service, method, path):
+    return _rest_operations(service).get((method, path))
+
+
+class Request:
+    def __init__(self, method, path, headers, body, service, operation):
+        self.method, self.path, self.headers, self.body = method, path, headers, body
+        self.service, self.operation = service, operation
+        m = re.search(r"Credential=([^/]+)/\d+/([^/]+)/", headers.get("Authorization", ""))
+        self.access_key, self.region = (m.group(1), m.group(2)) if m else (None, None)
 
 
 def _operation(headers, body):
@@ -36,6 +66,7 @@ class FaultProxy:
     def __init__(self, upstream):
         self.upstream = upstream
         self.rules = []          # [op, kind, remaining]
+        self.answers = {}        # op -> fn(request, status, headers, body)
         self.calls = {}
         self.faults = {}
         self.lock = threading.Lock()
@@ -53,14 +84,19 @@ class FaultProxy:
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 service, op, proto = _operation(self.headers, body)
                 if proto == "rest-json":
-                    op = self.path.strip("/")
-                    op = op[0].upper() + op[1:] if op else op
+                    op = _rest_operation(service, self.command, self.path.split("?")[0])
+                    if not op:
+                        op = self.path.strip("/")
+                        op = op[0].upper() + op[1:] if op else op
                 name = "%s:%s" % (service, op)
                 kind = proxy._fault(name)
                 if kind:
                     return self._fault(kind, proto, name, body)
                 status, headers, data = proxy._forward(self.command, self.path, self.headers, body)
-                self._send(status, headers, data)
+                fn = proxy.answers.get(name)
+                answer = fn(Request(self.command, self.path, self.headers, body, service, op), status, headers, data) \
+                    if fn else None
+                self._send(*(answer or (status, headers, data)))
 
             do_GET = do_POST
 
@@ -112,6 +148,10 @@ class FaultProxy:
         with self.lock:
             self.rules.append([operation, kind, first])
 
+    def answer(self, operation, fn):
+        with self.lock:
+            self.answers[operation] = fn
+
     def _fault(self, name):
         with self.lock:
             self.calls[name] = self.calls.get(name, 0) + 1
@@ -136,3 +176,24 @@ class FaultProxy:
     def stop(self):
         self.server.shutdown()
         self.server.server_close()
+
+
+def sigv4_valid(request, secret_key):
+    """Checks a request's SigV4 signature with botocore's signer, as moto does for the services it serves:
+    for answers given in moto's stead when moto does not route the service at all."""
+    import hmac
+    from botocore.auth import SigV4Auth
+    from botocore.awsrequest import AWSRequest
+    from botocore.credentials import Credentials
+    m = re.match(r"AWS4-HMAC-SHA256 Credential=([^/]+)/\d{8}/([^/]+)/([^/]+)/aws4_request, "
+                 r"SignedHeaders=([^,]+), Signature=([0-9a-f]{64})$", request.headers.get("Authorization", ""))
+    if not m:
+        return False
+    access_key, region, service, signed, signature = m.groups()
+    headers = {h: request.headers.get(h, "") for h in signed.split(";")}
+    r = AWSRequest(method=request.method, url="http://%s%s" % (request.headers.get("Host"), request.path),
+                   data=request.body, headers=headers)
+    r.context["timestamp"] = request.headers.get("X-Amz-Date", "")
+    signer = SigV4Auth(Credentials(access_key, secret_key, request.headers.get("X-Amz-Security-Token")), service, region)
+    expected = signer.signature(signer.string_to_sign(r, signer.canonical_request(r)), r)
+    return hmac.compare_digest(expected, signature)

@@ -61,9 +61,13 @@ class Org:
         self.access_key, self.secret_key = moto.create_user_keys("auditor", management_policy)
 
     def member_iam(self, account):
+        return self.member_client(account, "iam")
+
+    def member_client(self, account, service, region="us-east-1"):
+        """A boto3 client acting in a member account through its OrganizationAccountAccessRole."""
         c = self.moto.client("sts").assume_role(RoleArn="arn:aws:iam::%s:role/%s" % (account, ROLE),
                                                 RoleSessionName="setup")["Credentials"]
-        return self.moto.client("iam", access_key=c["AccessKeyId"], secret_key=c["SecretAccessKey"],
+        return self.moto.client(service, region=region, access_key=c["AccessKeyId"], secret_key=c["SecretAccessKey"],
                                 session_token=c["SessionToken"])
 
     @staticmethod
