@@ -140,6 +140,24 @@ void opf_collect_scan(struct opf_collect *k, json_t *ev, const struct opf_scan *
 
 /* ---- the resources ---- */
 
+/* One read of a resource, its input released. */
+static json_t *s_get(struct opf_aws_session *s, const char *region, const char *service, const char *op, json_t *in,
+                     struct opf_aws_error *err)
+{
+    json_t *out = opf_aws_call_in(s, region, service, op, in, 0, err);
+    json_decref(in);
+    return out;
+}
+
+/* The entry with its decoded "Policy" (text NULL: none); the answer holding the text is released. */
+static json_t *s_with_policy(json_t *entry, const char *text, json_t *answer, const char *operation,
+                             struct opf_aws_error *err)
+{
+    bool ok = s_policy(entry, "Policy", text, operation, err);
+    json_decref(answer);
+    return ok ? entry : (json_decref(entry), NULL);
+}
+
 static json_t *s_bucket(struct opf_aws_session *s, const char *region, const json_t *listed, const void *arg,
                         struct opf_aws_error *err, const char **resource)
 {
@@ -148,52 +166,41 @@ static json_t *s_bucket(struct opf_aws_session *s, const char *region, const jso
     /* a bucket answers only at its own region's endpoint; ListBuckets names it when asked with MaxBuckets */
     const char *at = json_string_value(json_object_get(listed, "BucketRegion"));
     *resource = name;
-    json_t *in = json_pack("{s:s}", "Bucket", name ? name : "");
-    json_t *out = opf_aws_call_in(s, at ? at : region, "s3", "GetBucketPolicy", in, 0, err);
-    json_decref(in);
+    json_t *out = s_get(s, at ? at : region, "s3", "GetBucketPolicy", json_pack("{s:s}", "Bucket", name ? name : ""), err);
     if (!out && strcmp(err->code, "NoSuchBucketPolicy") != 0)
         return NULL;
     char arn[128];
     snprintf(arn, sizeof(arn), "arn:%s:s3:::%s", partition, name ? name : "");
-    json_t *entry = json_pack("{s:s?, s:s}", "Name", name, "Arn", arn);
-    bool ok = s_policy(entry, "Policy", json_string_value(json_object_get(out, "Policy")), "s3:GetBucketPolicy", err);
-    json_decref(out);
-    return ok ? entry : (json_decref(entry), NULL);
+    return s_with_policy(json_pack("{s:s?, s:s}", "Name", name, "Arn", arn),
+                         json_string_value(json_object_get(out, "Policy")), out, "s3:GetBucketPolicy", err);
 }
 
 static json_t *s_key(struct opf_aws_session *s, const char *region, const json_t *listed, const void *arg,
                      struct opf_aws_error *err, const char **resource)
 {
     (void)arg;
-    const char *arn = json_string_value(json_object_get(listed, "KeyArn"));
-    *resource = arn;
-    json_t *in = json_pack("{s:O?, s:s}", "KeyId", json_object_get(listed, "KeyId"), "PolicyName", "default");
-    json_t *out = opf_aws_call_in(s, region, "kms", "GetKeyPolicy", in, 0, err);
-    json_decref(in);
+    const json_t *id = json_object_get(listed, "KeyId");
+    *resource = json_string_value(json_object_get(listed, "KeyArn"));
+    json_t *out = s_get(s, region, "kms", "GetKeyPolicy", json_pack("{s:O?, s:s}", "KeyId", id, "PolicyName", "default"), err);
     if (!out)
         return NULL;
-    json_t *entry = json_pack("{s:O?, s:O?, s:s}", "KeyId", json_object_get(listed, "KeyId"), "KeyArn",
-                              json_object_get(listed, "KeyArn"), "Region", region);
-    bool ok = s_policy(entry, "Policy", json_string_value(json_object_get(out, "Policy")), "kms:GetKeyPolicy", err);
-    json_decref(out);
-    return ok ? entry : (json_decref(entry), NULL);
+    return s_with_policy(json_pack("{s:O?, s:O?, s:s}", "KeyId", id, "KeyArn", json_object_get(listed, "KeyArn"),
+                                   "Region", region),
+                         json_string_value(json_object_get(out, "Policy")), out, "kms:GetKeyPolicy", err);
 }
 
 static json_t *s_topic(struct opf_aws_session *s, const char *region, const json_t *listed, const void *arg,
                        struct opf_aws_error *err, const char **resource)
 {
     (void)arg;
-    *resource = json_string_value(json_object_get(listed, "TopicArn"));
-    json_t *in = json_pack("{s:O?}", "TopicArn", json_object_get(listed, "TopicArn"));
-    json_t *out = opf_aws_call_in(s, region, "sns", "GetTopicAttributes", in, 0, err);
-    json_decref(in);
+    const json_t *arn = json_object_get(listed, "TopicArn");
+    *resource = json_string_value(arn);
+    json_t *out = s_get(s, region, "sns", "GetTopicAttributes", json_pack("{s:O?}", "TopicArn", arn), err);
     if (!out)
         return NULL;
-    json_t *entry = json_pack("{s:O?, s:s}", "TopicArn", json_object_get(listed, "TopicArn"), "Region", region);
-    const char *policy = json_string_value(json_object_get(json_object_get(out, "Attributes"), "Policy"));
-    bool ok = s_policy(entry, "Policy", policy, "sns:GetTopicAttributes", err);
-    json_decref(out);
-    return ok ? entry : (json_decref(entry), NULL);
+    return s_with_policy(json_pack("{s:O?, s:s}", "TopicArn", arn, "Region", region),
+                         json_string_value(json_object_get(json_object_get(out, "Attributes"), "Policy")), out,
+                         "sns:GetTopicAttributes", err);
 }
 
 static json_t *s_queue(struct opf_aws_session *s, const char *region, const json_t *listed, const void *arg,
@@ -202,16 +209,13 @@ static json_t *s_queue(struct opf_aws_session *s, const char *region, const json
     (void)arg;
     *resource = json_string_value(listed);
     json_t *in = json_pack("{s:O, s:[s,s]}", "QueueUrl", listed, "AttributeNames", "Policy", "QueueArn");
-    json_t *out = opf_aws_call_in(s, region, "sqs", "GetQueueAttributes", in, 0, err);
-    json_decref(in);
+    json_t *out = s_get(s, region, "sqs", "GetQueueAttributes", in, err);
     if (!out)
         return NULL;
     const json_t *attrs = json_object_get(out, "Attributes");
-    json_t *entry = json_pack("{s:O, s:O?, s:s}", "QueueUrl", listed, "QueueArn", json_object_get(attrs, "QueueArn"),
-                              "Region", region);
-    bool ok = s_policy(entry, "Policy", json_string_value(json_object_get(attrs, "Policy")), "sqs:GetQueueAttributes", err);
-    json_decref(out);
-    return ok ? entry : (json_decref(entry), NULL);
+    return s_with_policy(json_pack("{s:O, s:O?, s:s}", "QueueUrl", listed, "QueueArn", json_object_get(attrs, "QueueArn"),
+                                   "Region", region),
+                         json_string_value(json_object_get(attrs, "Policy")), out, "sqs:GetQueueAttributes", err);
 }
 
 /* A share needs no further call: its listing holds everything, retention setting included. */

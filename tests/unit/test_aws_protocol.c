@@ -113,6 +113,21 @@ static void test_errors_of_every_protocol(void **state)
     opf_protocol_error(auth, strlen(auth), NULL, 403, &e);
     assert_string_equal(e.code, "SignatureDoesNotMatch");
     memset(&e, 0, sizeof(e));
+    /* rest-XML (S3) and EC2 */
+    static const char s3err[] = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>NoSuchBucketPolicy</Code>"
+                                "<Message>The bucket policy does not exist</Message><BucketName>audit-logs</BucketName>"
+                                "<RequestId>4442587FB7D0A2F9</RequestId></Error>";
+    opf_protocol_error(s3err, strlen(s3err), NULL, 404, &e);
+    assert_string_equal(e.code, "NoSuchBucketPolicy");
+    assert_string_equal(e.message, "The bucket policy does not exist");
+    memset(&e, 0, sizeof(e));
+    static const char ec2err[] = "<Response><Errors><Error><Code>UnauthorizedOperation</Code><Message>You are not "
+                                 "authorized to perform this operation.</Message></Error></Errors>"
+                                 "<RequestID>b1e1ea3a</RequestID></Response>";
+    opf_protocol_error(ec2err, strlen(ec2err), NULL, 403, &e);
+    assert_string_equal(e.code, "UnauthorizedOperation");
+    assert_string_equal(e.request_id, "b1e1ea3a");
+    memset(&e, 0, sizeof(e));
     static const char html[] = "<!DOCTYPE html><html><body>Not Found</body></html>";
     opf_protocol_error(html, strlen(html), NULL, 404, &e);
     assert_string_equal(e.code, "HTTP404");
@@ -205,21 +220,6 @@ static void test_rest_xml_and_ec2_answers_in_botocore_shape(void **state)
     assert_string_equal(json_string_value(json_object_get(r, "Endpoint")), "ec2.af-south-1.amazonaws.com");
     assert_string_equal(json_string_value(json_object_get(r, "OptInStatus")), "opted-in");
     json_decref(out);
-    /* their errors */
-    struct opf_aws_error e = {0};
-    static const char s3err[] = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>NoSuchBucketPolicy</Code>"
-                                "<Message>The bucket policy does not exist</Message><BucketName>audit-logs</BucketName>"
-                                "<RequestId>4442587FB7D0A2F9</RequestId></Error>";
-    opf_protocol_error(s3err, strlen(s3err), NULL, 404, &e);
-    assert_string_equal(e.code, "NoSuchBucketPolicy");
-    assert_string_equal(e.message, "The bucket policy does not exist");
-    memset(&e, 0, sizeof(e));
-    static const char ec2err[] = "<Response><Errors><Error><Code>UnauthorizedOperation</Code><Message>You are not "
-                                 "authorized to perform this operation.</Message></Error></Errors>"
-                                 "<RequestID>b1e1ea3a</RequestID></Response>";
-    opf_protocol_error(ec2err, strlen(ec2err), NULL, 403, &e);
-    assert_string_equal(e.code, "UnauthorizedOperation");
-    assert_string_equal(e.request_id, "b1e1ea3a");
 }
 
 static void test_retry_decisions(void **state)
