@@ -33,6 +33,8 @@ def _rest_operations(service):
         model = botocore.session.get_session().get_service_model(service)
     except Exception:
         return {}
+    if model.metadata.get("protocol") != "rest-json":
+        return {}
     return {(model.operation_model(n).http.get("method"), model.operation_model(n).http.get("requestUri")): n
             for n in model.operation_names}
 
