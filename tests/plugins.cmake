@@ -1,5 +1,7 @@
-# Plugin modules the tests load: the example plugin and two modules the registry must refuse.
-foreach(plugin checks/examples/account_name_convention tests/plugins/wrong_abi tests/plugins/duplicate_id)
+# Plugin modules the tests load: the example plugin, two modules the registry must refuse, and one that
+# asks for the migration-hazard evidence whichever checks are built in.
+foreach(plugin checks/examples/account_name_convention tests/plugins/wrong_abi tests/plugins/duplicate_id
+       tests/plugins/hazard_evidence)
   get_filename_component(name ${plugin} NAME)
   add_library(opf_plugin_${name} MODULE ${PROJECT_SOURCE_DIR}/${plugin}.c)
   set_target_properties(opf_plugin_${name} PROPERTIES PREFIX "" OUTPUT_NAME ${name}

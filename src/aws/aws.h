@@ -1,6 +1,6 @@
 /*
- * The AWS client: SigV4 over libcurl, the credential chain, endpoints, the JSON 1.1, rest-JSON and Query
- * protocols, pagination and the SDKs' standard retry mode. Read-only by construction: only operations in
+ * The AWS client: SigV4 over libcurl, the credential chain, endpoints, the JSON, rest-JSON, Query, rest-XML
+ * and EC2 protocols, pagination and the SDKs' standard retry mode. Read-only by construction: only operations in
  * the allow-list (src/aws/operations.c) can be sent.
  *
  * Threading: one event-loop thread drives every request through a curl multi handle (connections and TLS
@@ -90,6 +90,10 @@ json_t *opf_aws_session_describe(struct opf_aws_session *s);
  * or NULL with err filled. Thread-safe; blocks the calling thread. */
 json_t *opf_aws_call(struct opf_aws_session *s, const char *service, const char *operation,
                      const json_t *input, unsigned flags, struct opf_aws_error *err);
+
+/* The same in another region (regional services scanned region by region); NULL region: the session's. */
+json_t *opf_aws_call_in(struct opf_aws_session *s, const char *region, const char *service, const char *operation,
+                        const json_t *input, unsigned flags, struct opf_aws_error *err);
 
 /* "service:Operation" is in the read-only allow-list. */
 bool opf_aws_operation_allowed(const char *service, const char *operation);

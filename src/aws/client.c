@@ -554,23 +554,28 @@ static bool s_expired_token(const char *code)
 }
 
 /* One operation, one page, with retries. */
-static json_t *s_call_page(struct opf_aws_session *s, const struct opf_aws_service *svc,
+static json_t *s_call_page(struct opf_aws_session *s, const char *region, const struct opf_aws_service *svc,
                            const struct opf_aws_operation *op, const json_t *input, bool sign,
                            struct opf_aws_error *err)
 {
     struct opf_aws_client *c = s->c;
     char url[1024], sign_region[64], host[512];
-    s_endpoint(c, svc, s->region ? s->region : c->region, url, sizeof(url), sign_region, sizeof(sign_region));
+    s_endpoint(c, svc, region ? region : s->region ? s->region : c->region, url, sizeof(url), sign_region,
+               sizeof(sign_region));
     const char *h0 = strstr(url, "://");
     h0 = h0 ? h0 + 3 : url;
     snprintf(host, sizeof(host), "%.*s", (int)strcspn(h0, "/"), h0);
     struct opf_wire_request wire;
     if (opf_protocol_build(svc, op, input, &wire) != 0) {
-        opf_aws_error_set(err, "ClientError", "cannot serialize the request");
+        opf_aws_error_set(err, "ClientError", "cannot serialize the request (a member its path needs is missing)");
         return NULL;
     }
-    char full_url[1200];
-    snprintf(full_url, sizeof(full_url), "%s%s", url, wire.path);
+    bool rest_xml = svc->protocol == OPF_PROTO_REST_XML; /* S3: no path normalization, a signed payload hash */
+    struct opf_buf full_url = {0};
+    opf_buf_printf(&full_url, "%s", url);
+    opf_uri_encode(&full_url, wire.path, strlen(wire.path), true);
+    if (wire.query && *wire.query)
+        opf_buf_printf(&full_url, "?%s", wire.query);
     json_t *out = NULL;
     bool refreshed = false, force_refresh = false;
     int retry_cost = 0;
@@ -583,18 +588,26 @@ static json_t *s_call_page(struct opf_aws_session *s, const struct opf_aws_servi
         if (sign && opf_aws_session_credentials(s, &creds, force_refresh, err) != 0)
             break;
         force_refresh = false;
-        struct opf_header hs[3] = {{"Content-Type", wire.content_type}, {"Host", host}, {"X-Amz-Target", wire.target}};
-        struct opf_sigv4_input in = {.method = "POST", .path = wire.path, .headers = hs, .nheaders = wire.target[0] ? 3 : 2,
-                                     .body = wire.body, .body_len = strlen(wire.body), .region = sign_region,
-                                     .service = svc->signing_name, .access_key_id = creds.access_key_id,
-                                     .secret_access_key = creds.secret_access_key,
-                                     .session_token = creds.session_token, .when = time(NULL), .normalize_path = true};
+        struct opf_header hs[3] = {{"Host", host}};
+        size_t nhs = 1;
+        if (wire.content_type)
+            hs[nhs++] = (struct opf_header){"Content-Type", wire.content_type};
+        if (wire.target[0])
+            hs[nhs++] = (struct opf_header){"X-Amz-Target", wire.target};
+        struct opf_sigv4_input in = {.method = wire.method, .path = wire.path, .query = wire.query, .headers = hs,
+                                     .nheaders = nhs, .body = wire.body, .body_len = strlen(wire.body),
+                                     .region = sign_region, .service = svc->signing_name,
+                                     .access_key_id = creds.access_key_id, .secret_access_key = creds.secret_access_key,
+                                     .session_token = creds.session_token, .when = time(NULL),
+                                     .normalize_path = !rest_xml, .content_sha256_header = rest_xml};
         struct opf_sigv4_output sig = {0};
         struct curl_slist *headers = NULL;
         struct opf_buf line = {0};
-        opf_buf_printf(&line, "Content-Type: %s", wire.content_type);
-        headers = curl_slist_append(headers, line.data);
-        opf_buf_free(&line);
+        if (wire.content_type) {
+            opf_buf_printf(&line, "Content-Type: %s", wire.content_type);
+            headers = curl_slist_append(headers, line.data);
+            opf_buf_free(&line);
+        }
         if (wire.target[0]) {
             opf_buf_printf(&line, "X-Amz-Target: %s", wire.target);
             headers = curl_slist_append(headers, line.data);
@@ -612,6 +625,11 @@ static json_t *s_call_page(struct opf_aws_session *s, const struct opf_aws_servi
             opf_buf_printf(&line, "X-Amz-Date: %s", sig.amz_date);
             headers = curl_slist_append(headers, line.data);
             opf_buf_free(&line);
+            if (rest_xml) {
+                opf_buf_printf(&line, "X-Amz-Content-Sha256: %s", sig.payload_hash);
+                headers = curl_slist_append(headers, line.data);
+                opf_buf_free(&line);
+            }
             if (creds.session_token) {
                 opf_buf_printf(&line, "X-Amz-Security-Token: %s", creds.session_token);
                 headers = curl_slist_append(headers, line.data);
@@ -628,7 +646,8 @@ static json_t *s_call_page(struct opf_aws_session *s, const struct opf_aws_servi
         struct opf_http_resp resp = {0};
         s_pace_begin(c, svc, input);
         s_count(c, &c->stats.requests);
-        int rc = opf_aws_http(c, "POST", full_url, headers, wire.body, &resp, err);
+        bool get = strcmp(wire.method, "GET") == 0;
+        int rc = opf_aws_http(c, wire.method, full_url.data, headers, get ? NULL : wire.body, &resp, err);
         s_pace_end(c, svc);
         curl_slist_free_all(headers);
         if (rc == 0 && resp.status >= 200 && resp.status < 300) {
@@ -672,7 +691,8 @@ static json_t *s_call_page(struct opf_aws_session *s, const struct opf_aws_servi
         s_count(c, &c->stats.failures);
         snprintf(err->operation, sizeof(err->operation), "%s:%s", svc->name, op->name);
     }
-    free(wire.body);
+    opf_wire_request_free(&wire);
+    opf_buf_free(&full_url);
     return out;
 }
 
@@ -681,8 +701,8 @@ bool opf_aws_operation_allowed(const char *service, const char *operation)
     return opf_aws_operation_find(service, operation) != NULL;
 }
 
-json_t *opf_aws_call_ex(struct opf_aws_session *s, const char *service, const char *operation, const json_t *input,
-                        unsigned flags, bool sign, struct opf_aws_error *err)
+static json_t *s_call(struct opf_aws_session *s, const char *region, const char *service, const char *operation,
+                      const json_t *input, unsigned flags, bool sign, struct opf_aws_error *err)
 {
     memset(err, 0, sizeof(*err));
     const struct opf_aws_service *svc = opf_aws_service_find(service);
@@ -696,7 +716,7 @@ json_t *opf_aws_call_ex(struct opf_aws_session *s, const char *service, const ch
     json_t *page_input = input ? json_deep_copy(input) : json_object();
     json_t *result = NULL;
     for (;;) {
-        json_t *page = s_call_page(s, svc, op, page_input, sign, err);
+        json_t *page = s_call_page(s, region, svc, op, page_input, sign, err);
         if (!page) {
             json_decref(result);
             result = NULL;
@@ -722,13 +742,26 @@ json_t *opf_aws_call_ex(struct opf_aws_session *s, const char *service, const ch
     if (result && (flags & OPF_AWS_PAGINATE) && op->output_token) {
         json_object_del(result, op->output_token);
         json_object_del(result, "IsTruncated");
+        json_object_del(result, "Truncated"); /* KMS */
     }
     json_decref(page_input);
     return result;
 }
 
+json_t *opf_aws_call_ex(struct opf_aws_session *s, const char *service, const char *operation, const json_t *input,
+                        unsigned flags, bool sign, struct opf_aws_error *err)
+{
+    return s_call(s, NULL, service, operation, input, flags, sign, err);
+}
+
 json_t *opf_aws_call(struct opf_aws_session *s, const char *service, const char *operation, const json_t *input,
                      unsigned flags, struct opf_aws_error *err)
 {
-    return opf_aws_call_ex(s, service, operation, input, flags, true, err);
+    return s_call(s, NULL, service, operation, input, flags, true, err);
+}
+
+json_t *opf_aws_call_in(struct opf_aws_session *s, const char *region, const char *service, const char *operation,
+                        const json_t *input, unsigned flags, struct opf_aws_error *err)
+{
+    return s_call(s, region, service, operation, input, flags, true, err);
 }

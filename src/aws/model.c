@@ -7,19 +7,33 @@
 
 #include "aws/model.h"
 
+#define SERVICE(n, sign, host, env, proto, target, version, glob, ...)                                             \
+    {.name = n, .signing_name = sign, .host_prefix = host, .env_suffix = env, .protocol = proto,                     \
+     .target_prefix = target, .api_version = version, .global = glob, __VA_ARGS__}
+
 static const struct opf_aws_service s_services[] = {
-    {"organizations", "organizations", "organizations", "ORGANIZATIONS", OPF_PROTO_JSON, "AWSOrganizationsV20161128", NULL, true},
-    {"iam", "iam", "iam", "IAM", OPF_PROTO_QUERY, NULL, "2010-05-08", true},
-    {"account", "account", "account", "ACCOUNT", OPF_PROTO_REST_JSON, NULL, NULL, true},
-    {"sts", "sts", "sts", "STS", OPF_PROTO_QUERY, NULL, "2011-06-15", false},
-    {"sso-admin", "sso", "sso", "SSO_ADMIN", OPF_PROTO_JSON, "SWBExternalService", NULL, false},
+    SERVICE("organizations", "organizations", "organizations", "ORGANIZATIONS", OPF_PROTO_JSON, "AWSOrganizationsV20161128", NULL, true),
+    SERVICE("iam", "iam", "iam", "IAM", OPF_PROTO_QUERY, NULL, "2010-05-08", true),
+    SERVICE("account", "account", "account", "ACCOUNT", OPF_PROTO_REST_JSON, NULL, NULL, true),
+    SERVICE("sts", "sts", "sts", "STS", OPF_PROTO_QUERY, NULL, "2011-06-15", false),
+    SERVICE("sso-admin", "sso", "sso", "SSO_ADMIN", OPF_PROTO_JSON, "SWBExternalService", NULL, false),
+    SERVICE("ec2", "ec2", "ec2", "EC2", OPF_PROTO_EC2, NULL, "2016-11-15", false),
+    SERVICE("s3", "s3", "s3", "S3", OPF_PROTO_REST_XML, NULL, NULL, false),
+    SERVICE("kms", "kms", "kms", "KMS", OPF_PROTO_JSON, "TrentService", NULL, false),
+    SERVICE("sns", "sns", "sns", "SNS", OPF_PROTO_QUERY, NULL, "2010-03-31", false),
+    SERVICE("sqs", "sqs", "sqs", "SQS", OPF_PROTO_JSON, "AmazonSQS", NULL, false, .json_version = "1.0"),
+    SERVICE("ram", "ram", "ram", "RAM", OPF_PROTO_REST_JSON, NULL, NULL, false),
+    SERVICE("cloudformation", "cloudformation", "cloudformation", "CLOUDFORMATION", OPF_PROTO_QUERY, NULL, "2010-05-15", false),
+    SERVICE("controltower", "controltower", "controltower", "CONTROLTOWER", OPF_PROTO_REST_JSON, NULL, NULL, false),
 };
 
-#define PAGED(svc, op, res) {svc, op, NULL, "NextToken", "NextToken", res, NULL}
-#define MARKED(op, res, lists) {"iam", op, NULL, "Marker", "Marker", res, lists}
-#define PLAIN(svc, op) {svc, op, NULL, NULL, NULL, NULL, NULL}
-#define QUERY(svc, op, lists) {svc, op, NULL, NULL, NULL, NULL, lists}
-#define REST(op, path) {"account", op, path, NULL, NULL, NULL, NULL}
+#define OP(svc, op, ...) {.service = svc, .name = op, __VA_ARGS__}
+#define TOKENS(in, out, res) .input_token = in, .output_token = out, .result_key = res
+#define PAGED(svc, op, res) OP(svc, op, TOKENS("NextToken", "NextToken", res))
+#define MARKED(op, res, list) OP("iam", op, TOKENS("Marker", "Marker", res), .lists = list)
+#define PLAIN(svc, op) OP(svc, op, .lists = NULL)
+#define QUERY(svc, op, list) OP(svc, op, .lists = list)
+#define REST(op, path) OP("account", op, .http_path = path)
 
 static const struct opf_aws_operation s_operations[] = {
     QUERY("sts", "GetCallerIdentity", NULL),
@@ -60,6 +74,28 @@ static const struct opf_aws_operation s_operations[] = {
     REST("GetPrimaryEmail", "/getPrimaryEmail"),
     REST("GetAccountInformation", "/getAccountInformation"),
     PAGED("sso-admin", "ListInstances", "Instances"),
+    PAGED("sso-admin", "ListPermissionSetsProvisionedToAccount", "PermissionSets"),
+    PAGED("sso-admin", "ListAccountAssignments", "AccountAssignments"),
+    PLAIN("sso-admin", "DescribePermissionSet"),
+    /* resource policies and shares, region by region */
+    OP("ec2", "DescribeRegions", .lists = "regionInfo", .renames = "regionInfo=Regions,regionEndpoint=Endpoint"),
+    OP("s3", "ListBuckets", .http_method = "GET",
+       .http_path = "/?max-buckets={MaxBuckets}&continuation-token={ContinuationToken}",
+       TOKENS("ContinuationToken", "ContinuationToken", "Buckets"), .lists = "Buckets"),
+    OP("s3", "GetBucketPolicy", .http_method = "GET", .http_path = "/{Bucket}?policy", .payload = "Policy"),
+    OP("kms", "ListKeys", TOKENS("Marker", "NextMarker", "Keys")),
+    PLAIN("kms", "GetKeyPolicy"),
+    OP("sns", "ListTopics", TOKENS("NextToken", "NextToken", "Topics"), .lists = "Topics"),
+    QUERY("sns", "GetTopicAttributes", NULL),
+    PAGED("sqs", "ListQueues", "QueueUrls"),
+    PLAIN("sqs", "GetQueueAttributes"),
+    OP("ram", "GetResourceShares", .http_path = "/getresourceshares", TOKENS("nextToken", "nextToken", "resourceShares")),
+    /* organization-wide, from the management account */
+    OP("cloudformation", "ListStackSets", TOKENS("NextToken", "NextToken", "Summaries"), .lists = "Summaries"),
+    QUERY("cloudformation", "DescribeStackSet", "Parameters,Capabilities,Tags,Regions,OrganizationalUnitIds"),
+    OP("cloudformation", "ListStackInstances", TOKENS("NextToken", "NextToken", "Summaries"), .lists = "Summaries"),
+    OP("controltower", "ListEnabledBaselines", .http_path = "/list-enabled-baselines",
+       TOKENS("nextToken", "nextToken", "enabledBaselines")),
 };
 
 const struct opf_aws_service *opf_aws_service_find(const char *name)

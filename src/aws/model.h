@@ -4,7 +4,8 @@
 
 #include <stdbool.h>
 
-enum opf_protocol { OPF_PROTO_JSON, OPF_PROTO_REST_JSON, OPF_PROTO_QUERY };
+/* JSON 1.0/1.1, rest-JSON, Query, rest-XML (S3) and EC2's own Query dialect */
+enum opf_protocol { OPF_PROTO_JSON, OPF_PROTO_REST_JSON, OPF_PROTO_QUERY, OPF_PROTO_REST_XML, OPF_PROTO_EC2 };
 
 struct opf_aws_service {
     const char *name;           /* botocore service name: "sso-admin" */
@@ -15,16 +16,21 @@ struct opf_aws_service {
     const char *target_prefix;  /* JSON: X-Amz-Target prefix */
     const char *api_version;    /* Query: Version= */
     bool global;                /* one endpoint for the partition (organizations, iam, account) */
+    const char *json_version;   /* JSON: "1.0" (SQS), NULL for 1.1 */
 };
 
 struct opf_aws_operation {
     const char *service;
     const char *name;
-    const char *http_path;      /* rest-JSON: POST path */
+    const char *http_path;      /* rest-JSON: POST path; rest-XML: "/{Bucket}?policy", where {Member} takes the
+                                 * input member (a query parameter whose member is absent is left out) */
     const char *input_token;    /* pagination: "NextToken" or "Marker" */
     const char *output_token;
     const char *result_key;     /* the list merged across pages */
-    const char *lists;          /* Query: comma-separated fields that are lists (empty ones too) */
+    const char *lists;          /* XML: comma-separated fields that are lists (empty ones too) */
+    const char *http_method;    /* rest-XML: "GET"; NULL for POST */
+    const char *payload;        /* rest-XML: the output member that is the whole body (a policy document) */
+    const char *renames;        /* EC2: "xmlName=Member,..." where botocore's name is not the capitalized XML one */
 };
 
 const struct opf_aws_service *opf_aws_service_find(const char *name);

@@ -30,37 +30,106 @@ static void s_form_value(struct opf_buf *b, const char *name, const json_t *v)
     opf_uri_encode(b, text, strlen(text), false);
 }
 
+/* Query and EC2: Action, Version, then the members; lists as Name.member.N (Query) or Name.N (EC2). */
+static char *s_form(const struct opf_aws_service *svc, const struct opf_aws_operation *op, const json_t *input)
+{
+    struct opf_buf b = {0};
+    opf_buf_printf(&b, "Action=%s&Version=%s", op->name, svc->api_version);
+    const char *key;
+    json_t *v;
+    json_object_foreach((json_t *)input, key, v) {
+        if (json_is_array(v)) {
+            size_t i;
+            json_t *e;
+            json_array_foreach(v, i, e) {
+                char name[256];
+                snprintf(name, sizeof(name), svc->protocol == OPF_PROTO_EC2 ? "%s.%zu" : "%s.member.%zu", key, i + 1);
+                s_form_value(&b, name, e);
+            }
+        } else {
+            s_form_value(&b, key, v);
+        }
+    }
+    return opf_buf_steal(&b);
+}
+
+/* A scalar input member as text, or NULL. */
+static const char *s_member_text(const json_t *input, const char *name, size_t namelen, char *num, size_t numlen)
+{
+    char key[128];
+    snprintf(key, sizeof(key), "%.*s", (int)namelen, name);
+    const json_t *v = json_object_get(input, key);
+    if (json_is_integer(v)) {
+        snprintf(num, numlen, "%lld", (long long)json_integer_value(v));
+        return num;
+    }
+    const char *text = json_string_value(v);
+    return text && *text ? text : NULL;
+}
+
+/* rest-XML: the path and query from the operation's template. */
+static int s_rest_xml(const struct opf_aws_operation *op, const json_t *input, struct opf_wire_request *out)
+{
+    const char *t = op->http_path, *q = strchr(t, '?');
+    size_t plen = q ? (size_t)(q - t) : strlen(t), n = 0;
+    char num[32];
+    for (const char *p = t; p < t + plen; p++) {
+        const char *end = *p == '{' ? memchr(p, '}', (size_t)(t + plen - p)) : NULL;
+        const char *text = end ? s_member_text(input, p + 1, (size_t)(end - p - 1), num, sizeof(num)) : NULL;
+        if (end && !text)
+            return -1; /* a path member is required */
+        size_t add = end ? strlen(text) : 1;
+        if (n + add >= sizeof(out->path_buf))
+            return -1;
+        memcpy(out->path_buf + n, end ? text : p, add);
+        n += add;
+        p = end ? end : p;
+    }
+    out->path_buf[n] = '\0';
+    out->path = out->path_buf;
+    struct opf_buf b = {0};
+    for (const char *p = q ? q + 1 : NULL; p && *p;) {
+        size_t len = strcspn(p, "&");
+        const char *eq = memchr(p, '=', len), *brace = eq ? memchr(eq, '{', (size_t)(p + len - eq)) : NULL;
+        const char *text = brace ? s_member_text(input, brace + 1, (size_t)(p + len - brace - 2), num, sizeof(num)) : NULL;
+        if (!brace || text) {
+            if (b.len)
+                opf_buf_putc(&b, '&');
+            opf_buf_append(&b, p, brace ? (size_t)(eq - p + 1) : len);
+            if (text)
+                opf_uri_encode(&b, text, strlen(text), false);
+        }
+        p += len + (p[len] == '&');
+    }
+    out->query = opf_buf_steal(&b);
+    out->method = op->http_method ? op->http_method : "GET";
+    out->body = strdup("");
+    return 0;
+}
+
 int opf_protocol_build(const struct opf_aws_service *svc, const struct opf_aws_operation *op, const json_t *input,
                        struct opf_wire_request *out)
 {
     memset(out, 0, sizeof(*out));
+    out->method = "POST";
     out->path = "/";
-    if (svc->protocol == OPF_PROTO_QUERY) {
-        struct opf_buf b = {0};
-        opf_buf_printf(&b, "Action=%s&Version=%s", op->name, svc->api_version);
-        const char *key;
-        json_t *v;
-        json_object_foreach((json_t *)input, key, v) {
-            if (json_is_array(v)) {
-                size_t i;
-                json_t *e;
-                json_array_foreach(v, i, e) {
-                    char name[256];
-                    snprintf(name, sizeof(name), "%s.member.%zu", key, i + 1);
-                    s_form_value(&b, name, e);
-                }
-            } else {
-                s_form_value(&b, key, v);
-            }
+    if (svc->protocol == OPF_PROTO_REST_XML) {
+        if (s_rest_xml(op, input, out) != 0 || !out->body) {
+            opf_wire_request_free(out);
+            return -1;
         }
+        return 0;
+    }
+    if (svc->protocol == OPF_PROTO_QUERY || svc->protocol == OPF_PROTO_EC2) {
         out->content_type = "application/x-www-form-urlencoded; charset=utf-8";
-        out->body = opf_buf_steal(&b);
+        out->body = s_form(svc, op, input);
     } else {
         json_t *empty = input ? NULL : json_object();
         out->body = json_dumps(input ? input : empty, JSON_COMPACT);
         json_decref(empty);
         if (svc->protocol == OPF_PROTO_JSON) {
-            out->content_type = "application/x-amz-json-1.1";
+            bool v10 = svc->json_version && strcmp(svc->json_version, "1.0") == 0;
+            out->content_type = v10 ? "application/x-amz-json-1.0" : "application/x-amz-json-1.1";
             snprintf(out->target, sizeof(out->target), "%s.%s", svc->target_prefix, op->name);
         } else {
             out->content_type = "application/json";
@@ -68,6 +137,13 @@ int opf_protocol_build(const struct opf_aws_service *svc, const struct opf_aws_o
         }
     }
     return out->body ? 0 : -1;
+}
+
+void opf_wire_request_free(struct opf_wire_request *w)
+{
+    free(w->body);
+    free(w->query);
+    w->body = w->query = NULL;
 }
 
 /* ---- XML ---- */
@@ -109,7 +185,8 @@ static json_t *s_value(struct s_xml *x, struct s_node *n)
     }
     json_t *first = json_array_get(n->children, 0);
     const char *first_name = json_string_value(json_object_get(first, "n"));
-    if (strcmp(first_name, "member") == 0) {
+    /* list members: <member> (Query), <item> (EC2), or any element inside a known list (rest-XML <Bucket>) */
+    if (strcmp(first_name, "member") == 0 || strcmp(first_name, "item") == 0 || s_in_list(x->lists, n->name)) {
         json_t *arr = json_array();
         size_t i;
         json_t *c;
@@ -250,6 +327,36 @@ static void s_drop_nulls(json_t *v)
     }
 }
 
+/* EC2 answers use lowerCamel XML names: botocore's members are capitalized, a few renamed. New reference. */
+static json_t *s_ec2_names(const json_t *v, const char *renames)
+{
+    if (json_is_array(v)) {
+        json_t *arr = json_array();
+        size_t i;
+        json_t *e;
+        json_array_foreach(v, i, e) json_array_append_new(arr, s_ec2_names(e, renames));
+        return arr;
+    }
+    if (!json_is_object(v))
+        return json_incref((json_t *)v);
+    json_t *obj = json_object();
+    const char *k;
+    json_t *c;
+    json_object_foreach((json_t *)v, k, c) {
+        char name[128];
+        snprintf(name, sizeof(name), "%c%s", toupper((unsigned char)k[0]), k[0] ? k + 1 : "");
+        size_t klen = strlen(k);
+        for (const char *p = renames; p && *p;) {
+            size_t len = strcspn(p, ","), eq = strcspn(p, "=");
+            if (eq < len && eq == klen && strncmp(p, k, klen) == 0)
+                snprintf(name, sizeof(name), "%.*s", (int)(len - eq - 1), p + eq + 1);
+            p += len + (p[len] == ',');
+        }
+        json_object_set_new(obj, name, s_ec2_names(c, renames));
+    }
+    return obj;
+}
+
 json_t *opf_protocol_parse(const struct opf_aws_service *svc, const struct opf_aws_operation *op, const char *body,
                            size_t len, struct opf_aws_error *err)
 {
@@ -268,8 +375,25 @@ json_t *opf_protocol_parse(const struct opf_aws_service *svc, const struct opf_a
         json_decref(root);
         if (!out && !why[0])
             snprintf(why, sizeof(why), "no %s element in the answer", result);
+    } else if (svc->protocol == OPF_PROTO_REST_XML && op->payload) {
+        out = json_object();
+        json_object_set_new(out, op->payload, json_stringn(body, len));
     } else if (len == 0) {
         out = json_object();
+    } else if (svc->protocol == OPF_PROTO_REST_XML || svc->protocol == OPF_PROTO_EC2) {
+        /* the root element's members are the output */
+        json_t *root = opf_xml_to_json(body, len, op->lists, why, sizeof(why));
+        if (json_is_string(root) && !*json_string_value(root))
+            json_decref(root), root = json_object();
+        if (svc->protocol == OPF_PROTO_EC2 && json_is_object(root)) {
+            json_object_del(root, "requestId");
+            json_t *named = s_ec2_names(root, op->renames);
+            json_decref(root);
+            root = named;
+        }
+        out = json_is_object(root) ? root : (json_decref(root), NULL);
+        if (!out && !why[0])
+            snprintf(why, sizeof(why), "the answer is not an XML document");
     } else {
         json_error_t je;
         out = json_loadb(body, len, 0, &je);
@@ -323,9 +447,14 @@ void opf_protocol_error(const char *body, size_t len, const char *error_type_hea
         json_t *e = json_object_get(root, "Error");
         if (!e)
             e = json_object_get(json_object_get(root, "Errors"), "Error");
+        if (!e && json_object_get(root, "Code"))
+            e = root; /* rest-XML: <Error><Code>... */
         s_copy(err->code, sizeof(err->code), json_string_value(json_object_get(e, "Code")));
         s_copy(err->message, sizeof(err->message), json_string_value(json_object_get(e, "Message")));
-        s_copy(err->request_id, sizeof(err->request_id), json_string_value(json_object_get(root, "RequestId")));
+        const char *rid = json_string_value(json_object_get(root, "RequestId"));
+        if (!rid)
+            rid = json_string_value(json_object_get(root, "RequestID")); /* EC2 */
+        s_copy(err->request_id, sizeof(err->request_id), rid);
         json_decref(root);
     }
     if (!err->code[0] && error_type_header && *error_type_header) {

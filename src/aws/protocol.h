@@ -1,4 +1,4 @@
-/* Serializing requests and parsing answers for the JSON 1.1, rest-JSON and Query protocols. */
+/* Serializing requests and parsing answers for the JSON, rest-JSON, Query, rest-XML and EC2 protocols. */
 #ifndef OPF_AWS_PROTOCOL_H
 #define OPF_AWS_PROTOCOL_H
 
@@ -9,14 +9,19 @@
 #include "core/buf.h"
 
 struct opf_wire_request {
-    const char *path;               /* "/" or the rest-JSON path */
-    const char *content_type;
+    const char *method;             /* "POST", or the rest-XML operation's method */
+    const char *path;               /* "/", the rest path, or path_buf; not URI-encoded */
+    char *query;                    /* after '?', URI-encoded; malloc'd or NULL */
+    const char *content_type;       /* NULL: no body to describe (rest-XML GET) */
     char target[160];               /* X-Amz-Target, or "" */
-    char *body;                     /* malloc'd */
+    char *body;                     /* malloc'd; "" when there is none */
+    char path_buf[512];
 };
 
+/* 0, or -1 when the input lacks a member the path needs (out is then empty). */
 int opf_protocol_build(const struct opf_aws_service *svc, const struct opf_aws_operation *op, const json_t *input,
                        struct opf_wire_request *out);
+void opf_wire_request_free(struct opf_wire_request *w);
 
 /* A successful answer's output in botocore's shape; NULL when the body cannot be parsed (err filled). */
 json_t *opf_protocol_parse(const struct opf_aws_service *svc, const struct opf_aws_operation *op, const char *body,

@@ -23,7 +23,7 @@ struct s_output {
 struct s_args {
     const char *cmd;
     const char *evidence, *config, *attestations, *waivers, *checks, *skip_checks, *fail_on, *path, *now;
-    const char *role_name, *external_id;
+    const char *role_name, *external_id, *regions;
     struct opf_collect_options collect;
     struct s_output outputs[MAX_OUTPUTS];
     size_t noutputs;
@@ -94,6 +94,7 @@ static void s_usage(FILE *out, const char *cmd)
           "  --path leave|direct    migration path (overrides migration.path)\n"
           "  --profile NAME         AWS profile of the operator's credentials\n"
           "  --region REGION        AWS region\n"
+          "  --regions R1,R2,...    regions scanned for regional evidence (default: each account's enabled ones)\n"
           "  --endpoint-url URL     send every AWS call to this endpoint\n"
           "  --role-name NAME       role to assume in member accounts (default OrganizationAccountAccessRole)\n"
           "  --external-id ID       external id for that role\n"
@@ -115,7 +116,7 @@ static void s_usage(FILE *out, const char *cmd)
 enum {
     O_EVIDENCE = 256, O_FORMAT, O_FAIL_ON, O_CHECKS, O_SKIP, O_ATTEST, O_WAIVERS, O_PLUGIN, O_CONFIG, O_PATH,
     O_PROFILE, O_REGION, O_ENDPOINT, O_ROLE, O_EXTERNAL_ID, O_TARGET, O_ACCOUNTS, O_OU, O_EXCLUDE, O_CONCURRENCY,
-    O_QUIET, O_VERBOSE, O_DEBUG, O_NOW
+    O_QUIET, O_VERBOSE, O_DEBUG, O_NOW, O_REGIONS
 };
 
 static const struct option s_options[] = {
@@ -125,7 +126,8 @@ static const struct option s_options[] = {
     {"attestations", required_argument, 0, O_ATTEST}, {"waivers", required_argument, 0, O_WAIVERS},
     {"plugin", required_argument, 0, O_PLUGIN}, {"config", required_argument, 0, O_CONFIG},
     {"path", required_argument, 0, O_PATH}, {"profile", required_argument, 0, O_PROFILE},
-    {"region", required_argument, 0, O_REGION}, {"endpoint-url", required_argument, 0, O_ENDPOINT},
+    {"region", required_argument, 0, O_REGION}, {"regions", required_argument, 0, O_REGIONS},
+    {"endpoint-url", required_argument, 0, O_ENDPOINT},
     {"role-name", required_argument, 0, O_ROLE}, {"external-id", required_argument, 0, O_EXTERNAL_ID},
     {"target-profile", required_argument, 0, O_TARGET}, {"accounts", required_argument, 0, O_ACCOUNTS},
     {"ou", required_argument, 0, O_OU}, {"exclude-accounts", required_argument, 0, O_EXCLUDE},
@@ -177,6 +179,7 @@ static int s_parse(struct s_args *a, int argc, char **argv)
         case O_PATH: a->path = optarg; break;
         case O_PROFILE: a->collect.profile = optarg; break;
         case O_REGION: a->collect.region = optarg; break;
+        case O_REGIONS: a->regions = optarg; break;
         case O_ENDPOINT: a->collect.endpoint_url = optarg; break;
         case O_ROLE: a->role_name = optarg; break;
         case O_EXTERNAL_ID: a->external_id = optarg; break;
@@ -232,6 +235,19 @@ static json_t *s_config(const struct s_args *a, struct opf_error *err)
             json_decref(cfg);
             return NULL;
         }
+    if (a->regions) {
+        json_t *list = json_array();
+        for (const char *p = a->regions; *p;) {
+            size_t n = strcspn(p, ",");
+            if (n)
+                json_array_append_new(list, json_stringn(p, n));
+            p += n + (p[n] == ',');
+        }
+        if (opf_config_set(cfg, "regions", list, err) != 0) {
+            json_decref(cfg);
+            return NULL;
+        }
+    }
     return cfg;
 }
 

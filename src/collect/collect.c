@@ -19,7 +19,7 @@
 #include "core/core.h"
 #include "probes/probes.h"
 
-static bool s_want(const struct opf_collect *k, const char *key)
+bool opf_collect_want(const struct opf_collect *k, const char *key)
 {
     if (!k->opts->needs)
         return true;
@@ -174,7 +174,7 @@ static char *s_url_decode(const char *s)
             *o++ = (char)strtol(hex, NULL, 16);
             i += 2;
         } else {
-            *o++ = s[i] == '+' ? ' ' : s[i];
+            *o++ = s[i]; /* '+' stays: botocore decodes with unquote, not unquote_plus */
         }
     }
     if (out)
@@ -183,7 +183,7 @@ static char *s_url_decode(const char *s)
 }
 
 /* Query answers carry policy documents URL-encoded: decode them to JSON as botocore does. */
-static void s_decode_document(json_t *obj, const char *key)
+void opf_collect_decode_document(json_t *obj, const char *key)
 {
     const char *text = json_string_value(json_object_get(obj, key));
     if (!text)
@@ -225,7 +225,7 @@ static json_t *s_inline(struct opf_aws_session *s, const char *list_op, const ch
             json_decref(out);
             return NULL;
         }
-        s_decode_document(doc, "PolicyDocument");
+        opf_collect_decode_document(doc, "PolicyDocument");
         json_array_append_new(out, json_pack("{s:O, s:O?}", "PolicyName", n, "PolicyDocument",
                                              json_object_get(doc, "PolicyDocument")));
         json_decref(doc);
@@ -314,30 +314,30 @@ static void s_member_iam(struct opf_collect *k, struct opf_aws_session *s, json_
 {
     struct opf_aws_error err = {0};
     const struct opf_aws_error *pre = denied;
-    if (s_want(k, "iam.credential_report")) {
+    if (opf_collect_want(k, "iam.credential_report")) {
         json_t *r = pre ? NULL : s_credential_report(s, &err);
         opf_collect_item(ev, "iam.credential_report", "iam:GenerateCredentialReport+iam:GetCredentialReport", r, pre ? pre : &err);
     }
-    if (s_want(k, "iam.account_summary")) {
+    if (opf_collect_want(k, "iam.account_summary")) {
         json_t *r = pre ? NULL : opf_aws_call(s, "iam", "GetAccountSummary", NULL, 0, &err);
         opf_collect_item(ev, "iam.account_summary", "iam:GetAccountSummary", r, pre ? pre : &err);
     }
-    if (s_want(k, "iam.users")) {
+    if (opf_collect_want(k, "iam.users")) {
         json_t *r = pre ? NULL : s_users(s, &err);
         opf_collect_item(ev, "iam.users", "iam:ListUsers+iam:GetLoginProfile+iam:ListMFADevices+iam:ListAttachedUserPolicies+"
                                 "iam:ListUserPolicies+iam:GetUserPolicy+iam:ListGroupsForUser+"
                                 "iam:ListAttachedGroupPolicies+iam:ListGroupPolicies+iam:GetGroupPolicy",
                r, pre ? pre : &err);
     }
-    if (s_want(k, "iam.account_aliases")) {
+    if (opf_collect_want(k, "iam.account_aliases")) {
         json_t *r = pre ? NULL : opf_aws_call(s, "iam", "ListAccountAliases", NULL, OPF_AWS_PAGINATE, &err);
         opf_collect_item(ev, "iam.account_aliases", "iam:ListAccountAliases", r, pre ? pre : &err);
     }
-    if (s_want(k, "iam.access_role")) {
+    if (opf_collect_want(k, "iam.access_role")) {
         json_t *in = json_pack("{s:s}", "RoleName", k->role_name);
         json_t *r = pre ? NULL : opf_aws_call(s, "iam", "GetRole", in, 0, &err);
         json_decref(in);
-        s_decode_document(json_object_get(r, "Role"), "AssumeRolePolicyDocument");
+        opf_collect_decode_document(json_object_get(r, "Role"), "AssumeRolePolicyDocument");
         opf_collect_item(ev, "iam.access_role", "iam:GetRole", r, pre ? pre : &err);
     }
 }
@@ -352,12 +352,12 @@ static void s_account_api(struct opf_collect *k, const char *id, bool mgmt, json
     } calls[] = {{"account.information", "GetAccountInformation"},
                  {"account.contact_information", "GetContactInformation"}};
     for (size_t i = 0; i < 2; i++)
-        if (s_want(k, calls[i].key))
+        if (opf_collect_want(k, calls[i].key))
             json_decref(s_call_item(k, k->mgmt, ev, calls[i].key, "account", calls[i].op, json_deep_copy(base), 0));
-    if (s_want(k, "account.primary_email") && !mgmt)
+    if (opf_collect_want(k, "account.primary_email") && !mgmt)
         json_decref(s_call_item(k, k->mgmt, ev, "account.primary_email", "account", "GetPrimaryEmail",
                                 json_deep_copy(base), 0));
-    if (s_want(k, "account.alternate_contacts")) {
+    if (opf_collect_want(k, "account.alternate_contacts")) {
         static const char *const types[] = {"BILLING", "OPERATIONS", "SECURITY"};
         json_t *contacts = json_object();
         bool ok = true;
@@ -473,10 +473,10 @@ static void s_collect_account(struct opf_collect *k, json_t *record, const json_
                                                                                 json_object_get(p, "Type")));
         json_object_set_new(record, "ou_path", ou_path);
     }
-    if (s_want(k, "organizations.parents"))
+    if (opf_collect_want(k, "organizations.parents"))
         opf_collect_item(ev, "organizations.parents", "organizations:ListParents+organizations:DescribeOrganizationalUnit",
                path ? json_pack("{s:O}", "Parents", path) : NULL, &err);
-    if (s_want(k, "organizations.service_control_policies")) {
+    if (opf_collect_want(k, "organizations.service_control_policies")) {
         json_t *targets = path ? json_array() : NULL;
         size_t i;
         json_t *p;
@@ -498,7 +498,7 @@ static void s_collect_account(struct opf_collect *k, json_t *record, const json_
                targets ? json_pack("{s:o}", "Targets", targets) : NULL, &err);
     }
     json_decref(path);
-    if (s_want(k, "organizations.delegated_services")) {
+    if (opf_collect_want(k, "organizations.delegated_services")) {
         json_t *in = json_pack("{s:s}", "AccountId", id);
         json_t *r = opf_aws_call(k->mgmt, "organizations", "ListDelegatedServicesForAccount", in, OPF_AWS_PAGINATE, &err);
         json_decref(in);
@@ -507,9 +507,10 @@ static void s_collect_account(struct opf_collect *k, json_t *record, const json_
         opf_collect_item(ev, "organizations.delegated_services", "organizations:ListDelegatedServicesForAccount", r, &err);
     }
     s_account_api(k, id, mgmt, ev);
-    if (s_want(k, "probe.dns"))
+    opf_collect_assignments(k, id, ev);
+    if (opf_collect_want(k, "probe.dns"))
         s_dns(k, json_string_value(json_object_get(record, "email")), ev);
-    if (s_want(k, "probe.smtp"))
+    if (opf_collect_want(k, "probe.smtp"))
         s_smtp(k, json_string_value(json_object_get(record, "email")), ev);
 
     /* Member accounts through the audit role; the management account with the operator's session. */
@@ -530,6 +531,7 @@ static void s_collect_account(struct opf_collect *k, json_t *record, const json_
         json_decref(who);
     }
     s_member_iam(k, s, ev, denied);
+    opf_collect_policies(k, s, mgmt, ev, denied);
     if (s != k->mgmt)
         opf_aws_session_free(s);
 }
@@ -593,6 +595,7 @@ json_t *opf_collect(const struct opf_collect_options *opts, struct opf_collect_s
     pthread_mutex_init(&k.lock, NULL);
     json_t *bundle = opf_collect_discover(&k, &aerr, err);
     if (bundle) {
+        opf_collect_organization(&k, bundle);
         const json_t *access = json_object_get(opts->config, "access");
         k.role_name = json_string_value(json_object_get(access, "role_name"));
         k.role_name = k.role_name ? k.role_name : "OrganizationAccountAccessRole";
@@ -644,6 +647,7 @@ json_t *opf_collect(const struct opf_collect_options *opts, struct opf_collect_s
     json_decref(k.scp_cache);
     json_decref(k.policy_cache);
     json_decref(k.dns_cache);
+    opf_collect_organization_free(&k);
     opf_aws_session_free(k.mgmt);
     opf_aws_client_free(k.client);
     pthread_mutex_destroy(&k.lock);

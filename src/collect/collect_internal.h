@@ -24,6 +24,32 @@ struct opf_collect {
     unsigned long errors;
     time_t started;
     json_t *parent_cache, *scp_cache, *policy_cache, *dns_cache;
+    /* read before the workers start, read-only afterwards */
+    json_t *mgmt_regions;                /* the regions scanned in the management account */
+    json_t *mgmt_region_errors;          /* why they are a fallback: "Errors" entries */
+    json_t *sso_instance;                /* {"InstanceArn", "Region"}, {} when there is none, NULL on error */
+    struct opf_aws_error sso_error;
+    json_t *permission_set_names;        /* PermissionSetArn -> Name, under lock */
+};
+
+/* The regions an account's regional evidence covers, and what stops it. */
+struct opf_account_scope {
+    const struct opf_aws_error *denied;  /* the role could not be assumed: every item is this error */
+    json_t *regions;                     /* array of region names */
+    json_t *errors;                      /* "Errors" entries every item starts with */
+    bool global;                         /* one listing for all regions (S3) */
+};
+
+/* Reads one listed resource into its evidence entry; NULL with err when it cannot (resource names it). */
+typedef json_t *(*opf_scan_read_fn)(struct opf_aws_session *s, const char *region, const json_t *listed,
+                                    const void *arg, struct opf_aws_error *err, const char **resource);
+
+/* A listing run in every region of a scope, and a read of each resource it lists. */
+struct opf_scan {
+    const char *key, *source;
+    const char *service, *list_op, *list_key;  /* the listing and the list in its output */
+    const char *out_key;                        /* the list in the item's data */
+    opf_scan_read_fn read;
 };
 
 /* Discovery: the operator session, the organization, its accounts (after selection) and the target
@@ -34,5 +60,31 @@ json_t *opf_collect_discover(struct opf_collect *k, struct opf_aws_error *aerr, 
 void opf_collect_item(json_t *evidence, const char *key, const char *source, json_t *data, const struct opf_aws_error *err);
 
 void opf_collect_progress(struct opf_collect *k, bool final);
+
+/* The selected checks read `key`. */
+bool opf_collect_want(const struct opf_collect *k, const char *key);
+/* Decodes obj[key], a URL-encoded JSON document (IAM's Query answers), in place. */
+void opf_collect_decode_document(json_t *obj, const char *key);
+
+/* policies.c: AccessDenied in any protocol's spelling. */
+bool opf_collect_denied(const char *code);
+/* Appends {"Region","Operation","Code","Message","Resource"?} to an "Errors" array. */
+void opf_collect_error_entry(json_t *errors, const char *region, const struct opf_aws_error *err, const char *resource);
+/* config `regions`, else the account's enabled regions (ec2:DescribeRegions); failures go to errors. */
+json_t *opf_collect_regions(struct opf_collect *k, struct opf_aws_session *s, json_t *errors);
+/* A selected check reads a regional key of accounts. */
+bool opf_collect_wants_regions(const struct opf_collect *k);
+/* Runs a scan into ev[sc->key] when a selected check reads it. */
+void opf_collect_scan(struct opf_collect *k, json_t *ev, const struct opf_scan *sc, struct opf_aws_session *s,
+                      const json_t *list_input, const struct opf_account_scope *scope, const void *arg);
+/* An account's roles and resource policies, with its own session (the operator's for the management account). */
+void opf_collect_policies(struct opf_collect *k, struct opf_aws_session *s, bool mgmt, json_t *ev,
+                          const struct opf_aws_error *denied);
+
+/* organization.c: the organization-wide evidence from the management account, before the accounts. */
+void opf_collect_organization(struct opf_collect *k, json_t *bundle);
+/* An account's Identity Center assignments, read from the management account. */
+void opf_collect_assignments(struct opf_collect *k, const char *account_id, json_t *ev);
+void opf_collect_organization_free(struct opf_collect *k);
 
 #endif

@@ -3,6 +3,7 @@
  * The defaults double as the schema: a key absent from them is unknown, and a value must have the
  * default's type. A default of null accepts a string (or, where noted, a list of strings).
  */
+#include <ctype.h>
 #include <libgen.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,7 +24,8 @@ static const char s_defaults[] =
     "\"target\": {\"account_quota\": 10},"
     "\"attestations\": {\"file\": null, \"max_age_days\": 90},"
     "\"waivers\": {\"file\": null},"
-    "\"gate\": {\"fail_on\": \"high\"}"
+    "\"gate\": {\"fail_on\": \"high\"},"
+    "\"regions\": []"
     "}";
 
 /* Settings whose value is one of a fixed set. */
@@ -34,6 +36,19 @@ static const struct {
     {"migration.path", {"leave", "direct", NULL}},
     {"gate.fail_on", {"blocker", "high", "medium", "low", "info", NULL}},
 };
+
+/* An AWS region name: "us-east-1", "us-gov-west-1", "ap-southeast-7". */
+static bool s_region_name(const char *s)
+{
+    size_t n = strlen(s), i = 0;
+    if (n < 6 || n > 32 || !islower((unsigned char)s[0]) || !islower((unsigned char)s[1]) || s[2] != '-')
+        return false;
+    for (i = 0; i < n; i++)
+        if (!islower((unsigned char)s[i]) && !isdigit((unsigned char)s[i]) && s[i] != '-')
+            return false;
+    const char *last = strrchr(s, '-');
+    return last[1] && strspn(last + 1, "0123456789") == strlen(last + 1) && last[-1] != '-';
+}
 
 /* Settings given relative to the config file's directory. */
 static const char *const s_file_settings[][2] = {{"attestations", "file"}, {"waivers", "file"}};
@@ -103,6 +118,11 @@ static int s_merge(json_t *dst, const json_t *src, const char *prefix, const cha
         }
         if (json_is_string(v) && s_check_enum(path, v, file, err))
             return -1;
+        size_t i;
+        const json_t *e;
+        json_array_foreach(strcmp(path, "regions") == 0 ? v : NULL, i, e) if (!s_region_name(json_string_value(e)))
+            return opf_fail(err, OPF_EXIT_ERROR, "%s: $.regions[%zu]: \"%s\" is not an AWS region name", file, i,
+                            json_string_value(e));
         json_object_set(dst, key, v);
     }
     return 0;

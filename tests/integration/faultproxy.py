@@ -19,11 +19,17 @@ gets for a number of calls is the same on every run whatever the threads' interl
 every session token seen so far is expired, and requests signed with one get `expired` until the client
 refreshes its credentials (new tokens pass).
 
+`answer(operation, fn)` stands in for moto where it lacks an operation or a field: the request still goes to
+moto first (which checks its signature and IAM policy), then fn(request, status, headers, body) returns the
+answer to send instead, or None to pass moto's on. rest-JSON operations are named after botocore's model
+("controltower:ListEnabledBaselines").
+
 Everything else is forwarded to moto unchanged. Counted: calls and faults per operation, faults per kind.
 The server is threaded: requests are handled concurrently, as the client sends them.
 """
 import collections
 import fnmatch
+import functools
 import http.server
 import random
 import re
@@ -49,6 +55,32 @@ JSON_THROTTLE = {"organizations": ("TooManyRequestsException",
 JSON_500 = {"organizations": "ServiceException", "sso": "InternalServerException",
             "identitystore": "InternalServerException"}
 EXPIRED_MESSAGE = "The security token included in the request is expired"
+
+
+@functools.lru_cache(maxsize=None)
+def _rest_operations(service):
+    """{(method, path): operation} of a rest-JSON service's botocore model (exact paths only)."""
+    import botocore.session
+    try:
+        model = botocore.session.get_session().get_service_model(service)
+    except Exception:
+        return {}
+    if model.metadata.get("protocol") != "rest-json":
+        return {}
+    return {(model.operation_model(n).http.get("method"), model.operation_model(n).http.get("requestUri")): n
+            for n in model.operation_names}
+
+
+def _rest_operation(service, method, path):
+    return _rest_operations(service).get((method, path))
+
+
+class Request:
+    def __init__(self, method, path, headers, body, service, operation):
+        self.method, self.path, self.headers, self.body = method, path, headers, body
+        self.service, self.operation = service, operation
+        m = re.search(r"Credential=([^/]+)/\d+/([^/]+)/", headers.get("Authorization", ""))
+        self.access_key, self.region = (m.group(1), m.group(2)) if m else (None, None)
 
 
 def _operation(headers, body, path):
@@ -132,6 +164,7 @@ class FaultProxy:
         self.requests = 0
         self.expiry_points = []
         self.live_tokens, self.expired_tokens = set(), set()
+        self.answers = {}        # operation -> fn(request, status, headers, body)
         self.lock = threading.Lock()
         self.stopping = threading.Event()
         self.port = free_port()
@@ -147,6 +180,8 @@ class FaultProxy:
             def do_POST(self):
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 service, op, proto = _operation(self.headers, body, self.path)
+                if proto == "rest-json":
+                    op = _rest_operation(service, self.command, self.path.split("?")[0]) or op
                 name = "%s:%s" % (service, op)
                 kind = proxy._decide(name, body, self.headers.get("X-Amz-Security-Token"))
                 if kind in ("throttle", "error500", "error503", "expired"):
@@ -163,7 +198,10 @@ class FaultProxy:
                     return self._send(status, headers, data[: len(data) // 2], length=len(data))
                 if kind == "malformed":
                     data = data[: len(data) // 2]
-                self._send(status, headers, data)
+                fn = proxy.answers.get(name)
+                answer = fn(Request(self.command, self.path, self.headers, body, service, op), status, headers, data) \
+                    if fn and kind is None else None
+                self._send(*(answer or (status, headers, data)))
 
             do_GET = do_POST
 
@@ -209,6 +247,11 @@ class FaultProxy:
         assert kind in KINDS, kind
         with self.lock:
             self.rules.append(_Rule(operation, kind, first=first, where=where))
+
+    def answer(self, operation, fn):
+        """Answers `operation` with fn(request, status, headers, body) after moto has seen it (see above)."""
+        with self.lock:
+            self.answers[operation] = fn
 
     def add_random(self, operation, probabilities, seed=0):
         """Answers each call matching `operation` with kind k with probability probabilities[k] (one draw
@@ -269,3 +312,23 @@ class FaultProxy:
         self.server.shutdown()
         self.server.server_close()
 
+
+def sigv4_valid(request, secret_key):
+    """Checks a request's SigV4 signature with botocore's signer, as moto does for the services it serves:
+    for answers given in moto's stead when moto does not route the service at all."""
+    import hmac
+    from botocore.auth import SigV4Auth
+    from botocore.awsrequest import AWSRequest
+    from botocore.credentials import Credentials
+    m = re.match(r"AWS4-HMAC-SHA256 Credential=([^/]+)/\d{8}/([^/]+)/([^/]+)/aws4_request, "
+                 r"SignedHeaders=([^,]+), Signature=([0-9a-f]{64})$", request.headers.get("Authorization", ""))
+    if not m:
+        return False
+    access_key, region, service, signed, signature = m.groups()
+    headers = {h: request.headers.get(h, "") for h in signed.split(";")}
+    r = AWSRequest(method=request.method, url="http://%s%s" % (request.headers.get("Host"), request.path),
+                   data=request.body, headers=headers)
+    r.context["timestamp"] = request.headers.get("X-Amz-Date", "")
+    signer = SigV4Auth(Credentials(access_key, secret_key, request.headers.get("X-Amz-Security-Token")), service, region)
+    expected = signer.signature(signer.string_to_sign(r, signer.canonical_request(r)), r)
+    return hmac.compare_digest(expected, signature)

@@ -60,21 +60,26 @@ class Org:
         # the operator: an IAM user in the management account with the documented policy
         self.access_key, self.secret_key = moto.create_user_keys("auditor", management_policy)
 
-    def apply_policies(self, management, member):
-        """Replaces the operator's policy and every member audit role's policy (auth relaxed meanwhile)."""
+    def apply_policies(self, management, member, members=None):
+        """Replaces the operator's policy and the member audit roles' policy (every member's unless `members`
+        names some), with auth relaxed meanwhile."""
         self.moto.relax_auth()
         self.moto.client("iam").put_user_policy(UserName="auditor", PolicyName="auditor-policy",
                                                 PolicyDocument=json.dumps(management))
-        for a in self.accounts:
+        for a in members or self.accounts:
             if a != self.norole:
                 self.member_iam(a).put_role_policy(RoleName=ROLE, PolicyName="orgpreflight-read",
                                                    PolicyDocument=json.dumps(member))
         self.moto.enforce_auth()
 
     def member_iam(self, account):
+        return self.member_client(account, "iam")
+
+    def member_client(self, account, service, region="us-east-1"):
+        """A boto3 client acting in a member account through its OrganizationAccountAccessRole."""
         c = self.moto.client("sts").assume_role(RoleArn="arn:aws:iam::%s:role/%s" % (account, ROLE),
                                                 RoleSessionName="setup")["Credentials"]
-        return self.moto.client("iam", access_key=c["AccessKeyId"], secret_key=c["SecretAccessKey"],
+        return self.moto.client(service, region=region, access_key=c["AccessKeyId"], secret_key=c["SecretAccessKey"],
                                 session_token=c["SessionToken"])
 
     @staticmethod

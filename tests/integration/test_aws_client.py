@@ -90,6 +90,20 @@ class AwsClient(unittest.TestCase):
         iam = cls.moto.client("iam")
         for i in range(3):
             iam.create_user(UserName="user-%d" % i)
+        # one resource of each kind the hazard collectors read
+        s3 = cls.moto.client("s3")
+        s3.create_bucket(Bucket="audit-logs-bucket")
+        s3.put_bucket_policy(Bucket="audit-logs-bucket", Policy=json.dumps({"Version": "2012-10-17", "Statement": [
+            {"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "arn:aws:s3:::audit-logs-bucket/*"}]}))
+        cls.key = cls.moto.client("kms").create_key()["KeyMetadata"]["KeyId"]
+        cls.topic = cls.moto.client("sns").create_topic(Name="alerts")["TopicArn"]
+        cls.queue = cls.moto.client("sqs").create_queue(QueueName="intake")["QueueUrl"]
+        cls.moto.client("cloudformation").create_stack_set(StackSetName="baseline", TemplateBody=json.dumps(
+            {"Resources": {"Handle": {"Type": "AWS::CloudFormation::WaitConditionHandle"}}}))
+        sso = cls.moto.client("sso-admin")
+        cls.instance = sso.list_instances()["Instances"][0]["InstanceArn"]
+        cls.permission_set = sso.create_permission_set(Name="ReadOnly", InstanceArn=cls.instance)["PermissionSet"][
+            "PermissionSetArn"]
         cls.moto.enforce_auth()
         cls.env = cls.moto.env(access_key=cls.ak, secret_key=cls.sk)
         cls.env["OPF_RETRY_BASE_MS"] = "20"
@@ -135,17 +149,46 @@ class AwsClient(unittest.TestCase):
             ("iam", "ListRoles", None), ("iam", "ListAccountAliases", None),
             ("account", "GetAlternateContact", {"AlternateContactType": "SECURITY", "AccountId": m}),
             ("sso-admin", "ListInstances", None),
+            ("sso-admin", "ListPermissionSetsProvisionedToAccount", {"InstanceArn": self.instance, "AccountId": m}),
+            ("sso-admin", "ListAccountAssignments", {"InstanceArn": self.instance, "AccountId": m,
+                                                     "PermissionSetArn": self.permission_set}),
+            ("sso-admin", "DescribePermissionSet", {"InstanceArn": self.instance, "PermissionSetArn": self.permission_set}),
+            ("iam", "GetRole", {"RoleName": "OrganizationAccountAccessRole"}),
+            ("ec2", "DescribeRegions", None), ("s3", "ListBuckets", {"MaxBuckets": 1000}),
+            ("s3", "GetBucketPolicy", {"Bucket": "audit-logs-bucket"}), ("kms", "ListKeys", None),
+            ("kms", "GetKeyPolicy", {"KeyId": self.key, "PolicyName": "default"}), ("sns", "ListTopics", None),
+            ("sns", "GetTopicAttributes", {"TopicArn": self.topic}), ("sqs", "ListQueues", {"MaxResults": 1000}),
+            ("sqs", "GetQueueAttributes", {"QueueUrl": self.queue, "AttributeNames": ["QueueArn"]}),
+            ("ram", "GetResourceShares", {"resourceOwner": "SELF"}), ("cloudformation", "ListStackSets", {"Status": "ACTIVE"}),
+            ("cloudformation", "DescribeStackSet", {"StackSetName": "baseline"}),
+            ("cloudformation", "ListStackInstances", {"StackSetName": "baseline"}),
         ]
+        outputs = {}
         for service, op, body in ops:
             args = [service, op] + ([json.dumps(body)] if body else [])
             rc, out, err = call(self.env, *args)
+            outputs[service, op] = out
             if (service, op) == ("account", "GetAlternateContact"):
                 self.assertIn("ResourceNotFoundException", err)  # not set: AWS's own error, parsed
+            elif (service, op) == ("iam", "GetRole"):
+                self.assertIn("NoSuchEntity", err)  # the management account has no such role
             else:
                 self.assertEqual(rc, 0, "%s:%s %s" % (service, op, err))
+        # each protocol's answer in botocore's shape
+        self.assertIn("us-east-1", [r["RegionName"] for r in outputs["ec2", "DescribeRegions"]["Regions"]])
+        self.assertEqual([b["Name"] for b in outputs["s3", "ListBuckets"]["Buckets"]], ["audit-logs-bucket"])
+        self.assertEqual(json.loads(outputs["s3", "GetBucketPolicy"]["Policy"])["Statement"][0]["Effect"], "Deny")
+        self.assertEqual(json.loads(outputs["kms", "GetKeyPolicy"]["Policy"])["Version"], "2012-10-17")
+        self.assertEqual(outputs["sns", "ListTopics"]["Topics"], [{"TopicArn": self.topic}])
+        self.assertEqual(outputs["sns", "GetTopicAttributes"]["Attributes"]["TopicArn"], self.topic)
+        self.assertEqual(outputs["sqs", "ListQueues"]["QueueUrls"], [self.queue])
+        self.assertEqual(outputs["cloudformation", "ListStackSets"]["Summaries"][0]["StackSetName"], "baseline")
+        self.assertEqual(outputs["sso-admin", "DescribePermissionSet"]["PermissionSet"]["Name"], "ReadOnly")
         # operations moto does not implement: a clear error, never data
         for service, op, body in (("account", "GetContactInformation", {"AccountId": m}),
-                                  ("organizations", "ListHandshakesForOrganization", None)):
+                                  ("organizations", "ListHandshakesForOrganization", None),
+                                  ("ram", "GetResourceShares", {"resourceOwner": "OTHER-ACCOUNTS"}),
+                                  ("controltower", "ListEnabledBaselines", None)):
             rc, out, err = call(self.env, service, op, json.dumps(body) if body else "{}")
             self.assertEqual(rc, 1)
             self.assertRegex(err.splitlines()[0], "HTTP(404|500)|NotImplemented|not (yet )?implemented", err)

@@ -113,10 +113,113 @@ static void test_errors_of_every_protocol(void **state)
     opf_protocol_error(auth, strlen(auth), NULL, 403, &e);
     assert_string_equal(e.code, "SignatureDoesNotMatch");
     memset(&e, 0, sizeof(e));
+    /* rest-XML (S3) and EC2 */
+    static const char s3err[] = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>NoSuchBucketPolicy</Code>"
+                                "<Message>The bucket policy does not exist</Message><BucketName>audit-logs</BucketName>"
+                                "<RequestId>4442587FB7D0A2F9</RequestId></Error>";
+    opf_protocol_error(s3err, strlen(s3err), NULL, 404, &e);
+    assert_string_equal(e.code, "NoSuchBucketPolicy");
+    assert_string_equal(e.message, "The bucket policy does not exist");
+    memset(&e, 0, sizeof(e));
+    static const char ec2err[] = "<Response><Errors><Error><Code>UnauthorizedOperation</Code><Message>You are not "
+                                 "authorized to perform this operation.</Message></Error></Errors>"
+                                 "<RequestID>b1e1ea3a</RequestID></Response>";
+    opf_protocol_error(ec2err, strlen(ec2err), NULL, 403, &e);
+    assert_string_equal(e.code, "UnauthorizedOperation");
+    assert_string_equal(e.request_id, "b1e1ea3a");
+    memset(&e, 0, sizeof(e));
     static const char html[] = "<!DOCTYPE html><html><body>Not Found</body></html>";
     opf_protocol_error(html, strlen(html), NULL, 404, &e);
     assert_string_equal(e.code, "HTTP404");
     assert_non_null(strstr(e.message, "does not implement"));
+}
+
+static void test_rest_xml_requests_from_the_path_template(void **state)
+{
+    const struct opf_aws_service *s3 = opf_aws_service_find("s3");
+    struct opf_wire_request w;
+    json_t *in = json_pack("{s:s}", "Bucket", "audit-logs.example");
+    assert_int_equal(opf_protocol_build(s3, opf_aws_operation_find("s3", "GetBucketPolicy"), in, &w), 0);
+    assert_string_equal(w.method, "GET");
+    assert_string_equal(w.path, "/audit-logs.example");
+    assert_string_equal(w.query, "policy");
+    assert_null(w.content_type);
+    assert_string_equal(w.body, "");
+    opf_wire_request_free(&w);
+    json_decref(in);
+    /* the path member is required */
+    assert_int_equal(opf_protocol_build(s3, opf_aws_operation_find("s3", "GetBucketPolicy"), NULL, &w), -1);
+    /* query members appear only when given, encoded */
+    in = json_pack("{s:i, s:s}", "MaxBuckets", 10000, "ContinuationToken", "a b/c=");
+    assert_int_equal(opf_protocol_build(s3, opf_aws_operation_find("s3", "ListBuckets"), in, &w), 0);
+    assert_string_equal(w.path, "/");
+    assert_string_equal(w.query, "max-buckets=10000&continuation-token=a%20b%2Fc%3D");
+    opf_wire_request_free(&w);
+    json_decref(in);
+    in = json_pack("{s:i}", "MaxBuckets", 10);
+    assert_int_equal(opf_protocol_build(s3, opf_aws_operation_find("s3", "ListBuckets"), in, &w), 0);
+    assert_string_equal(w.query, "max-buckets=10");
+    opf_wire_request_free(&w);
+    json_decref(in);
+    /* SQS speaks JSON 1.0, KMS JSON 1.1; EC2 and SNS post forms */
+    assert_int_equal(opf_protocol_build(opf_aws_service_find("sqs"), opf_aws_operation_find("sqs", "ListQueues"), NULL, &w), 0);
+    assert_string_equal(w.content_type, "application/x-amz-json-1.0");
+    assert_string_equal(w.target, "AmazonSQS.ListQueues");
+    opf_wire_request_free(&w);
+    assert_int_equal(opf_protocol_build(opf_aws_service_find("kms"), opf_aws_operation_find("kms", "ListKeys"), NULL, &w), 0);
+    assert_string_equal(w.content_type, "application/x-amz-json-1.1");
+    assert_string_equal(w.target, "TrentService.ListKeys");
+    opf_wire_request_free(&w);
+    in = json_pack("{s:[s,s]}", "RegionNames", "eu-west-1", "us-east-1");
+    assert_int_equal(opf_protocol_build(opf_aws_service_find("ec2"), opf_aws_operation_find("ec2", "DescribeRegions"), in, &w), 0);
+    assert_string_equal(w.body, "Action=DescribeRegions&Version=2016-11-15&RegionNames.1=eu-west-1&RegionNames.2=us-east-1");
+    opf_wire_request_free(&w);
+    json_decref(in);
+    assert_int_equal(opf_protocol_build(opf_aws_service_find("ram"), opf_aws_operation_find("ram", "GetResourceShares"), NULL, &w), 0);
+    assert_string_equal(w.path, "/getresourceshares");
+    opf_wire_request_free(&w);
+}
+
+static void test_rest_xml_and_ec2_answers_in_botocore_shape(void **state)
+{
+    struct opf_aws_error err = {0};
+    const struct opf_aws_service *s3 = opf_aws_service_find("s3");
+    static const char buckets[] =
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ListAllMyBucketsResult xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">"
+        "<Owner><ID>bcaf1ffd86f41161ca5fb16fd081034f</ID></Owner><Buckets><Bucket><Name>audit-logs</Name>"
+        "<CreationDate>2024-05-01T10:00:00.000Z</CreationDate><BucketRegion>eu-west-1</BucketRegion></Bucket></Buckets>"
+        "<ContinuationToken>next-page</ContinuationToken></ListAllMyBucketsResult>";
+    json_t *out = opf_protocol_parse(s3, opf_aws_operation_find("s3", "ListBuckets"), buckets, strlen(buckets), &err);
+    assert_non_null(out);
+    const json_t *b = json_array_get(json_object_get(out, "Buckets"), 0); /* one <Bucket> is still a list */
+    assert_string_equal(json_string_value(json_object_get(b, "BucketRegion")), "eu-west-1");
+    assert_string_equal(json_string_value(json_object_get(out, "ContinuationToken")), "next-page");
+    json_decref(out);
+    static const char none[] = "<ListAllMyBucketsResult><Owner><ID>x</ID></Owner><Buckets/></ListAllMyBucketsResult>";
+    out = opf_protocol_parse(s3, opf_aws_operation_find("s3", "ListBuckets"), none, strlen(none), &err);
+    assert_true(json_is_array(json_object_get(out, "Buckets")));
+    json_decref(out);
+    /* a bucket policy is the whole body */
+    static const char policy[] = "{\"Version\":\"2012-10-17\",\"Statement\":[]}";
+    out = opf_protocol_parse(s3, opf_aws_operation_find("s3", "GetBucketPolicy"), policy, strlen(policy), &err);
+    assert_string_equal(json_string_value(json_object_get(out, "Policy")), policy);
+    json_decref(out);
+    /* EC2: lowerCamel XML names become botocore's members; <item> runs are lists */
+    static const char regions[] =
+        "<DescribeRegionsResponse xmlns=\"http://ec2.amazonaws.com/doc/2016-11-15/\"><requestId>59dbff89</requestId>"
+        "<regionInfo><item><regionName>eu-west-1</regionName><regionEndpoint>ec2.eu-west-1.amazonaws.com</regionEndpoint>"
+        "<optInStatus>opt-in-not-required</optInStatus></item><item><regionName>af-south-1</regionName>"
+        "<regionEndpoint>ec2.af-south-1.amazonaws.com</regionEndpoint><optInStatus>opted-in</optInStatus></item>"
+        "</regionInfo></DescribeRegionsResponse>";
+    out = opf_protocol_parse(opf_aws_service_find("ec2"), opf_aws_operation_find("ec2", "DescribeRegions"), regions,
+                             strlen(regions), &err);
+    assert_non_null(out);
+    assert_null(json_object_get(out, "RequestId"));
+    const json_t *r = json_array_get(json_object_get(out, "Regions"), 1);
+    assert_string_equal(json_string_value(json_object_get(r, "RegionName")), "af-south-1");
+    assert_string_equal(json_string_value(json_object_get(r, "Endpoint")), "ec2.af-south-1.amazonaws.com");
+    assert_string_equal(json_string_value(json_object_get(r, "OptInStatus")), "opted-in");
+    json_decref(out);
 }
 
 static void test_retry_decisions(void **state)
@@ -192,6 +295,8 @@ int main(void)
         cmocka_unit_test(test_xml_answers_in_botocore_shape),
         cmocka_unit_test(test_json_answers_drop_nulls),
         cmocka_unit_test(test_errors_of_every_protocol),
+        cmocka_unit_test(test_rest_xml_requests_from_the_path_template),
+        cmocka_unit_test(test_rest_xml_and_ec2_answers_in_botocore_shape),
         cmocka_unit_test(test_retry_decisions),
         cmocka_unit_test(test_redaction),
         cmocka_unit_test(test_ini_reader),

@@ -54,6 +54,18 @@ static void test_config_errors_name_file_and_path(void **state)
     path = s_write("type.json", "{\"access\":{\"concurrency\":\"eight\"}}");
     assert_null(opf_config_load(path, &err));
     assert_non_null(strstr(err.message, "$.access.concurrency: expected a non-negative integer"));
+    /* regions: names of AWS regions only */
+    path = s_write("regions.json", "{\"regions\":[\"us-east-1\",\"us-gov-west-1\",\"ap-southeast-7\"]}");
+    json_t *c = opf_config_load(path, &err);
+    assert_int_equal(json_array_size(json_object_get(c, "regions")), 3);
+    json_decref(c);
+    static const char *const bad[] = {"\"US-EAST-1\"", "\"us-east\"", "\"us-east-\"", "\"eu west 1\"", "\"-us-east-1\"", "7"};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        char doc[128];
+        snprintf(doc, sizeof(doc), "{\"regions\":[\"eu-west-1\",%s]}", bad[i]);
+        assert_null(opf_config_load(s_write("badregion.json", doc), &err));
+        assert_non_null(strstr(err.message, "$.regions"));
+    }
     path = s_write("syntax.json", "{\"access\":\n {\"concurrency\": 8,}}");
     assert_null(opf_config_load(path, &err));
     assert_non_null(strstr(err.message, "syntax.json: line 2"));

@@ -1,0 +1,306 @@
+/*
+ * Resource policies, trust policies and resource shares of one account (docs/evidence.md): the evidence of
+ * policies that name the organization, and of what an account loses when it leaves. Regional services are
+ * read region by region; a region or a resource that cannot be read is listed in the item's "Errors" (its
+ * checks are then never a pass), while an AccessDenied on a listing operation fails the whole item.
+ */
+#include <string.h>
+
+#include "aws/aws.h"
+#include "aws/client.h"
+#include "collect/collect_internal.h"
+
+bool opf_collect_denied(const char *code)
+{
+    static const char *const codes[] = {"AccessDenied", "AccessDeniedException", "AuthorizationError",
+                                        "UnauthorizedOperation", NULL};
+    for (const char *const *c = codes; *c; c++)
+        if (strcmp(*c, code) == 0)
+            return true;
+    return false;
+}
+
+void opf_collect_error_entry(json_t *errors, const char *region, const struct opf_aws_error *err, const char *resource)
+{
+    json_t *e = json_pack("{s:s, s:s, s:s, s:s}", "Region", region ? region : "", "Operation", err->operation,
+                          "Code", err->code[0] ? err->code : "Error", "Message", err->message);
+    if (resource)
+        json_object_set_new(e, "Resource", json_string(resource));
+    json_array_append_new(errors, e);
+}
+
+/* A JSON policy document given as a string, decoded into entry[key] (null when absent). */
+static bool s_policy(json_t *entry, const char *key, const char *text, const char *operation, struct opf_aws_error *err)
+{
+    if (!text) {
+        json_object_set_new(entry, key, json_null());
+        return true;
+    }
+    json_error_t je;
+    json_t *doc = json_loads(text, 0, &je);
+    if (!json_is_object(doc)) {
+        json_decref(doc);
+        opf_aws_error_set(err, "MalformedPolicy", "the policy document is not a JSON object (line %d: %s)", je.line,
+                          je.text);
+        snprintf(err->operation, sizeof(err->operation), "%s", operation);
+        return false;
+    }
+    json_object_set_new(entry, key, doc);
+    return true;
+}
+
+/* The regions to scan for a session's account: config `regions`, else the account's enabled regions of its
+ * partition (ec2:DescribeRegions). When those cannot be read, the session's own region, with the failure in
+ * *errors. New reference. */
+json_t *opf_collect_regions(struct opf_collect *k, struct opf_aws_session *s, json_t *errors)
+{
+    const json_t *configured = json_object_get(k->opts->config, "regions");
+    if (json_array_size(configured) > 0)
+        return json_deep_copy(configured);
+    struct opf_aws_error err;
+    json_t *out = opf_aws_call(s, "ec2", "DescribeRegions", NULL, 0, &err);
+    const char *home = opf_aws_client_region(k->client);
+    if (!out) {
+        opf_collect_error_entry(errors, home, &err, NULL);
+        return json_pack("[s]", home);
+    }
+    json_t *regions = json_array();
+    size_t i;
+    const json_t *r;
+    json_array_foreach(json_object_get(out, "Regions"), i, r) {
+        const char *name = json_string_value(json_object_get(r, "RegionName"));
+        const char *optin = json_string_value(json_object_get(r, "OptInStatus"));
+        bool cn = name && strncmp(name, "cn-", 3) == 0, gov = name && strncmp(name, "us-gov-", 7) == 0;
+        const char *partition = cn ? "aws-cn" : gov ? "aws-us-gov" : "aws";
+        if (name && strcmp(partition, k->partition) == 0 && !(optin && strcmp(optin, "not-opted-in") == 0))
+            json_array_append_new(regions, json_string(name));
+    }
+    json_decref(out);
+    return regions;
+}
+
+/* ---- the scanner ---- */
+
+/* Lists in every region (regions NULL: once, globally) and reads each resource. Returns the data, or NULL
+ * with err when a listing was denied. */
+static json_t *s_scan_run(struct opf_aws_session *s, const struct opf_scan *sc, const json_t *list_input,
+                          const json_t *regions, const json_t *errors_so_far, const void *arg, struct opf_aws_error *err)
+{
+    json_t *entries = json_array(), *errors = json_deep_copy(errors_so_far);
+    size_t n = regions ? json_array_size(regions) : 1;
+    for (size_t i = 0; i < n; i++) {
+        const char *region = regions ? json_string_value(json_array_get(regions, i)) : NULL;
+        json_t *out = opf_aws_call_in(s, region, sc->service, sc->list_op, list_input, OPF_AWS_PAGINATE, err);
+        if (!out && opf_collect_denied(err->code)) {
+            char msg[sizeof(err->message)];
+            snprintf(msg, sizeof(msg), "%s%s%s", region ? "in " : "", region ? region : "", region ? ": " : "");
+            size_t used = strlen(msg);
+            snprintf(msg + used, sizeof(msg) - used, "%s", err->message);
+            memcpy(err->message, msg, sizeof(msg));
+            json_decref(entries);
+            json_decref(errors);
+            return NULL;
+        }
+        if (!out) {
+            opf_collect_error_entry(errors, region, err, NULL);
+            continue;
+        }
+        size_t j;
+        const json_t *listed;
+        json_array_foreach(json_object_get(out, sc->list_key), j, listed) {
+            struct opf_aws_error rerr = {0};
+            const char *resource = NULL;
+            json_t *entry = sc->read(s, region, listed, arg, &rerr, &resource);
+            if (entry)
+                json_array_append_new(entries, entry);
+            else
+                opf_collect_error_entry(errors, region, &rerr, resource);
+        }
+        json_decref(out);
+    }
+    json_t *data = json_pack("{s:o, s:o}", sc->out_key, entries, "Errors", errors);
+    if (regions)
+        json_object_set_new(data, "Regions", json_deep_copy(regions));
+    return data;
+}
+
+void opf_collect_scan(struct opf_collect *k, json_t *ev, const struct opf_scan *sc, struct opf_aws_session *s,
+                      const json_t *list_input, const struct opf_account_scope *scope, const void *arg)
+{
+    if (!opf_collect_want(k, sc->key))
+        return;
+    struct opf_aws_error err = {0};
+    json_t *data = NULL;
+    if (!scope->denied)
+        data = s_scan_run(s, sc, list_input, scope->global ? NULL : scope->regions, scope->errors, arg, &err);
+    if (!data)
+        __atomic_add_fetch(&k->errors, 1, __ATOMIC_RELAXED);
+    opf_collect_item(ev, sc->key, sc->source, data, scope->denied ? scope->denied : &err);
+}
+
+/* ---- the resources ---- */
+
+/* One read of a resource, its input released. */
+static json_t *s_get(struct opf_aws_session *s, const char *region, const char *service, const char *op, json_t *in,
+                     struct opf_aws_error *err)
+{
+    json_t *out = opf_aws_call_in(s, region, service, op, in, 0, err);
+    json_decref(in);
+    return out;
+}
+
+/* The entry with its decoded "Policy" (text NULL: none); the answer holding the text is released. */
+static json_t *s_with_policy(json_t *entry, const char *text, json_t *answer, const char *operation,
+                             struct opf_aws_error *err)
+{
+    bool ok = s_policy(entry, "Policy", text, operation, err);
+    json_decref(answer);
+    return ok ? entry : (json_decref(entry), NULL);
+}
+
+static json_t *s_bucket(struct opf_aws_session *s, const char *region, const json_t *listed, const void *arg,
+                        struct opf_aws_error *err, const char **resource)
+{
+    const char *partition = arg;
+    const char *name = json_string_value(json_object_get(listed, "Name"));
+    /* a bucket answers only at its own region's endpoint; ListBuckets names it when asked with MaxBuckets */
+    const char *at = json_string_value(json_object_get(listed, "BucketRegion"));
+    *resource = name;
+    json_t *out = s_get(s, at ? at : region, "s3", "GetBucketPolicy", json_pack("{s:s}", "Bucket", name ? name : ""), err);
+    if (!out && strcmp(err->code, "NoSuchBucketPolicy") != 0)
+        return NULL;
+    char arn[128];
+    snprintf(arn, sizeof(arn), "arn:%s:s3:::%s", partition, name ? name : "");
+    return s_with_policy(json_pack("{s:s?, s:s}", "Name", name, "Arn", arn),
+                         json_string_value(json_object_get(out, "Policy")), out, "s3:GetBucketPolicy", err);
+}
+
+static json_t *s_key(struct opf_aws_session *s, const char *region, const json_t *listed, const void *arg,
+                     struct opf_aws_error *err, const char **resource)
+{
+    (void)arg;
+    const json_t *id = json_object_get(listed, "KeyId");
+    *resource = json_string_value(json_object_get(listed, "KeyArn"));
+    json_t *out = s_get(s, region, "kms", "GetKeyPolicy", json_pack("{s:O?, s:s}", "KeyId", id, "PolicyName", "default"), err);
+    if (!out)
+        return NULL;
+    return s_with_policy(json_pack("{s:O?, s:O?, s:s}", "KeyId", id, "KeyArn", json_object_get(listed, "KeyArn"),
+                                   "Region", region),
+                         json_string_value(json_object_get(out, "Policy")), out, "kms:GetKeyPolicy", err);
+}
+
+static json_t *s_topic(struct opf_aws_session *s, const char *region, const json_t *listed, const void *arg,
+                       struct opf_aws_error *err, const char **resource)
+{
+    (void)arg;
+    const json_t *arn = json_object_get(listed, "TopicArn");
+    *resource = json_string_value(arn);
+    json_t *out = s_get(s, region, "sns", "GetTopicAttributes", json_pack("{s:O?}", "TopicArn", arn), err);
+    if (!out)
+        return NULL;
+    return s_with_policy(json_pack("{s:O?, s:s}", "TopicArn", arn, "Region", region),
+                         json_string_value(json_object_get(json_object_get(out, "Attributes"), "Policy")), out,
+                         "sns:GetTopicAttributes", err);
+}
+
+static json_t *s_queue(struct opf_aws_session *s, const char *region, const json_t *listed, const void *arg,
+                       struct opf_aws_error *err, const char **resource)
+{
+    (void)arg;
+    *resource = json_string_value(listed);
+    json_t *in = json_pack("{s:O, s:[s,s]}", "QueueUrl", listed, "AttributeNames", "Policy", "QueueArn");
+    json_t *out = s_get(s, region, "sqs", "GetQueueAttributes", in, err);
+    if (!out)
+        return NULL;
+    const json_t *attrs = json_object_get(out, "Attributes");
+    return s_with_policy(json_pack("{s:O, s:O?, s:s}", "QueueUrl", listed, "QueueArn", json_object_get(attrs, "QueueArn"),
+                                   "Region", region),
+                         json_string_value(json_object_get(attrs, "Policy")), out, "sqs:GetQueueAttributes", err);
+}
+
+/* A share needs no further call: its listing holds everything, retention setting included. */
+static json_t *s_share(struct opf_aws_session *s, const char *region, const json_t *listed, const void *arg,
+                       struct opf_aws_error *err, const char **resource)
+{
+    (void)s, (void)arg, (void)err, (void)resource;
+    json_t *entry = json_deep_copy(listed);
+    json_object_set_new(entry, "Region", json_string(region));
+    return entry;
+}
+
+static const struct opf_scan s_buckets = {"s3.bucket_policies", "s3:ListBuckets+s3:GetBucketPolicy", "s3", "ListBuckets",
+                                        "Buckets", "Buckets", s_bucket};
+static const struct opf_scan s_keys = {"kms.key_policies", "kms:ListKeys+kms:GetKeyPolicy", "kms", "ListKeys", "Keys",
+                                     "Keys", s_key};
+static const struct opf_scan s_topics = {"sns.topic_policies", "sns:ListTopics+sns:GetTopicAttributes", "sns",
+                                       "ListTopics", "Topics", "Topics", s_topic};
+static const struct opf_scan s_queues = {"sqs.queue_policies", "sqs:ListQueues+sqs:GetQueueAttributes", "sqs",
+                                       "ListQueues", "QueueUrls", "Queues", s_queue};
+static const struct opf_scan s_shares = {"ram.resource_shares", "ram:GetResourceShares", "ram", "GetResourceShares",
+                                       "resourceShares", "ResourceShares", s_share};
+
+/* iam.roles: every role with its trust policy decoded. */
+static void s_roles(struct opf_collect *k, struct opf_aws_session *s, json_t *ev, const struct opf_aws_error *denied)
+{
+    if (!opf_collect_want(k, "iam.roles"))
+        return;
+    struct opf_aws_error err = {0};
+    json_t *out = denied ? NULL : opf_aws_call(s, "iam", "ListRoles", NULL, OPF_AWS_PAGINATE, &err);
+    json_t *roles = out ? json_array() : NULL;
+    size_t i;
+    const json_t *r;
+    json_array_foreach(json_object_get(out, "Roles"), i, r) {
+        json_t *role = json_pack("{s:O?, s:O?, s:O?, s:O?, s:O?}", "RoleName", json_object_get(r, "RoleName"), "Arn",
+                                 json_object_get(r, "Arn"), "Path", json_object_get(r, "Path"), "CreateDate",
+                                 json_object_get(r, "CreateDate"), "AssumeRolePolicyDocument",
+                                 json_object_get(r, "AssumeRolePolicyDocument"));
+        opf_collect_decode_document(role, "AssumeRolePolicyDocument");
+        json_array_append_new(roles, role);
+    }
+    json_decref(out);
+    if (!roles && !denied)
+        __atomic_add_fetch(&k->errors, 1, __ATOMIC_RELAXED);
+    opf_collect_item(ev, "iam.roles", "iam:ListRoles", roles ? json_pack("{s:o}", "Roles", roles) : NULL,
+                     denied ? denied : &err);
+}
+
+bool opf_collect_wants_regions(const struct opf_collect *k)
+{
+    static const char *const keys[] = {"kms.key_policies", "sns.topic_policies", "sqs.queue_policies",
+                                       "ram.resource_shares", NULL};
+    for (const char *const *key = keys; *key; key++)
+        if (opf_collect_want(k, *key))
+            return true;
+    return false;
+}
+
+void opf_collect_policies(struct opf_collect *k, struct opf_aws_session *s, bool mgmt, json_t *ev,
+                          const struct opf_aws_error *denied)
+{
+    s_roles(k, s, ev, denied);
+    struct opf_account_scope scope = {.denied = denied, .errors = json_array(), .global = true};
+    /* MaxBuckets makes ListBuckets name each bucket's region (and page through more than 10,000) */
+    json_t *in = json_pack("{s:i}", "MaxBuckets", 10000);
+    opf_collect_scan(k, ev, &s_buckets, s, in, &scope, k->partition);
+    json_decref(in);
+    scope.global = false;
+    if (!denied && opf_collect_wants_regions(k)) {
+        if (mgmt && k->mgmt_regions) { /* read once for the organization's own evidence */
+            scope.regions = json_incref(k->mgmt_regions);
+            json_array_extend(scope.errors, k->mgmt_region_errors);
+        } else {
+            scope.regions = opf_collect_regions(k, s, scope.errors);
+        }
+    }
+    opf_collect_scan(k, ev, &s_keys, s, NULL, &scope, NULL);
+    opf_collect_scan(k, ev, &s_topics, s, NULL, &scope, NULL);
+    /* without MaxResults, ListQueues stops at 1,000 queues and gives no token */
+    in = json_pack("{s:i}", "MaxResults", 1000);
+    opf_collect_scan(k, ev, &s_queues, s, in, &scope, NULL);
+    json_decref(in);
+    in = json_pack("{s:s, s:s}", "resourceOwner", "OTHER-ACCOUNTS", "resourceShareStatus", "ACTIVE");
+    opf_collect_scan(k, ev, &s_shares, s, in, &scope, NULL);
+    json_decref(in);
+    json_decref(scope.regions);
+    json_decref(scope.errors);
+}
