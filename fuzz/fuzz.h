@@ -42,6 +42,10 @@ const char *opf_fuzz_file(const uint8_t *data, size_t size);
 /* The input as a NUL-terminated string (malloc'd; an embedded NUL ends it early). */
 char *opf_fuzz_string(const uint8_t *data, size_t size);
 
+/* Splits "FIRST LINE\nBODY": copies the first line into `head` (empty when it does not fit or there is no
+ * line break, the whole input then being the body) and points `body`/`len` at the rest. */
+void opf_fuzz_split(const uint8_t *data, size_t size, char *head, size_t headlen, const char **body, size_t *len);
+
 /* The built-in checks, created once per process. */
 const struct opf_registry *opf_fuzz_registry(void);
 

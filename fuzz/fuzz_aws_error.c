@@ -10,13 +10,10 @@
 
 int opf_fuzz_aws_error(const uint8_t *data, size_t size)
 {
-    char head[160] = "";
-    const uint8_t *nl = memchr(data, '\n', size);
-    size_t hlen = nl ? (size_t)(nl - data) : 0;
-    if (nl && hlen < sizeof(head))
-        memcpy(head, data, hlen), head[hlen] = '\0';
-    const char *body = nl ? (const char *)nl + 1 : (const char *)data;
-    size_t len = nl ? size - hlen - 1 : size;
+    char head[160];
+    const char *body;
+    size_t len;
+    opf_fuzz_split(data, size, head, sizeof(head), &body, &len);
     char *type = strchr(head, ' ');
     if (type)
         *type++ = '\0';

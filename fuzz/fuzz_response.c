@@ -10,13 +10,10 @@
 
 int opf_fuzz_response(const uint8_t *data, size_t size)
 {
-    char name[128] = "";
-    const uint8_t *nl = memchr(data, '\n', size);
-    size_t hlen = nl ? (size_t)(nl - data) : 0;
-    if (nl && hlen < sizeof(name))
-        memcpy(name, data, hlen), name[hlen] = '\0';
-    const char *body = nl ? (const char *)nl + 1 : (const char *)data;
-    size_t len = nl ? size - hlen - 1 : size;
+    char name[128];
+    const char *body;
+    size_t len;
+    opf_fuzz_split(data, size, name, sizeof(name), &body, &len);
     char *colon = strchr(name, ':');
     if (colon)
         *colon = '\0';

@@ -37,6 +37,19 @@ char *opf_fuzz_string(const uint8_t *data, size_t size)
     return s;
 }
 
+void opf_fuzz_split(const uint8_t *data, size_t size, char *head, size_t headlen, const char **body, size_t *len)
+{
+    const uint8_t *nl = memchr(data, '\n', size);
+    size_t n = nl ? (size_t)(nl - data) : 0;
+    head[0] = '\0';
+    if (nl && n < headlen) {
+        memcpy(head, data, n);
+        head[n] = '\0';
+    }
+    *body = nl ? (const char *)nl + 1 : (const char *)data;
+    *len = nl ? size - n - 1 : size;
+}
+
 const struct opf_registry *opf_fuzz_registry(void)
 {
     static struct opf_registry *r;
