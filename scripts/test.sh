@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The whole test suite: builds with warnings as errors and runs every unit and integration test; then builds
 # again with AddressSanitizer + UndefinedBehaviorSanitizer and runs the suite once more (the slow
-# least-privilege sweep excepted: it exercises IAM policies, not new code paths).
+# least-privilege sweep excepted: it exercises IAM policies, not new code paths); then runs the CLI of a
+# few integration tests under valgrind memcheck (OPF_SKIP_MEMCHECK=1 skips it) and fuzzes every parser for
+# OPF_FUZZ_SECONDS in all (default 60; OPF_SKIP_FUZZ=1 skips it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${OPF_BUILD_DIR:-build}
@@ -15,4 +17,18 @@ if [ "${OPF_SKIP_SANITIZERS:-0}" != 1 ]; then
   cmake --build "$build-sanitize" -j"$(nproc)"
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     ctest --test-dir "$build-sanitize" --output-on-failure -j2 -E 'least_privilege|install_package'
+fi
+
+if [ "${OPF_SKIP_MEMCHECK:-0}" != 1 ]; then
+  # The offline and the live audit paths (curl's event loop, c-ares, the collectors' threads) with the
+  # CLI under valgrind: any memory error or definite/indirect leak exits 99, which fails the test.
+  echo "== the CLI under valgrind memcheck: offline and live audits"
+  OPF_CLI_WRAPPER="valgrind -q --error-exitcode=99 --leak-check=full --show-leak-kinds=definite,indirect \
+--errors-for-leak-kinds=definite,indirect --child-silent-after-fork=yes" \
+    ctest --test-dir "$build" --output-on-failure -j2 -R "${OPF_MEMCHECK_TESTS:-integration/(test_cli_audit|test_live_audit)\$}"
+fi
+
+if [ "${OPF_SKIP_FUZZ:-0}" != 1 ]; then
+  echo "== fuzzing every parser (libFuzzer, ASan + UBSan) for ${OPF_FUZZ_SECONDS:-60} s in all"
+  OPF_FUZZ_BUILD_DIR="$build-fuzz" bash fuzz/run.sh "${OPF_FUZZ_SECONDS:-60}"
 fi

@@ -17,15 +17,8 @@ static char *s_trim(char *s)
     return s;
 }
 
-int opf_ini_load(const char *path, json_t *into, char *err, size_t errlen)
+int opf_ini_read(FILE *f, const char *path, json_t *into, char *err, size_t errlen)
 {
-    FILE *f = fopen(path, "r");
-    if (!f) {
-        if (errno == ENOENT)
-            return 1;
-        snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
-        return -1;
-    }
     char line[4096], parent[256] = "";
     json_t *section = NULL;
     int lineno = 0, rc = 0;
@@ -84,6 +77,19 @@ int opf_ini_load(const char *path, json_t *into, char *err, size_t errlen)
             json_object_set_new(section, key, json_string(value));
         }
     }
+    return rc;
+}
+
+int opf_ini_load(const char *path, json_t *into, char *err, size_t errlen)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        if (errno == ENOENT)
+            return 1;
+        snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+        return -1;
+    }
+    int rc = opf_ini_read(f, path, into, err, errlen);
     fclose(f);
     return rc;
 }

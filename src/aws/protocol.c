@@ -417,6 +417,13 @@ static void s_copy(char *dst, size_t n, const char *src)
     snprintf(dst, n, "%s", src ? src : "");
 }
 
+/* Does [p, end) start with `prefix`, ignoring case? Never reads past `end`: the body need not be a string. */
+static bool s_starts_with_ci(const char *p, const char *end, const char *prefix)
+{
+    size_t n = strlen(prefix);
+    return (size_t)(end - p) >= n && strncasecmp(p, prefix, n) == 0;
+}
+
 void opf_protocol_error(const char *body, size_t len, const char *error_type_header, long status,
                         struct opf_aws_error *err)
 {
@@ -439,8 +446,8 @@ void opf_protocol_error(const char *body, size_t len, const char *error_type_hea
         s_copy(err->message, sizeof(err->message), msg);
         s_copy(err->reason, sizeof(err->reason), json_string_value(json_object_get(j, "Reason")));
         json_decref(j);
-    } else if (p && p < body + len && *p == '<' && strncasecmp(p, "<!doctype html", 14) != 0 &&
-               strncasecmp(p, "<html", 5) != 0) {
+    } else if (p && p < body + len && *p == '<' && !s_starts_with_ci(p, body + len, "<!doctype html") &&
+               !s_starts_with_ci(p, body + len, "<html")) {
         char why[128];
         json_t *root = opf_xml_to_json(body, len, NULL, why, sizeof(why));
         /* <ErrorResponse><Error>...</Error> or <ErrorResponse><Errors><Error>... */

@@ -416,9 +416,11 @@ static struct opf_aws_session *s_profile(struct opf_aws_client *c, const char *p
     struct opf_aws_session *s = NULL;
     if (role && (source || csource)) {
         struct opf_aws_session *base = NULL;
-        if (source && !(source && strcmp(source, profile) == 0 && P("aws_access_key_id")))
+        /* a profile may source itself when it holds static keys: both of them, or it is a loop */
+        bool self_keys = source && strcmp(source, profile) == 0 && P("aws_access_key_id") && P("aws_secret_access_key");
+        if (source && !self_keys)
             base = s_profile(c, source, visited, depth + 1, err);
-        else if (source) /* a profile may source itself when it holds static keys */
+        else if (source)
             base = s_static(c, P("aws_access_key_id"), P("aws_secret_access_key"), P("aws_session_token"),
                             json_pack("{s:s, s:s}", "source", "profile", "profile", profile));
         else if (strcmp(csource, "Environment") == 0)
@@ -495,8 +497,10 @@ static struct opf_aws_session *s_profile(struct opf_aws_client *c, const char *p
                           profile);
         return NULL;
     }
-    if (s && P("region"))
+    if (s && P("region")) {
+        free(s->region); /* an assumed role starts with its base's region */
         s->region = strdup(P("region"));
+    }
 #undef P
     return s;
 }

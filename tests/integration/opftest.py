@@ -5,6 +5,7 @@ Every peer binds 127.0.0.1 only. Where CI=true a missing peer is an error, never
 import contextlib
 import json
 import os
+import shlex
 import shutil
 import signal
 import socket
@@ -19,6 +20,10 @@ SOURCE_DIR = os.environ.get("OPF_SOURCE_DIR", os.path.abspath(os.path.join(os.pa
 CLI = os.environ.get("OPF_CLI", os.path.join(SOURCE_DIR, "build", "orgpreflight"))
 SHARED_DIR = os.environ.get("OPF_SHARED_DIR", os.path.join(SOURCE_DIR, "..", "shared"))
 IN_CI = os.environ.get("CI", "").lower() == "true"
+# A command every run of the CLI (and of the test drivers) goes through, e.g. scripts/test.sh's memcheck
+# step: "valgrind --error-exitcode=99 ...". Its error exit code fails the test whatever the test expected.
+CLI_WRAPPER = shlex.split(os.environ.get("OPF_CLI_WRAPPER", ""))
+WRAPPER_ERROR_EXIT = 99
 
 # Credentials used for every moto test; the secret and token are searched for in all output by the
 # secret-hygiene tests, so they are distinctive on purpose.
@@ -151,10 +156,28 @@ class Moto:
         self.stop()
 
 
+def command(args, program=None):
+    """The argv that runs `program` (default: the built CLI) with `args`, under OPF_CLI_WRAPPER if set."""
+    return CLI_WRAPPER + [program or CLI] + list(args)
+
+
+def check_wrapper(returncode, stderr):
+    """Fails when the wrapper (valgrind) reported errors in a run: they are failures of the test."""
+    if CLI_WRAPPER and returncode == WRAPPER_ERROR_EXIT:
+        raise AssertionError("%s reported errors:\n%s" % (CLI_WRAPPER[0], stderr[-6000:]))
+
+
+def run(args, program=None, env=None, timeout=300, input=None):
+    """Runs `program` (default: the built CLI); returns CompletedProcess with text stdout/stderr."""
+    r = subprocess.run(command(args, program), env=env, capture_output=True, text=True, timeout=timeout,
+                       input=input)
+    check_wrapper(r.returncode, r.stderr)
+    return r
+
+
 def run_cli(args, env=None, timeout=300, input=None):
     """Runs the built CLI; returns CompletedProcess with text stdout/stderr."""
-    return subprocess.run([CLI] + list(args), env=env, capture_output=True, text=True, timeout=timeout,
-                          input=input)
+    return run(args, env=env, timeout=timeout, input=input)
 
 
 def load_json(path):

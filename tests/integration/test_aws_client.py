@@ -4,7 +4,6 @@ import http.server
 import json
 import os
 import socketserver
-import subprocess
 import tempfile
 import threading
 import unittest
@@ -16,7 +15,7 @@ DRIVER = os.path.join(os.environ.get("OPF_BINARY_DIR", os.path.join(opftest.SOUR
 
 
 def call(env, *args):
-    r = subprocess.run([DRIVER] + list(args), env=env, capture_output=True, text=True, timeout=120)
+    r = opftest.run(args, program=DRIVER, env=env, timeout=120)
     return r.returncode, (json.loads(r.stdout) if r.returncode == 0 and r.stdout.strip() else None), r.stderr
 
 

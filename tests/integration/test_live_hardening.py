@@ -9,7 +9,7 @@ import unittest
 
 import opftest
 from faultproxy import FaultProxy
-from opftest import CLI, run_cli
+from opftest import run_cli
 from orgbuilder import Org
 
 
@@ -61,11 +61,13 @@ class LiveHardening(unittest.TestCase):
             env = dict(self.env, AWS_ENDPOINT_URL=proxy.url)
             out_dir = tempfile.mkdtemp(dir=self.tmp)
             bundle = os.path.join(out_dir, "partial.json")
-            p = subprocess.Popen([CLI, "collect", "--config", self.config, "--concurrency", "1", "--quiet", "-o", bundle],
+            p = subprocess.Popen(opftest.command(["collect", "--config", self.config, "--concurrency", "1", "--quiet",
+                                                  "-o", bundle]),
                                  env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
             time.sleep(3.0)
             p.send_signal(signal.SIGINT)
             out, err = p.communicate(timeout=60)
+            opftest.check_wrapper(p.returncode, err)
             self.assertEqual(p.returncode, 3, err)
             self.assertIn("incomplete", err)
             doc = opftest.load_json(bundle)
