@@ -83,7 +83,8 @@ static bool s_contains(const char *hay, const char *needle)
     return false;
 }
 
-/* The first old id a condition value (a string or an array of strings) names, or NULL. */
+/* The old id a condition value (a string or an array of strings) names, the most specific (longest) when it
+ * names several (an OU path names the root and its OUs), or NULL. */
 static const char *s_names_old_id(const json_t *value, const json_t *ids)
 {
     size_t i, k;
@@ -93,8 +94,10 @@ static const char *s_names_old_id(const json_t *value, const json_t *ids)
     const char *hit = NULL;
     json_array_foreach(values, i, v) {
         json_array_foreach(ids, k, id) {
-            if (!hit && json_is_string(v) && s_contains(json_string_value(v), json_string_value(id)))
-                hit = json_string_value(id);
+            const char *candidate = json_string_value(id);
+            if (json_is_string(v) && s_contains(json_string_value(v), candidate) &&
+                (!hit || strlen(candidate) > strlen(hit)))
+                hit = candidate;
         }
     }
     json_decref(one);
