@@ -82,9 +82,9 @@ static enum opf_status s_evaluate(const struct opf_check *check, const struct op
     opf_finding_cite(f, &item, values);
     json_decref(values);
     if (n_lost)
-        return opf_set(f, OPF_WARN, "%zu resource share%s reach%s this account through the organization and end "
+        return opf_set(f, OPF_WARN, "%zu resource share%s reach%s this account through the organization and end%s "
                                     "when it leaves (retainSharingOnAccountLeaveOrganization is not set): %s%s%s",
-                       n_lost, n_lost == 1 ? "" : "s", n_lost == 1 ? "es" : "", lost,
+                       n_lost, n_lost == 1 ? "" : "s", n_lost == 1 ? "es" : "", n_lost == 1 ? "s" : "", lost,
                        n_errors ? "; the listing also reported errors: " : "", n_errors ? errors : "");
     if (n_errors)
         return opf_set(f, OPF_UNKNOWN, "no resource share seen ends when the account leaves, but the listing is "
