@@ -17,11 +17,11 @@ static enum s_fact s_summary_fact(const struct opf_item *summary, const char *ke
     return json_is_integer(v) ? (json_integer_value(v) != 0 ? S_YES : S_NO) : S_UNKNOWN;
 }
 
-/* A credential-report column of the root row: "true"/"false"; IAM writes "not_supported" for the root's
- * password columns, which says nothing. */
-static enum s_fact s_report_fact(const json_t *root, const char *column)
+/* The root row's mfa_active. (IAM writes "not_supported" in the root's password columns: only
+ * GetAccountSummary says whether the root user has a password.) */
+static enum s_fact s_report_mfa(const json_t *root)
 {
-    const char *v = opf_chk_str(root, column);
+    const char *v = opf_chk_str(root, "mfa_active");
     if (!v || (strcmp(v, "true") != 0 && strcmp(v, "false") != 0))
         return S_UNKNOWN;
     return strcmp(v, "true") == 0 ? S_YES : S_NO;
@@ -67,16 +67,12 @@ static enum opf_status s_evaluate(const struct opf_check *check, const struct op
     } else {
         snprintf(why_summary, sizeof(why_summary), "%s", f->message);
     }
-    if (password == S_UNKNOWN || mfa == S_UNKNOWN) {
+    if (mfa == S_UNKNOWN && password != S_NO) {
         json_t *root = s_root_row(s, &report, why_report, sizeof(why_report));
         if (root) {
-            if (password == S_UNKNOWN)
-                password = s_report_fact(root, "password_enabled");
-            if (mfa == S_UNKNOWN)
-                mfa = s_report_fact(root, "mfa_active");
-            json_t *values = json_pack("{s:s?,s:s?,s:s?}", "password_enabled", opf_chk_str(root, "password_enabled"),
-                                       "password_last_used", opf_chk_str(root, "password_last_used"), "mfa_active",
-                                       opf_chk_str(root, "mfa_active"));
+            mfa = s_report_mfa(root);
+            json_t *values = json_pack("{s:s?,s:s?}", "password_last_used", opf_chk_str(root, "password_last_used"),
+                                       "mfa_active", opf_chk_str(root, "mfa_active"));
             opf_finding_cite(f, &report, values);
             json_decref(values);
             json_decref(root);
