@@ -13,6 +13,7 @@ static const char s_defaults[] =
     "{"
     "\"migration\": {\"path\": \"leave\", \"window_minutes\": 120, \"wait_period_days\": 4,"
     "               \"target_organization_id\": null},"
+    "\"regions\": [],"
     "\"access\": {\"role_name\": \"OrganizationAccountAccessRole\", \"external_id\": null,"
     "            \"session_name\": \"orgpreflight\", \"concurrency\": 8},"
     "\"identity_center\": {\"current_portal_alias\": null, \"planned_portal_alias\": null},"
