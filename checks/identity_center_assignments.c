@@ -84,8 +84,9 @@ static enum opf_status s_evaluate(const struct opf_check *check, const struct op
     json_decref(values);
     if (n_assignments)
         return opf_set(f, OPF_WARN, "%zu Identity Center assignment%s end%s when the account leaves; recreate "
-                                    "them in the new organization first: %s",
-                       n_assignments, n_assignments == 1 ? "" : "s", n_assignments == 1 ? "s" : "", listing);
+                                    "%s in the new organization first: %s",
+                       n_assignments, n_assignments == 1 ? "" : "s", n_assignments == 1 ? "s" : "",
+                       n_assignments == 1 ? "it" : "them", listing);
     return opf_set(f, OPF_PASS, "no Identity Center user or group is assigned in this account (%zu permission set%s "
                                 "provisioned)", json_array_size(sets), json_array_size(sets) == 1 ? "" : "s");
 }

@@ -91,8 +91,8 @@ static enum opf_status s_evaluate(const struct opf_check *check, const struct op
                        n_errors, n_errors == 1 ? "" : "s", errors);
     if (n_here)
         return opf_set(f, OPF_PASS, "the %zu service-managed StackSet%s with instances in this account keep%s "
-                                    "their stacks when it leaves (stacks retained, or automatic deployment off)",
-                       n_here, n_here == 1 ? "" : "s", n_here == 1 ? "s" : "");
+                                    "%s stacks when it leaves (stacks retained, or automatic deployment off)",
+                       n_here, n_here == 1 ? "" : "s", n_here == 1 ? "s" : "", n_here == 1 ? "its" : "their");
     return opf_set(f, OPF_PASS, "none of the organization's %zu active StackSets has a service-managed stack "
                                 "instance in this account", json_array_size(sets));
 }
