@@ -13,7 +13,6 @@ static const char s_defaults[] =
     "{"
     "\"migration\": {\"path\": \"leave\", \"window_minutes\": 120, \"wait_period_days\": 4,"
     "               \"target_organization_id\": null},"
-    "\"regions\": [],"
     "\"access\": {\"role_name\": \"OrganizationAccountAccessRole\", \"external_id\": null,"
     "            \"session_name\": \"orgpreflight\", \"concurrency\": 8},"
     "\"identity_center\": {\"current_portal_alias\": null, \"planned_portal_alias\": null},"
@@ -23,7 +22,8 @@ static const char s_defaults[] =
     "\"target\": {\"account_quota\": 10},"
     "\"attestations\": {\"file\": null, \"max_age_days\": 90},"
     "\"waivers\": {\"file\": null},"
-    "\"gate\": {\"fail_on\": \"high\"}"
+    "\"gate\": {\"fail_on\": \"high\"},"
+    "\"regions\": []"
     "}";
 
 /* Settings whose value is one of a fixed set. */
