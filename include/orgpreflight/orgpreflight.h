@@ -9,6 +9,7 @@
 #define ORGPREFLIGHT_H
 
 #include <stdio.h>
+#include <time.h>
 #include <orgpreflight/check.h>
 
 #ifdef __cplusplus
@@ -66,6 +67,8 @@ struct opf_audit_options {
     const json_t *attestations;      /* {"attestations": [...]} or NULL */
     const json_t *waivers;           /* {"waivers": [...]} or NULL */
     time_t now;                      /* 0: time(NULL) */
+    struct timespec started;         /* CLOCK_MONOTONIC when the run began, a live collection included;
+                                        zero: when opf_audit() is called (the report's duration_ms) */
 };
 
 /* Evaluates every selected check for every subject of the bundle: returns the report document
@@ -75,6 +78,27 @@ json_t *opf_audit(const struct opf_registry *r, const json_t *bundle, const stru
 
 /* The exit code a report gives at a gate severity. */
 enum opf_exit opf_report_exit_code(const json_t *report, enum opf_severity fail_on);
+
+/* ---- migration runbook (docs/runbook.md) ---- */
+#define OPF_RUNBOOK_SCHEMA "orgpreflight/runbook/v1"
+
+struct opf_plan_options {
+    const json_t *config;            /* the audit's effective configuration (wait period, portal aliases); NULL:
+                                        the defaults */
+    const char *audit_command;       /* prefix of the re-run commands; NULL: "orgpreflight audit" */
+};
+
+/* Orders the migration from an audit's report document and the bundle it judged: which accounts can move now,
+ * what each blocked one needs first, and the steps in order (members first, delegated administrators
+ * deregistered before they move, the portal alias claimed before the organization is deleted, the management
+ * account last). `r` (may be NULL) names the attestation each check reads. Returns the runbook document (new
+ * reference) or NULL with err. */
+json_t *opf_plan(const struct opf_registry *r, const json_t *report, const json_t *bundle,
+                 const struct opf_plan_options *opts, struct opf_error *err);
+
+/* OPF_EXIT_READY when every account can move (the management account once the members are gone), else
+ * OPF_EXIT_NOT_READY. */
+enum opf_exit opf_runbook_exit_code(const json_t *runbook);
 
 bool opf_severity_parse(const char *name, enum opf_severity *out);
 bool opf_status_parse(const char *name, enum opf_status *out);

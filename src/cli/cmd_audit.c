@@ -8,6 +8,7 @@
 #include <orgpreflight/collect.h>
 
 #include "cli/cli.h"
+#include "core/buf.h"
 #include "core/core.h"
 #include "report/report.h"
 
@@ -40,16 +41,42 @@ static void s_on_signal(int sig)
     s_interrupted = 1;
 }
 
+/* audit and plan evaluate the evidence and write outputs; collect only saves the evidence. */
+static bool s_evaluates(const char *cmd)
+{
+    return strcmp(cmd, "collect") != 0;
+}
+
+static bool s_is_plan(const char *cmd)
+{
+    return strcmp(cmd, "plan") == 0;
+}
+
+static const struct opf_report_format *s_format_find(const char *cmd, const char *name)
+{
+    return s_is_plan(cmd) ? opf_runbook_format_find(name) : opf_report_format_find(name);
+}
+
 static void s_usage(FILE *out, const char *cmd)
 {
-    bool audit = strcmp(cmd, "audit") == 0;
+    bool audit = s_evaluates(cmd);
     fprintf(out, "usage: orgpreflight %s [OPTIONS]\n\n", cmd);
-    if (audit)
+    if (s_is_plan(cmd))
+        fputs("Writes the migration runbook: audits like `audit` (a saved bundle with --evidence, else live),\n"
+              "then orders the move: which accounts can move now, what each blocked one needs first, wait\n"
+              "periods, the portal alias to claim, the break-glass users to keep, the management account last.\n\n"
+              "  --evidence FILE        plan from this evidence bundle instead of a live organization\n"
+              "  --format NAME          markdown (default), json (repeatable)\n"
+              "  -o, --output FILE      write the preceding --format to FILE (atomically)\n", out);
+    else if (audit)
         fputs("Audits an organization and reports. With --evidence FILE it audits a saved bundle offline;\n"
               "otherwise it collects the evidence live with the operator's AWS credentials.\n\n"
               "  --evidence FILE        audit this evidence bundle instead of a live organization\n"
-              "  --format NAME          text (default), json, csv, junit (repeatable)\n"
-              "  -o, --output FILE      write the preceding --format to FILE (atomically)\n"
+              "  --format NAME          text (default), json, csv, junit, markdown, html, prometheus\n"
+              "                         (repeatable)\n"
+              "  -o, --output FILE      write the preceding --format to FILE (atomically)\n", out);
+    if (audit)
+        fputs(
               "  --fail-on SEVERITY     gate severity: blocker, high (default), medium, low, info\n"
               "  --checks ID,...        run only these checks\n"
               "  --skip-checks ID,...   do not run these checks\n"
@@ -77,8 +104,11 @@ static void s_usage(FILE *out, const char *cmd)
           "  --concurrency N        accounts in flight (default 8)\n"
           "  --quiet                no progress line\n"
           "  --debug                redacted wire trace on stderr\n"
-          "  -h, --help             this help\n\n"
-          "exit codes: 0 ready, 1 not ready, 2 undetermined, 3 could not run, 64 usage error\n",
+          "  -h, --help             this help\n\n",
+          out);
+    fputs(s_is_plan(cmd) ? "exit codes: 0 every account can move, 1 some are blocked (a fail or unknown at or above\n"
+                           "the gate), 3 could not run, 64 usage error\n"
+                         : "exit codes: 0 ready, 1 not ready, 2 undetermined, 3 could not run, 64 usage error\n",
           out);
 }
 
@@ -107,7 +137,7 @@ static const struct option s_options[] = {
 /* Parses argv into a; returns -1 to continue, else an exit code. */
 static int s_parse(struct s_args *a, int argc, char **argv)
 {
-    bool audit = strcmp(a->cmd, "audit") == 0;
+    bool audit = s_evaluates(a->cmd);
     int c;
     optind = 1;
     opterr = 0;
@@ -125,8 +155,8 @@ static int s_parse(struct s_args *a, int argc, char **argv)
             break;
         case O_FORMAT:
             if (!audit)
-                return opf_cli_usage(a->cmd, "--format is an option of audit");
-            if (!opf_report_format_find(optarg))
+                return opf_cli_usage(a->cmd, "--format is an option of audit and plan");
+            if (!s_format_find(a->cmd, optarg))
                 return opf_cli_usage(a->cmd, "unknown format \"%s\"", optarg);
             if (a->noutputs == MAX_OUTPUTS)
                 return opf_cli_usage(a->cmd, "at most %d outputs", MAX_OUTPUTS);
@@ -182,7 +212,7 @@ static int s_parse(struct s_args *a, int argc, char **argv)
     if (a->path && strcmp(a->path, "leave") != 0 && strcmp(a->path, "direct") != 0)
         return opf_cli_usage(a->cmd, "--path takes leave or direct");
     if (a->noutputs == 0)
-        a->outputs[a->noutputs++] = (struct s_output){"text", NULL};
+        a->outputs[a->noutputs++] = (struct s_output){s_is_plan(a->cmd) ? "markdown" : "text", NULL};
     return -1;
 }
 
@@ -249,7 +279,7 @@ static json_t *s_collect(struct s_args *a, const json_t *cfg, const struct opf_r
     bool json_only = true;
     for (size_t i = 0; i < a->noutputs; i++)
         json_only &= strcmp(a->outputs[i].format, "json") == 0 && !a->outputs[i].file;
-    a->collect.progress = !a->quiet && isatty(STDERR_FILENO) && !(strcmp(a->cmd, "audit") == 0 && json_only) ? stderr : NULL;
+    a->collect.progress = !a->quiet && isatty(STDERR_FILENO) && !(s_evaluates(a->cmd) && json_only) ? stderr : NULL;
     json_t *bundle = opf_collect(&a->collect, stats, err);
     free(needs);
     return bundle;
@@ -270,7 +300,7 @@ static int s_write_cb(FILE *out, void *ud)
 static int s_outputs(const struct s_args *a, const json_t *report, struct opf_error *err)
 {
     for (size_t i = 0; i < a->noutputs; i++) {
-        const struct opf_report_format *fmt = opf_report_format_find(a->outputs[i].format);
+        const struct opf_report_format *fmt = s_format_find(a->cmd, a->outputs[i].format);
         bool to_tty = !a->outputs[i].file && isatty(STDOUT_FILENO);
         const char *nc = getenv("NO_COLOR");
         struct opf_report_options o = {.color = to_tty && !(nc && *nc), .verbose = a->verbose};
@@ -285,6 +315,66 @@ static int s_outputs(const struct s_args *a, const json_t *report, struct opf_er
     return 0;
 }
 
+/* A word for a POSIX shell: as is when it is plainly safe, else single-quoted. */
+static void s_shell_word(struct opf_buf *b, const char *w)
+{
+    if (*w && strspn(w, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_./:=,@+-") == strlen(w)) {
+        opf_buf_puts(b, w);
+        return;
+    }
+    opf_buf_putc(b, '\'');
+    for (; *w; w++) {
+        if (*w == '\'')
+            opf_buf_puts(b, "'\\''");
+        else
+            opf_buf_putc(b, *w);
+    }
+    opf_buf_putc(b, '\'');
+}
+
+/* The live audit to re-run after a step, with the flags of this run that change verdicts (never --evidence:
+ * a re-run needs fresh evidence). Caller frees. */
+static char *s_audit_command(const struct s_args *a)
+{
+    struct opf_buf b = {0};
+    opf_buf_puts(&b, "orgpreflight audit");
+    const struct {
+        const char *flag, *value;
+    } flags[] = {{"--config", a->config},
+                 {"--path", a->path},
+                 {"--fail-on", a->fail_on},
+                 {"--skip-checks", a->skip_checks},
+                 {"--attestations", a->attestations},
+                 {"--waivers", a->waivers},
+                 {"--profile", a->collect.profile},
+                 {"--role-name", a->role_name}};
+    for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++)
+        if (flags[i].value) {
+            opf_buf_printf(&b, " %s ", flags[i].flag);
+            s_shell_word(&b, flags[i].value);
+        }
+    for (size_t i = 0; i < a->nplugins; i++) {
+        opf_buf_puts(&b, " --plugin ");
+        s_shell_word(&b, a->plugins[i]);
+    }
+    return opf_buf_steal(&b);
+}
+
+/* plan: the runbook from the report and the bundle, written in each format; its exit code. */
+static int s_plan(const struct s_args *a, const struct opf_registry *r, const json_t *cfg, const json_t *report,
+                  const json_t *bundle, struct opf_error *err)
+{
+    char *command = s_audit_command(a);
+    struct opf_plan_options po = {.config = cfg, .audit_command = command};
+    json_t *runbook = opf_plan(r, report, bundle, &po, err);
+    free(command);
+    int rc = !runbook || s_outputs(a, runbook, err) != 0 ? opf_cli_error(err)
+             : s_interrupted                              ? OPF_EXIT_ERROR
+                                                          : (int)opf_runbook_exit_code(runbook);
+    json_decref(runbook);
+    return rc;
+}
+
 static int s_run(struct s_args *a)
 {
     struct opf_error err = {0};
@@ -293,6 +383,8 @@ static int s_run(struct s_args *a)
     struct opf_registry *r = opf_cli_registry(a->plugins, a->nplugins, &err);
     struct opf_collect_stats stats = {0};
     time_t now = 0;
+    struct timespec started;
+    clock_gettime(CLOCK_MONOTONIC, &started);
     if (!r || !(cfg = s_config(a, &err)))
         goto fail;
     if (a->now && !opf_time_parse(a->now, &now)) {
@@ -314,13 +406,18 @@ static int s_run(struct s_args *a)
     if (!bundle)
         goto fail;
     struct opf_audit_options ao = {.config = cfg, .only_checks = a->checks, .skip_checks = a->skip_checks,
-                                   .attestations = att, .waivers = waivers, .now = now};
+                                   .attestations = att, .waivers = waivers, .now = now,
+                                   .started = started};
     if (!(report = opf_audit(r, bundle, &ao, &err)))
         goto fail;
     if (!a->evidence)
         json_object_set_new(report, "stats", json_pack("{s:I, s:I, s:I, s:I}", "api_calls", (json_int_t)stats.api_calls,
                                                        "retries", (json_int_t)stats.retries, "throttled",
                                                        (json_int_t)stats.throttled, "errors", (json_int_t)stats.errors));
+    if (s_is_plan(a->cmd)) {
+        rc = s_plan(a, r, cfg, report, bundle, &err);
+        goto out;
+    }
     if (s_outputs(a, report, &err) != 0)
         goto fail;
     enum opf_severity fail_on = OPF_SEV_HIGH;
@@ -349,6 +446,11 @@ static int s_main(const char *cmd, int argc, char **argv)
 int opf_cmd_audit(int argc, char **argv)
 {
     return s_main("audit", argc, argv);
+}
+
+int opf_cmd_plan(int argc, char **argv)
+{
+    return s_main("plan", argc, argv);
 }
 
 int opf_cmd_collect(int argc, char **argv)

@@ -10,9 +10,13 @@ static int s_help(int argc, char **argv);
 
 static const struct opf_cmd s_cmds[] = {
     {"audit", opf_cmd_audit, "audit an organization (live, or a saved bundle with --evidence) and report"},
+    {"plan", opf_cmd_plan, "write the migration runbook: order, blockers, wait periods (markdown or json)"},
     {"collect", opf_cmd_collect, "collect the evidence of a live organization into a bundle (-o FILE)"},
     {"checks", opf_cmd_checks, "list the checks (--format json for the catalogue as JSON)"},
     {"explain", opf_cmd_explain, "explain one check: why, evidence used, remediation"},
+    {"diff", opf_cmd_diff, "compare two JSON reports: new failures, fixed, accounts added and gone"},
+    {"attest", opf_cmd_attest, "record a dated attestation (payment method, phone, root mailbox...)"},
+    {"waive", opf_cmd_waive, "record a waiver of one check for one account, with an owner and expiry"},
     {"version", s_version, "print the version"},
     {"help", s_help, "show this help"},
 };

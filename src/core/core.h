@@ -24,6 +24,20 @@ json_t *opf_waivers_load(const char *path, const struct opf_registry *r, struct 
 
 /* The facts an attestation may state (NULL-terminated). */
 extern const char *const opf_attestation_facts[];
+bool opf_attestation_fact_known(const char *fact);
+/* "payment-method, phone-verified, ..." for messages. */
+void opf_attestation_facts_join(char *buf, size_t len);
+
+/* Appends one entry (stolen) to an attestations or waivers file, creating it when missing. The existing
+ * file must validate (a malformed one is left untouched), the result is validated as a whole, and the file
+ * is replaced atomically with its mode kept (0644 when new), one entry per line. */
+int opf_attestation_append(const char *path, json_t *entry, struct opf_error *err);
+int opf_waiver_append(const char *path, json_t *entry, const struct opf_registry *r, struct opf_error *err);
+
+/* A calendar date YYYY-MM-DD (a real day: no 2027-02-30) at 00:00 UTC. */
+bool opf_date_parse(const char *ymd, time_t *out);
+/* Is a waiver expiring on `expires` (YYYY-MM-DD) expired at `now`? It is valid through its whole day, UTC. */
+bool opf_waiver_expired(const char *expires, time_t now);
 
 /* The newest attestation for (account, fact), or NULL. Borrowed. */
 const json_t *opf_attestation_newest(const json_t *attestations, const char *account_id, const char *fact);
@@ -41,6 +55,20 @@ int opf_file_write_atomic(const char *path, int mode, opf_write_fn *fn, void *ud
 int opf_config_apply(json_t *config, const json_t *overlay, const char *origin, struct opf_error *err);
 /* Sets one setting ("migration.path") from a flag, checked like a file; steals `value`. */
 int opf_config_set(json_t *config, const char *dotted_path, json_t *value, struct opf_error *err);
+
+/* ---- reports read back, and the change set between two (docs/diff.md) ---- */
+#define OPF_DIFF_SCHEMA "orgpreflight/diff/v1"
+
+/* Loads a report document (the json format) and validates what a comparison relies on; errors name the
+ * file and the JSON path, or the line and column of malformed JSON. */
+json_t *opf_report_load(const char *path, struct opf_error *err);
+int opf_report_validate(const json_t *report, const char *name, struct opf_error *err);
+/* The changes from an older report to a newer one: new failures (flagged `gating` at or above fail_on),
+ * fixed rows, other status changes, accounts added and gone, waivers expired in between. New reference. */
+json_t *opf_report_diff(const json_t *old_report, const char *old_name, const json_t *new_report,
+                        const char *new_name, enum opf_severity fail_on);
+/* OPF_EXIT_NOT_READY when a new failure is gating, else OPF_EXIT_READY. */
+enum opf_exit opf_diff_exit_code(const json_t *diff);
 
 /* A 12-digit AWS account id. */
 bool opf_is_account_id(const char *s);

@@ -216,9 +216,20 @@ static void s_subject(struct opf_subject *s, enum opf_subject_kind kind, const j
     s->name = name;
 }
 
+/* Milliseconds since started (CLOCK_MONOTONIC). */
+static json_int_t s_elapsed_ms(struct timespec started)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (json_int_t)(now.tv_sec - started.tv_sec) * 1000 + (now.tv_nsec - started.tv_nsec) / 1000000;
+}
+
 json_t *opf_audit(const struct opf_registry *r, const json_t *bundle, const struct opf_audit_options *o,
                   struct opf_error *err)
 {
+    struct timespec started = o->started;
+    if (!started.tv_sec && !started.tv_nsec)
+        clock_gettime(CLOCK_MONOTONIC, &started);
     if (s_validate_selection(r, o->only_checks, "--checks", err) ||
         s_validate_selection(r, o->skip_checks, "--skip-checks", err))
         return NULL;
@@ -270,13 +281,13 @@ json_t *opf_audit(const struct opf_registry *r, const json_t *bundle, const stru
     const json_t *target_id = target ? json_object_get(target, "id")
                                      : json_object_get(json_object_get(config, "migration"), "target_organization_id");
     json_t *report = json_pack(
-        "{s:s, s:{s:s, s:s}, s:s, s:s, s:b, s:{s:s, s:s, s:s, s:s}, s:{s:s, s:O?, s:s}, s:o, s:o, s:o, s:o}",
+        "{s:s, s:{s:s, s:s}, s:s, s:s, s:I, s:b, s:{s:s, s:s, s:s, s:s}, s:{s:s, s:O?, s:s}, s:o, s:o, s:o, s:o}",
         "schema", OPF_REPORT_SCHEMA, "tool", "name", "orgpreflight", "version", opf_version(), "generated_at", now,
-        "evidence_collected_at", s_str(bundle, "collected_at"), "complete", complete, "organization", "id",
-        s_str(org, "id"), "arn", s_str(org, "arn"), "management_account_id", mgmt, "feature_set",
-        s_str(org, "feature_set"), "migration", "path", opf_path_name(a.ctx.path), "target", target_id, "fail_on",
-        opf_severity_name(fail_on), "summary", s_summary(a.results, fail_on, complete), "accounts", inventory,
-        "results", a.results, "waivers_expired", a.expired);
+        "evidence_collected_at", s_str(bundle, "collected_at"), "duration_ms", s_elapsed_ms(started), "complete",
+        complete, "organization", "id", s_str(org, "id"), "arn", s_str(org, "arn"), "management_account_id", mgmt,
+        "feature_set", s_str(org, "feature_set"), "migration", "path", opf_path_name(a.ctx.path), "target", target_id,
+        "fail_on", opf_severity_name(fail_on), "summary", s_summary(a.results, fail_on, complete), "accounts",
+        inventory, "results", a.results, "waivers_expired", a.expired);
     json_decref(defaults);
     if (!report)
         opf_fail(err, OPF_EXIT_ERROR, "out of memory building the report");

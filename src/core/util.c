@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "core/core.h"
@@ -26,6 +27,12 @@ json_t *opf_json_load_file(const char *path, struct opf_error *err)
         opf_fail(err, OPF_EXIT_ERROR, "%s: cannot open: %s", path, strerror(errno));
         return NULL;
     }
+    struct stat st;
+    if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) { /* opens fine, then reads as empty */
+        fclose(f);
+        opf_fail(err, OPF_EXIT_ERROR, "%s: is a directory", path);
+        return NULL;
+    }
     json_error_t je;
     json_t *doc = json_loadf(f, JSON_REJECT_DUPLICATES, &je);
     fclose(f);
@@ -39,6 +46,15 @@ void opf_time_format(time_t t, char *buf, size_t len)
     struct tm tm;
     gmtime_r(&t, &tm);
     strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+bool opf_date_parse(const char *ymd, time_t *out)
+{
+    char back[32];
+    if (!ymd || strlen(ymd) != 10 || !opf_time_parse(ymd, out))
+        return false;
+    opf_time_format(*out, back, sizeof(back)); /* the parser takes day 31 of any month: a real day formats back */
+    return strncmp(back, ymd, 10) == 0;
 }
 
 bool opf_is_account_id(const char *s)

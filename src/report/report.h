@@ -22,5 +22,46 @@ struct opf_report_format {
 /* The table of formats (src/report/formats.c); NULL when unknown. */
 const struct opf_report_format *opf_report_format_find(const char *name);
 const struct opf_report_format *opf_report_formats(size_t *count);
+/* The runbook formats of `plan` (markdown, json), written by the same kind of writer; NULL when unknown. */
+const struct opf_report_format *opf_runbook_format_find(const char *name);
+
+/* Shared by the writers (src/report/common.c). */
+
+/* The statuses in the order of summary.counts, NULL-terminated. */
+extern const char *const opf_report_statuses[];
+
+/* A string member of o; "" when absent or not a string. */
+const char *opf_report_str(const json_t *o, const char *key);
+bool opf_report_status_is(const json_t *row, const char *status);
+/* fail, warn or unknown: a row that asks for action. */
+bool opf_report_is_problem(const json_t *row);
+/* The row matched a waiver that has expired (it keeps its status). */
+bool opf_report_waiver_expired(const json_t *row);
+long long opf_report_count(const json_t *report, const char *status);
+/* Why a verdict was reached, in words. */
+const char *opf_report_verdict_reason(const char *verdict);
+/* The inventory row of an account; NULL when absent. */
+const json_t *opf_report_account(const json_t *report, const char *id);
+
+/* The rows of one subject, [first, end) of results (the engine writes them subject by subject).
+ * Start with {.results = ...}; each opf_report_next_subject() moves to the next, false after the last. */
+struct opf_report_subject {
+    const json_t *results;
+    size_t first, end;
+    const json_t *head;          /* the subject's first row */
+};
+bool opf_report_next_subject(struct opf_report_subject *s);
+
+/* "Organization ID (management account ID), path P, gate at G, as of T, evidence collected T", values escaped. */
+void opf_report_context(FILE *out, const json_t *report, void (*escape)(FILE *, const char *));
+
+/* Writes text as inline GitHub-flavoured Markdown (a table cell, a heading): pipes, emphasis, code and link
+ * syntax are backslash-escaped, HTML is written as entities and a line break as <br>, so no value can break
+ * a table or add markup. */
+void opf_report_markdown(FILE *out, const char *s);
+
+/* Writes text escaped for XML and HTML (content and quoted attributes), dropping control characters. */
+void opf_report_xml(FILE *out, const char *s);
+void opf_report_xml_char(FILE *out, char c);
 
 #endif

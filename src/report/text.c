@@ -3,12 +3,6 @@
 
 #include "report/report.h"
 
-static const char *s_str(const json_t *o, const char *k)
-{
-    const char *v = json_string_value(json_object_get(o, k));
-    return v ? v : "";
-}
-
 static const char *s_color(const char *status)
 {
     static const struct {
@@ -35,39 +29,32 @@ static void s_status(FILE *out, const struct opf_report_options *o, const char *
 
 static bool s_shown(const json_t *row, const struct opf_report_options *o)
 {
-    const char *st = s_str(row, "status");
+    const char *st = opf_report_str(row, "status");
     return (o && o->verbose) || (strcmp(st, "pass") != 0 && strcmp(st, "skipped") != 0);
 }
 
-static void s_heading(FILE *out, const json_t *row, const json_t *accounts)
+static void s_heading(FILE *out, const json_t *row, const json_t *report)
 {
-    const char *type = s_str(row, "subject_type"), *id = s_str(row, "subject_id");
-    if (strcmp(type, "account") != 0) {
+    const char *type = opf_report_str(row, "subject_type"), *id = opf_report_str(row, "subject_id");
+    const json_t *a = strcmp(type, "account") == 0 ? opf_report_account(report, id) : NULL;
+    if (a)
+        fprintf(out, "\naccount %s %s (%s, %s%s%s)%s\n", id, opf_report_str(a, "name"), opf_report_str(a, "state"),
+                opf_report_str(a, "joined_method"), *opf_report_str(a, "ou_path") ? ", " : "",
+                opf_report_str(a, "ou_path"), json_is_true(json_object_get(a, "is_management")) ? " [management account]" : "");
+    else if (strcmp(type, "account") == 0)
+        fprintf(out, "\naccount %s %s\n", id, opf_report_str(row, "subject_name"));
+    else
         fprintf(out, "\n%s %s\n", type, id);
-        return;
-    }
-    size_t i;
-    const json_t *a;
-    json_array_foreach(accounts, i, a) {
-        if (strcmp(s_str(a, "id"), id) != 0)
-            continue;
-        fprintf(out, "\naccount %s %s (%s, %s%s%s)%s\n", id, s_str(a, "name"), s_str(a, "state"),
-                s_str(a, "joined_method"), *s_str(a, "ou_path") ? ", " : "", s_str(a, "ou_path"),
-                json_is_true(json_object_get(a, "is_management")) ? " [management account]" : "");
-        return;
-    }
-    fprintf(out, "\naccount %s %s\n", id, s_str(row, "subject_name"));
 }
 
-/* Writes the rows of one subject, [first, end). */
-static void s_subject(FILE *out, const json_t *results, size_t first, size_t end, const json_t *accounts,
+static void s_subject(FILE *out, const struct opf_report_subject *s, const json_t *report,
                       const struct opf_report_options *o)
 {
-    s_heading(out, json_array_get(results, first), accounts);
+    s_heading(out, s->head, report);
     size_t passed = 0, skipped = 0;
-    for (size_t i = first; i < end; i++) {
-        const json_t *row = json_array_get(results, i);
-        const char *st = s_str(row, "status");
+    for (size_t i = s->first; i < s->end; i++) {
+        const json_t *row = json_array_get(s->results, i);
+        const char *st = opf_report_str(row, "status");
         if (!s_shown(row, o)) {
             passed += strcmp(st, "pass") == 0;
             skipped += strcmp(st, "skipped") == 0;
@@ -75,15 +62,17 @@ static void s_subject(FILE *out, const json_t *results, size_t first, size_t end
         }
         fputs("  ", out);
         s_status(out, o, st);
-        fprintf(out, " %-8s %-26s %s\n", s_str(row, "severity"), s_str(row, "check"), s_str(row, "message"));
+        fprintf(out, " %-8s %-26s %s\n", opf_report_str(row, "severity"), opf_report_str(row, "check"),
+                opf_report_str(row, "message"));
         const json_t *w = json_object_get(row, "waiver");
-        if (json_is_object(w))
-            fprintf(out, "%40s waiver%s: %s (owner %s, expires %s)\n", "",
-                    json_is_true(json_object_get(w, "expired")) ? " EXPIRED, not applied" : "", s_str(w, "reason"),
-                    s_str(w, "owner"), s_str(w, "expires"));
-        if ((strcmp(st, "fail") == 0 || strcmp(st, "unknown") == 0 || strcmp(st, "warn") == 0) &&
-            *s_str(row, "remediation"))
-            fprintf(out, "%40s fix: %s\n", "", s_str(row, "remediation"));
+        if (opf_report_waiver_expired(row))
+            fprintf(out, "%40s waiver EXPIRED on %s, not applied: %s (owner %s)\n", "", opf_report_str(w, "expires"),
+                    opf_report_str(w, "reason"), opf_report_str(w, "owner"));
+        else if (json_is_object(w))
+            fprintf(out, "%40s waived, was %s: %s (owner %s, until %s)\n", "", opf_report_str(w, "original_status"),
+                    opf_report_str(w, "reason"), opf_report_str(w, "owner"), opf_report_str(w, "expires"));
+        if (opf_report_is_problem(row) && *opf_report_str(row, "remediation"))
+            fprintf(out, "%40s fix: %s\n", "", opf_report_str(row, "remediation"));
     }
     if (passed || skipped)
         fprintf(out, "  (%zu passed, %zu skipped)\n", passed, skipped);
@@ -92,30 +81,24 @@ static void s_subject(FILE *out, const json_t *results, size_t first, size_t end
 int opf_report_write_text(const json_t *report, FILE *out, const struct opf_report_options *o)
 {
     const json_t *org = json_object_get(report, "organization"), *mig = json_object_get(report, "migration");
-    const json_t *results = json_object_get(report, "results"), *accounts = json_object_get(report, "accounts");
+    const json_t *results = json_object_get(report, "results");
     fprintf(out, "orgpreflight %s: organization %s (management account %s), path %s, gate at %s\n",
-            s_str(json_object_get(report, "tool"), "version"), s_str(org, "id"), s_str(org, "management_account_id"),
-            s_str(mig, "path"), s_str(mig, "fail_on"));
+            opf_report_str(json_object_get(report, "tool"), "version"), opf_report_str(org, "id"),
+            opf_report_str(org, "management_account_id"), opf_report_str(mig, "path"), opf_report_str(mig, "fail_on"));
     if (!json_is_true(json_object_get(report, "complete")))
         fputs("WARNING: the evidence is incomplete (collection was interrupted): the verdict cannot be ready\n", out);
 
-    size_t n = json_array_size(results), first = 0;
-    for (size_t i = 1; i <= n; i++) {
-        const json_t *a = json_array_get(results, first), *b = i < n ? json_array_get(results, i) : NULL;
-        if (b && strcmp(s_str(a, "subject_id"), s_str(b, "subject_id")) == 0 &&
-            strcmp(s_str(a, "subject_type"), s_str(b, "subject_type")) == 0)
-            continue;
-        s_subject(out, results, first, i, accounts, o);
-        first = i;
-    }
+    struct opf_report_subject s = {.results = results};
+    while (opf_report_next_subject(&s))
+        s_subject(out, &s, report, o);
 
     size_t i;
     const json_t *w;
     json_array_foreach(json_object_get(report, "waivers_expired"), i, w) {
         if (i == 0)
             fputs("\nExpired waivers (no longer applied):\n", out);
-        fprintf(out, "  %s for %s, expired %s (owner %s)\n", s_str(w, "check"), s_str(w, "account_id"),
-                s_str(w, "expires"), s_str(w, "owner"));
+        fprintf(out, "  %s for %s, expired %s (owner %s)\n", opf_report_str(w, "check"),
+                opf_report_str(w, "account_id"), opf_report_str(w, "expires"), opf_report_str(w, "owner"));
     }
 
     const json_t *sum = json_object_get(report, "summary"), *c = json_object_get(sum, "counts");
@@ -124,15 +107,12 @@ int opf_report_write_text(const json_t *report, FILE *out, const struct opf_repo
             json_integer_value(json_object_get(c, "warn")), json_integer_value(json_object_get(c, "fail")),
             json_integer_value(json_object_get(c, "unknown")), json_integer_value(json_object_get(c, "skipped")),
             json_integer_value(json_object_get(c, "waived")));
-    const char *verdict = s_str(sum, "verdict");
-    const char *why = strcmp(verdict, "ready") == 0       ? "no fail and no unknown at or above the gate"
-                      : strcmp(verdict, "not-ready") == 0 ? "a fail at or above the gate"
-                                                          : "an unknown at or above the gate, or incomplete evidence";
+    const char *verdict = opf_report_str(sum, "verdict");
     fprintf(out, "Verdict: ");
     if (o && o->color)
         fprintf(out, "\033[1;%sm%s\033[0m", strcmp(verdict, "ready") == 0 ? "32" : strcmp(verdict, "not-ready") == 0 ? "31" : "35", verdict);
     else
         fputs(verdict, out);
-    fprintf(out, " (%s)\n", why);
+    fprintf(out, " (%s)\n", opf_report_verdict_reason(verdict));
     return ferror(out) ? -1 : 0;
 }

@@ -162,6 +162,39 @@ def load_json(path):
         return json.load(f)
 
 
+# An account name built to break every report format: markup, a script, quotes, table and label
+# syntax, backslashes, a line break.
+HOSTILE_NAME = "<script>alert(1)</script>&\"' | `x` \\ *y* [z](q) {a=\"b\"}\nline2"
+EXAMPLE_ACCOUNT_EXPIRED_WAIVER = "852963741085"  # examples/waivers.json: expired, its fail stays
+EXAMPLE_ACCOUNT_WAIVED = "963741852096"          # examples/waivers.json: applied
+
+
+def render_example(tmp, *formats, hostile=False, now="2026-11-25T09:00:00Z"):
+    """Audits the bundled example (one waiver applied, one expired) once, writing report.json and
+    report.FORMAT for each format into tmp; with hostile=True the two waivered accounts are renamed
+    HOSTILE_NAME and HOSTILE_NAME + " 2". Returns (report document, {format: path})."""
+    bundle = os.path.join(SOURCE_DIR, "examples", "evidence.json")
+    if hostile:
+        doc = load_json(bundle)
+        for a in doc["accounts"]:
+            if a["id"] == EXAMPLE_ACCOUNT_EXPIRED_WAIVER:
+                a["name"] = HOSTILE_NAME
+            elif a["id"] == EXAMPLE_ACCOUNT_WAIVED:
+                a["name"] = HOSTILE_NAME + " 2"
+        bundle = os.path.join(tmp, "hostile-evidence.json")
+        with open(bundle, "w") as f:
+            json.dump(doc, f)
+    paths = {fmt: os.path.join(tmp, "report." + fmt) for fmt in formats}
+    args = ["audit", "--evidence", bundle, "--config", os.path.join(SOURCE_DIR, "examples", "config.json"),
+            "--now", now, "--format", "json", "-o", os.path.join(tmp, "report.json")]
+    for fmt in formats:
+        args += ["--format", fmt, "-o", paths[fmt]]
+    r = run_cli(args)
+    if r.returncode not in (0, 1, 2) or r.stderr:
+        raise AssertionError("audit failed (%d): %s" % (r.returncode, r.stderr))
+    return load_json(os.path.join(tmp, "report.json")), paths
+
+
 def which(name, extra_dirs=("/usr/sbin", "/sbin")):
     found = shutil.which(name)
     if found:

@@ -223,6 +223,23 @@ static void test_selection_errors_and_incomplete(void **state)
     json_decref(report);
 }
 
+/* duration_ms counts from the run's start (a live collection included), else from the audit's own start. */
+static void test_duration_from_run_start(void **state)
+{
+    struct t_env *env = *state;
+    struct opf_audit_options o = {.only_checks = "account-state", .now = 1795000000};
+    json_t *report = s_audit(env, &o);
+    json_int_t own = json_integer_value(json_object_get(report, "duration_ms"));
+    assert_true(json_is_integer(json_object_get(report, "duration_ms")));
+    assert_in_range(own, 0, 2000);
+    json_decref(report);
+    clock_gettime(CLOCK_MONOTONIC, &o.started);
+    o.started.tv_sec -= 90; /* the collection began a minute and a half ago */
+    report = s_audit(env, &o);
+    assert_in_range(json_integer_value(json_object_get(report, "duration_ms")), 90000, 92000);
+    json_decref(report);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -231,6 +248,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_waivers_and_expiry, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown(test_attestations_injected_newest_and_stale, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown(test_selection_errors_and_incomplete, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown(test_duration_from_run_start, s_setup, s_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -110,7 +110,27 @@ static void test_attestations_and_waivers_validation(void **state)
     assert_int_not_equal(opf_waivers_validate(doc, "w.json", r, &err), 0);
     assert_non_null(strstr(err.message, "expires"));
     json_decref(doc);
+    doc = json_loads("{\"waivers\":[{\"check\":\"account-state\",\"account_id\":\"*\",\"reason\":\"r\",\"owner\":\"o\","
+                     "\"expires\":\"2027-02-30\"}]}", 0, NULL);
+    assert_int_not_equal(opf_waivers_validate(doc, "w.json", r, &err), 0); /* no such day */
+    assert_non_null(strstr(err.message, "$.waivers[0].expires"));
+    json_decref(doc);
     opf_registry_free(r);
+}
+
+static void test_dates_and_waiver_expiry(void **state)
+{
+    time_t t, day;
+    assert_true(opf_date_parse("2028-02-29", &t));
+    assert_false(opf_date_parse("2027-02-29", &t));
+    assert_false(opf_date_parse("2026-11-31", &t));
+    assert_false(opf_date_parse("2026-11-30T00:00:00Z", &t));
+    assert_false(opf_date_parse(NULL, &t));
+    assert_true(opf_date_parse("2026-11-30", &day));
+    /* valid through its whole day, UTC */
+    assert_false(opf_waiver_expired("2026-11-30", day + 86399));
+    assert_true(opf_waiver_expired("2026-11-30", day + 86400));
+    assert_true(opf_waiver_expired("someday", day));
 }
 
 static void test_time_parse(void **state)
@@ -168,6 +188,7 @@ int main(void)
         cmocka_unit_test(test_bundle_validation_paths),
         cmocka_unit_test(test_attestations_and_waivers_validation),
         cmocka_unit_test(test_time_parse),
+        cmocka_unit_test(test_dates_and_waiver_expiry),
         cmocka_unit_test(test_atomic_write_mode_and_no_leftovers),
     };
     return cmocka_run_group_tests(tests, s_setup, s_teardown);

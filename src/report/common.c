@@ -1,0 +1,121 @@
+/* What several report writers share: reading rows, walking them subject by subject, escaping markup. */
+#include <string.h>
+
+#include "report/report.h"
+
+const char *const opf_report_statuses[] = {"pass", "warn", "fail", "unknown", "skipped", "waived", NULL};
+
+const char *opf_report_str(const json_t *o, const char *key)
+{
+    const char *v = json_string_value(json_object_get(o, key));
+    return v ? v : "";
+}
+
+bool opf_report_status_is(const json_t *row, const char *status)
+{
+    return strcmp(opf_report_str(row, "status"), status) == 0;
+}
+
+bool opf_report_is_problem(const json_t *row)
+{
+    return opf_report_status_is(row, "fail") || opf_report_status_is(row, "warn") ||
+           opf_report_status_is(row, "unknown");
+}
+
+bool opf_report_waiver_expired(const json_t *row)
+{
+    return json_is_true(json_object_get(json_object_get(row, "waiver"), "expired"));
+}
+
+long long opf_report_count(const json_t *report, const char *status)
+{
+    return json_integer_value(json_object_get(json_object_get(json_object_get(report, "summary"), "counts"), status));
+}
+
+const char *opf_report_verdict_reason(const char *verdict)
+{
+    return strcmp(verdict, "ready") == 0       ? "no fail and no unknown at or above the gate"
+           : strcmp(verdict, "not-ready") == 0 ? "a fail at or above the gate"
+                                               : "an unknown at or above the gate, or incomplete evidence";
+}
+
+const json_t *opf_report_account(const json_t *report, const char *id)
+{
+    size_t i;
+    const json_t *a;
+    json_array_foreach(json_object_get(report, "accounts"), i, a) {
+        if (strcmp(opf_report_str(a, "id"), id) == 0)
+            return a;
+    }
+    return NULL;
+}
+
+static bool s_same_subject(const json_t *a, const json_t *b)
+{
+    return strcmp(opf_report_str(a, "subject_id"), opf_report_str(b, "subject_id")) == 0 &&
+           strcmp(opf_report_str(a, "subject_type"), opf_report_str(b, "subject_type")) == 0;
+}
+
+bool opf_report_next_subject(struct opf_report_subject *s)
+{
+    size_t n = json_array_size(s->results);
+    s->first = s->end;
+    if (s->first >= n)
+        return false;
+    s->head = json_array_get(s->results, s->first);
+    for (s->end = s->first + 1; s->end < n && s_same_subject(s->head, json_array_get(s->results, s->end)); s->end++)
+        ;
+    return true;
+}
+
+void opf_report_context(FILE *out, const json_t *report, void (*escape)(FILE *, const char *))
+{
+    const json_t *org = json_object_get(report, "organization"), *mig = json_object_get(report, "migration");
+    fputs("Organization ", out);
+    escape(out, opf_report_str(org, "id"));
+    fputs(" (management account ", out);
+    escape(out, opf_report_str(org, "management_account_id"));
+    fputs("), path ", out);
+    escape(out, opf_report_str(mig, "path"));
+    fputs(", gate at ", out);
+    escape(out, opf_report_str(mig, "fail_on"));
+    fputs(", as of ", out);
+    escape(out, opf_report_str(report, "generated_at"));
+    fputs(", evidence collected ", out);
+    escape(out, opf_report_str(report, "evidence_collected_at"));
+}
+
+void opf_report_xml_char(FILE *out, char c)
+{
+    switch (c) {
+    case '<': fputs("&lt;", out); break;
+    case '>': fputs("&gt;", out); break;
+    case '&': fputs("&amp;", out); break;
+    case '"': fputs("&quot;", out); break;
+    case '\'': fputs("&#39;", out); break;
+    default:
+        /* XML 1.0 forbids most control characters even escaped; HTML calls them parse errors */
+        if ((unsigned char)c >= 0x20 || c == '\n' || c == '\t' || c == '\r')
+            fputc(c, out);
+    }
+}
+
+void opf_report_markdown(FILE *out, const char *s)
+{
+    for (; *s; s++) {
+        if (*s == '\n')
+            fputs("<br>", out);
+        else if (strchr("\\`*_[]|~", *s))
+            fprintf(out, "\\%c", *s);
+        else if (*s == '"' || *s == '\'')
+            fputc(*s, out); /* plain text, never inside an attribute: entities would only hurt reading */
+        else if (*s != '\r')
+            opf_report_xml_char(out, *s);
+    }
+}
+
+void opf_report_xml(FILE *out, const char *s)
+{
+    for (; *s; s++)
+        opf_report_xml_char(out, *s);
+}

@@ -1,0 +1,174 @@
+"""--format prometheus read by a strict OpenMetrics text parser (the spec's ABNF, written out below): families,
+metadata order, escaping, unique label sets, values, the final # EOF; and the samples match the report."""
+import calendar
+import math
+import re
+import tempfile
+import time
+import unittest
+
+import opftest
+
+NAME = r"[a-zA-Z_:][a-zA-Z0-9_:]*"
+LABEL_NAME = r"[a-zA-Z_][a-zA-Z0-9_]*"
+TYPES = {"counter", "gauge", "histogram", "gaugehistogram", "stateset", "info", "summary", "unknown"}
+SAMPLE = re.compile(r"(%s)(?:\{(.*)\})? (\S+)(?: (\S+))?" % NAME)
+
+
+def parse_labels(text):
+    """name="value" pairs separated by commas; values use only the escapes \\\\, \\" and \\n."""
+    labels, i = {}, 0
+    while i < len(text):
+        m = re.match(r'(%s)="' % LABEL_NAME, text[i:])
+        if not m:
+            raise ValueError("bad label at %r" % text[i:])
+        name, i, value = m.group(1), i + m.end(), []
+        while text[i] != '"':
+            if text[i] == "\\":
+                esc = {"\\": "\\", '"': '"', "n": "\n"}.get(text[i + 1])
+                if esc is None:
+                    raise ValueError("bad escape \\%s" % text[i + 1])
+                value.append(esc)
+                i += 2
+            else:
+                value.append(text[i])
+                i += 1
+        if name in labels or name.startswith("__"):
+            raise ValueError("label %s repeated or reserved" % name)
+        labels[name] = "".join(value)
+        i += 1
+        if i < len(text):
+            if text[i] != ",":
+                raise ValueError("expected , at %r" % text[i:])
+            i += 1
+    return labels
+
+
+def parse_value(text):
+    if text in ("+Inf", "-Inf", "NaN"):
+        return float(text)
+    if not re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?", text):
+        raise ValueError("bad number %r" % text)
+    return float(text)
+
+
+def parse_openmetrics(text):
+    """{family: {"type", "help", "unit", "samples": [(labels, value)]}}, or ValueError naming the line."""
+    if not text.endswith("# EOF\n") or "\n# EOF\n" in text[:-6]:
+        raise ValueError("the exposition must end with a single # EOF")
+    families, current, done = {}, None, set()
+    for n, line in enumerate(text[:-len("# EOF\n")].split("\n")[:-1], 1):
+        try:
+            if line.startswith("#"):
+                m = re.fullmatch(r"# (HELP|TYPE|UNIT) (%s) (.*)" % NAME, line) or \
+                    re.fullmatch(r"# (HELP|UNIT) (%s)()" % NAME, line)
+                if not m:
+                    raise ValueError("not a HELP, TYPE or UNIT line")
+                kind, name, rest = m.groups()
+                if name != current:
+                    if name in families:
+                        raise ValueError("family %s is split" % name)
+                    if current:
+                        done.add(current)
+                    current = name
+                    families[name] = {"type": "unknown", "help": None, "unit": None, "samples": [], "meta": set()}
+                f = families[name]
+                if kind in f["meta"] or f["samples"]:
+                    raise ValueError("%s repeated or after samples" % kind)
+                f["meta"].add(kind)
+                if kind == "TYPE":
+                    if rest not in TYPES:
+                        raise ValueError("unknown type " + rest)
+                    f["type"] = rest
+                elif kind == "UNIT":
+                    if rest and not name.endswith("_" + rest):
+                        raise ValueError("name does not end with its unit")
+                    f["unit"] = rest
+                else:
+                    f["help"] = rest
+                continue
+            m = SAMPLE.fullmatch(line)
+            if not m:
+                raise ValueError("not a sample")
+            name, labels, value, timestamp = m.groups()
+            if name != current or families[name]["type"] != "gauge":
+                raise ValueError("sample %s outside its gauge family" % name)
+            if timestamp is not None:
+                raise ValueError("a timestamp: the textfile collector refuses them")
+            labels = parse_labels(labels or "")
+            samples = families[name]["samples"]
+            if any(other == labels for other, _ in samples):
+                raise ValueError("duplicate label set")
+            samples.append((labels, parse_value(value)))
+        except (ValueError, IndexError) as e:
+            raise ValueError("line %d %r: %s" % (n, line, e)) from None
+    return families
+
+
+class ParserIsStrict(unittest.TestCase):
+    def test_rejects_what_the_spec_forbids(self):
+        ok = '# HELP a_b x\n# TYPE a_b gauge\na_b{l="q\\"\\\\\\n"} 1\n# EOF\n'
+        self.assertEqual(parse_openmetrics(ok)["a_b"]["samples"], [({"l": 'q"\\\n'}, 1.0)])
+        for bad in ('# TYPE a gauge\na 1\n',                                  # no EOF
+                    '# TYPE a gauge\na{l="x\\t"} 1\n# EOF\n',                 # bad escape
+                    '# TYPE a gauge\na{l="x"} 1\na{l="x"} 2\n# EOF\n',        # duplicate label set
+                    '# TYPE a gauge\na 1\n# TYPE b gauge\nb 1\na 2\n# EOF\n',  # split family
+                    '# TYPE a gauge\na 1\n# HELP a late\n# EOF\n',            # metadata after samples
+                    '# TYPE a gauge\na one\n# EOF\n',                         # not a number
+                    '# TYPE a_ms gauge\n# UNIT a_ms seconds\na_ms 1\n# EOF\n',  # unit not in the name
+                    '# TYPE a gauge\na 1 1700000000\n# EOF\n'):               # timestamp
+            with self.assertRaises(ValueError, msg=bad):
+                parse_openmetrics(bad)
+
+
+class PrometheusReport(unittest.TestCase):
+    def check(self, hostile):
+        tmp = tempfile.mkdtemp(prefix="opf-prom-")
+        report, paths = opftest.render_example(tmp, "prometheus", hostile=hostile)
+        with open(paths["prometheus"], encoding="utf-8") as f:
+            families = parse_openmetrics(f.read())
+        for name, f in families.items():
+            self.assertTrue(name.startswith("orgpreflight_"), name)
+            self.assertEqual(f["type"], "gauge", name)
+            self.assertTrue(f["help"], name)
+
+        status = families["orgpreflight_check_status"]["samples"]
+        want = [{"subject_type": x["subject_type"],
+                 "account_id": x["subject_id"] if x["subject_type"] == "account" else "",
+                 "account_name": x["subject_name"] if x["subject_type"] == "account" else "",
+                 "check": x["check"], "status": x["status"], "severity": x["severity"]} for x in report["results"]]
+        self.assertEqual([labels for labels, _ in status], want)
+        self.assertTrue(all(v == 1 for _, v in status))
+
+        counts = {l["status"]: v for l, v in families["orgpreflight_results"]["samples"]}
+        self.assertEqual(counts, report["summary"]["counts"])
+        verdict = {l["verdict"]: v for l, v in families["orgpreflight_verdict"]["samples"]}
+        self.assertEqual(verdict, {v: float(v == report["summary"]["verdict"])
+                                   for v in ("ready", "not-ready", "undetermined")})
+        self.assertEqual(families["orgpreflight_evidence_complete"]["samples"], [({}, 1.0)])
+        [(audit, one)] = families["orgpreflight_audit"]["samples"]
+        self.assertEqual((audit["organization_id"], audit["path"], audit["fail_on"], one),
+                         (report["organization"]["id"], report["migration"]["path"], report["migration"]["fail_on"], 1))
+
+        def unix(iso):
+            return calendar.timegm(time.strptime(iso, "%Y-%m-%dT%H:%M:%SZ"))
+        for name, key in (("orgpreflight_audit_timestamp_seconds", "generated_at"),
+                          ("orgpreflight_evidence_timestamp_seconds", "evidence_collected_at")):
+            self.assertEqual(families[name]["unit"], "seconds")
+            self.assertEqual(families[name]["samples"], [({}, unix(report[key]))])
+        [(_, seconds)] = families["orgpreflight_run_duration_seconds"]["samples"]
+        self.assertTrue(math.isclose(seconds, report["duration_ms"] / 1000.0), (seconds, report["duration_ms"]))
+        return status
+
+    def test_example(self):
+        self.check(hostile=False)
+
+    def test_hostile_names_are_escaped_labels(self):
+        status = self.check(hostile=True)
+        names = {labels["account_name"] for labels, _ in status}
+        self.assertIn(opftest.HOSTILE_NAME, names)
+        self.assertIn(opftest.HOSTILE_NAME + " 2", names)
+
+
+if __name__ == "__main__":
+    unittest.main()

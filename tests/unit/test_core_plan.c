@@ -1,0 +1,470 @@
+/* The runbook's ordering rules, on small hand-built report documents: who moves now, what blocks whom, where
+ * each finding lands, wait-period dates, delegated administrators, the portal alias, the management account. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "core/core.h"
+
+#define MGMT "111111111111"
+#define MEMBER "222222222222"
+#define OTHER "333333333333"
+
+/* A report with the management account and two members, and no result row yet. */
+static json_t *s_report(const char *fail_on)
+{
+    json_t *r = json_pack("{s:s, s:s, s:s, s:b, s:{s:s, s:s}, s:{s:s, s:n, s:s}, s:[], s:[]}", "schema",
+                          OPF_REPORT_SCHEMA, "generated_at", "2026-11-25T09:00:00Z", "evidence_collected_at",
+                          "2026-11-25T02:00:00Z", "complete", 1, "organization", "id", "o-abc",
+                          "management_account_id", MGMT, "migration", "path", "leave", "target", "fail_on", fail_on,
+                          "accounts", "results");
+    const char *accounts[][3] = {{MGMT, "mgmt", "ACTIVE"}, {MEMBER, "member", "ACTIVE"}, {OTHER, "other", "ACTIVE"}};
+    for (size_t i = 0; i < 3; i++)
+        json_array_append_new(json_object_get(r, "accounts"),
+                              json_pack("{s:s, s:s, s:s, s:b}", "id", accounts[i][0], "name", accounts[i][1], "state",
+                                        accounts[i][2], "is_management", i == 0));
+    return r;
+}
+
+static json_t *s_add(json_t *report, const char *check, const char *type, const char *subject, const char *status,
+                     const char *severity)
+{
+    json_t *row = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:[], s:s, s:n}", "check", check, "title", check,
+                            "subject_type", type, "subject_id", subject, "subject_name", subject, "status", status,
+                            "severity", severity, "message", "found something", "evidence", "remediation",
+                            "fix it", "waiver");
+    json_array_append_new(json_object_get(report, "results"), row);
+    return row;
+}
+
+static json_t *s_bundle(void)
+{
+    return json_pack("{s:s, s:{s:s, s:{}}, s:[{s:s, s:{}}, {s:s, s:{}}, {s:s, s:{}}]}", "schema",
+                     OPF_EVIDENCE_SCHEMA, "organization", "id", "o-abc", "evidence", "accounts", "id", MGMT,
+                     "evidence", "id", MEMBER, "evidence", "id", OTHER, "evidence");
+}
+
+static json_t *s_evidence_of(json_t *bundle, const char *account)
+{
+    size_t i;
+    json_t *a;
+    json_array_foreach(json_object_get(bundle, "accounts"), i, a) {
+        if (strcmp(json_string_value(json_object_get(a, "id")), account) == 0)
+            return json_object_get(a, "evidence");
+    }
+    fail();
+    return NULL;
+}
+
+static void s_set_item(json_t *evidence, const char *key, json_t *data)
+{
+    json_object_set_new(evidence, key, json_pack("{s:s, s:s, s:o}", "source", "test:Op", "collected_at",
+                                                 "2026-11-25T02:00:00Z", "data", data));
+}
+
+static json_t *s_plan(const json_t *report, const json_t *bundle, const json_t *config)
+{
+    struct opf_registry *r = opf_registry_new();
+    struct opf_plan_options o = {.config = config, .audit_command = "orgpreflight audit --config c.json"};
+    struct opf_error err = {0};
+    json_t *rb = opf_plan(r, report, bundle, &o, &err);
+    opf_registry_free(r);
+    assert_non_null(rb);
+    assert_string_equal(json_string_value(json_object_get(rb, "schema")), OPF_RUNBOOK_SCHEMA);
+    return rb;
+}
+
+static const json_t *s_step(const json_t *rb, const char *id)
+{
+    size_t i;
+    const json_t *s;
+    json_array_foreach(json_object_get(rb, "steps"), i, s) {
+        if (strcmp(json_string_value(json_object_get(s, "id")), id) == 0)
+            return s;
+    }
+    return NULL;
+}
+
+static int s_number(const json_t *rb, const char *id)
+{
+    const json_t *s = s_step(rb, id);
+    return s ? (int)json_integer_value(json_object_get(s, "number")) : 0;
+}
+
+static bool s_lists(const json_t *step, const char *account)
+{
+    size_t i;
+    const json_t *v;
+    json_array_foreach(json_object_get(step, "accounts"), i, v) {
+        if (strcmp(json_string_value(v), account) == 0)
+            return true;
+    }
+    return false;
+}
+
+static const json_t *s_account(const json_t *rb, const char *id)
+{
+    size_t i;
+    const json_t *a;
+    json_array_foreach(json_object_get(rb, "accounts"), i, a) {
+        if (strcmp(json_string_value(json_object_get(a, "id")), id) == 0)
+            return a;
+    }
+    fail();
+    return NULL;
+}
+
+static int s_move_step(const json_t *rb, const char *id)
+{
+    return (int)json_integer_value(json_object_get(s_account(rb, id), "move_step"));
+}
+
+static const char *s_readiness(const json_t *rb, const char *id)
+{
+    return json_string_value(json_object_get(s_account(rb, id), "readiness"));
+}
+
+/* The step's action for (account, check), or NULL. */
+static const json_t *s_action(const json_t *step, const char *account, const char *check)
+{
+    size_t i;
+    const json_t *a;
+    json_array_foreach(json_object_get(step, "actions"), i, a) {
+        const char *acc = json_string_value(json_object_get(a, "account"));
+        const char *c = json_string_value(json_object_get(json_object_get(a, "finding"), "check"));
+        if ((account ? acc && strcmp(acc, account) == 0 : !acc) && c && strcmp(c, check) == 0)
+            return a;
+    }
+    return NULL;
+}
+
+static bool s_rerun_has(const json_t *step, const char *command)
+{
+    size_t i;
+    const json_t *v;
+    json_array_foreach(json_object_get(step, "rerun"), i, v) {
+        if (strcmp(json_string_value(v), command) == 0)
+            return true;
+    }
+    return false;
+}
+
+static void test_clean_organization_moves_members_now_and_management_last(void **state)
+{
+    json_t *report = s_report("high"), *bundle = s_bundle();
+    s_add(report, "payment-method", "account", MEMBER, "pass", "blocker");
+    s_add(report, "management-account-last", "organization", "o-abc", "warn", "blocker");
+    json_t *rb = s_plan(report, bundle, NULL);
+    const json_t *now = s_step(rb, "move-now");
+    assert_non_null(now);
+    assert_true(s_lists(now, MEMBER) && s_lists(now, OTHER));
+    assert_false(s_lists(now, MGMT));
+    assert_int_equal(s_move_step(rb, MEMBER), s_number(rb, "move-now"));
+    /* the organization is deleted after every member moved, then the management account moves */
+    assert_true(s_number(rb, "move-now") < s_number(rb, "delete-organization"));
+    assert_int_equal(s_move_step(rb, MGMT), s_number(rb, "delete-organization") + 1);
+    assert_int_equal(s_move_step(rb, MGMT), s_number(rb, "move-management-account"));
+    /* a move step re-runs the whole audit of its accounts */
+    assert_true(s_rerun_has(now, "orgpreflight audit --config c.json --accounts " MEMBER "," OTHER));
+    /* the steps are numbered 1..n in order; the last one is the clean-up */
+    size_t n = json_array_size(json_object_get(rb, "steps"));
+    for (size_t i = 0; i < n; i++)
+        assert_int_equal(json_integer_value(json_object_get(json_array_get(json_object_get(rb, "steps"), i), "number")),
+                         (json_int_t)i + 1);
+    assert_int_equal(s_number(rb, "after-the-move"), (int)n);
+    assert_string_equal(s_readiness(rb, MGMT), "ready");
+    assert_int_equal(opf_runbook_exit_code(rb), OPF_EXIT_READY);
+    json_decref(rb);
+    json_decref(report);
+    json_decref(bundle);
+}
+
+static void test_gate_decides_what_blocks(void **state)
+{
+    json_t *report = s_report("high"), *bundle = s_bundle();
+    s_add(report, "payment-method", "account", MEMBER, "fail", "blocker");
+    s_add(report, "root-email-reachable", "account", OTHER, "fail", "medium"); /* below the gate */
+    json_t *waived = s_add(report, "account-verified", "account", OTHER, "waived", "blocker");
+    (void)waived;
+    s_add(report, "break-glass-user", "account", OTHER, "unknown", "high"); /* unknown at the gate blocks */
+    json_t *rb = s_plan(report, bundle, NULL);
+    const json_t *fix = s_step(rb, "fix-blockers");
+    const json_t *action = s_action(fix, MEMBER, "payment-method");
+    assert_non_null(action);
+    assert_true(json_is_true(json_object_get(action, "blocking")));
+    assert_string_equal(json_string_value(json_object_get(action, "text")), "fix it");
+    /* the attestation to record is the one the check reads (its needs), from the registry */
+    assert_string_equal(json_string_value(json_array_get(json_object_get(action, "attest"), 0)), "payment-method");
+    assert_true(s_rerun_has(fix, "orgpreflight audit --config c.json --accounts " MEMBER " --checks payment-method"));
+    assert_null(s_step(rb, "move-now"));
+    assert_int_equal(s_move_step(rb, MEMBER), s_number(rb, "move-after-fixes"));
+    assert_true(s_number(rb, "fix-blockers") < s_move_step(rb, MEMBER));
+    /* the unknown break-glass row blocks OTHER from the secure-access step; the medium fail is only advice */
+    assert_non_null(s_action(s_step(rb, "secure-access"), OTHER, "break-glass-user"));
+    assert_string_equal(s_readiness(rb, OTHER), "blocked");
+    const json_t *advice = s_action(s_step(rb, "move-after-fixes"), OTHER, "root-email-reachable");
+    assert_non_null(advice);
+    assert_false(json_is_true(json_object_get(advice, "blocking")));
+    assert_null(s_action(fix, OTHER, "account-verified")); /* waived: nothing to do */
+    assert_int_equal(opf_runbook_exit_code(rb), OPF_EXIT_NOT_READY);
+    json_decref(rb);
+
+    /* with the gate at blocker the unknown high row no longer blocks OTHER, which can move now */
+    json_object_set_new(json_object_get(report, "migration"), "fail_on", json_string("blocker"));
+    rb = s_plan(report, bundle, NULL);
+    assert_true(s_lists(s_step(rb, "move-now"), OTHER));
+    assert_false(s_lists(s_step(rb, "move-now"), MEMBER));
+    json_decref(rb);
+    json_decref(report);
+    json_decref(bundle);
+}
+
+static void test_delegated_administrator_is_deregistered_before_it_moves(void **state)
+{
+    json_t *report = s_report("high"), *bundle = s_bundle();
+    s_add(report, "delegated-administrator", "account", MEMBER, "fail", "blocker");
+    s_set_item(s_evidence_of(bundle, MEMBER), "organizations.delegated_services",
+               json_pack("{s:[{s:s}, {s:s}]}", "DelegatedServices", "ServicePrincipal", "guardduty.amazonaws.com",
+                         "ServicePrincipal", "securityhub.amazonaws.com"));
+    json_t *rb = s_plan(report, bundle, NULL);
+    int dereg = s_number(rb, "deregister-delegated-administrators");
+    assert_true(dereg > 0);
+    assert_true(dereg < s_move_step(rb, MEMBER));
+    const json_t *move = s_step(rb, "move-after-fixes");
+    assert_true(s_lists(move, MEMBER));
+    bool depends = false;
+    size_t i;
+    const json_t *v;
+    json_array_foreach(json_object_get(move, "depends_on"), i, v) depends |= json_integer_value(v) == dereg;
+    assert_true(depends);
+    const json_t *action = s_action(s_step(rb, "deregister-delegated-administrators"), MEMBER, "delegated-administrator");
+    assert_non_null(action);
+    assert_int_equal(json_array_size(json_object_get(action, "services")), 2);
+    assert_non_null(strstr(json_string_value(json_object_get(action, "commands")),
+                           "--account-id " MEMBER " --service-principal securityhub.amazonaws.com"));
+    assert_true(s_lists(s_step(rb, "move-now"), OTHER));
+    json_decref(rb);
+    json_decref(report);
+    json_decref(bundle);
+}
+
+static void test_wait_period_end_from_the_evidence_and_config(void **state)
+{
+    json_t *report = s_report("high"), *bundle = s_bundle();
+    s_add(report, "wait-period", "account", MEMBER, "fail", "blocker");
+    s_add(report, "wait-period", "account", OTHER, "fail", "blocker");
+    /* the Account API's creation date wins; JoinedTimestamp is the fallback, as in wait-period */
+    s_set_item(s_evidence_of(bundle, MEMBER), "account.information",
+               json_pack("{s:s}", "AccountCreatedDate", "2026-11-23T14:12:09Z"));
+    s_set_item(s_evidence_of(bundle, MEMBER), "organizations.account",
+               json_pack("{s:{s:s}}", "Account", "JoinedTimestamp", "2026-11-01T00:00:00Z"));
+    s_set_item(s_evidence_of(bundle, OTHER), "organizations.account",
+               json_pack("{s:{s:s, s:s}}", "Account", "JoinedMethod", "CREATED", "JoinedTimestamp",
+                         "2026-11-24T00:00:00.000000+00:00"));
+    json_t *config = json_pack("{s:{s:i}}", "migration", "wait_period_days", 7);
+    json_t *rb = s_plan(report, bundle, config);
+    const json_t *wait = s_step(rb, "move-after-wait-period");
+    assert_non_null(wait);
+    assert_true(s_lists(wait, MEMBER) && s_lists(wait, OTHER));
+    assert_string_equal(json_string_value(json_object_get(s_account(rb, MEMBER), "wait_until")), "2026-11-30T14:12:09Z");
+    assert_string_equal(json_string_value(json_object_get(s_account(rb, OTHER), "wait_until")), "2026-12-01T00:00:00Z");
+    assert_string_equal(json_string_value(json_object_get(wait, "not_before")), "2026-12-01T00:00:00Z");
+    assert_int_equal(json_array_size(json_object_get(rb, "wait_periods")), 2);
+    assert_null(s_step(rb, "move-now"));
+    assert_true(s_number(rb, "move-after-wait-period") < s_number(rb, "delete-organization"));
+    json_decref(rb);
+
+    /* no creation date anywhere: the account still waits, with no date invented */
+    json_object_clear(s_evidence_of(bundle, OTHER));
+    rb = s_plan(report, bundle, config);
+    assert_true(json_is_null(json_object_get(s_account(rb, OTHER), "wait_until")));
+    assert_true(json_is_null(json_object_get(s_step(rb, "move-after-wait-period"), "not_before")));
+    assert_true(s_lists(s_step(rb, "move-after-wait-period"), OTHER));
+    json_decref(rb);
+    json_decref(config);
+    json_decref(report);
+    json_decref(bundle);
+}
+
+static void test_portal_alias_is_claimed_before_the_organization_goes(void **state)
+{
+    json_t *report = s_report("high"), *bundle = s_bundle();
+    s_add(report, "sso-alias-conflict", "organization", "o-abc", "pass", "medium");
+    s_set_item(json_object_get(json_object_get(bundle, "organization"), "evidence"), "sso_admin.instances",
+               json_pack("{s:[{s:s, s:s}]}", "Instances", "InstanceArn", "arn:aws:sso:::instance/ssoins-1",
+                         "IdentityStoreId", "d-9067c2a1f3"));
+    json_t *config = json_pack("{s:{s:s, s:s}}", "identity_center", "current_portal_alias", "old-alias",
+                               "planned_portal_alias", "new-alias");
+    json_t *rb = s_plan(report, bundle, config);
+    int claim = s_number(rb, "claim-portal-alias");
+    assert_true(claim > 0 && claim < s_number(rb, "delete-organization"));
+    const json_t *alias = json_object_get(rb, "portal_alias");
+    assert_string_equal(json_string_value(json_object_get(alias, "planned")), "new-alias");
+    const json_t *held = json_object_get(alias, "held_by_old_organization");
+    assert_int_equal(json_array_size(held), 2);
+    assert_string_equal(json_string_value(json_array_get(held, 1)), "d-9067c2a1f3");
+    assert_int_equal(json_integer_value(json_object_get(alias, "step")), claim);
+    json_decref(rb);
+
+    /* a failing alias check asks for another alias; below the gate it does not block the deletion */
+    json_object_set_new(json_array_get(json_object_get(report, "results"), 0), "status", json_string("fail"));
+    rb = s_plan(report, bundle, config);
+    const json_t *a = s_action(s_step(rb, "claim-portal-alias"), NULL, "sso-alias-conflict");
+    assert_non_null(a);
+    assert_false(json_is_true(json_object_get(a, "blocking")));
+    assert_string_equal(s_readiness(rb, MGMT), "ready");
+    json_decref(rb);
+
+    /* no Identity Center instance: the check skips and there is nothing to claim */
+    json_object_set_new(json_array_get(json_object_get(report, "results"), 0), "status", json_string("skipped"));
+    rb = s_plan(report, bundle, config);
+    assert_int_equal(s_number(rb, "claim-portal-alias"), 0);
+    assert_false(json_is_true(json_object_get(json_object_get(rb, "portal_alias"), "identity_center")));
+    json_decref(rb);
+    json_decref(config);
+    json_decref(report);
+    json_decref(bundle);
+}
+
+static void test_organization_wide_blocker_holds_every_account(void **state)
+{
+    json_t *report = s_report("high"), *bundle = s_bundle();
+    s_add(report, "target-organization-ready", "target-organization", "o-new", "fail", "blocker");
+    json_t *rb = s_plan(report, bundle, NULL);
+    int org = s_number(rb, "organization-prerequisites");
+    assert_int_equal(org, 1);
+    assert_non_null(s_action(s_step(rb, "organization-prerequisites"), NULL, "target-organization-ready"));
+    assert_null(s_step(rb, "move-now"));
+    assert_true(s_move_step(rb, MEMBER) > org);
+    assert_string_equal(s_readiness(rb, MEMBER), "blocked");
+    assert_string_equal(s_readiness(rb, MGMT), "blocked");
+    assert_string_equal(json_string_value(json_object_get(json_array_get(json_object_get(s_account(rb, OTHER),
+                                                                                         "blockers"), 0), "check")),
+                        "target-organization-ready");
+    assert_int_equal(opf_runbook_exit_code(rb), OPF_EXIT_NOT_READY);
+    json_decref(rb);
+
+    /* an SSO operator session blocks everyone too, from the secure-access step */
+    json_array_clear(json_object_get(report, "results"));
+    s_add(report, "operator-session-not-sso", "operator-session", "arn:aws:sts::111111111111:assumed-role/x/y",
+          "fail", "blocker");
+    rb = s_plan(report, bundle, NULL);
+    assert_non_null(s_action(s_step(rb, "secure-access"), NULL, "operator-session-not-sso"));
+    assert_null(s_step(rb, "move-now"));
+    assert_true(s_move_step(rb, OTHER) > s_number(rb, "secure-access"));
+    json_decref(rb);
+    json_decref(report);
+    json_decref(bundle);
+}
+
+static void test_placement_of_findings_that_do_not_block(void **state)
+{
+    json_t *report = s_report("high"), *bundle = s_bundle();
+    s_add(report, "org-access-role-trust", "account", MEMBER, "warn", "medium");
+    s_add(report, "stacksets-retain", "account", MEMBER, "warn", "high");
+    s_add(report, "control-tower-enrolled", "account", OTHER, "fail", "blocker");
+    s_add(report, "some-plugin-check", "account", MEMBER, "warn", "low");
+    json_t *rb = s_plan(report, bundle, NULL);
+    const json_t *now = s_step(rb, "move-now");
+    /* stacksets-retain and an unknown check's warning come before the move, in the move step itself */
+    assert_non_null(s_action(now, MEMBER, "stacksets-retain"));
+    assert_non_null(s_action(now, MEMBER, "some-plugin-check"));
+    assert_null(s_action(now, MEMBER, "org-access-role-trust"));
+    const json_t *after = s_step(rb, "after-the-move");
+    assert_non_null(s_action(after, MEMBER, "org-access-role-trust"));
+    assert_true(s_number(rb, "after-the-move") > s_number(rb, "move-management-account"));
+    /* the move action comes after the advice it follows */
+    size_t i, advice = 99, move = 0;
+    const json_t *a;
+    json_array_foreach(json_object_get(now, "actions"), i, a) {
+        if (strcmp(json_string_value(json_object_get(a, "account")), MEMBER) != 0)
+            continue;
+        if (json_is_null(json_object_get(a, "finding")))
+            move = i;
+        else if (advice == 99)
+            advice = i;
+    }
+    assert_true(advice < move);
+    /* a blocking Control Tower enrollment is fixed before the account moves */
+    assert_non_null(s_action(s_step(rb, "fix-blockers"), OTHER, "control-tower-enrolled"));
+    assert_false(s_lists(now, OTHER));
+    json_decref(rb);
+    json_decref(report);
+    json_decref(bundle);
+}
+
+static void test_unmovable_account_and_management_last(void **state)
+{
+    json_t *report = s_report("high"), *bundle = s_bundle();
+    json_object_set_new(json_array_get(json_object_get(report, "accounts"), 2), "state", json_string("SUSPENDED"));
+    s_add(report, "account-state", "account", OTHER, "fail", "blocker");
+    s_add(report, "payment-method", "account", OTHER, "skipped", "blocker");
+    s_add(report, "management-account-last", "organization", "o-abc", "fail", "blocker");
+    s_add(report, "break-glass-user", "account", MGMT, "pass", "blocker");
+    json_object_set_new(json_array_get(json_object_get(report, "results"), 3), "evidence",
+                        json_pack("[{s:s, s:[{s:s, s:b, s:b}, {s:s, s:b, s:b}]}]", "item", "iam.users", "values",
+                                  "user", "ops", "mfa_active", 0, "administrator", 1, "user", "break-glass-ops",
+                                  "mfa_active", 1, "administrator", 1));
+    json_t *rb = s_plan(report, bundle, NULL);
+    int resolve = s_number(rb, "resolve-unmovable-accounts");
+    assert_true(resolve > 0 && resolve < s_number(rb, "delete-organization"));
+    assert_string_equal(s_readiness(rb, OTHER), "cannot-move");
+    assert_true(json_is_null(json_object_get(s_account(rb, OTHER), "move_step")));
+    assert_true(s_lists(s_step(rb, "move-now"), MEMBER)); /* members are not held by the deletion's blocker */
+    const json_t *del = s_step(rb, "delete-organization");
+    assert_non_null(s_action(del, MGMT, "management-account-last"));
+    assert_string_equal(s_readiness(rb, MGMT), "blocked");
+    /* the break-glass user found by the check is kept until the end */
+    const json_t *bg = json_array_get(json_object_get(rb, "break_glass"), 0);
+    assert_string_equal(json_string_value(json_object_get(bg, "user")), "break-glass-ops");
+    assert_true(s_lists(s_step(rb, "secure-access"), MGMT));
+    assert_int_equal(json_integer_value(json_object_get(json_object_get(rb, "summary"), "cannot_move")), 1);
+    assert_int_equal(opf_runbook_exit_code(rb), OPF_EXIT_NOT_READY);
+    json_decref(rb);
+    json_decref(report);
+    json_decref(bundle);
+}
+
+static void test_incomplete_evidence_and_bad_input(void **state)
+{
+    json_t *report = s_report("high"), *bundle = s_bundle();
+    json_object_set_new(report, "complete", json_false());
+    json_t *rb = s_plan(report, bundle, NULL);
+    assert_int_equal(s_number(rb, "organization-prerequisites"), 1);
+    assert_null(s_step(rb, "move-now"));
+    assert_int_equal(opf_runbook_exit_code(rb), OPF_EXIT_NOT_READY);
+    json_decref(rb);
+
+    /* an account row the inventory does not know never lets anything through */
+    json_object_set_new(report, "complete", json_true());
+    s_add(report, "payment-method", "account", "444444444444", "fail", "blocker");
+    rb = s_plan(report, bundle, NULL);
+    assert_null(s_step(rb, "move-now"));
+    json_decref(rb);
+
+    struct opf_error err = {0};
+    json_object_set_new(report, "schema", json_string("something/else"));
+    assert_null(opf_plan(NULL, report, bundle, NULL, &err));
+    assert_non_null(strstr(err.message, OPF_REPORT_SCHEMA));
+    assert_int_equal(err.exit_code, OPF_EXIT_ERROR);
+    json_decref(report);
+    json_decref(bundle);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_clean_organization_moves_members_now_and_management_last),
+        cmocka_unit_test(test_gate_decides_what_blocks),
+        cmocka_unit_test(test_delegated_administrator_is_deregistered_before_it_moves),
+        cmocka_unit_test(test_wait_period_end_from_the_evidence_and_config),
+        cmocka_unit_test(test_portal_alias_is_claimed_before_the_organization_goes),
+        cmocka_unit_test(test_organization_wide_blocker_holds_every_account),
+        cmocka_unit_test(test_placement_of_findings_that_do_not_block),
+        cmocka_unit_test(test_unmovable_account_and_management_last),
+        cmocka_unit_test(test_incomplete_evidence_and_bad_input),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
