@@ -8,18 +8,10 @@ static const char *const s_needs[] = {"iam.credential_report", "iam.users", NULL
 
 #define OPF_ROOT_ROW "<root_account>"
 
-/* An inline policy document: decoded JSON, or the URL-decoded text IAM returns when a collector kept it. */
-static json_t *s_document(const json_t *doc)
-{
-    if (json_is_object(doc))
-        return json_incref((json_t *)doc);
-    return json_is_string(doc) ? json_loads(json_string_value(doc), 0, NULL) : NULL;
-}
-
 /* "Allow * on *" with no condition: what AdministratorAccess grants. */
 static bool s_allows_everything(const json_t *doc_json)
 {
-    json_t *doc = s_document(doc_json);
+    json_t *doc = opf_chk_policy_document(doc_json);
     json_t *statements = opf_chk_policy_statements(doc);
     size_t i;
     const json_t *st;

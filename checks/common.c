@@ -52,6 +52,57 @@ bool opf_chk_org_subject(const struct opf_context *ctx, struct opf_subject *out)
     return true;
 }
 
+bool opf_chk_require_org(const struct opf_context *ctx, const char *key, struct opf_finding *f,
+                         struct opf_item *out)
+{
+    struct opf_subject org;
+    if (!opf_chk_org_subject(ctx, &org)) {
+        memset(out, 0, sizeof(*out));
+        out->key = key;
+        opf_set(f, OPF_UNKNOWN, "the bundle has no organization record, so %s is unavailable", key);
+        return false;
+    }
+    return opf_require(&org, key, f, out);
+}
+
+void opf_chk_list_join(char *buf, size_t len, const char *sep, const char *item)
+{
+    static const char more[] = "…";
+    size_t used = strlen(buf), m = sizeof(more) - 1;
+    if (used >= m && strcmp(buf + used - m, more) == 0)
+        return; /* already full */
+    if (!used)
+        sep = "";
+    /* an entry goes in only while a later separator and "…" still fit after it */
+    if (used + 2 * strlen(sep) + strlen(item) + m < len)
+        snprintf(buf + used, len - used, "%s%s", sep, item);
+    else if (used + strlen(sep) + m < len)
+        snprintf(buf + used, len - used, "%s%s", sep, more);
+}
+
+void opf_chk_list_add(char *buf, size_t len, const char *item)
+{
+    opf_chk_list_join(buf, len, ", ", item);
+}
+
+size_t opf_chk_item_errors(const json_t *data, char *buf, size_t len)
+{
+    const json_t *errors = json_object_get(data, "Errors");
+    size_t i;
+    const json_t *e;
+    buf[0] = '\0';
+    json_array_foreach(errors, i, e) {
+        char one[512];
+        const char *region = opf_chk_str(e, "Region"), *resource = opf_chk_str(e, "Resource");
+        snprintf(one, sizeof(one), "%s%s%s %s%s%s", region ? region : "", region ? " " : "",
+                 opf_chk_str(e, "Operation") ? opf_chk_str(e, "Operation") : "(operation not named)",
+                 opf_chk_str(e, "Code") ? opf_chk_str(e, "Code") : "Error", resource ? " on " : "",
+                 resource ? resource : "");
+        opf_chk_list_add(buf, len, one);
+    }
+    return json_is_array(errors) ? json_array_size(errors) : 0;
+}
+
 static bool s_char_eq(char a, char b, bool casefold)
 {
     return casefold ? tolower((unsigned char)a) == tolower((unsigned char)b) : a == b;
@@ -120,6 +171,13 @@ enum opf_chk_attested opf_chk_attestation(const struct opf_subject *s, const str
 }
 
 /* ---- IAM policy documents ---- */
+
+json_t *opf_chk_policy_document(const json_t *doc)
+{
+    if (json_is_object(doc))
+        return json_incref((json_t *)doc);
+    return json_is_string(doc) ? json_loads(json_string_value(doc), 0, NULL) : NULL;
+}
 
 json_t *opf_chk_policy_statements(const json_t *document)
 {

@@ -26,6 +26,20 @@ const json_t *opf_chk_account(const struct opf_subject *s, struct opf_finding *f
  * items (ListDelegatedAdministrators, ListOrganizationsFeatures). False when the bundle has none. */
 bool opf_chk_org_subject(const struct opf_context *ctx, struct opf_subject *out);
 
+/* Reads an organization-wide item (the bundle's organization record) for a check of another subject; false
+ * after setting the finding to UNKNOWN, naming the item, when the record or the item is missing or errored. */
+bool opf_chk_require_org(const struct opf_context *ctx, const char *key, struct opf_finding *f,
+                         struct opf_item *out);
+
+/* Appends `item` to the `sep`-separated list in `buf`; a list that no longer fits ends with "…". */
+void opf_chk_list_join(char *buf, size_t len, const char *sep, const char *item);
+/* The same with ", ". */
+void opf_chk_list_add(char *buf, size_t len, const char *item);
+
+/* The failures an item lists under "Errors" (per-region or per-resource, docs/evidence.md): describes them in
+ * `buf` ("eu-west-1 kms:GetKeyPolicy AccessDeniedException on arn:…, …") and returns how many there are. */
+size_t opf_chk_item_errors(const json_t *data, char *buf, size_t len);
+
 /* "*" matches any run of characters and "?" one, as IAM does for actions and as shells do for names. */
 bool opf_chk_wildcard(const char *pattern, const char *text, bool casefold);
 
@@ -46,6 +60,10 @@ enum opf_chk_attested opf_chk_attestation(const struct opf_subject *s, const str
                                           const char *fact, struct opf_finding *f, char *note, size_t len);
 
 /* ---- IAM policy documents ---- */
+
+/* A policy document as JSON: the decoded object collectors store, or the JSON text IAM returns when a
+ * collector kept it. New reference; NULL when it is neither. */
+json_t *opf_chk_policy_document(const json_t *doc);
 
 /* The statements of a policy document as an array (a lone statement object is wrapped); new reference,
  * NULL when the document has no Statement. */

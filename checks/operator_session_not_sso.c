@@ -70,8 +70,7 @@ static bool s_value_mentions(const json_t *v, const char *needle)
  * aws:PrincipalOrgPaths), or an Identity Center role as principal? `why` names the dependency. */
 static bool s_trust_depends_on_org(const json_t *role, const char *org_id, char *why, size_t len)
 {
-    json_t *doc = (json_t *)json_object_get(role, "AssumeRolePolicyDocument");
-    json_t *owned = json_is_string(doc) ? json_loads(json_string_value(doc), 0, NULL) : json_incref(doc);
+    json_t *owned = opf_chk_policy_document(json_object_get(role, "AssumeRolePolicyDocument"));
     json_t *statements = opf_chk_policy_statements(owned);
     bool depends = false;
     size_t i;

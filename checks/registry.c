@@ -14,6 +14,15 @@ static const struct opf_check *const s_builtin[] = {
     &opf_check_management_account_last,
     &opf_check_sso_alias_conflict,
     &opf_check_operator_session_not_sso,
+    &opf_check_org_id_references,
+    &opf_check_stacksets_retain,
+    &opf_check_ram_org_shares,
+    &opf_check_org_access_role_trust,
+    &opf_check_control_tower_enrolled,
+    &opf_check_root_mfa,
+    &opf_check_alternate_contacts,
+    &opf_check_identity_center_assignments,
+    &opf_check_target_organization_ready,
     NULL
 };
 

@@ -106,6 +106,27 @@ class CliAudit(unittest.TestCase):
         self.assertEqual([x["status"] for x in rows if x["check"] == "account-state"], ["fail"])
         self.assertTrue(all(x["status"] == "skipped" for x in rows if x["check"] != "account-state"))
 
+    def test_hazard_checks_on_the_example(self):
+        out = os.path.join(self.tmp, "r.json")
+        self.audit("--format", "json", "-o", out)
+        rows = {(x["subject_name"], x["check"]): x for x in opftest.load_json(out)["results"]}
+        expect = {("data-platform", "org-id-references"): "fail", ("prod", "org-id-references"): "warn",
+                  ("security", "org-id-references"): "unknown", ("backup", "org-id-references"): "pass",
+                  ("data-platform", "stacksets-retain"): "warn", ("analytics", "stacksets-retain"): "pass",
+                  ("payments-staging", "ram-org-shares"): "warn", ("analytics", "ram-org-shares"): "pass",
+                  ("backup", "org-access-role-trust"): "warn", ("prod", "org-access-role-trust"): "skipped",
+                  ("security", "control-tower-enrolled"): "fail", ("analytics", "control-tower-enrolled"): "fail",
+                  ("backup", "control-tower-enrolled"): "pass", ("analytics", "root-mfa"): "fail",
+                  ("data-platform", "root-mfa"): "pass", ("payments-staging", "alternate-contacts"): "warn",
+                  ("backup", "alternate-contacts"): "pass", ("prod", "identity-center-assignments"): "warn",
+                  ("payments-staging", "identity-center-assignments"): "pass",
+                  ("target organization", "target-organization-ready"): "fail"}
+        self.assertEqual({k: rows[k]["status"] for k in expect}, expect)
+        self.assertIn("arn:aws:s3:::kuzey-data-lake (statement DenyOutsideOrganization",
+                      rows[("data-platform", "org-id-references")]["message"])
+        self.assertIn("need 11 slots", rows[("target organization", "target-organization-ready")]["message"])
+        self.assertEqual(rows[("prod", "identity-center-assignments")]["severity"], "info")
+
     def test_waivers_applied_and_expired(self):
         out = os.path.join(self.tmp, "r.json")
         self.audit("--format", "json", "-o", out)

@@ -107,6 +107,8 @@ class CliDiff(unittest.TestCase):
             ("account-verified", ML, None, "fail", True),                   # the new account's problems
             ("delegated-administrator", ML, None, "fail", True),
             ("payment-method", ML, None, "fail", True),
+            ("control-tower-enrolled", ML, None, "fail", True),             # the Security OU is Control Tower's
+            ("org-id-references", ML, None, "unknown", True),               # a region refused its key policies
         ]))
         self.assertEqual(self.rows(d["fixed"]), [("wait-period", STAGING, "fail", "pass", False)])
         self.assertEqual(self.rows(d["changed"]), [("payment-method", DATA_PLATFORM, "fail", "waived", False)])
@@ -115,7 +117,7 @@ class CliDiff(unittest.TestCase):
         self.assertEqual([(a["id"], a["name"]) for a in d["accounts_removed"]], [(SHARED, "shared-services")])
         self.assertEqual([(w["check"], w["account_id"], w["expires"]) for w in d["waivers_expired"]],
                          [("root-email-reachable", ANALYTICS, "2027-01-31")])
-        self.assertEqual(d["summary"], {"new_failures": 5, "gating": 5, "fixed": 1, "changed": 1, "accounts_added": 1,
+        self.assertEqual(d["summary"], {"new_failures": 7, "gating": 7, "fixed": 1, "changed": 1, "accounts_added": 1,
                                         "accounts_removed": 1, "waivers_expired": 1})
         self.assertEqual((d["old"]["file"], d["old"]["generated_at"], d["new"]["generated_at"], d["fail_on"]),
                          (self.old, OLD_NOW, NEW_NOW, "high"))
@@ -126,8 +128,8 @@ class CliDiff(unittest.TestCase):
         _, d = self.json_diff("--fail-on", "blocker")
         self.assertEqual(d["fail_on"], "blocker")
         self.assertEqual({c["check"] for c in d["new_failures"] if not c["gating"]},
-                         {"break-glass-user", "root-email-reachable"})  # high, below a blocker gate
-        self.assertEqual(d["summary"]["gating"], 3)
+                         {"break-glass-user", "root-email-reachable", "org-id-references"})  # high, below blocker
+        self.assertEqual(d["summary"]["gating"], 4)
 
     def test_text(self):
         r = self.diff(self.old, self.new)
@@ -135,7 +137,7 @@ class CliDiff(unittest.TestCase):
         out = r.stdout
         self.assertTrue(out.startswith("orgpreflight diff: %s (generated %s, not-ready) -> %s (generated %s, not-ready), "
                                        "gate at high\n" % (self.old, OLD_NOW, self.new, NEW_NOW)), out)
-        for line in ["New failures (5, 5 at or above the gate):",
+        for line in ["New failures (7, 7 at or above the gate):",
                      "  pass    -> fail    high     break-glass-user           account %s backup" % BACKUP,
                      "  waived  -> fail    high     root-email-reachable       account %s analytics" % ANALYTICS,
                      "  (none)  -> fail    blocker  payment-method             account %s ml-research" % ML,
@@ -146,7 +148,7 @@ class CliDiff(unittest.TestCase):
                      "Accounts added (1):", "  %s ml-research (ACTIVE, Root/Security)" % ML,
                      "Accounts gone (1):", "  %s shared-services (ACTIVE, Root/Infrastructure)" % SHARED,
                      "Waivers expired since the old report (1):",
-                     "Summary: new failures 5 (at or above the gate 5), fixed 1, other changes 1, accounts added 1, "
+                     "Summary: new failures 7 (at or above the gate 7), fixed 1, other changes 1, accounts added 1, "
                      "accounts gone 1, waivers expired 1"]:
             self.assertIn(line + "\n", out)
         self.assertIn("  root-email-reachable for %s, expired 2027-01-31 (owner platform@kuzeylabs.io): " % ANALYTICS, out)
@@ -161,7 +163,7 @@ class CliDiff(unittest.TestCase):
         with open(out) as f:
             md = f.read()
         self.assertTrue(md.startswith("# orgpreflight diff\n"))
-        for line in ["## New failures (5, 5 at or above the gate)",
+        for line in ["## New failures (7, 7 at or above the gate)",
                      "| was | now | severity | check | subject | message |",
                      # markdown punctuation in the text is escaped: break-glass-\* is not emphasis
                      "| pass | **fail** | high | break-glass-user | account %s backup | leave path: no IAM user matching "
@@ -175,7 +177,7 @@ class CliDiff(unittest.TestCase):
             self.assertIn(line, md)
         statuses = ("pass", "warn", "fail", "unknown", "skipped", "waived", "(none)")
         change_rows = [l for l in md.splitlines() if l.startswith("| ") and l[2:].split(" | ")[0] in statuses]
-        self.assertEqual(len(change_rows), 5 + 1 + 1)  # every change once
+        self.assertEqual(len(change_rows), 7 + 1 + 1)  # every change once
 
     def test_exit_codes_follow_the_gate(self):
         # one new failure of severity high: the default gate (high) stops, a blocker gate does not

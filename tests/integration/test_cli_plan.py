@@ -135,17 +135,21 @@ class CliPlan(unittest.TestCase):
                if a["account"] == "418273645091" and a["finding"]["check"] == "payment-method"]
         self.assertEqual(fix[0]["attest"], ["payment-method"])
         self.assertTrue(any(c.endswith("--accounts 418273645091 --checks scp-denies-leave,payment-method,"
-                                       "account-verified,root-recovery") for c in steps["fix-blockers"]["rerun"]))
+                                       "account-verified,root-recovery,org-id-references,control-tower-enrolled")
+                            for c in steps["fix-blockers"]["rerun"]))
+        # the target organization's quota holds every account back until it is raised
+        self.assertNotIn("move-now", steps)
+        self.assertIn("target-organization-ready",
+                      [a["finding"]["check"] for a in steps["organization-prerequisites"]["actions"] if a["finding"]])
         self.assertTrue(all(c.startswith("orgpreflight audit --config %s" % CONFIG)
                             for s in runbook["steps"] for c in s["rerun"]))
 
-    def test_without_the_session_blocker_some_members_move_now(self):
-        report, runbook, plan = self.run_both("--skip-checks", "operator-session-not-sso")
+    def test_without_the_organization_wide_blockers_some_members_move_now(self):
+        report, runbook, plan = self.run_both("--skip-checks", "operator-session-not-sso,target-organization-ready")
         self.assertEqual(plan.returncode, 1)
         self.check_order(report, runbook)
-        self.assertEqual(sorted(self.steps(runbook)["move-now"]["accounts"]),
-                         ["174185296307", "304955176822", "963741852096"])
-        self.assertEqual(runbook["summary"]["move_now"], 3)
+        self.assertEqual(sorted(self.steps(runbook)["move-now"]["accounts"]), ["174185296307", "304955176822"])
+        self.assertEqual(runbook["summary"]["move_now"], 2)
 
     def test_markdown_has_the_sections(self):
         _, runbook, plan = self.run_both()

@@ -37,7 +37,7 @@ def documented_keys():
             if m:
                 section = m.group(1).lower()
                 continue
-            m = re.match(r"\| `([a-z_]+\.[A-Za-z_.\-]+)` \|", line)
+            m = re.match(r"\| `([a-z0-9_]+\.[A-Za-z0-9_.\-]+)` \|", line)
             if m and section:
                 keys.setdefault(section, set()).add(m.group(1))
     return keys
@@ -48,6 +48,8 @@ def subjects(bundle):
     for account in bundle["accounts"]:
         yield "account", account
     yield "operator", bundle["operator_session"]
+    if "target_organization" in bundle:
+        yield "target", bundle["target_organization"]
 
 
 class ExampleBundleTest(unittest.TestCase):
@@ -99,6 +101,33 @@ class ExampleBundleTest(unittest.TestCase):
         with open(os.path.join(SOURCE_DIR, "examples", "waivers.json")) as f:
             for w in json.load(f)["waivers"]:
                 self.assertIn(w["account_id"], ids | {"*"})
+
+    def test_policies_are_decoded_and_regional_items_name_their_regions(self):
+        with open(BUNDLES[0]) as f:
+            bundle = json.load(f)
+        with open(os.path.join(SOURCE_DIR, "examples", "config.json")) as f:
+            regions = json.load(f)["regions"]
+        lists = {"s3.bucket_policies": "Buckets", "kms.key_policies": "Keys", "sns.topic_policies": "Topics",
+                 "sqs.queue_policies": "Queues", "ram.resource_shares": "ResourceShares"}
+        seen = 0
+        for account in bundle["accounts"]:
+            for key, name in lists.items():
+                data = account["evidence"][key].get("data")
+                if data is None:
+                    continue
+                seen += 1
+                for entry in data[name]:
+                    if key != "ram.resource_shares":
+                        self.assertIsInstance(entry["Policy"], (dict, type(None)), key)
+                    if key != "s3.bucket_policies":
+                        self.assertIn(entry["Region"], regions, key)
+                if key != "s3.bucket_policies":
+                    self.assertEqual(data["Regions"], regions, key)
+                for e in data["Errors"]:
+                    self.assertTrue({"Operation", "Code", "Message"} <= set(e), e)
+            for role in account["evidence"]["iam.roles"].get("data", {}).get("Roles", []):
+                self.assertIsInstance(role["AssumeRolePolicyDocument"], dict)
+        self.assertGreaterEqual(seen, 40)
 
     def test_generator_reproduces_the_example(self):
         with tempfile.TemporaryDirectory() as tmp:

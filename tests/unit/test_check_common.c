@@ -156,11 +156,47 @@ static void report_booleans(void **state)
     json_decref(row);
 }
 
+static void bounded_lists(void **state)
+{
+    char buf[27] = ""; /* room for two regions and a trailing ", …" */
+    opf_chk_list_add(buf, sizeof(buf), "eu-west-1");
+    opf_chk_list_add(buf, sizeof(buf), "us-east-1");
+    assert_string_equal(buf, "eu-west-1, us-east-1");
+    opf_chk_list_add(buf, sizeof(buf), "ap-south-1"); /* does not fit: the list says it goes on */
+    assert_string_equal(buf, "eu-west-1, us-east-1, …");
+    opf_chk_list_add(buf, sizeof(buf), "x");
+    assert_string_equal(buf, "eu-west-1, us-east-1, …");
+    char joined[64] = "";
+    opf_chk_list_join(joined, sizeof(joined), "; ", "created on 2026-11-10");
+    opf_chk_list_join(joined, sizeof(joined), "; ", "3 accounts");
+    assert_string_equal(joined, "created on 2026-11-10; 3 accounts");
+    char tiny[8] = "";
+    opf_chk_list_add(tiny, sizeof(tiny), "a-very-long-entry");
+    assert_string_equal(tiny, "…");
+}
+
+static void item_errors(void **state)
+{
+    char buf[256];
+    json_t *data = json_loads("{\"Keys\": [], \"Errors\": [{\"Region\": \"us-east-1\", \"Operation\": "
+                              "\"kms:GetKeyPolicy\", \"Code\": \"AccessDeniedException\", \"Message\": \"no\", "
+                              "\"Resource\": \"arn:aws:kms:us-east-1:304955176822:key/k1\"}, {\"Operation\": "
+                              "\"kms:ListKeys\"}]}", 0, NULL);
+    assert_int_equal(opf_chk_item_errors(data, buf, sizeof(buf)), 2);
+    assert_string_equal(buf, "us-east-1 kms:GetKeyPolicy AccessDeniedException on "
+                             "arn:aws:kms:us-east-1:304955176822:key/k1, kms:ListKeys Error");
+    json_object_del(data, "Errors");
+    assert_int_equal(opf_chk_item_errors(data, buf, sizeof(buf)), 0);
+    assert_string_equal(buf, "");
+    json_decref(data);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(wildcards),       cmocka_unit_test(statements),     cmocka_unit_test(csv_rfc4180),
         cmocka_unit_test(csv_errors),      cmocka_unit_test(base64_content), cmocka_unit_test(report_booleans),
+        cmocka_unit_test(bounded_lists),   cmocka_unit_test(item_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

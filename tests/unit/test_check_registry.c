@@ -59,6 +59,12 @@ static void the_engine_rules_are_declared_by_flags(void **state)
     assert_true(s_find("wait-period")->flags & OPF_CHECK_MEMBERS_ONLY);
     assert_true(s_find("delegated-administrator")->flags & OPF_CHECK_MEMBERS_ONLY);
     assert_int_equal(s_find("account-state")->severity, OPF_SEV_BLOCKER);
+    /* leaving concerns members only; the management account's own copy of these goes with its organization */
+    assert_true(s_find("stacksets-retain")->flags & OPF_CHECK_MEMBERS_ONLY);
+    assert_true(s_find("org-access-role-trust")->flags & OPF_CHECK_MEMBERS_ONLY);
+    assert_int_equal(s_find("target-organization-ready")->subject, OPF_SUBJECT_TARGET_ORGANIZATION);
+    /* a listing, never a gate */
+    assert_int_equal(s_find("identity-center-assignments")->severity, OPF_SEV_INFO);
 }
 
 int main(void)

@@ -41,6 +41,12 @@ static void test_config_defaults_and_overlay(void **state)
     assert_int_equal(opf_config_set(c, "migration.path", json_string("leave"), &err), 0);
     assert_int_not_equal(opf_config_set(c, "migration.path", json_string("sideways"), &err), 0);
     assert_non_null(strstr(err.message, "$.migration.path"));
+    /* regions: empty by default (each account's enabled regions), a list of names when set */
+    assert_int_equal(json_array_size(json_object_get(c, "regions")), 0);
+    assert_int_equal(opf_config_set(c, "regions", json_pack("[s,s]", "eu-central-1", "us-east-1"), &err), 0);
+    assert_int_equal(json_array_size(json_object_get(c, "regions")), 2);
+    assert_int_not_equal(opf_config_set(c, "regions", json_string("eu-central-1"), &err), 0);
+    assert_non_null(strstr(err.message, "$.regions: expected a list of strings"));
     json_decref(c);
 }
 

@@ -39,15 +39,21 @@ char *opf_fx_read_file(const char *relpath, size_t *len)
     return buf;
 }
 
-void opf_fx_init(struct opf_fx *fx, const char *file)
+json_t *opf_fx_load(const char *file)
 {
     char path[4096];
     json_error_t jerr;
-    memset(fx, 0, sizeof(*fx));
     s_fixture_path(file, path, sizeof(path));
-    fx->bundle = json_load_file(path, 0, &jerr);
-    if (!fx->bundle)
+    json_t *doc = json_load_file(path, 0, &jerr);
+    if (!doc)
         fail_msg("fixture %s: line %d: %s", path, jerr.line, jerr.text);
+    return doc;
+}
+
+void opf_fx_init(struct opf_fx *fx, const char *file)
+{
+    memset(fx, 0, sizeof(*fx));
+    fx->bundle = opf_fx_load(file);
     fx->config = json_object();
     fx->ctx.path = OPF_PATH_LEAVE;
     fx->ctx.attestation_max_age_days = 90;
@@ -125,6 +131,13 @@ void opf_fx_operator(struct opf_fx *fx)
     s_select(fx, op, OPF_SUBJECT_OPERATOR_SESSION, s_str(op, "arn"), s_str(op, "arn"));
 }
 
+void opf_fx_target(struct opf_fx *fx, const char *file)
+{
+    json_object_set_new(fx->bundle, "target_organization", opf_fx_load(file));
+    json_t *target = json_object_get(fx->bundle, "target_organization");
+    s_select(fx, target, OPF_SUBJECT_TARGET_ORGANIZATION, s_str(target, "id"), "target organization");
+}
+
 static json_t *s_evidence(struct opf_fx *fx)
 {
     assert_non_null(fx->record);
@@ -146,6 +159,11 @@ void opf_fx_set_json(struct opf_fx *fx, const char *key, const char *source, con
     if (!data)
         fail_msg("bad test JSON for %s: %s", key, jerr.text);
     opf_fx_set_data(fx, key, source, data);
+}
+
+void opf_fx_set_file(struct opf_fx *fx, const char *key, const char *source, const char *file)
+{
+    opf_fx_set_data(fx, key, source, opf_fx_load(file));
 }
 
 void opf_fx_set_error(struct opf_fx *fx, const char *key, const char *code, const char *message)

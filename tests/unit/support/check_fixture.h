@@ -33,10 +33,14 @@ int opf_fx_teardown(void **state);
 void opf_fx_account(struct opf_fx *fx, const char *account_id);
 void opf_fx_organization(struct opf_fx *fx);
 void opf_fx_operator(struct opf_fx *fx);
+/* Puts the target organization record of tests/data/evidence/<file> into the bundle and selects it. */
+void opf_fx_target(struct opf_fx *fx, const char *file);
 
 /* Edits the current subject's evidence. */
 void opf_fx_set_data(struct opf_fx *fx, const char *key, const char *source, json_t *data /* stolen */);
 void opf_fx_set_json(struct opf_fx *fx, const char *key, const char *source, const char *data_json);
+/* An item whose data is tests/data/evidence/<file>. */
+void opf_fx_set_file(struct opf_fx *fx, const char *key, const char *source, const char *file);
 void opf_fx_set_error(struct opf_fx *fx, const char *key, const char *code, const char *message);
 void opf_fx_remove(struct opf_fx *fx, const char *key);
 /* The data object of an item, to edit in place (aborts when absent). */
@@ -56,6 +60,8 @@ enum opf_status opf_fx_run(struct opf_fx *fx, const struct opf_check *check);
 void opf_fx_assert(struct opf_fx *fx, enum opf_status status, const char *message_part);
 /* The last finding's citation of `item`, or NULL. */
 const json_t *opf_fx_cited(const struct opf_fx *fx, const char *item);
+/* Parses tests/data/evidence/<file> (aborts the test when it cannot). New reference. */
+json_t *opf_fx_load(const char *file);
 /* Reads a whole fixture file (NUL-terminated, caller frees). */
 char *opf_fx_read_file(const char *relpath, size_t *len);
 
