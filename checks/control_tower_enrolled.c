@@ -37,6 +37,15 @@ static bool s_targets(const char *target, const struct opf_subject *s, char *wha
     return false;
 }
 
+/* Why an item could not be read, naming the operation that failed and its error. */
+static void s_unavailable(char *why, size_t len, const char *key, const struct opf_item *item)
+{
+    if (item->state == OPF_ITEM_ERROR)
+        snprintf(why, len, "%s unavailable: %s: %s", key, item->source ? item->source : "?", item->error_code);
+    else
+        snprintf(why, len, "%s was not collected", key);
+}
+
 /* Baselines enabled on the account or its OUs, listed in `hits`; false when they could not be read. */
 static bool s_baselines(const struct opf_context *ctx, const struct opf_subject *s, struct opf_finding *f,
                         char *hits, size_t len, size_t *n, char *why, size_t whylen)
@@ -45,8 +54,7 @@ static bool s_baselines(const struct opf_context *ctx, const struct opf_subject 
     struct opf_item item = {.state = OPF_ITEM_MISSING};
     if (!opf_chk_org_subject(ctx, &org) ||
         opf_evidence_get(&org, "controltower.enabled_baselines", &item) != OPF_ITEM_OK) {
-        snprintf(why, whylen, "controltower.enabled_baselines %s",
-                 item.state == OPF_ITEM_ERROR ? item.error_code : "was not collected");
+        s_unavailable(why, whylen, "controltower.enabled_baselines", &item);
         return false;
     }
     const json_t *list = json_object_get(item.data, "enabledBaselines");
@@ -83,7 +91,7 @@ static bool s_execution_role(const struct opf_subject *s, struct opf_finding *f,
 {
     struct opf_item item;
     if (opf_evidence_get(s, "iam.roles", &item) != OPF_ITEM_OK) {
-        snprintf(why, whylen, "iam.roles %s", item.state == OPF_ITEM_ERROR ? item.error_code : "was not collected");
+        s_unavailable(why, whylen, "iam.roles", &item);
         return false;
     }
     const json_t *roles = json_object_get(item.data, "Roles");

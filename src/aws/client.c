@@ -8,6 +8,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -22,7 +23,6 @@
 #include "aws/protocol.h"
 #include "aws/sigv4.h"
 
-#define RETRY_BUCKET_MAX 500
 #define RETRY_COST 5
 #define RETRY_TIMEOUT_COST 10
 #define BACKOFF_CAP_MS 20000L
@@ -215,7 +215,6 @@ struct opf_aws_client *opf_aws_client_new(const struct opf_aws_client_options *o
     if (!ca)
         ca = opf_aws_profile_get(c, c->profile, "ca_bundle");
     c->ca_bundle = ca ? strdup(ca) : NULL;
-    c->bucket = RETRY_BUCKET_MAX;
     c->debug = o ? o->debug : NULL;
     return c;
 }
@@ -458,23 +457,20 @@ long opf_aws_backoff_ms(long base_ms, int attempt)
     return cap > 0 ? (long)(r % (unsigned long)(cap + 1)) : 0; /* full jitter */
 }
 
-static bool s_take_tokens(struct opf_aws_client *c, int cost)
+static bool s_take_tokens(struct opf_aws_session *s, int cost)
 {
-    pthread_mutex_lock(&c->lock);
-    bool ok = c->bucket >= cost;
-    if (ok)
-        c->bucket -= cost;
-    pthread_mutex_unlock(&c->lock);
-    return ok;
+    int have = atomic_load(&s->bucket);
+    while (have >= cost)
+        if (atomic_compare_exchange_weak(&s->bucket, &have, have - cost))
+            return true;
+    return false;
 }
 
-static void s_return_tokens(struct opf_aws_client *c, int n)
+static void s_return_tokens(struct opf_aws_session *s, int n)
 {
-    pthread_mutex_lock(&c->lock);
-    c->bucket += n;
-    if (c->bucket > RETRY_BUCKET_MAX)
-        c->bucket = RETRY_BUCKET_MAX;
-    pthread_mutex_unlock(&c->lock);
+    int have = atomic_load(&s->bucket);
+    while (!atomic_compare_exchange_weak(&s->bucket, &have, have + n > RETRY_BUCKET_MAX ? RETRY_BUCKET_MAX : have + n))
+        ;
 }
 
 static void s_sleep_ms(long ms)
@@ -662,7 +658,7 @@ static json_t *s_call_page(struct opf_aws_session *s, const char *region, const 
         long retry_after = resp.retry_after_ms;
         opf_buf_free(&resp.body);
         if (out) {
-            s_return_tokens(c, retry_cost ? retry_cost : 1);
+            s_return_tokens(s, retry_cost ? retry_cost : 1);
             break;
         }
         if (sign && !refreshed && s_expired_token(err->code) && opf_aws_session_refreshable(s)) {
@@ -675,13 +671,13 @@ static json_t *s_call_page(struct opf_aws_session *s, const char *region, const 
             s_count(c, &c->stats.throttled);
         if (!opf_aws_retryable(err->code, err->http_status)) {
             /* a definitive answer (NoSuchEntity, AccessDenied, ...): the service is healthy, refund as a success */
-            s_return_tokens(c, retry_cost ? retry_cost : 1);
+            s_return_tokens(s, retry_cost ? retry_cost : 1);
             break;
         }
         if (attempt - refreshed >= c->max_attempts)
             break;
         int cost = strcmp(err->code, "RequestTimeout") == 0 ? RETRY_TIMEOUT_COST : RETRY_COST;
-        if (!s_take_tokens(c, cost))
+        if (!s_take_tokens(s, cost))
             break;
         retry_cost += cost;
         s_count(c, &c->stats.retries);

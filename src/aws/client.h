@@ -3,6 +3,7 @@
 #define OPF_AWS_CLIENT_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdarg.h>
 
 #include <curl/curl.h>
@@ -31,9 +32,8 @@ struct opf_aws_client {
     pthread_cond_t qdone;
     struct opf_transfer *queue;        /* transfers waiting to join the multi handle */
     bool stop;
-    pthread_mutex_t lock;              /* bucket, stats, pacing */
+    pthread_mutex_t lock;              /* stats, pacing */
     pthread_cond_t orgs_cond;
-    int bucket;
     int orgs_in_flight;
     struct opf_pace *pace;
     size_t npace;
@@ -76,11 +76,14 @@ long opf_aws_backoff_ms(long base_ms, int attempt);
 enum opf_session_kind { OPF_SESSION_STATIC, OPF_SESSION_ASSUME_ROLE, OPF_SESSION_PROCESS, OPF_SESSION_WEB_IDENTITY,
                         OPF_SESSION_SSO, OPF_SESSION_CONTAINER, OPF_SESSION_IMDS };
 
+#define RETRY_BUCKET_MAX 500 /* the SDKs' standard retry mode: tokens per client */
+
 struct opf_aws_session {
     struct opf_aws_client *c;
     enum opf_session_kind kind;
     pthread_mutex_t lock;
     struct opf_aws_creds creds;
+    _Atomic int bucket;                 /* retry tokens: one bucket per session, as one SDK client has */
     char *region;                       /* the profile's region, or NULL for the client's */
     struct opf_aws_session *base;       /* assume-role: the source session */
     bool owns_base;

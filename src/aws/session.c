@@ -42,6 +42,7 @@ static struct opf_aws_session *s_new(struct opf_aws_client *c, enum opf_session_
     s->kind = kind;
     s->describe = describe;
     pthread_mutex_init(&s->lock, NULL);
+    atomic_init(&s->bucket, RETRY_BUCKET_MAX);
     return s;
 }
 

@@ -93,6 +93,10 @@ def _operation(headers, body, path):
     m = re.search(r"(?:^|&)Action=([A-Za-z]+)", body.decode(errors="replace"))
     if m:
         return (service if service != "?" else "sts"), m.group(1), "query"  # unsigned: STS web identity
+    if service == "s3":  # rest-XML, path-style: the bucket is the path, the operation a query flag
+        bucket, _, query = path.lstrip("/").partition("?")
+        flag = query.split("&")[0].split("=")[0]
+        return service, ("Get" + flag[:1].upper() + flag[1:] if bucket and flag else "ListBuckets"), "rest-xml"
     op = path.strip("/").split("?")[0]
     return service, op[:1].upper() + op[1:], "rest-json"
 
@@ -100,6 +104,13 @@ def _operation(headers, body, path):
 def _error(kind, service, proto):
     """(status, headers, body) of a fault answered in the protocol's own error format."""
     rid = str(uuid.uuid4())
+    if proto == "rest-xml":  # S3: a bare <Error>; its throttling is SlowDown with HTTP 503
+        code, status, msg = {"throttle": ("SlowDown", 503, "Please reduce your request rate."),
+                             "error500": ("InternalError", 500, "We encountered an internal error. Please try again."),
+                             "error503": ("ServiceUnavailable", 503, "Service is unavailable"),
+                             "expired": ("ExpiredToken", 400, EXPIRED_MESSAGE)}[kind]
+        body = "<Error><Code>%s</Code><Message>%s</Message><RequestId>%s</RequestId></Error>" % (code, msg, rid)
+        return status, {"Content-Type": "application/xml", "x-amz-request-id": rid}, body.encode()
     if proto == "query":
         code, status, msg = {"throttle": ("Throttling", 400, "Rate exceeded"),
                              "error500": ("InternalFailure", 500, "An internal error occurred"),

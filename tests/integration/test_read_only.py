@@ -23,7 +23,7 @@ MUTATING_VERBS = ["Accept", "Add", "Associate", "Attach", "Cancel", "Change", "C
                   "Stop", "Tag", "Terminate", "Untag", "Update", "Upload"]
 DENY_WRITES = {"Sid": "DenyEveryWrite", "Effect": "Deny", "Resource": "*",
                "Action": ["*:%s*" % v for v in MUTATING_VERBS]}
-READ_OPERATION = re.compile(r"^[a-z-]+:((Get|List|Describe|Generate)[A-Za-z]+|AssumeRole)$")
+READ_OPERATION = re.compile(r"^[a-z0-9-]+:((Get|List|Describe|Generate)[A-Za-z]+|AssumeRole)$")
 
 
 def with_deny(policy):

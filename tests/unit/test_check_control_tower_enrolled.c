@@ -82,13 +82,15 @@ static void either_source_unreadable_is_unknown(void **state)
     s_setup(fx, "304955176822", false);
     opf_fx_set_error(fx, "iam.roles", "AccessDenied", "not authorized to perform: iam:ListRoles");
     opf_fx_run(fx, C);
-    opf_fx_assert(fx, OPF_UNKNOWN, "Control Tower enrollment cannot be ruled out: iam.roles AccessDenied");
+    opf_fx_assert(fx, OPF_UNKNOWN, "Control Tower enrollment cannot be ruled out: iam.roles unavailable: iam:ListRoles: "
+                                   "AccessDenied");
     opf_fx_set_json(fx, "iam.roles", "iam:ListRoles", "{\"IsTruncated\": false}");
     opf_fx_organization(fx);
     opf_fx_set_error(fx, "controltower.enabled_baselines", "ResourceNotFoundException", "No landing zone");
     opf_fx_account(fx, "304955176822");
     opf_fx_run(fx, C);
-    opf_fx_assert(fx, OPF_UNKNOWN, "controltower.enabled_baselines ResourceNotFoundException; iam.roles has no Roles "
+    opf_fx_assert(fx, OPF_UNKNOWN, "controltower.enabled_baselines unavailable: controltower:ListEnabledBaselines: "
+                                   "ResourceNotFoundException; iam.roles has no Roles "
                                    "list");
     opf_fx_organization(fx);
     opf_fx_set_json(fx, "controltower.enabled_baselines", "controltower:ListEnabledBaselines", "{}");
