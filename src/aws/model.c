@@ -94,6 +94,8 @@ static const struct opf_aws_operation s_operations[] = {
     OP("cloudformation", "ListStackSets", TOKENS("NextToken", "NextToken", "Summaries"), .lists = "Summaries"),
     QUERY("cloudformation", "DescribeStackSet", "Parameters,Capabilities,Tags,Regions,OrganizationalUnitIds"),
     OP("cloudformation", "ListStackInstances", TOKENS("NextToken", "NextToken", "Summaries"), .lists = "Summaries"),
+    OP("controltower", "ListLandingZones", .http_path = "/list-landingzones",
+       TOKENS("nextToken", "nextToken", "landingZones")),
     OP("controltower", "ListEnabledBaselines", .http_path = "/list-enabled-baselines",
        TOKENS("nextToken", "nextToken", "enabledBaselines")),
 };

@@ -62,6 +62,31 @@ static const struct opf_scan s_stack_sets = {"cloudformation.stack_sets",
                                              "+cloudformation:ListStackInstances",
                                              "cloudformation", "ListStackSets", "Summaries", "StackSets", s_stack_set};
 
+/* Control Tower's baselines. Without a landing zone nothing is enrolled, and ListEnabledBaselines has nothing to
+ * answer from: ListLandingZones decides, so an organization without Control Tower gets an empty list, not an
+ * error that would leave the check unknown for every account. */
+static void s_control_tower(struct opf_collect *k, json_t *org_ev)
+{
+    struct opf_aws_error err = {0};
+    const char *source = "controltower:ListLandingZones";
+    json_t *zones = opf_aws_call(k->mgmt, "controltower", "ListLandingZones", NULL, OPF_AWS_PAGINATE, &err), *out = NULL;
+    const json_t *list = json_object_get(zones, "landingZones");
+    if (zones && json_array_size(list) == 0) {
+        out = json_pack("{s:[], s:[]}", "landingZones", "enabledBaselines");
+    } else if (zones) {
+        source = "controltower:ListLandingZones+controltower:ListEnabledBaselines";
+        out = opf_aws_call(k->mgmt, "controltower", "ListEnabledBaselines", NULL, OPF_AWS_PAGINATE, &err);
+        if (out && !json_object_get(out, "enabledBaselines"))
+            json_object_set_new(out, "enabledBaselines", json_array());
+        if (out)
+            json_object_set(out, "landingZones", json_object_get(zones, "landingZones"));
+    }
+    json_decref(zones);
+    if (!out)
+        __atomic_add_fetch(&k->errors, 1, __ATOMIC_RELAXED);
+    opf_collect_item(org_ev, "controltower.enabled_baselines", source, out, &err);
+}
+
 /* The Identity Center instance: the one discovery listed in the operator's region, else the first found in
  * the management account's other regions. */
 static void s_sso_instance(struct opf_collect *k, const json_t *org_ev)
@@ -127,15 +152,8 @@ void opf_collect_organization(struct opf_collect *k, json_t *bundle)
     struct opf_account_scope scope = {.regions = k->mgmt_regions, .errors = k->mgmt_region_errors};
     opf_collect_scan(k, org_ev, &s_stack_sets, k->mgmt, in, &scope, call_as);
     json_decref(in);
-    if (opf_collect_want(k, "controltower.enabled_baselines")) {
-        struct opf_aws_error err = {0};
-        json_t *out = opf_aws_call(k->mgmt, "controltower", "ListEnabledBaselines", NULL, OPF_AWS_PAGINATE, &err);
-        if (!out)
-            __atomic_add_fetch(&k->errors, 1, __ATOMIC_RELAXED);
-        else if (!json_object_get(out, "enabledBaselines"))
-            json_object_set_new(out, "enabledBaselines", json_array());
-        opf_collect_item(org_ev, "controltower.enabled_baselines", "controltower:ListEnabledBaselines", out, &err);
-    }
+    if (opf_collect_want(k, "controltower.enabled_baselines"))
+        s_control_tower(k, org_ev);
 }
 
 /* A permission set's name, described once per run. */

@@ -187,6 +187,7 @@ class AwsClient(unittest.TestCase):
         for service, op, body in (("account", "GetContactInformation", {"AccountId": m}),
                                   ("organizations", "ListHandshakesForOrganization", None),
                                   ("ram", "GetResourceShares", {"resourceOwner": "OTHER-ACCOUNTS"}),
+                                  ("controltower", "ListLandingZones", None),
                                   ("controltower", "ListEnabledBaselines", None)):
             rc, out, err = call(self.env, service, op, json.dumps(body) if body else "{}")
             self.assertEqual(rc, 1)

@@ -16,7 +16,8 @@ from orgbuilder import MANAGEMENT_POLICY, MEMBER_POLICY, Org
 # moto answers these with 404/500 before it evaluates IAM (it has no Control Tower at all): removing them
 # cannot show up as AccessDenied here
 MOTO_UNIMPLEMENTED = {"account:GetAccountInformation", "account:GetContactInformation", "account:GetPrimaryEmail",
-                      "iam:ListOrganizationsFeatures", "controltower:ListEnabledBaselines"}
+                      "iam:ListOrganizationsFeatures", "controltower:ListLandingZones",
+                      "controltower:ListEnabledBaselines"}
 NOT_EXERCISED = set()
 PLUGIN = os.path.join(os.environ.get("OPF_BINARY_DIR", os.path.join(opftest.SOURCE_DIR, "build")), "plugins",
                       "hazard_evidence.so")

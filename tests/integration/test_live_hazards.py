@@ -6,7 +6,7 @@ moto lacks three things these collectors read, so the test's own layer (faultpro
 stands in for them with answers shaped on botocore's models, after moto (or, where moto does not route the
 service, botocore's signer) has checked the request's signature:
   ram:GetResourceShares with resourceOwner=OTHER-ACCOUNTS (moto raises NotImplementedError),
-  controltower:ListEnabledBaselines (no Control Tower in moto),
+  controltower:ListLandingZones and ListEnabledBaselines (no Control Tower in moto),
   the AutoDeployment member of cloudformation:DescribeStackSet (moto drops it).
 """
 import copy
@@ -69,6 +69,7 @@ class LiveHazards(unittest.TestCase):
         cls.proxy = FaultProxy(cls.moto.url)
         cls.ram_fail_region = None
         cls.proxy.answer("ram:GetResourceShares", cls._ram_answer)
+        cls.proxy.answer("controltower:ListLandingZones", cls._landing_zones_answer)
         cls.proxy.answer("controltower:ListEnabledBaselines", cls._controltower_answer)
         cls.proxy.answer("cloudformation:DescribeStackSet", cls._stack_set_answer)
         cls.tmp = tempfile.mkdtemp(prefix="opf-hazards-")
@@ -165,6 +166,14 @@ class LiveHazards(unittest.TestCase):
                            "status": "ACTIVE", "creationTime": 1761904800.0, "lastUpdatedTime": 1761904800.0,
                            "featureSet": "STANDARD"})
         return 200, {"Content-Type": "application/json"}, json.dumps({"resourceShares": shares}).encode()
+
+    @classmethod
+    def _landing_zones_answer(cls, req, status, headers, body):
+        if not sigv4_valid(req, cls.org.secret_key):
+            return 403, {"Content-Type": "application/json", "x-amzn-ErrorType": "InvalidSignatureException"}, \
+                b'{"message":"The request signature we calculated does not match the signature you provided."}'
+        return 200, {"Content-Type": "application/json"}, json.dumps({"landingZones": [
+            {"arn": "arn:aws:controltower:us-east-1:%s:landingzone/1A2B3C4D5E6F7G8H" % cls.mgmt}]}).encode()
 
     @classmethod
     def _controltower_answer(cls, req, status, headers, body):
@@ -289,6 +298,26 @@ class LiveHazards(unittest.TestCase):
                      "-o", os.path.join(self.tmp, "bad.json")], env=bad)
         self.assertEqual(r.returncode, 3)
         self.assertIn("SignatureDoesNotMatch", r.stderr)
+
+    def test_without_a_landing_zone_no_baseline_is_asked_for(self):
+        item = self.bundle["organization"]["evidence"]["controltower.enabled_baselines"]
+        self.assertEqual(item["source"], "controltower:ListLandingZones+controltower:ListEnabledBaselines")
+        self.assertEqual(len(item["data"]["landingZones"]), 1)
+        self.proxy.answer("controltower:ListLandingZones",
+                          lambda req, status, headers, body: (200, {"Content-Type": "application/json"},
+                                                              b'{"landingZones": []}'))
+        try:
+            before = self.proxy.calls["controltower:ListEnabledBaselines"]
+            path = os.path.join(self.tmp, "no-landing-zone.json")
+            r = run_cli(["collect", "--config", self.config, "--quiet", "--plugin", PLUGIN, "--accounts",
+                         self.org.prod, "-o", path], env=self.env)
+            self.assertEqual(r.returncode, 0, r.stderr)
+        finally:
+            self.proxy.answer("controltower:ListLandingZones", self._landing_zones_answer)
+        item = opftest.load_json(path)["organization"]["evidence"]["controltower.enabled_baselines"]
+        self.assertEqual(item["source"], "controltower:ListLandingZones")
+        self.assertEqual(item["data"], {"landingZones": [], "enabledBaselines": []})
+        self.assertEqual(self.proxy.calls["controltower:ListEnabledBaselines"], before)
 
     # ---- failures and cost ----
 
