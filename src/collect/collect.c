@@ -64,49 +64,83 @@ static json_t *s_call_item(struct opf_collect *k, struct opf_aws_session *s, jso
 
 /* ---- the organization ---- */
 
-/* The parent chain of a target, root first, from a cache filled under k->lock. */
+/* Shared caches are filled once: an entry being fetched holds json_null(), and other workers wait for it
+ * instead of sending the same request. Returns the cached value (a reference), or NULL when the caller
+ * must fetch it and then call s_cache_fill. */
+static json_t *s_cache_claim(struct opf_collect *k, json_t *cache, const char *key)
+{
+    pthread_mutex_lock(&k->lock);
+    json_t *v;
+    while ((v = json_object_get(cache, key)) && json_is_null(v))
+        pthread_cond_wait(&k->filled, &k->lock);
+    if (!v)
+        json_object_set_new(cache, key, json_null());
+    json_incref(v);
+    pthread_mutex_unlock(&k->lock);
+    return v;
+}
+
+/* Stores a claimed entry (value borrowed), or releases the claim on failure so that another worker tries. */
+static void s_cache_fill(struct opf_collect *k, json_t *cache, const char *key, json_t *value)
+{
+    pthread_mutex_lock(&k->lock);
+    if (value)
+        json_object_set(cache, key, value);
+    else
+        json_object_del(cache, key);
+    pthread_cond_broadcast(&k->filled);
+    pthread_mutex_unlock(&k->lock);
+}
+
+/* An OU's name, described once per OU. */
+static json_t *s_ou_name(struct opf_collect *k, const char *ou, struct opf_aws_error *err)
+{
+    json_t *name = s_cache_claim(k, k->ou_cache, ou);
+    if (name)
+        return name;
+    json_t *in = json_pack("{s:s}", "OrganizationalUnitId", ou);
+    json_t *out = opf_aws_call(k->mgmt, "organizations", "DescribeOrganizationalUnit", in, 0, err);
+    json_decref(in);
+    const char *n = json_string_value(json_object_get(json_object_get(out, "OrganizationalUnit"), "Name"));
+    if (out && !n)
+        opf_aws_error_set(err, "MalformedResponse", "DescribeOrganizationalUnit of %s returned no name", ou);
+    name = n ? json_string(n) : NULL;
+    json_decref(out);
+    s_cache_fill(k, k->ou_cache, ou, name);
+    return name;
+}
+
+/* The parent of a target ({Id, Type, Name}), listed once per target. */
+static json_t *s_parent_of(struct opf_collect *k, const char *child, struct opf_aws_error *err)
+{
+    json_t *parent = s_cache_claim(k, k->parent_cache, child);
+    if (parent)
+        return parent;
+    json_t *in = json_pack("{s:s}", "ChildId", child);
+    json_t *out = opf_aws_call(k->mgmt, "organizations", "ListParents", in, OPF_AWS_PAGINATE, err);
+    json_decref(in);
+    const json_t *p = json_array_get(json_object_get(out, "Parents"), 0);
+    const char *pid = json_string_value(json_object_get(p, "Id")), *type = json_string_value(json_object_get(p, "Type"));
+    if (out && !pid)
+        opf_aws_error_set(err, "MalformedResponse", "ListParents of %s returned no parent", child);
+    json_t *name = !pid ? NULL : type && strcmp(type, "ORGANIZATIONAL_UNIT") == 0 ? s_ou_name(k, pid, err) : json_string("Root");
+    parent = name ? json_pack("{s:s, s:s, s:o}", "Id", pid, "Type", type ? type : "", "Name", name) : NULL;
+    json_decref(out);
+    s_cache_fill(k, k->parent_cache, child, parent);
+    return parent;
+}
+
+/* The parent chain of a target, root first. */
 static json_t *s_parents(struct opf_collect *k, const char *id, struct opf_aws_error *err)
 {
     json_t *path = json_array();
     char current[64];
     snprintf(current, sizeof(current), "%s", id);
     for (int depth = 0; depth < 8 && strncmp(current, "r-", 2) != 0; depth++) {
-        pthread_mutex_lock(&k->lock);
-        json_t *parent = json_incref(json_object_get(k->parent_cache, current));
-        pthread_mutex_unlock(&k->lock);
+        json_t *parent = s_parent_of(k, current, err);
         if (!parent) {
-            json_t *in = json_pack("{s:s}", "ChildId", current);
-            json_t *out = opf_aws_call(k->mgmt, "organizations", "ListParents", in, OPF_AWS_PAGINATE, err);
-            json_decref(in);
-            const json_t *p = json_array_get(json_object_get(out, "Parents"), 0);
-            if (!p) {
-                if (out)
-                    opf_aws_error_set(err, "MalformedResponse", "ListParents of %s returned no parent", current);
-                json_decref(out);
-                json_decref(path);
-                return NULL;
-            }
-            const char *pid = json_string_value(json_object_get(p, "Id")), *type = json_string_value(json_object_get(p, "Type"));
-            const char *name = "Root";
-            json_t *ou = NULL;
-            if (type && strcmp(type, "ORGANIZATIONAL_UNIT") == 0) {
-                json_t *oin = json_pack("{s:s}", "OrganizationalUnitId", pid);
-                ou = opf_aws_call(k->mgmt, "organizations", "DescribeOrganizationalUnit", oin, 0, err);
-                json_decref(oin);
-                name = json_string_value(json_object_get(json_object_get(ou, "OrganizationalUnit"), "Name"));
-                if (!name) {
-                    json_decref(ou);
-                    json_decref(out);
-                    json_decref(path);
-                    return NULL;
-                }
-            }
-            parent = json_pack("{s:s, s:s, s:s}", "Id", pid, "Type", type ? type : "", "Name", name);
-            json_decref(ou);
-            json_decref(out);
-            pthread_mutex_lock(&k->lock);
-            json_object_set(k->parent_cache, current, parent);
-            pthread_mutex_unlock(&k->lock);
+            json_decref(path);
+            return NULL;
         }
         json_array_insert(path, 0, parent);
         snprintf(current, sizeof(current), "%s", json_string_value(json_object_get(parent, "Id")));
@@ -115,50 +149,49 @@ static json_t *s_parents(struct opf_collect *k, const char *id, struct opf_aws_e
     return path;
 }
 
-/* SCPs attached to a target, each policy described once. */
+/* A policy's content, described once per policy. */
+static json_t *s_policy_content(struct opf_collect *k, const char *id, struct opf_aws_error *err)
+{
+    json_t *content = s_cache_claim(k, k->policy_cache, id);
+    if (content)
+        return content;
+    json_t *in = json_pack("{s:s}", "PolicyId", id);
+    json_t *d = opf_aws_call(k->mgmt, "organizations", "DescribePolicy", in, 0, err);
+    json_decref(in);
+    if (d) {
+        content = json_incref(json_object_get(json_object_get(d, "Policy"), "Content"));
+        content = content ? content : json_string("");
+    }
+    json_decref(d);
+    s_cache_fill(k, k->policy_cache, id, content);
+    return content;
+}
+
+/* SCPs attached to a target, listed once per target. */
 static json_t *s_policies_for(struct opf_collect *k, const char *target, struct opf_aws_error *err)
 {
-    pthread_mutex_lock(&k->lock);
-    json_t *cached = json_incref(json_object_get(k->scp_cache, target));
-    pthread_mutex_unlock(&k->lock);
-    if (cached)
-        return cached;
+    json_t *policies = s_cache_claim(k, k->scp_cache, target);
+    if (policies)
+        return policies;
     json_t *in = json_pack("{s:s, s:s}", "TargetId", target, "Filter", "SERVICE_CONTROL_POLICY");
     json_t *out = opf_aws_call(k->mgmt, "organizations", "ListPoliciesForTarget", in, OPF_AWS_PAGINATE, err);
     json_decref(in);
-    if (!out)
-        return NULL;
-    json_t *policies = json_array();
+    policies = out ? json_array() : NULL;
     size_t i;
     json_t *p;
     json_array_foreach(json_object_get(out, "Policies"), i, p) {
-        const char *id = json_string_value(json_object_get(p, "Id"));
-        pthread_mutex_lock(&k->lock);
-        json_t *content = json_incref(json_object_get(k->policy_cache, id));
-        pthread_mutex_unlock(&k->lock);
+        json_t *content = s_policy_content(k, json_string_value(json_object_get(p, "Id")), err);
         if (!content) {
-            json_t *din = json_pack("{s:s}", "PolicyId", id);
-            json_t *d = opf_aws_call(k->mgmt, "organizations", "DescribePolicy", din, 0, err);
-            json_decref(din);
-            if (!d) {
-                json_decref(out);
-                json_decref(policies);
-                return NULL;
-            }
-            content = json_incref(json_object_get(json_object_get(d, "Policy"), "Content"));
-            json_decref(d);
-            pthread_mutex_lock(&k->lock);
-            json_object_set(k->policy_cache, id, content);
-            pthread_mutex_unlock(&k->lock);
+            json_decref(policies);
+            policies = NULL;
+            break;
         }
         json_array_append_new(policies, json_pack("{s:O?, s:O?, s:O?, s:o}", "Id", json_object_get(p, "Id"), "Name",
                                                   json_object_get(p, "Name"), "Arn", json_object_get(p, "Arn"), "Content",
-                                                  content ? content : json_string("")));
+                                                  content));
     }
     json_decref(out);
-    pthread_mutex_lock(&k->lock);
-    json_object_set(k->scp_cache, target, policies);
-    pthread_mutex_unlock(&k->lock);
+    s_cache_fill(k, k->scp_cache, target, policies);
     return policies;
 }
 
@@ -390,9 +423,7 @@ static void s_dns(struct opf_collect *k, const char *email, json_t *ev)
         return;
     }
     const char *domain = at + 1;
-    pthread_mutex_lock(&k->lock);
-    json_t *cached = json_incref(json_object_get(k->dns_cache, domain));
-    pthread_mutex_unlock(&k->lock);
+    json_t *cached = s_cache_claim(k, k->dns_cache, domain);
     if (!cached) {
         const json_t *dns = json_object_get(k->opts->config, "dns");
         cached = opf_dns_probe(domain, json_object_get(dns, "servers"),
@@ -400,9 +431,7 @@ static void s_dns(struct opf_collect *k, const char *email, json_t *ev)
                                sizeof(err.code), err.message, sizeof(err.message));
         if (!cached)
             cached = json_pack("{s:s, s:s}", "code", err.code, "message", err.message);
-        pthread_mutex_lock(&k->lock);
-        json_object_set(k->dns_cache, domain, cached);
-        pthread_mutex_unlock(&k->lock);
+        s_cache_fill(k, k->dns_cache, domain, cached);
     }
     if (json_object_get(cached, "rcode")) {
         opf_collect_item(ev, "probe.dns", "probe:dns", json_deep_copy(cached), NULL);
@@ -588,6 +617,7 @@ json_t *opf_collect(const struct opf_collect_options *opts, struct opf_collect_s
         return NULL;
     }
     pthread_mutex_init(&k.lock, NULL);
+    pthread_cond_init(&k.filled, NULL);
     json_t *bundle = opf_collect_discover(&k, &aerr, err);
     if (bundle) {
         const json_t *access = json_object_get(opts->config, "access");
@@ -640,8 +670,10 @@ json_t *opf_collect(const struct opf_collect_options *opts, struct opf_collect_s
     json_decref(k.scp_cache);
     json_decref(k.policy_cache);
     json_decref(k.dns_cache);
+    json_decref(k.ou_cache);
     opf_aws_session_free(k.mgmt);
     opf_aws_client_free(k.client);
     pthread_mutex_destroy(&k.lock);
+    pthread_cond_destroy(&k.filled);
     return bundle;
 }

@@ -17,13 +17,14 @@ struct opf_collect {
     const char *role_name, *external_id, *session_name;
     char partition[16];
     pthread_mutex_t lock;                /* everything below */
+    pthread_cond_t filled;               /* a cache entry was filled or released */
     json_t **records;                    /* account records, in ListAccounts order */
     json_t **listed;                     /* the ListAccounts entry of each */
     bool *collected;
     size_t n, next, done;
     unsigned long errors;
     time_t started;
-    json_t *parent_cache, *scp_cache, *policy_cache, *dns_cache;
+    json_t *parent_cache, *ou_cache, *scp_cache, *policy_cache, *dns_cache; /* filled once each (collect.c) */
 };
 
 /* Discovery: the operator session, the organization, its accounts (after selection) and the target
