@@ -13,9 +13,9 @@
 
 struct opf_transfer;
 
-struct opf_pace {
-    char account[16];
-    long next_ms;
+struct opf_pace {                      /* a token bucket of the Account API's quotas */
+    double tokens;
+    long at_ms;
 };
 
 struct opf_aws_client {
@@ -35,7 +35,9 @@ struct opf_aws_client {
     pthread_cond_t orgs_cond;
     int bucket;
     int orgs_in_flight;
+    bool pacing;                       /* false with OPF_PACING=off */
     struct opf_pace *pace;
+    json_t *pace_index;                /* "Operation/scope" -> index in pace */
     size_t npace;
     struct opf_aws_stats stats;
 };
