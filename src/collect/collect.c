@@ -5,6 +5,7 @@
  * carrying the error, so its checks are unknown with the reason and nothing is dropped.
  */
 #include <ctype.h>
+#include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -575,10 +576,23 @@ static void *s_worker(void *arg)
         if (i >= k->n || (k->opts->interrupted && *k->opts->interrupted))
             break;
         s_collect_account(k, k->records[i], k->listed[i]);
+        char *text = k->spill ? json_dumps(k->records[i], JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
         pthread_mutex_lock(&k->lock);
+        if (text && fwrite(text, 1, strlen(text), k->spill) == strlen(text)) {
+            /* written out: the record leaves memory until the bundle is assembled */
+            k->spill_at[i] = k->spill_end;
+            k->spill_len[i] = strlen(text);
+            k->spill_end += (long)strlen(text);
+            json_decref(k->records[i]);
+            json_decref(k->listed[i]);
+            k->records[i] = k->listed[i] = NULL;
+        } else if (k->spill) {
+            k->spill_failed = true;
+        }
         k->collected[i] = true;
         k->done++;
         pthread_mutex_unlock(&k->lock);
+        free(text);
         opf_collect_progress(k, false);
     }
     return NULL;
@@ -597,83 +611,172 @@ void opf_collect_progress(struct opf_collect *k, bool final)
     pthread_mutex_unlock(&k->lock);
 }
 
-json_t *opf_collect(const struct opf_collect_options *opts, struct opf_collect_stats *stats, struct opf_error *err)
+/* Discovery and every account's evidence: the bundle without its accounts (they are in k->records, or in
+ * k->spill), or NULL with err. */
+static json_t *s_run(struct opf_collect *k, struct opf_error *err)
 {
-    struct opf_collect k = {.opts = opts, .started = time(NULL)};
+    const struct opf_collect_options *opts = k->opts;
     struct opf_aws_error aerr = {0};
-    if (stats)
-        memset(stats, 0, sizeof(*stats));
     struct opf_aws_client_options co = {.profile = opts->profile, .region = opts->region,
                                         .endpoint_url = opts->endpoint_url, .debug = opts->debug};
-    k.client = opf_aws_client_new(&co, &aerr);
-    if (!k.client) {
+    k->started = time(NULL);
+    pthread_mutex_init(&k->lock, NULL);
+    pthread_cond_init(&k->filled, NULL);
+    k->client = opf_aws_client_new(&co, &aerr);
+    if (!k->client) {
         opf_fail(err, OPF_EXIT_ERROR, "AWS configuration: %s", aerr.message);
         return NULL;
     }
-    k.mgmt = opf_aws_session_default(k.client, &aerr);
-    if (!k.mgmt) {
+    k->mgmt = opf_aws_session_default(k->client, &aerr);
+    if (!k->mgmt) {
         opf_fail(err, OPF_EXIT_ERROR, "credentials: %s", aerr.message);
-        opf_aws_client_free(k.client);
         return NULL;
     }
-    pthread_mutex_init(&k.lock, NULL);
-    pthread_cond_init(&k.filled, NULL);
-    json_t *bundle = opf_collect_discover(&k, &aerr, err);
-    if (bundle) {
-        const json_t *access = json_object_get(opts->config, "access");
-        k.role_name = json_string_value(json_object_get(access, "role_name"));
-        k.role_name = k.role_name ? k.role_name : "OrganizationAccountAccessRole";
-        k.external_id = json_string_value(json_object_get(access, "external_id"));
-        k.session_name = json_string_value(json_object_get(access, "session_name"));
-        int workers = opts->concurrency ? opts->concurrency : (int)json_integer_value(json_object_get(access, "concurrency"));
-        workers = workers > 0 ? workers : 8;
-        if ((size_t)workers > k.n)
-            workers = (int)(k.n ? k.n : 1);
-        pthread_t *threads = calloc((size_t)workers, sizeof(*threads));
-        int started = 0;
-        for (int i = 0; threads && i < workers; i++)
-            if (pthread_create(&threads[i], NULL, s_worker, &k) == 0)
-                started++;
-        if (started == 0)
-            s_worker(&k);
-        for (int i = 0; i < started; i++)
-            pthread_join(threads[i], NULL);
-        free(threads);
-        opf_collect_progress(&k, true);
-        bool complete = k.done == k.n;
-        json_object_set_new(bundle, "complete", json_boolean(complete));
-        json_t *accounts = json_object_get(bundle, "accounts");
-        for (size_t i = 0; i < k.n; i++) {
-            if (!k.collected[i]) /* interrupted: the account stays listed, its evidence says why */
-                opf_collect_item(json_object_get(k.records[i], "evidence"), "collection.interrupted", "local:collector",
-                       NULL, &(struct opf_aws_error){.code = "Interrupted", .message = "collection was interrupted"});
-            json_array_append(accounts, k.records[i]);
+    json_t *bundle = opf_collect_discover(k, &aerr, err);
+    if (!bundle)
+        return NULL;
+    if (k->spill) {
+        k->spill_at = calloc(k->n ? k->n : 1, sizeof(*k->spill_at));
+        k->spill_len = calloc(k->n ? k->n : 1, sizeof(*k->spill_len));
+        if (!k->spill_at || !k->spill_len) {
+            json_decref(bundle);
+            opf_fail(err, OPF_EXIT_ERROR, "out of memory");
+            return NULL;
         }
     }
+    const json_t *access = json_object_get(opts->config, "access");
+    k->role_name = json_string_value(json_object_get(access, "role_name"));
+    k->role_name = k->role_name ? k->role_name : "OrganizationAccountAccessRole";
+    k->external_id = json_string_value(json_object_get(access, "external_id"));
+    k->session_name = json_string_value(json_object_get(access, "session_name"));
+    int workers = opts->concurrency ? opts->concurrency : (int)json_integer_value(json_object_get(access, "concurrency"));
+    workers = workers > 0 ? workers : 8;
+    if ((size_t)workers > k->n)
+        workers = (int)(k->n ? k->n : 1);
+    pthread_t *threads = calloc((size_t)workers, sizeof(*threads));
+    int started = 0;
+    for (int i = 0; threads && i < workers; i++)
+        if (pthread_create(&threads[i], NULL, s_worker, k) == 0)
+            started++;
+    if (started == 0)
+        s_worker(k);
+    for (int i = 0; i < started; i++)
+        pthread_join(threads[i], NULL);
+    free(threads);
+    opf_collect_progress(k, true);
+    json_object_set_new(bundle, "complete", json_boolean(k->done == k->n));
+    for (size_t i = 0; i < k->n; i++)
+        if (!k->collected[i]) /* interrupted: the account stays listed, its evidence says why */
+            opf_collect_item(json_object_get(k->records[i], "evidence"), "collection.interrupted", "local:collector",
+                             NULL, &(struct opf_aws_error){.code = "Interrupted", .message = "collection was interrupted"});
+    return bundle;
+}
+
+static void s_finish(struct opf_collect *k, struct opf_collect_stats *stats)
+{
     if (stats) {
-        struct opf_aws_stats st;
-        opf_aws_client_stats(k.client, &st);
+        memset(stats, 0, sizeof(*stats));
+        struct opf_aws_stats st = {0};
+        if (k->client)
+            opf_aws_client_stats(k->client, &st);
         stats->api_calls = st.requests;
         stats->retries = st.retries;
         stats->throttled = st.throttled;
-        stats->errors = k.errors;
-        stats->seconds = difftime(time(NULL), k.started);
+        stats->errors = k->errors;
+        stats->seconds = difftime(time(NULL), k->started);
     }
-    for (size_t i = 0; i < k.n; i++) {
-        json_decref(k.records[i]);
-        json_decref(k.listed[i]);
+    for (size_t i = 0; i < k->n; i++) {
+        json_decref(k->records[i]);
+        json_decref(k->listed[i]);
     }
-    free(k.records);
-    free(k.listed);
-    free(k.collected);
-    json_decref(k.parent_cache);
-    json_decref(k.scp_cache);
-    json_decref(k.policy_cache);
-    json_decref(k.dns_cache);
-    json_decref(k.ou_cache);
-    opf_aws_session_free(k.mgmt);
-    opf_aws_client_free(k.client);
-    pthread_mutex_destroy(&k.lock);
-    pthread_cond_destroy(&k.filled);
+    free(k->records);
+    free(k->listed);
+    free(k->collected);
+    free(k->spill_at);
+    free(k->spill_len);
+    json_decref(k->parent_cache);
+    json_decref(k->scp_cache);
+    json_decref(k->policy_cache);
+    json_decref(k->dns_cache);
+    json_decref(k->ou_cache);
+    opf_aws_session_free(k->mgmt);
+    opf_aws_client_free(k->client);
+    pthread_mutex_destroy(&k->lock);
+    pthread_cond_destroy(&k->filled);
+}
+
+json_t *opf_collect(const struct opf_collect_options *opts, struct opf_collect_stats *stats, struct opf_error *err)
+{
+    struct opf_collect k = {.opts = opts};
+    json_t *bundle = s_run(&k, err);
+    json_t *accounts = json_object_get(bundle, "accounts");
+    for (size_t i = 0; bundle && i < k.n; i++)
+        json_array_append(accounts, k.records[i]);
+    s_finish(&k, stats);
     return bundle;
+}
+
+/* Copies one spilled record into the bundle being written. */
+static int s_copy_spilled(struct opf_collect *k, size_t i, FILE *out)
+{
+    char buf[65536];
+    if (fseek(k->spill, k->spill_at[i], SEEK_SET) != 0)
+        return -1;
+    for (size_t left = k->spill_len[i]; left > 0;) {
+        size_t chunk = left < sizeof(buf) ? left : sizeof(buf);
+        if (fread(buf, 1, chunk, k->spill) != chunk || fwrite(buf, 1, chunk, out) != chunk)
+            return -1;
+        left -= chunk;
+    }
+    return 0;
+}
+
+struct s_stream {
+    struct opf_collect *k;
+    const json_t *bundle;
+};
+
+/* The bundle, its accounts one per line in ListAccounts order, copied from the spill file. */
+static int s_write_streamed(FILE *out, void *ud)
+{
+    struct s_stream *st = ud;
+    struct opf_collect *k = st->k;
+    const char *key;
+    json_t *value;
+    bool first = true;
+    int rc = fputc('{', out) == EOF ? -1 : 0;
+    json_object_foreach((json_t *)st->bundle, key, value) {
+        fprintf(out, "%s\n  \"%s\": ", first ? "" : ",", key);
+        first = false;
+        if (strcmp(key, "accounts") != 0) {
+            rc |= json_dumpf(value, out, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY);
+            continue;
+        }
+        fputc('[', out);
+        for (size_t i = 0; i < k->n && rc == 0; i++) {
+            fputs(i ? ",\n    " : "\n    ", out);
+            rc = k->records[i] ? json_dumpf(k->records[i], out, JSON_COMPACT | JSON_PRESERVE_ORDER) : s_copy_spilled(k, i, out);
+        }
+        fputs("\n  ]", out);
+    }
+    fputs("\n}\n", out);
+    return rc || ferror(out) ? -1 : 0;
+}
+
+int opf_collect_write(const struct opf_collect_options *opts, const char *path, struct opf_collect_stats *stats,
+                      struct opf_error *err)
+{
+    struct opf_collect k = {.opts = opts, .spill = tmpfile()};
+    if (!k.spill)
+        return opf_fail(err, OPF_EXIT_ERROR, "cannot create a temporary file for the evidence: %s", strerror(errno));
+    json_t *bundle = s_run(&k, err);
+    int rc = -1;
+    if (bundle && k.spill_failed)
+        opf_fail(err, OPF_EXIT_ERROR, "cannot write the evidence to a temporary file: %s", strerror(errno));
+    else if (bundle)
+        rc = opf_file_write_atomic(path, 0600, s_write_streamed, &(struct s_stream){&k, bundle}, err);
+    json_decref(bundle);
+    fclose(k.spill);
+    s_finish(&k, stats);
+    return rc;
 }

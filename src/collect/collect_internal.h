@@ -24,6 +24,10 @@ struct opf_collect {
     size_t n, next, done;
     unsigned long errors;
     time_t started;
+    FILE *spill;                         /* opf_collect_write: finished records, written out (unlinked file) */
+    long *spill_at, spill_end;
+    size_t *spill_len;
+    bool spill_failed;
     json_t *parent_cache, *ou_cache, *scp_cache, *policy_cache, *dns_cache; /* filled once each (collect.c) */
 };
 
