@@ -510,11 +510,71 @@ static long s_bucket_reserve(struct opf_aws_client *c, const char *key, double r
     return b->tokens < 0 ? (long)(-b->tokens * 1000.0 / rate + 0.5) : 0;
 }
 
+/* The adaptive rate of a service (found or added, under c->lock). */
+static struct opf_adaptive *s_adaptive(struct opf_aws_client *c, const struct opf_aws_service *svc)
+{
+    size_t i;
+    for (i = 0; i < c->nadaptive && c->adaptive[i].service != svc; i++)
+        ;
+    if (i == c->nadaptive && i < sizeof(c->adaptive) / sizeof(c->adaptive[0]))
+        c->adaptive[c->nadaptive++] = (struct opf_adaptive){.service = svc};
+    return i < c->nadaptive ? &c->adaptive[i] : NULL;
+}
+
+/* Counts one request of the service and reserves a token at its adaptive rate: how long to wait (ms). */
+static long s_adaptive_reserve(struct opf_adaptive *a, long now)
+{
+    if (now - a->window_ms >= 1000) {
+        a->measured = a->window_ms ? a->window_count * 1000.0 / (double)(now - a->window_ms) : 0;
+        a->window_ms = now;
+        a->window_count = 0;
+    }
+    a->window_count++;
+    if (a->rate <= 0)
+        return 0;
+    a->tokens += (double)(now - a->at_ms) * a->rate / 1000.0;
+    if (a->tokens > 1)
+        a->tokens = 1;
+    a->at_ms = now;
+    a->tokens -= 1;
+    return a->tokens < 0 ? (long)(-a->tokens * 1000.0 / a->rate + 0.5) : 0;
+}
+
+/* A service that throttles gets a sending rate: 0.7 x what was sent (at most one cut per half second); each
+ * success raises it by 0.5 request/s per second, until it no longer binds. Services whose quotas AWS does not
+ * publish (Organizations, IAM, STS) settle at the rate they accept, instead of retrying into a failure. */
+static void s_adaptive_feedback(struct opf_aws_client *c, const struct opf_aws_service *svc, bool throttled)
+{
+    if (!c->pacing)
+        return;
+    long now = s_now_ms();
+    pthread_mutex_lock(&c->lock);
+    struct opf_adaptive *a = s_adaptive(c, svc);
+    if (a && throttled && now - a->cut_ms >= 500) {
+        double sent = a->window_count * 1000.0 / (double)(now - a->window_ms > 250 ? now - a->window_ms : 250);
+        double base = a->rate > 0 ? a->rate : sent > a->measured ? sent : a->measured;
+        a->rate = base * 0.7 > 0.5 ? base * 0.7 : 0.5;
+        a->tokens = 0;
+        a->at_ms = a->cut_ms = now;
+    } else if (a && !throttled && a->rate > 0) {
+        a->rate += 0.5 / a->rate;
+        if (a->rate > 1000)
+            a->rate = 0;
+    }
+    pthread_mutex_unlock(&c->lock);
+}
+
 static void s_pace_begin(struct opf_aws_client *c, const struct opf_aws_service *svc, const struct opf_aws_operation *op,
                          const json_t *input)
 {
     if (!c->pacing)
         return;
+    pthread_mutex_lock(&c->lock);
+    struct opf_adaptive *a = s_adaptive(c, svc);
+    long adaptive_wait = a ? s_adaptive_reserve(a, s_now_ms()) : 0;
+    pthread_mutex_unlock(&c->lock);
+    if (adaptive_wait > 0)
+        s_sleep_ms(adaptive_wait);
     if (strcmp(svc->name, "organizations") == 0) {
         /* Organizations throttles a management account quickly: few calls in flight */
         pthread_mutex_lock(&c->lock);
@@ -650,6 +710,7 @@ static json_t *s_call_page(struct opf_aws_session *s, const struct opf_aws_servi
         long retry_after = resp.retry_after_ms;
         opf_buf_free(&resp.body);
         if (out) {
+            s_adaptive_feedback(c, svc, false);
             s_return_tokens(c, retry_cost ? retry_cost : 1);
             break;
         }
@@ -657,7 +718,10 @@ static json_t *s_call_page(struct opf_aws_session *s, const struct opf_aws_servi
             refreshed = true; /* expired credentials: refresh once, not charged to the retry budget */
             continue;
         }
-        if (opf_aws_throttling(err->code, err->http_status))
+        bool throttled = opf_aws_throttling(err->code, err->http_status);
+        if (rc == 0)
+            s_adaptive_feedback(c, svc, throttled);
+        if (throttled)
             s_count(c, &c->stats.throttled);
         if (!opf_aws_retryable(err->code, err->http_status) || attempt >= c->max_attempts)
             break;

@@ -18,6 +18,13 @@ struct opf_pace {                      /* a token bucket of the Account API's qu
     long at_ms;
 };
 
+struct opf_adaptive {                  /* a service's sending rate, lowered when it throttles (client.c) */
+    const void *service;
+    double rate, tokens, measured;     /* rate: requests per second, 0 while not limited */
+    long at_ms, cut_ms, window_ms;
+    unsigned window_count;             /* requests sent since window_ms */
+};
+
 struct opf_aws_client {
     char *profile, *region, *endpoint_url, *ca_bundle;
     int max_attempts;
@@ -36,6 +43,8 @@ struct opf_aws_client {
     int bucket;
     int orgs_in_flight;
     bool pacing;                       /* false with OPF_PACING=off */
+    struct opf_adaptive adaptive[8];
+    size_t nadaptive;
     struct opf_pace *pace;
     json_t *pace_index;                /* "Operation/scope" -> index in pace */
     size_t npace;
