@@ -217,18 +217,23 @@ def main():
     ap.add_argument("--clients", default="opf,boto3,cli")
     ap.add_argument("--cli-sizes", default="100", help="sizes at which the aws CLI loop runs")
     ap.add_argument("--boto3-sizes", default="100,1000,5000", help="sizes at which the boto3 script runs")
-    ap.add_argument("--throttled-sizes", default="100", help="sizes also run with AWS-like throttling")
+    ap.add_argument("--throttled-sizes", default="100,1000", help="sizes also run with AWS-like throttling")
+    ap.add_argument("--plain-sizes", help="sizes run without throttling (default: all of --sizes)")
     ap.add_argument("--cli", default=os.path.join(ROOT, "build", "orgpreflight"))
     ap.add_argument("-o", "--output", default=os.path.join(HERE, "results", "latest.json"))
+    ap.add_argument("--append", action="store_true",
+                    help="keep the output file's other results (a run replaces the one of the same N, client, throttling)")
     args = ap.parse_args()
     sizes = [int(x) for x in args.sizes.split(",") if x]
     clients = args.clients.split(",")
     wanted = {"cli": {int(x) for x in args.cli_sizes.split(",") if x},
               "boto3": {int(x) for x in args.boto3_sizes.split(",") if x}}
     throttled_sizes = {int(x) for x in args.throttled_sizes.split(",") if x}
+    plain = None if args.plain_sizes is None else {int(x) for x in args.plain_sizes.split(",") if x}
     results = []
     for size in sizes:
-        for throttled in ([False, True] if size in throttled_sizes else [False]):
+        modes = ([False] if plain is None or size in plain else []) + ([True] if size in throttled_sizes else [])
+        for throttled in modes:
             for client in clients:
                 if client in wanted and size not in wanted[client]:
                     continue
@@ -237,6 +242,10 @@ def main():
                 r = measure(args, size, client, throttled)
                 print(json.dumps(r), flush=True)
                 results.append(r)
+    if args.append and os.path.exists(args.output):
+        fresh = {(r["client"], r["accounts"], r["throttled"]) for r in results}
+        kept = [r for r in json.load(open(args.output))["results"] if (r["client"], r["accounts"], r["throttled"]) not in fresh]
+        results = sorted(kept + results, key=lambda r: (r["accounts"], r["throttled"], r["client"] != "opf", r["client"]))
     doc = {"machine": machine(), "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "results": results,
            "throttles": AWS_LIKE}
     os.makedirs(os.path.dirname(args.output), exist_ok=True)
