@@ -153,6 +153,10 @@ static json_t *s_parents(struct opf_collect *k, const char *id, struct opf_aws_e
 /* A policy's content, described once per policy. */
 static json_t *s_policy_content(struct opf_collect *k, const char *id, struct opf_aws_error *err)
 {
+    if (!id) {
+        opf_aws_error_set(err, "MalformedResponse", "ListPoliciesForTarget returned a policy without an Id");
+        return NULL;
+    }
     json_t *content = s_cache_claim(k, k->policy_cache, id);
     if (content)
         return content;
