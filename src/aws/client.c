@@ -27,7 +27,6 @@
 #define RETRY_TIMEOUT_COST 10
 #define BACKOFF_CAP_MS 20000L
 #define ORGANIZATIONS_IN_FLIGHT 4
-#define ACCOUNT_API_INTERVAL_MS 334 /* at most 3 requests per second per target account */
 
 static pthread_once_t s_curl_once = PTHREAD_ONCE_INIT;
 static void s_curl_init(void)
@@ -215,6 +214,10 @@ struct opf_aws_client *opf_aws_client_new(const struct opf_aws_client_options *o
     if (!ca)
         ca = opf_aws_profile_get(c, c->profile, "ca_bundle");
     c->ca_bundle = ca ? strdup(ca) : NULL;
+    /* benchmarks against a server without AWS's quotas switch the client's own pacing off */
+    const char *pacing = s_env("OPF_PACING");
+    c->pacing = !(pacing && strcmp(pacing, "off") == 0);
+    c->pace_index = json_object();
     c->debug = o ? o->debug : NULL;
     return c;
 }
@@ -236,6 +239,7 @@ void opf_aws_client_free(struct opf_aws_client *c)
     free(c->endpoint_url);
     free(c->ca_bundle);
     free(c->pace);
+    json_decref(c->pace_index);
     free(c);
 }
 
@@ -489,8 +493,106 @@ static long s_now_ms(void)
 
 /* ---- pacing ---- */
 
-static void s_pace_begin(struct opf_aws_client *c, const struct opf_aws_service *svc, const json_t *input)
+/* AWS's published Account Management quotas (docs.aws.amazon.com/accounts/latest/reference/quotas.html):
+ * requests per second and burst of each read, per caller account or per target account. */
+static const struct {
+    const char *operation;
+    double rate, burst;
+    bool per_caller;
+} s_account_quotas[] = {
+    {"GetAccountInformation", 3, 3, true},   {"GetPrimaryEmail", 3, 3, true},
+    {"GetAlternateContact", 10, 15, false},  {"GetContactInformation", 10, 15, false},
+};
+
+/* Reserves one token of a bucket; returns how long to wait for it (ms). Tokens may go negative: callers
+ * queue behind each other in order. */
+static long s_bucket_reserve(struct opf_aws_client *c, const char *key, double rate, double burst, long now)
 {
+    json_t *slot = json_object_get(c->pace_index, key);
+    size_t i = slot ? (size_t)json_integer_value(slot) : c->npace;
+    if (!slot) {
+        struct opf_pace *n = realloc(c->pace, (c->npace + 1) * sizeof(*n));
+        if (!n)
+            return 0;
+        c->pace = n;
+        c->pace[i] = (struct opf_pace){.tokens = burst, .at_ms = now};
+        json_object_set_new(c->pace_index, key, json_integer((json_int_t)i));
+        c->npace++;
+    }
+    struct opf_pace *b = &c->pace[i];
+    b->tokens += (double)(now - b->at_ms) * rate / 1000.0;
+    if (b->tokens > burst)
+        b->tokens = burst;
+    b->at_ms = now;
+    b->tokens -= 1;
+    return b->tokens < 0 ? (long)(-b->tokens * 1000.0 / rate + 0.5) : 0;
+}
+
+/* The adaptive rate of a service (found or added, under c->lock). */
+static struct opf_adaptive *s_adaptive(struct opf_aws_client *c, const struct opf_aws_service *svc)
+{
+    size_t i;
+    for (i = 0; i < c->nadaptive && c->adaptive[i].service != svc; i++)
+        ;
+    if (i == c->nadaptive && i < sizeof(c->adaptive) / sizeof(c->adaptive[0]))
+        c->adaptive[c->nadaptive++] = (struct opf_adaptive){.service = svc};
+    return i < c->nadaptive ? &c->adaptive[i] : NULL;
+}
+
+/* Counts one request of the service and reserves a token at its adaptive rate: how long to wait (ms). */
+static long s_adaptive_reserve(struct opf_adaptive *a, long now)
+{
+    if (now - a->window_ms >= 1000) {
+        a->measured = a->window_ms ? a->window_count * 1000.0 / (double)(now - a->window_ms) : 0;
+        a->window_ms = now;
+        a->window_count = 0;
+    }
+    a->window_count++;
+    if (a->rate <= 0)
+        return 0;
+    a->tokens += (double)(now - a->at_ms) * a->rate / 1000.0;
+    if (a->tokens > 1)
+        a->tokens = 1;
+    a->at_ms = now;
+    a->tokens -= 1;
+    return a->tokens < 0 ? (long)(-a->tokens * 1000.0 / a->rate + 0.5) : 0;
+}
+
+/* A service that throttles gets a sending rate: 0.7 x what was sent (at most one cut per half second); each
+ * success raises it by 0.5 request/s per second, until it no longer binds. Services whose quotas AWS does not
+ * publish (Organizations, IAM, STS) settle at the rate they accept, instead of retrying into a failure. */
+static void s_adaptive_feedback(struct opf_aws_client *c, const struct opf_aws_service *svc, bool throttled)
+{
+    if (!c->pacing)
+        return;
+    long now = s_now_ms();
+    pthread_mutex_lock(&c->lock);
+    struct opf_adaptive *a = s_adaptive(c, svc);
+    if (a && throttled && now - a->cut_ms >= 500) {
+        double sent = a->window_count * 1000.0 / (double)(now - a->window_ms > 250 ? now - a->window_ms : 250);
+        double base = a->rate > 0 ? a->rate : sent > a->measured ? sent : a->measured;
+        a->rate = base * 0.7 > 0.5 ? base * 0.7 : 0.5;
+        a->tokens = 0;
+        a->at_ms = a->cut_ms = now;
+    } else if (a && !throttled && a->rate > 0) {
+        a->rate += 0.5 / a->rate;
+        if (a->rate > 1000)
+            a->rate = 0;
+    }
+    pthread_mutex_unlock(&c->lock);
+}
+
+static void s_pace_begin(struct opf_aws_client *c, const struct opf_aws_service *svc, const struct opf_aws_operation *op,
+                         const json_t *input)
+{
+    if (!c->pacing)
+        return;
+    pthread_mutex_lock(&c->lock);
+    struct opf_adaptive *a = s_adaptive(c, svc);
+    long adaptive_wait = a ? s_adaptive_reserve(a, s_now_ms()) : 0;
+    pthread_mutex_unlock(&c->lock);
+    if (adaptive_wait > 0)
+        s_sleep_ms(adaptive_wait);
     if (strcmp(svc->name, "organizations") == 0) {
         /* Organizations throttles a management account quickly: few calls in flight */
         pthread_mutex_lock(&c->lock);
@@ -498,28 +600,16 @@ static void s_pace_begin(struct opf_aws_client *c, const struct opf_aws_service 
             pthread_cond_wait(&c->orgs_cond, &c->lock);
         c->orgs_in_flight++;
         pthread_mutex_unlock(&c->lock);
-    } else if (strcmp(svc->name, "account") == 0) {
-        const char *acct = json_string_value(json_object_get(input, "AccountId"));
-        acct = acct ? acct : "self";
-        long wait = 0, now = s_now_ms();
+        return;
+    }
+    for (size_t q = 0; strcmp(svc->name, "account") == 0 && q < sizeof(s_account_quotas) / sizeof(s_account_quotas[0]); q++) {
+        if (strcmp(op->name, s_account_quotas[q].operation) != 0)
+            continue;
+        const char *target = json_string_value(json_object_get(input, "AccountId"));
+        char key[64];
+        snprintf(key, sizeof(key), "%s/%s", op->name, s_account_quotas[q].per_caller ? "caller" : target ? target : "self");
         pthread_mutex_lock(&c->lock);
-        size_t i;
-        for (i = 0; i < c->npace && strcmp(c->pace[i].account, acct) != 0; i++)
-            ;
-        if (i == c->npace) {
-            struct opf_pace *n = realloc(c->pace, (c->npace + 1) * sizeof(*n));
-            if (n) {
-                c->pace = n;
-                snprintf(c->pace[i].account, sizeof(c->pace[i].account), "%s", acct);
-                c->pace[i].next_ms = now;
-                c->npace++;
-            }
-        }
-        if (i < c->npace) {
-            long at = c->pace[i].next_ms > now ? c->pace[i].next_ms : now;
-            wait = at - now;
-            c->pace[i].next_ms = at + ACCOUNT_API_INTERVAL_MS;
-        }
+        long wait = s_bucket_reserve(c, key, s_account_quotas[q].rate, s_account_quotas[q].burst, s_now_ms());
         pthread_mutex_unlock(&c->lock);
         if (wait > 0)
             s_sleep_ms(wait);
@@ -528,7 +618,7 @@ static void s_pace_begin(struct opf_aws_client *c, const struct opf_aws_service 
 
 static void s_pace_end(struct opf_aws_client *c, const struct opf_aws_service *svc)
 {
-    if (strcmp(svc->name, "organizations") == 0) {
+    if (c->pacing && strcmp(svc->name, "organizations") == 0) {
         pthread_mutex_lock(&c->lock);
         c->orgs_in_flight--;
         pthread_cond_signal(&c->orgs_cond);
@@ -640,7 +730,7 @@ static json_t *s_call_page(struct opf_aws_session *s, const char *region, const 
         opf_sigv4_output_free(&sig);
 
         struct opf_http_resp resp = {0};
-        s_pace_begin(c, svc, input);
+        s_pace_begin(c, svc, op, input);
         s_count(c, &c->stats.requests);
         bool get = strcmp(wire.method, "GET") == 0;
         int rc = opf_aws_http(c, wire.method, full_url.data, headers, get ? NULL : wire.body, &resp, err);
@@ -658,6 +748,7 @@ static json_t *s_call_page(struct opf_aws_session *s, const char *region, const 
         long retry_after = resp.retry_after_ms;
         opf_buf_free(&resp.body);
         if (out) {
+            s_adaptive_feedback(c, svc, false);
             s_return_tokens(s, retry_cost ? retry_cost : 1);
             break;
         }
@@ -667,7 +758,10 @@ static json_t *s_call_page(struct opf_aws_session *s, const char *region, const 
             s_count(c, &c->stats.refreshes);
             continue;
         }
-        if (opf_aws_throttling(err->code, err->http_status))
+        bool throttled = opf_aws_throttling(err->code, err->http_status);
+        if (rc == 0)
+            s_adaptive_feedback(c, svc, throttled);
+        if (throttled)
             s_count(c, &c->stats.throttled);
         if (!opf_aws_retryable(err->code, err->http_status)) {
             /* a definitive answer (NoSuchEntity, AccessDenied, ...): the service is healthy, refund as a success */

@@ -14,9 +14,16 @@
 
 struct opf_transfer;
 
-struct opf_pace {
-    char account[16];
-    long next_ms;
+struct opf_pace {                      /* a token bucket of the Account API's quotas */
+    double tokens;
+    long at_ms;
+};
+
+struct opf_adaptive {                  /* a service's sending rate, lowered when it throttles (client.c) */
+    const void *service;
+    double rate, tokens, measured;     /* rate: requests per second, 0 while not limited */
+    long at_ms, cut_ms, window_ms;
+    unsigned window_count;             /* requests sent since window_ms */
 };
 
 struct opf_aws_client {
@@ -35,7 +42,11 @@ struct opf_aws_client {
     pthread_mutex_t lock;              /* stats, pacing */
     pthread_cond_t orgs_cond;
     int orgs_in_flight;
+    bool pacing;                       /* false with OPF_PACING=off */
+    struct opf_adaptive adaptive[8];
+    size_t nadaptive;
     struct opf_pace *pace;
+    json_t *pace_index;                /* "Operation/scope" -> index in pace */
     size_t npace;
     struct opf_aws_stats stats;
 };

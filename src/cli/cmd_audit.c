@@ -280,8 +280,10 @@ static const char **s_needs(const struct opf_registry *r, const struct s_args *a
     return needs;
 }
 
+/* Collects the evidence: into `path` when given (streamed, memory flat in the number of accounts; returns a
+ * non-NULL marker), else as a bundle in memory. NULL with err on failure. */
 static json_t *s_collect(struct s_args *a, const json_t *cfg, const struct opf_registry *r,
-                         struct opf_collect_stats *stats, struct opf_error *err)
+                         struct opf_collect_stats *stats, const char *path, struct opf_error *err)
 {
     struct sigaction sa = {.sa_handler = s_on_signal};
     sigemptyset(&sa.sa_mask);
@@ -296,7 +298,8 @@ static json_t *s_collect(struct s_args *a, const json_t *cfg, const struct opf_r
     for (size_t i = 0; i < a->noutputs; i++)
         json_only &= strcmp(a->outputs[i].format, "json") == 0 && !a->outputs[i].file;
     a->collect.progress = !a->quiet && isatty(STDERR_FILENO) && !(s_evaluates(a->cmd) && json_only) ? stderr : NULL;
-    json_t *bundle = opf_collect(&a->collect, stats, err);
+    json_t *bundle = path ? (opf_collect_write(&a->collect, path, stats, err) == 0 ? json_true() : NULL)
+                          : opf_collect(&a->collect, stats, err);
     free(needs);
     return bundle;
 }
@@ -411,14 +414,14 @@ static int s_run(struct s_args *a)
     if ((att_file && !(att = opf_attestations_load(att_file, &err))) || (w_file && !(waivers = opf_waivers_load(w_file, r, &err))))
         goto fail;
     if (strcmp(a->cmd, "collect") == 0) {
-        if (!(bundle = s_collect(a, cfg, r, &stats, &err)) || opf_json_write_file(bundle, a->bundle_out, 0600, &err))
+        if (!(bundle = s_collect(a, cfg, r, &stats, a->bundle_out, &err)))
             goto fail;
         rc = s_interrupted ? OPF_EXIT_ERROR : OPF_EXIT_READY;
         if (s_interrupted)
             fprintf(stderr, "orgpreflight: interrupted: %s holds the evidence collected so far, marked incomplete\n", a->bundle_out);
         goto out;
     }
-    bundle = a->evidence ? opf_bundle_load(a->evidence, &err) : s_collect(a, cfg, r, &stats, &err);
+    bundle = a->evidence ? opf_bundle_load(a->evidence, &err) : s_collect(a, cfg, r, &stats, NULL, &err);
     if (!bundle)
         goto fail;
     struct opf_audit_options ao = {.config = cfg, .only_checks = a->checks, .skip_checks = a->skip_checks,

@@ -5,6 +5,7 @@
  * carrying the error, so its checks are unknown with the reason and nothing is dropped.
  */
 #include <ctype.h>
+#include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,49 +65,83 @@ static json_t *s_call_item(struct opf_collect *k, struct opf_aws_session *s, jso
 
 /* ---- the organization ---- */
 
-/* The parent chain of a target, root first, from a cache filled under k->lock. */
+/* Shared caches are filled once: an entry being fetched holds json_null(), and other workers wait for it
+ * instead of sending the same request. Returns the cached value (a reference), or NULL when the caller
+ * must fetch it and then call s_cache_fill. */
+json_t *opf_collect_cache_claim(struct opf_collect *k, json_t *cache, const char *key)
+{
+    pthread_mutex_lock(&k->lock);
+    json_t *v;
+    while ((v = json_object_get(cache, key)) && json_is_null(v))
+        pthread_cond_wait(&k->filled, &k->lock);
+    if (!v)
+        json_object_set_new(cache, key, json_null());
+    json_incref(v);
+    pthread_mutex_unlock(&k->lock);
+    return v;
+}
+
+/* Stores a claimed entry (value borrowed), or releases the claim on failure so that another worker tries. */
+void opf_collect_cache_fill(struct opf_collect *k, json_t *cache, const char *key, json_t *value)
+{
+    pthread_mutex_lock(&k->lock);
+    if (value)
+        json_object_set(cache, key, value);
+    else
+        json_object_del(cache, key);
+    pthread_cond_broadcast(&k->filled);
+    pthread_mutex_unlock(&k->lock);
+}
+
+/* An OU's name, described once per OU. */
+static json_t *s_ou_name(struct opf_collect *k, const char *ou, struct opf_aws_error *err)
+{
+    json_t *name = opf_collect_cache_claim(k, k->ou_cache, ou);
+    if (name)
+        return name;
+    json_t *in = json_pack("{s:s}", "OrganizationalUnitId", ou);
+    json_t *out = opf_aws_call(k->mgmt, "organizations", "DescribeOrganizationalUnit", in, 0, err);
+    json_decref(in);
+    const char *n = json_string_value(json_object_get(json_object_get(out, "OrganizationalUnit"), "Name"));
+    if (out && !n)
+        opf_aws_error_set(err, "MalformedResponse", "DescribeOrganizationalUnit of %s returned no name", ou);
+    name = n ? json_string(n) : NULL;
+    json_decref(out);
+    opf_collect_cache_fill(k, k->ou_cache, ou, name);
+    return name;
+}
+
+/* The parent of a target ({Id, Type, Name}), listed once per target. */
+static json_t *s_parent_of(struct opf_collect *k, const char *child, struct opf_aws_error *err)
+{
+    json_t *parent = opf_collect_cache_claim(k, k->parent_cache, child);
+    if (parent)
+        return parent;
+    json_t *in = json_pack("{s:s}", "ChildId", child);
+    json_t *out = opf_aws_call(k->mgmt, "organizations", "ListParents", in, OPF_AWS_PAGINATE, err);
+    json_decref(in);
+    const json_t *p = json_array_get(json_object_get(out, "Parents"), 0);
+    const char *pid = json_string_value(json_object_get(p, "Id")), *type = json_string_value(json_object_get(p, "Type"));
+    if (out && !pid)
+        opf_aws_error_set(err, "MalformedResponse", "ListParents of %s returned no parent", child);
+    json_t *name = !pid ? NULL : type && strcmp(type, "ORGANIZATIONAL_UNIT") == 0 ? s_ou_name(k, pid, err) : json_string("Root");
+    parent = name ? json_pack("{s:s, s:s, s:o}", "Id", pid, "Type", type ? type : "", "Name", name) : NULL;
+    json_decref(out);
+    opf_collect_cache_fill(k, k->parent_cache, child, parent);
+    return parent;
+}
+
+/* The parent chain of a target, root first. */
 static json_t *s_parents(struct opf_collect *k, const char *id, struct opf_aws_error *err)
 {
     json_t *path = json_array();
     char current[64];
     snprintf(current, sizeof(current), "%s", id);
     for (int depth = 0; depth < 8 && strncmp(current, "r-", 2) != 0; depth++) {
-        pthread_mutex_lock(&k->lock);
-        json_t *parent = json_incref(json_object_get(k->parent_cache, current));
-        pthread_mutex_unlock(&k->lock);
+        json_t *parent = s_parent_of(k, current, err);
         if (!parent) {
-            json_t *in = json_pack("{s:s}", "ChildId", current);
-            json_t *out = opf_aws_call(k->mgmt, "organizations", "ListParents", in, OPF_AWS_PAGINATE, err);
-            json_decref(in);
-            const json_t *p = json_array_get(json_object_get(out, "Parents"), 0);
-            if (!p) {
-                if (out)
-                    opf_aws_error_set(err, "MalformedResponse", "ListParents of %s returned no parent", current);
-                json_decref(out);
-                json_decref(path);
-                return NULL;
-            }
-            const char *pid = json_string_value(json_object_get(p, "Id")), *type = json_string_value(json_object_get(p, "Type"));
-            const char *name = "Root";
-            json_t *ou = NULL;
-            if (type && strcmp(type, "ORGANIZATIONAL_UNIT") == 0) {
-                json_t *oin = json_pack("{s:s}", "OrganizationalUnitId", pid);
-                ou = opf_aws_call(k->mgmt, "organizations", "DescribeOrganizationalUnit", oin, 0, err);
-                json_decref(oin);
-                name = json_string_value(json_object_get(json_object_get(ou, "OrganizationalUnit"), "Name"));
-                if (!name) {
-                    json_decref(ou);
-                    json_decref(out);
-                    json_decref(path);
-                    return NULL;
-                }
-            }
-            parent = json_pack("{s:s, s:s, s:s}", "Id", pid, "Type", type ? type : "", "Name", name);
-            json_decref(ou);
-            json_decref(out);
-            pthread_mutex_lock(&k->lock);
-            json_object_set(k->parent_cache, current, parent);
-            pthread_mutex_unlock(&k->lock);
+            json_decref(path);
+            return NULL;
         }
         json_array_insert(path, 0, parent);
         snprintf(current, sizeof(current), "%s", json_string_value(json_object_get(parent, "Id")));
@@ -115,50 +150,53 @@ static json_t *s_parents(struct opf_collect *k, const char *id, struct opf_aws_e
     return path;
 }
 
-/* SCPs attached to a target, each policy described once. */
+/* A policy's content, described once per policy. */
+static json_t *s_policy_content(struct opf_collect *k, const char *id, struct opf_aws_error *err)
+{
+    if (!id) {
+        opf_aws_error_set(err, "MalformedResponse", "ListPoliciesForTarget returned a policy without an Id");
+        return NULL;
+    }
+    json_t *content = opf_collect_cache_claim(k, k->policy_cache, id);
+    if (content)
+        return content;
+    json_t *in = json_pack("{s:s}", "PolicyId", id);
+    json_t *d = opf_aws_call(k->mgmt, "organizations", "DescribePolicy", in, 0, err);
+    json_decref(in);
+    if (d) {
+        content = json_incref(json_object_get(json_object_get(d, "Policy"), "Content"));
+        content = content ? content : json_string("");
+    }
+    json_decref(d);
+    opf_collect_cache_fill(k, k->policy_cache, id, content);
+    return content;
+}
+
+/* SCPs attached to a target, listed once per target. */
 static json_t *s_policies_for(struct opf_collect *k, const char *target, struct opf_aws_error *err)
 {
-    pthread_mutex_lock(&k->lock);
-    json_t *cached = json_incref(json_object_get(k->scp_cache, target));
-    pthread_mutex_unlock(&k->lock);
-    if (cached)
-        return cached;
+    json_t *policies = opf_collect_cache_claim(k, k->scp_cache, target);
+    if (policies)
+        return policies;
     json_t *in = json_pack("{s:s, s:s}", "TargetId", target, "Filter", "SERVICE_CONTROL_POLICY");
     json_t *out = opf_aws_call(k->mgmt, "organizations", "ListPoliciesForTarget", in, OPF_AWS_PAGINATE, err);
     json_decref(in);
-    if (!out)
-        return NULL;
-    json_t *policies = json_array();
+    policies = out ? json_array() : NULL;
     size_t i;
     json_t *p;
     json_array_foreach(json_object_get(out, "Policies"), i, p) {
-        const char *id = json_string_value(json_object_get(p, "Id"));
-        pthread_mutex_lock(&k->lock);
-        json_t *content = json_incref(json_object_get(k->policy_cache, id));
-        pthread_mutex_unlock(&k->lock);
+        json_t *content = s_policy_content(k, json_string_value(json_object_get(p, "Id")), err);
         if (!content) {
-            json_t *din = json_pack("{s:s}", "PolicyId", id);
-            json_t *d = opf_aws_call(k->mgmt, "organizations", "DescribePolicy", din, 0, err);
-            json_decref(din);
-            if (!d) {
-                json_decref(out);
-                json_decref(policies);
-                return NULL;
-            }
-            content = json_incref(json_object_get(json_object_get(d, "Policy"), "Content"));
-            json_decref(d);
-            pthread_mutex_lock(&k->lock);
-            json_object_set(k->policy_cache, id, content);
-            pthread_mutex_unlock(&k->lock);
+            json_decref(policies);
+            policies = NULL;
+            break;
         }
         json_array_append_new(policies, json_pack("{s:O?, s:O?, s:O?, s:o}", "Id", json_object_get(p, "Id"), "Name",
                                                   json_object_get(p, "Name"), "Arn", json_object_get(p, "Arn"), "Content",
-                                                  content ? content : json_string("")));
+                                                  content));
     }
     json_decref(out);
-    pthread_mutex_lock(&k->lock);
-    json_object_set(k->scp_cache, target, policies);
-    pthread_mutex_unlock(&k->lock);
+    opf_collect_cache_fill(k, k->scp_cache, target, policies);
     return policies;
 }
 
@@ -390,9 +428,7 @@ static void s_dns(struct opf_collect *k, const char *email, json_t *ev)
         return;
     }
     const char *domain = at + 1;
-    pthread_mutex_lock(&k->lock);
-    json_t *cached = json_incref(json_object_get(k->dns_cache, domain));
-    pthread_mutex_unlock(&k->lock);
+    json_t *cached = opf_collect_cache_claim(k, k->dns_cache, domain);
     if (!cached) {
         const json_t *dns = json_object_get(k->opts->config, "dns");
         cached = opf_dns_probe(domain, json_object_get(dns, "servers"),
@@ -400,9 +436,7 @@ static void s_dns(struct opf_collect *k, const char *email, json_t *ev)
                                sizeof(err.code), err.message, sizeof(err.message));
         if (!cached)
             cached = json_pack("{s:s, s:s}", "code", err.code, "message", err.message);
-        pthread_mutex_lock(&k->lock);
-        json_object_set(k->dns_cache, domain, cached);
-        pthread_mutex_unlock(&k->lock);
+        opf_collect_cache_fill(k, k->dns_cache, domain, cached);
     }
     if (json_object_get(cached, "rcode")) {
         opf_collect_item(ev, "probe.dns", "probe:dns", json_deep_copy(cached), NULL);
@@ -548,10 +582,23 @@ static void *s_worker(void *arg)
         if (i >= k->n || (k->opts->interrupted && *k->opts->interrupted))
             break;
         s_collect_account(k, k->records[i], k->listed[i]);
+        char *text = k->spill ? json_dumps(k->records[i], JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
         pthread_mutex_lock(&k->lock);
+        if (text && fwrite(text, 1, strlen(text), k->spill) == strlen(text)) {
+            /* written out: the record leaves memory until the bundle is assembled */
+            k->spill_at[i] = k->spill_end;
+            k->spill_len[i] = strlen(text);
+            k->spill_end += (long)strlen(text);
+            json_decref(k->records[i]);
+            json_decref(k->listed[i]);
+            k->records[i] = k->listed[i] = NULL;
+        } else if (k->spill) {
+            k->spill_failed = true;
+        }
         k->collected[i] = true;
         k->done++;
         pthread_mutex_unlock(&k->lock);
+        free(text);
         opf_collect_progress(k, false);
     }
     return NULL;
@@ -570,86 +617,178 @@ void opf_collect_progress(struct opf_collect *k, bool final)
     pthread_mutex_unlock(&k->lock);
 }
 
-json_t *opf_collect(const struct opf_collect_options *opts, struct opf_collect_stats *stats, struct opf_error *err)
+/* Discovery and every account's evidence: the bundle without its accounts (they are in k->records, or in
+ * k->spill), or NULL with err. */
+static json_t *s_run(struct opf_collect *k, struct opf_error *err)
 {
-    struct opf_collect k = {.opts = opts, .started = time(NULL)};
+    const struct opf_collect_options *opts = k->opts;
     struct opf_aws_error aerr = {0};
-    if (stats)
-        memset(stats, 0, sizeof(*stats));
     const json_t *aws = json_object_get(opts->config, "aws");
     struct opf_aws_client_options co = {.profile = opts->profile, .region = opts->region,
                                         .endpoint_url = opts->endpoint_url, .debug = opts->debug,
                                         .connect_timeout_ms = json_integer_value(json_object_get(aws, "connect_timeout_ms")),
                                         .read_timeout_ms = json_integer_value(json_object_get(aws, "read_timeout_ms"))};
-    k.client = opf_aws_client_new(&co, &aerr);
-    if (!k.client) {
+    k->started = time(NULL);
+    pthread_mutex_init(&k->lock, NULL);
+    pthread_cond_init(&k->filled, NULL);
+    k->client = opf_aws_client_new(&co, &aerr);
+    if (!k->client) {
         opf_fail(err, OPF_EXIT_ERROR, "AWS configuration: %s", aerr.message);
         return NULL;
     }
-    k.mgmt = opf_aws_session_default(k.client, &aerr);
-    if (!k.mgmt) {
+    k->mgmt = opf_aws_session_default(k->client, &aerr);
+    if (!k->mgmt) {
         opf_fail(err, OPF_EXIT_ERROR, "credentials: %s", aerr.message);
-        opf_aws_client_free(k.client);
         return NULL;
     }
-    pthread_mutex_init(&k.lock, NULL);
-    json_t *bundle = opf_collect_discover(&k, &aerr, err);
-    if (bundle) {
-        opf_collect_organization(&k, bundle);
-        const json_t *access = json_object_get(opts->config, "access");
-        k.role_name = json_string_value(json_object_get(access, "role_name"));
-        k.role_name = k.role_name ? k.role_name : "OrganizationAccountAccessRole";
-        k.external_id = json_string_value(json_object_get(access, "external_id"));
-        k.session_name = json_string_value(json_object_get(access, "session_name"));
-        int workers = opts->concurrency ? opts->concurrency : (int)json_integer_value(json_object_get(access, "concurrency"));
-        workers = workers > 0 ? workers : 8;
-        if ((size_t)workers > k.n)
-            workers = (int)(k.n ? k.n : 1);
-        pthread_t *threads = calloc((size_t)workers, sizeof(*threads));
-        int started = 0;
-        for (int i = 0; threads && i < workers; i++)
-            if (pthread_create(&threads[i], NULL, s_worker, &k) == 0)
-                started++;
-        if (started == 0)
-            s_worker(&k);
-        for (int i = 0; i < started; i++)
-            pthread_join(threads[i], NULL);
-        free(threads);
-        opf_collect_progress(&k, true);
-        bool complete = k.done == k.n;
-        json_object_set_new(bundle, "complete", json_boolean(complete));
-        json_t *accounts = json_object_get(bundle, "accounts");
-        for (size_t i = 0; i < k.n; i++) {
-            if (!k.collected[i]) /* interrupted: the account stays listed, its evidence says why */
-                opf_collect_item(json_object_get(k.records[i], "evidence"), "collection.interrupted", "local:collector",
-                       NULL, &(struct opf_aws_error){.code = "Interrupted", .message = "collection was interrupted"});
-            json_array_append(accounts, k.records[i]);
+    json_t *bundle = opf_collect_discover(k, &aerr, err);
+    if (!bundle)
+        return NULL;
+    opf_collect_organization(k, bundle);
+    if (k->spill) {
+        k->spill_at = calloc(k->n ? k->n : 1, sizeof(*k->spill_at));
+        k->spill_len = calloc(k->n ? k->n : 1, sizeof(*k->spill_len));
+        if (!k->spill_at || !k->spill_len) {
+            json_decref(bundle);
+            opf_fail(err, OPF_EXIT_ERROR, "out of memory");
+            return NULL;
         }
     }
+    const json_t *access = json_object_get(opts->config, "access");
+    k->role_name = json_string_value(json_object_get(access, "role_name"));
+    k->role_name = k->role_name ? k->role_name : "OrganizationAccountAccessRole";
+    k->external_id = json_string_value(json_object_get(access, "external_id"));
+    k->session_name = json_string_value(json_object_get(access, "session_name"));
+    int workers = opts->concurrency ? opts->concurrency : (int)json_integer_value(json_object_get(access, "concurrency"));
+    workers = workers > 0 ? workers : 8;
+    if ((size_t)workers > k->n)
+        workers = (int)(k->n ? k->n : 1);
+    pthread_t *threads = calloc((size_t)workers, sizeof(*threads));
+    int started = 0;
+    for (int i = 0; threads && i < workers; i++)
+        if (pthread_create(&threads[i], NULL, s_worker, k) == 0)
+            started++;
+    if (started == 0)
+        s_worker(k);
+    for (int i = 0; i < started; i++)
+        pthread_join(threads[i], NULL);
+    free(threads);
+    opf_collect_progress(k, true);
+    json_object_set_new(bundle, "complete", json_boolean(k->done == k->n));
+    for (size_t i = 0; i < k->n; i++)
+        if (!k->collected[i]) /* interrupted: the account stays listed, its evidence says why */
+            opf_collect_item(json_object_get(k->records[i], "evidence"), "collection.interrupted", "local:collector",
+                             NULL, &(struct opf_aws_error){.code = "Interrupted", .message = "collection was interrupted"});
+    return bundle;
+}
+
+static void s_finish(struct opf_collect *k, struct opf_collect_stats *stats)
+{
     if (stats) {
-        struct opf_aws_stats st;
-        opf_aws_client_stats(k.client, &st);
+        memset(stats, 0, sizeof(*stats));
+        struct opf_aws_stats st = {0};
+        if (k->client)
+            opf_aws_client_stats(k->client, &st);
         stats->api_calls = st.requests;
         stats->retries = st.retries;
         stats->throttled = st.throttled;
         stats->refreshes = st.refreshes;
-        stats->errors = k.errors;
-        stats->seconds = difftime(time(NULL), k.started);
+        stats->errors = k->errors;
+        stats->seconds = difftime(time(NULL), k->started);
     }
-    for (size_t i = 0; i < k.n; i++) {
-        json_decref(k.records[i]);
-        json_decref(k.listed[i]);
+    for (size_t i = 0; i < k->n; i++) {
+        json_decref(k->records[i]);
+        json_decref(k->listed[i]);
     }
-    free(k.records);
-    free(k.listed);
-    free(k.collected);
-    json_decref(k.parent_cache);
-    json_decref(k.scp_cache);
-    json_decref(k.policy_cache);
-    json_decref(k.dns_cache);
-    opf_collect_organization_free(&k);
-    opf_aws_session_free(k.mgmt);
-    opf_aws_client_free(k.client);
-    pthread_mutex_destroy(&k.lock);
+    free(k->records);
+    free(k->listed);
+    free(k->collected);
+    free(k->spill_at);
+    free(k->spill_len);
+    json_decref(k->parent_cache);
+    json_decref(k->scp_cache);
+    json_decref(k->policy_cache);
+    json_decref(k->dns_cache);
+    json_decref(k->ou_cache);
+    opf_collect_organization_free(k);
+    opf_aws_session_free(k->mgmt);
+    opf_aws_client_free(k->client);
+    pthread_mutex_destroy(&k->lock);
+    pthread_cond_destroy(&k->filled);
+}
+
+json_t *opf_collect(const struct opf_collect_options *opts, struct opf_collect_stats *stats, struct opf_error *err)
+{
+    struct opf_collect k = {.opts = opts};
+    json_t *bundle = s_run(&k, err);
+    json_t *accounts = json_object_get(bundle, "accounts");
+    for (size_t i = 0; bundle && i < k.n; i++)
+        json_array_append(accounts, k.records[i]);
+    s_finish(&k, stats);
     return bundle;
+}
+
+/* Copies one spilled record into the bundle being written. */
+static int s_copy_spilled(struct opf_collect *k, size_t i, FILE *out)
+{
+    char buf[65536];
+    if (fseek(k->spill, k->spill_at[i], SEEK_SET) != 0)
+        return -1;
+    for (size_t left = k->spill_len[i]; left > 0;) {
+        size_t chunk = left < sizeof(buf) ? left : sizeof(buf);
+        if (fread(buf, 1, chunk, k->spill) != chunk || fwrite(buf, 1, chunk, out) != chunk)
+            return -1;
+        left -= chunk;
+    }
+    return 0;
+}
+
+struct s_stream {
+    struct opf_collect *k;
+    const json_t *bundle;
+};
+
+/* The bundle, its accounts one per line in ListAccounts order, copied from the spill file. */
+static int s_write_streamed(FILE *out, void *ud)
+{
+    struct s_stream *st = ud;
+    struct opf_collect *k = st->k;
+    const char *key;
+    json_t *value;
+    bool first = true;
+    int rc = fputc('{', out) == EOF ? -1 : 0;
+    json_object_foreach((json_t *)st->bundle, key, value) {
+        fprintf(out, "%s\n  \"%s\": ", first ? "" : ",", key);
+        first = false;
+        if (strcmp(key, "accounts") != 0) {
+            rc |= json_dumpf(value, out, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY);
+            continue;
+        }
+        fputc('[', out);
+        for (size_t i = 0; i < k->n && rc == 0; i++) {
+            fputs(i ? ",\n    " : "\n    ", out);
+            rc = k->records[i] ? json_dumpf(k->records[i], out, JSON_COMPACT | JSON_PRESERVE_ORDER) : s_copy_spilled(k, i, out);
+        }
+        fputs("\n  ]", out);
+    }
+    fputs("\n}\n", out);
+    return rc || ferror(out) ? -1 : 0;
+}
+
+int opf_collect_write(const struct opf_collect_options *opts, const char *path, struct opf_collect_stats *stats,
+                      struct opf_error *err)
+{
+    struct opf_collect k = {.opts = opts, .spill = tmpfile()};
+    if (!k.spill)
+        return opf_fail(err, OPF_EXIT_ERROR, "cannot create a temporary file for the evidence: %s", strerror(errno));
+    json_t *bundle = s_run(&k, err);
+    int rc = -1;
+    if (bundle && k.spill_failed)
+        opf_fail(err, OPF_EXIT_ERROR, "cannot write the evidence to a temporary file: %s", strerror(errno));
+    else if (bundle)
+        rc = opf_file_write_atomic(path, 0600, s_write_streamed, &(struct s_stream){&k, bundle}, err);
+    json_decref(bundle);
+    fclose(k.spill);
+    s_finish(&k, stats);
+    return rc;
 }

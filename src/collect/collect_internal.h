@@ -17,13 +17,18 @@ struct opf_collect {
     const char *role_name, *external_id, *session_name;
     char partition[16];
     pthread_mutex_t lock;                /* everything below */
+    pthread_cond_t filled;               /* a cache entry was filled or released */
     json_t **records;                    /* account records, in ListAccounts order */
     json_t **listed;                     /* the ListAccounts entry of each */
     bool *collected;
     size_t n, next, done;
     unsigned long errors;
     time_t started;
-    json_t *parent_cache, *scp_cache, *policy_cache, *dns_cache;
+    FILE *spill;                         /* opf_collect_write: finished records, written out (unlinked file) */
+    long *spill_at, spill_end;
+    size_t *spill_len;
+    bool spill_failed;
+    json_t *parent_cache, *ou_cache, *scp_cache, *policy_cache, *dns_cache; /* filled once each (collect.c) */
     /* read before the workers start, read-only afterwards */
     json_t *mgmt_regions;                /* the regions scanned in the management account */
     json_t *mgmt_region_errors;          /* why they are a fallback: "Errors" entries */
@@ -60,6 +65,11 @@ json_t *opf_collect_discover(struct opf_collect *k, struct opf_aws_error *aerr, 
 void opf_collect_item(json_t *evidence, const char *key, const char *source, json_t *data, const struct opf_aws_error *err);
 
 void opf_collect_progress(struct opf_collect *k, bool final);
+
+/* Shared caches are filled once (collect.c): claim returns the cached value (a reference), or NULL when the
+ * caller must fetch it and then fill it (value borrowed; NULL releases the claim for another worker). */
+json_t *opf_collect_cache_claim(struct opf_collect *k, json_t *cache, const char *key);
+void opf_collect_cache_fill(struct opf_collect *k, json_t *cache, const char *key, json_t *value);
 
 /* The selected checks read `key`. */
 bool opf_collect_want(const struct opf_collect *k, const char *key);

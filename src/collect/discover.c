@@ -179,6 +179,7 @@ json_t *opf_collect_discover(struct opf_collect *k, struct opf_aws_error *aerr, 
     k->listed = calloc(count ? count : 1, sizeof(*k->listed));
     k->collected = calloc(count ? count : 1, sizeof(*k->collected));
     k->parent_cache = json_object();
+    k->ou_cache = json_object();
     k->scp_cache = json_object();
     k->policy_cache = json_object();
     k->dns_cache = json_object();

@@ -160,22 +160,18 @@ void opf_collect_organization(struct opf_collect *k, json_t *bundle)
 static json_t *s_permission_set_name(struct opf_collect *k, const char *instance, const char *region, const char *arn,
                                      struct opf_aws_error *err)
 {
-    pthread_mutex_lock(&k->lock);
-    json_t *name = json_incref(json_object_get(k->permission_set_names, arn));
-    pthread_mutex_unlock(&k->lock);
+    json_t *name = opf_collect_cache_claim(k, k->permission_set_names, arn);
     if (name)
         return name;
     json_t *in = json_pack("{s:s, s:s}", "InstanceArn", instance, "PermissionSetArn", arn);
     json_t *out = opf_aws_call_in(k->mgmt, region, "sso-admin", "DescribePermissionSet", in, 0, err);
     json_decref(in);
-    if (!out)
-        return NULL;
-    name = json_incref(json_object_get(json_object_get(out, "PermissionSet"), "Name"));
+    if (out) { /* Name is required when a permission set is created; "" only for a malformed answer */
+        const char *n = json_string_value(json_object_get(json_object_get(out, "PermissionSet"), "Name"));
+        name = json_string(n ? n : "");
+    }
     json_decref(out);
-    name = name ? name : json_null();
-    pthread_mutex_lock(&k->lock);
-    json_object_set(k->permission_set_names, arn, name);
-    pthread_mutex_unlock(&k->lock);
+    opf_collect_cache_fill(k, k->permission_set_names, arn, name);
     return name;
 }
 

@@ -202,10 +202,13 @@ class FaultMatrix(unittest.TestCase):
               % (expired, report["stats"]["credential_refreshes"], self.proxy.calls["sts:AssumeRole"],
                  self.baseline_calls["sts:AssumeRole"]))
         self.assertGreater(expired, 3)
-        # each expired answer refreshed its session once (a new AssumeRole), and the call was sent again
-        self.assertEqual(report["stats"]["credential_refreshes"], expired)
+        # an expired answer refreshes its session (a new AssumeRole) and the call is sent again; a call refreshes
+        # once, so one that meets a second expiry point before it ends counts one refresh for two answers
+        refreshes = report["stats"]["credential_refreshes"]
+        self.assertGreaterEqual(refreshes, 3)  # one expiry point at least each
+        self.assertLessEqual(refreshes, expired)
         self.assertEqual(self.proxy.calls["sts:AssumeRole"],
-                         self.baseline_calls["sts:AssumeRole"] + expired + self.proxy.by_operation[("sts:AssumeRole", "expired")])
+                         self.baseline_calls["sts:AssumeRole"] + refreshes + self.proxy.by_operation[("sts:AssumeRole", "expired")])
         self.assertEqual(self.changed_rows(report), [])
 
 

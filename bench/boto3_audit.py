@@ -1,0 +1,204 @@
+#!/usr/bin/env python3
+"""The benchmark's boto3 baseline: the calls `orgpreflight collect` makes (bench/plan.py), written as a careful
+engineer would with boto3: a ThreadPoolExecutor of --concurrency accounts, a boto3 session and clients per
+thread (and per assumed role), the SDK's standard retry mode, OU / SCP lookups cached once.
+
+Uses the environment's credentials, region and AWS_ENDPOINT_URL like the aws CLI. Writes the evidence as JSON
+and prints one summary line: {"calls", "retries", "errors", "throttling_errors"}.
+"""
+import argparse
+import json
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import boto3
+from botocore.config import Config
+from botocore.exceptions import ClientError
+
+CONFIG = Config(retries={"mode": "standard", "max_attempts": 3})
+THROTTLING = {"Throttling", "ThrottlingException", "TooManyRequestsException", "RequestLimitExceeded"}
+ROLE = "OrganizationAccountAccessRole"
+
+
+class Counters:
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.calls = self.retries = self.errors = self.throttling = 0
+
+    def add(self, meta, error_code=None):
+        with self.lock:
+            self.calls += 1
+            self.retries += meta.get("RetryAttempts", 0)
+            if error_code:
+                self.errors += 1
+                self.throttling += error_code in THROTTLING
+
+
+COUNT = Counters()
+LOCAL = threading.local()
+
+
+def call(client, op, ok_errors=(), **kw):
+    """One call (pages followed), counted; an error becomes {"error": code} as orgpreflight records it."""
+    try:
+        if client.can_paginate(op):
+            pages = []
+            for page in client.get_paginator(op).paginate(**kw):
+                COUNT.add(page["ResponseMetadata"])
+                pages.append(page)
+            return pages[0] if len(pages) == 1 else {"pages": pages}
+        r = getattr(client, op)(**kw)
+        COUNT.add(r["ResponseMetadata"])
+        return r
+    except ClientError as e:
+        code = e.response["Error"]["Code"]
+        COUNT.add(e.response.get("ResponseMetadata", {}), None if code in ok_errors else code)
+        return {"error": code}
+
+
+def items(result, key):
+    if "pages" in result:
+        return [x for p in result["pages"] for x in p.get(key, [])]
+    return result.get(key, [])
+
+
+def clients():
+    """The operator's clients, one set per worker thread (boto3 clients are not shared across threads)."""
+    if not hasattr(LOCAL, "mgmt"):
+        LOCAL.session = boto3.session.Session()  # its loader caches the service models for the thread's clients
+        LOCAL.mgmt = {n: LOCAL.session.client(n, config=CONFIG) for n in ("organizations", "account", "sts", "iam")}
+    return LOCAL.mgmt
+
+
+class Once:
+    """A cache filled once per key, even when several threads ask at the same time."""
+
+    def __init__(self):
+        self.lock, self.values, self.locks = threading.Lock(), {}, {}
+
+    def get(self, key, fetch):
+        with self.lock:
+            lock = self.locks.setdefault(key, threading.Lock())
+        with lock:
+            if key not in self.values:
+                self.values[key] = fetch()
+            return self.values[key]
+
+
+PARENTS, OU_NAMES, SCPS, POLICIES = Once(), Once(), Once(), Once()
+
+
+def parent_of(org, child):
+    def fetch():
+        p = items(call(org, "list_parents", ChildId=child), "Parents")[0]
+        name = "Root"
+        if p["Type"] == "ORGANIZATIONAL_UNIT":
+            name = OU_NAMES.get(p["Id"], lambda: call(org, "describe_organizational_unit",
+                                                      OrganizationalUnitId=p["Id"])["OrganizationalUnit"]["Name"])
+        return {"Id": p["Id"], "Type": p["Type"], "Name": name}
+    return PARENTS.get(child, fetch)
+
+
+def policies_for(org, target):
+    def fetch():
+        out = []
+        for p in items(call(org, "list_policies_for_target", TargetId=target, Filter="SERVICE_CONTROL_POLICY"), "Policies"):
+            content = POLICIES.get(p["Id"], lambda: call(org, "describe_policy", PolicyId=p["Id"])["Policy"]["Content"])
+            out.append(dict(p, Content=content))
+        return out
+    return SCPS.get(target, fetch)
+
+
+def iam_evidence(iam):
+    ev = {}
+    for _ in range(20):
+        g = call(iam, "generate_credential_report")
+        if g.get("State") == "COMPLETE" or "error" in g:
+            break
+    ev["credential_report"] = call(iam, "get_credential_report")
+    ev["account_summary"] = call(iam, "get_account_summary")
+    users = []
+    for u in items(call(iam, "list_users"), "Users"):
+        name = u["UserName"]
+        user = {"UserName": name,
+                "LoginProfile": call(iam, "get_login_profile", ok_errors=("NoSuchEntity",), UserName=name),
+                "MFADevices": items(call(iam, "list_mfa_devices", UserName=name), "MFADevices"),
+                "AttachedPolicies": items(call(iam, "list_attached_user_policies", UserName=name), "AttachedPolicies"),
+                "InlinePolicies": [call(iam, "get_user_policy", UserName=name, PolicyName=p)
+                                   for p in items(call(iam, "list_user_policies", UserName=name), "PolicyNames")],
+                "Groups": []}
+        for g in items(call(iam, "list_groups_for_user", UserName=name), "Groups"):
+            gn = g["GroupName"]
+            user["Groups"].append({
+                "GroupName": gn,
+                "AttachedPolicies": items(call(iam, "list_attached_group_policies", GroupName=gn), "AttachedPolicies"),
+                "InlinePolicies": [call(iam, "get_group_policy", GroupName=gn, PolicyName=p)
+                                   for p in items(call(iam, "list_group_policies", GroupName=gn), "PolicyNames")]})
+        users.append(user)
+    ev["users"] = users
+    return ev
+
+
+def account_evidence(account, management):
+    c = clients()
+    org, acct = c["organizations"], c["account"]
+    aid = account["Id"]
+    ev = {"account": account}
+    path, current = [], aid
+    while not current.startswith("r-"):
+        p = parent_of(org, current)
+        path.insert(0, p)
+        current = p["Id"]
+    ev["parents"] = path
+    ev["scps"] = [{"TargetId": t, "Policies": policies_for(org, t)} for t in [p["Id"] for p in path] + [aid]]
+    ev["delegated_services"] = call(org, "list_delegated_services_for_account",
+                                    ok_errors=("AccountNotRegisteredException",), AccountId=aid)
+    target = {} if aid == management else {"AccountId": aid}
+    ev["information"] = call(acct, "get_account_information", **target)
+    ev["contact"] = call(acct, "get_contact_information", **target)
+    if aid != management:
+        ev["primary_email"] = call(acct, "get_primary_email", **target)
+    ev["alternate_contacts"] = {t: call(acct, "get_alternate_contact", ok_errors=("ResourceNotFoundException",),
+                                        AlternateContactType=t, **target) for t in ("BILLING", "OPERATIONS", "SECURITY")}
+    if aid == management:
+        iam = c["iam"]
+    else:
+        r = call(c["sts"], "assume_role", RoleArn="arn:aws:iam::%s:role/%s" % (aid, ROLE), RoleSessionName="orgpreflight")
+        if "error" in r:
+            return ev
+        cr = r["Credentials"]
+        keys = dict(aws_access_key_id=cr["AccessKeyId"], aws_secret_access_key=cr["SecretAccessKey"],
+                    aws_session_token=cr["SessionToken"], config=CONFIG)
+        ev["caller"] = call(LOCAL.session.client("sts", **keys), "get_caller_identity")
+        iam = LOCAL.session.client("iam", **keys)
+    ev["iam"] = iam_evidence(iam)
+    return ev
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--concurrency", type=int, default=8)
+    ap.add_argument("-o", "--output", required=True)
+    args = ap.parse_args()
+    c = clients()
+    s = LOCAL.session
+    org = c["organizations"]
+    bundle = {"caller": call(c["sts"], "get_caller_identity")}
+    bundle["organization"] = call(org, "describe_organization")
+    accounts = items(call(org, "list_accounts"), "Accounts")
+    bundle["roots"] = call(org, "list_roots")
+    bundle["delegated_administrators"] = call(org, "list_delegated_administrators")
+    bundle["service_access"] = call(org, "list_aws_service_access_for_organization")
+    bundle["sso_instances"] = call(s.client("sso-admin", config=CONFIG), "list_instances")
+    bundle["organizations_features"] = call(c["iam"], "list_organizations_features")
+    management = bundle["organization"]["Organization"]["MasterAccountId"]
+    with ThreadPoolExecutor(max_workers=args.concurrency) as pool:
+        bundle["accounts"] = list(pool.map(lambda a: account_evidence(a, management), accounts))
+    with open(args.output, "w") as f:
+        json.dump(bundle, f, default=str)
+    print(json.dumps({"calls": COUNT.calls, "retries": COUNT.retries, "errors": COUNT.errors,
+                      "throttling_errors": COUNT.throttling}))
+
+
+if __name__ == "__main__":
+    main()
