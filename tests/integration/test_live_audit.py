@@ -49,6 +49,26 @@ class LiveAudit(unittest.TestCase):
         cls.dns.stop()
         cls.moto.stop()
 
+    def test_target_profile_collects_the_target_organization(self):
+        # moto holds one organization per account: a target profile with the operator's own keys names the old
+        # organization, which target-organization-ready must refuse, from evidence collected live
+        env = dict(self.env)
+        env["AWS_CONFIG_FILE"] = os.path.join(self.tmp, "target-config")
+        with open(env["AWS_CONFIG_FILE"], "w") as f:
+            f.write("[profile target]\naws_access_key_id = %s\naws_secret_access_key = %s\nregion = us-east-1\n"
+                    % (self.org.access_key, self.org.secret_key))
+        out = os.path.join(self.tmp, "target.json")
+        r = run_cli(["audit", "--config", self.config, "--now", NOW, "--quiet", "--target-profile", "target",
+                     "--checks", "target-organization-ready", "--format", "json", "-o", out], env=env)
+        self.assertEqual(r.returncode, 1, r.stderr)
+        report = opftest.load_json(out)
+        row = [x for x in report["results"] if x["subject_type"] == "target-organization"]
+        self.assertEqual(len(row), 1, report["results"])
+        self.assertEqual((row[0]["check"], row[0]["status"]), ("target-organization-ready", "fail"))
+        self.assertIn("the target is the old organization %s itself" % self.org.org["Id"], row[0]["message"])
+        cited = {e["item"]: e for e in row[0]["evidence"]}
+        self.assertEqual(cited["organizations.organization"]["source"], "organizations:DescribeOrganization")
+
     def test_inventory_and_every_account_has_every_check(self):
         self.assertEqual(self.live.returncode, 1, self.live.stderr)
         ids = {a["id"] for a in self.report["accounts"]}
