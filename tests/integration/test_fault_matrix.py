@@ -89,7 +89,7 @@ class FaultMatrix(unittest.TestCase):
         out = os.path.join(cls.tmp, name + ".json")
         started = time.monotonic()
         run = run_cli(["audit", "--config", config or cls.config, "--quiet", "--format", "json", "-o", out],
-                      env=dict(cls.env, **env), timeout=170)
+                      env=dict(cls.env, **env), timeout=420)  # the throttled run, slowed by the adaptive rate, under ASan
         elapsed = time.monotonic() - started
         report = opftest.load_json(out) if os.path.exists(out) else None
         stats = report["stats"] if report else {}
