@@ -81,6 +81,13 @@ void opf_aws_session_free(struct opf_aws_session *s);
  *  "sso_start_url":"...", "expiration":"ISO 8601"|null}. New reference. */
 json_t *opf_aws_session_describe(struct opf_aws_session *s);
 
+/* What the session resolves to, without secrets and without sending anything:
+ * {"profile":"...", "region":"...", "region_source":"--region|AWS_REGION|AWS_DEFAULT_REGION|profile|default",
+ *  "retry_mode":"standard|legacy|adaptive", "max_attempts":N, "credentials":<opf_aws_session_describe>,
+ *  "endpoints":{"SERVICE":{"url":"...","signing_region":"...","signing_name":"...","source":"..."} or
+ *               {"error":"CODE: message"}}}. New reference. */
+json_t *opf_aws_session_resolution(struct opf_aws_session *s);
+
 /* ---- calls ---- */
 
 #define OPF_AWS_PAGINATE 0x1u   /* follow NextToken / Marker and merge the result lists */

@@ -3,6 +3,7 @@
 #define OPF_AWS_MODEL_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 /* JSON 1.0/1.1, rest-JSON, Query, rest-XML (S3) and EC2's own Query dialect */
 enum opf_protocol { OPF_PROTO_JSON, OPF_PROTO_REST_JSON, OPF_PROTO_QUERY, OPF_PROTO_REST_XML, OPF_PROTO_EC2 };
@@ -34,6 +35,8 @@ struct opf_aws_operation {
 };
 
 const struct opf_aws_service *opf_aws_service_find(const char *name);
+/* The i-th service, NULL past the last. */
+const struct opf_aws_service *opf_aws_service_at(size_t i);
 /* NULL when the operation is not in the read-only allow-list. */
 const struct opf_aws_operation *opf_aws_operation_find(const char *service, const char *operation);
 
