@@ -201,5 +201,17 @@ int opf_aws_config_resolve(struct opf_aws_client *c, const char *profile, const 
                           c->region_source);
         return -1;
     }
+    const char *services = opf_aws_profile_get(c, c->profile, "services");
+    if (services && !json_object_get(c->services, services)) {
+        opf_aws_error_set(err, "InvalidConfig", "profile %s: services %s has no [services %s] section", c->profile,
+                          services, services);
+        return -1;
+    }
+    const char *sts = opf_aws_setting(c, "AWS_STS_REGIONAL_ENDPOINTS", "sts_regional_endpoints");
+    if (sts && strcmp(sts, "legacy") != 0 && strcmp(sts, "regional") != 0) {
+        opf_aws_error_set(err, "InvalidConfig", "sts_regional_endpoints %.40s (AWS_STS_REGIONAL_ENDPOINTS or the "
+                          "profile): expected legacy or regional", sts);
+        return -1;
+    }
     return 0;
 }

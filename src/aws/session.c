@@ -120,6 +120,7 @@ static int s_http_json(struct opf_aws_client *c, const char *method, const char 
     int rc = 0;
     if (resp.status < 200 || resp.status >= 300) {
         opf_aws_error_set(err, "CredentialsError", "%s answered HTTP %ld", what, resp.status);
+        err->http_status = resp.status;
         rc = -1;
     } else if (out) {
         *out = json_loadb(resp.body.data ? resp.body.data : "", resp.body.len, 0, NULL);
@@ -267,6 +268,9 @@ static int s_refresh_sso(struct opf_aws_session *s, struct opf_aws_error *err)
     int rc = s_http_json(s->c, "GET", u.data, headers, &out, "IAM Identity Center GetRoleCredentials", err);
     curl_slist_free_all(headers);
     opf_buf_free(&u);
+    if (rc != 0 && err->http_status == 401)
+        opf_aws_error_set(err, "SSOTokenError", "IAM Identity Center refused the cached token for %s; run `aws sso login`",
+                          s->sso_start_url);
     if (rc == 0)
         rc = s_creds_from(json_object_get(out, "roleCredentials"), "accessKeyId", "secretAccessKey", "sessionToken",
                           "expiration", true, &s->creds, "GetRoleCredentials", err);

@@ -290,7 +290,9 @@ class AwsClient(unittest.TestCase):
         self.assertEqual(rc, 1, err)
         self.assertIn("AssumeRole arn:aws:iam::%s:role/OrganizationAccountAccessRole" % member, err)
         self.assertRegex(err, "stats requests=2 ")
-        self.assertIn('"chain":[{"profile":"hop","source":"assume-role"},{"profile":"member","source":"assume-role"}', err)
+        self.assertRegex(err, r'"chain":\[\{"profile":"hop","source":"assume-role","role_arn":"[^"]+"\},'
+                              r'\{"profile":"member","source":"assume-role","role_arn":"[^"]+"\},'
+                              r'\{"source":"profile","profile":"base","file":"credentials file"\}\]')
         rc, out, err = call(dict(env, AWS_PROFILE="proc"), "sts", "GetCallerIdentity")
         self.assertEqual(rc, 0, err)
         self.assertIn('"source":"process"', err)
