@@ -1,5 +1,5 @@
 """What botocore resolves an environment to, in the shape opf-aws-call --resolve prints: one JSON case per
-line on stdin ({"env", "profile", "region"}), one JSON answer per line on stdout. Every client's first request
+line on stdin ({"env", "profile", "region", "endpoint_url", "services"}), one JSON answer per line on stdout. Every client's first request
 is captured before it is sent (botocore's before-send event), so nothing leaves the process except the
 credential fetches the case's environment points at loopback servers."""
 import json
@@ -40,13 +40,14 @@ def resolve(case):
     session.register_component("data_loader", LOADER)  # the service models, parsed once
     config = botocore.config.Config(s3={"addressing_style": "path"})
     out = {"endpoints": {}}
-    for service, (op, args) in OPS.items():
+    for service in case["services"]:
+        op, args = OPS[service]
         try:
             client = session.create_client(service, region_name=case.get("region"), endpoint_url=case.get("endpoint_url"),
                                            config=config)
         except Exception as e:  # the session's own errors: the whole case fails
             return error(e)
-        if service == "sts":
+        if service == "sts":  # the region a regional client gets
             out["region"] = client.meta.region_name
             retries = client.meta.config.retries or {}
             out["retry_mode"] = retries.get("mode", "legacy")
