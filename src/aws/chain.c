@@ -245,11 +245,11 @@ static struct opf_aws_session *s_assume_role(struct s_chain *ch, const char *pro
 static struct opf_aws_session *s_named_source(struct s_chain *ch, const char *profile, const char *source)
 {
     struct opf_aws_session *s = NULL;
-    if (strcasecmp(source, "Environment") == 0)
+    if (strcmp(source, "Environment") == 0) /* exactly so, as botocore */
         s = s_env_keys(ch);
-    else if (strcasecmp(source, "EcsContainer") == 0)
+    else if (strcmp(source, "EcsContainer") == 0)
         s = s_container(ch);
-    else if (strcasecmp(source, "Ec2InstanceMetadata") == 0)
+    else if (strcmp(source, "Ec2InstanceMetadata") == 0)
         s = s_imds(ch);
     else
         return FAIL(ch, "InvalidConfig", "profile %s: credential_source %s is not Environment, EcsContainer or "

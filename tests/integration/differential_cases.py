@@ -116,7 +116,7 @@ def cases(fake):
 
     def case(name, config="", credentials="", env=None, deliberate=None, retry=False, **kw):
         # every service's endpoint where endpoints are the point; elsewhere a global, a regional and S3
-        services = ALL_SERVICES if name.split("/")[0] in ("region", "endpoints", "override") else FEW_SERVICES
+        services = ALL_SERVICES if name.split("/")[0] in ("endpoints", "override") else FEW_SERVICES
         out.append(dict(name=name, config=config, credentials=credentials, env=dict(env or {}), deliberate=deliberate,
                         retry=retry, services=services, **kw))
 
@@ -255,14 +255,15 @@ def cases(fake):
     case("chain/external-id-and-duration", config=chain + "external_id = ext-1\nduration_seconds = 1800\nrole_session_name = me\n",
          credentials="[b]\n" + keys("AK-b"), env=dict(sts, AWS_PROFILE="a"))
     cs = "[profile a]\nrole_arn = arn:aws:iam::1:role/ra\ncredential_source = %s\n"
-    case("chain/credential_source-Environment", config=cs % "Environment", env=dict(sts, AWS_PROFILE="a", **env_keys))
+    # --profile: the chain itself skips the environment's keys, credential_source = Environment still reads them
+    case("chain/credential_source-Environment", config=cs % "Environment", env=dict(sts, **env_keys), profile="a")
     case("chain/credential_source-Environment-empty", config=cs % "Environment", env=dict(sts, AWS_PROFILE="a"))
     case("chain/credential_source-EcsContainer", config=cs % "EcsContainer",
          env=dict(sts, AWS_PROFILE="a", AWS_CONTAINER_CREDENTIALS_FULL_URI=fake + "/container/ecs"))
     case("chain/credential_source-Ec2InstanceMetadata", config=cs % "Ec2InstanceMetadata",
          env=dict(sts, AWS_PROFILE="a", AWS_EC2_METADATA_DISABLED=None, AWS_EC2_METADATA_SERVICE_ENDPOINT=fake))
     case("chain/credential_source-bogus", config=cs % "Bogus", env=dict(sts, AWS_PROFILE="a"))
-    case("chain/credential_source-lower-case", config=cs % "environment", env=dict(sts, AWS_PROFILE="a", **env_keys))
+    case("chain/credential_source-lower-case", config=cs % "environment", env=dict(sts, **env_keys), profile="a")
     case("chain/source-is-sso", config=chain + "[profile b]\nsso_session = corp\nsso_account_id = 111\n"
          "sso_role_name = Admin\n[sso-session corp]\nsso_start_url = https://corp.awsapps.com/start\nsso_region = us-east-1\n",
          env=dict(sts, AWS_PROFILE="a", AWS_ENDPOINT_URL_SSO=fake), sso=("corp", FAR))

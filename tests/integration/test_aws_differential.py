@@ -181,7 +181,9 @@ class Differential(unittest.TestCase):
         table = cases(self.fakes.url)
         matched, deliberate, mismatches = 0, 0, []
         started = time.time()
+        timings = []
         for case in table:
+            t0 = time.time()
             env = self._lay_out(case)
             opf_raw = self._opf(case, env)
             boto_raw = self.worker.resolve({"env": env, "profile": case.get("profile"), "region": case.get("region"),
@@ -198,10 +200,12 @@ class Differential(unittest.TestCase):
                 mismatches.append((case["name"], diff, opf, boto))
             else:
                 matched += 1
+            timings.append((time.time() - t0, case["name"]))
         report = "\n".join("%s: %s\n  orgpreflight %s\n  botocore     %s" % (n, d, json.dumps(o)[:1500], json.dumps(b)[:1500])
                            for n, d, o, b in mismatches)
         print("differential: %d cases, %d matched, %d deliberate differences, %d mismatches, %.1f s" % (
             len(table), matched, deliberate, len(mismatches), time.time() - started), file=sys.stderr)
+        print("slowest: " + ", ".join("%s %.1f s" % (n, t) for t, n in sorted(timings, reverse=True)[:5]), file=sys.stderr)
         self.assertGreaterEqual(len(table), 200)
         self.assertEqual(mismatches, [], "\n" + report)
 
