@@ -96,7 +96,7 @@ def keys(akid, secret="s"):
 
 ALL_SERVICES = ["organizations", "iam", "account", "sts", "sso-admin", "ec2", "s3", "kms", "sns", "sqs", "ram",
                 "cloudformation", "controltower"]
-FEW_SERVICES = ["iam", "sts", "s3"]
+FEW_SERVICES = ["sts", "iam", "s3"]
 REGIONS = ["us-east-1", "us-west-2", "eu-west-1", "af-south-1", "cn-north-1", "cn-northwest-1", "us-gov-west-1",
            "us-gov-east-1"]
 VARIANTS = [("plain", {}), ("fips", {"AWS_USE_FIPS_ENDPOINT": "true"}), ("dualstack", {"AWS_USE_DUALSTACK_ENDPOINT": "true"}),
@@ -105,7 +105,8 @@ VARIANTS = [("plain", {}), ("fips", {"AWS_USE_FIPS_ENDPOINT": "true"}), ("dualst
 
 # Deliberate differences: the fields that must differ, and why (docs/aws-client.md).
 AWS_REGION_HONOURED = ("region+endpoints", "orgpreflight reads AWS_REGION (the other SDKs and the CLI v2 do); botocore only AWS_DEFAULT_REGION")
-NO_REGION_DEFAULT = ("no-region", "orgpreflight defaults to us-east-1 where botocore raises NoRegionError")
+NO_REGION_DEFAULT = ("no-region", "orgpreflight defaults to us-east-1 where botocore raises NoRegionError "
+                                  "(or, for STS, takes its global endpoint)")
 ISO_REFUSED = ("iso", "isolated partitions are refused in one line; botocore resolves them")
 RETRY_DEFAULT = ("retry", "orgpreflight's default retry mode is standard (3 attempts, as the AWS CLI v2); botocore's is legacy (5)")
 
