@@ -8,6 +8,7 @@
 #include <openssl/evp.h>
 
 #include "common.h"
+#include "policy/eval.h"
 
 enum opf_migration_path opf_chk_path(const struct opf_subject *s, const struct opf_context *ctx)
 {
@@ -103,32 +104,9 @@ size_t opf_chk_item_errors(const json_t *data, char *buf, size_t len)
     return json_is_array(errors) ? json_array_size(errors) : 0;
 }
 
-static bool s_char_eq(char a, char b, bool casefold)
-{
-    return casefold ? tolower((unsigned char)a) == tolower((unsigned char)b) : a == b;
-}
-
 bool opf_chk_wildcard(const char *pattern, const char *text, bool casefold)
 {
-    /* iterative matcher with one backtrack point: linear in practice, no recursion on hostile input */
-    const char *star = NULL, *resume = NULL;
-    while (*text) {
-        if (*pattern == '*') {
-            star = pattern++;
-            resume = text;
-        } else if (*pattern == '?' || (*pattern && s_char_eq(*pattern, *text, casefold))) {
-            pattern++;
-            text++;
-        } else if (star) {
-            pattern = star + 1;
-            text = ++resume;
-        } else {
-            return false;
-        }
-    }
-    while (*pattern == '*')
-        pattern++;
-    return *pattern == '\0';
+    return opf_policy_wildcard(pattern, text, casefold);
 }
 
 void opf_chk_format_time(time_t t, char *buf, size_t len)
