@@ -93,8 +93,9 @@ static enum s_match s_action(const json_t *st, const char *action)
     return (a ? hit : !hit) ? S_YES : S_NO;
 }
 
-/* The request's resource: an ARN, or "*" asking about every resource at once. */
-static enum s_match s_resource(const json_t *st, const char *resource)
+/* The request's resource: an ARN, or "*" asking about every resource at once, which an Allow of some
+ * resources does not grant and a Deny of some resources makes uncertain. */
+static enum s_match s_resource(const json_t *st, const char *resource, bool deny)
 {
     const json_t *r = json_object_get(st, "Resource"), *nr = json_object_get(st, "NotResource");
     if (r && nr)
@@ -103,13 +104,14 @@ static enum s_match s_resource(const json_t *st, const char *resource)
         return S_YES; /* SCPs may omit Resource: every resource */
     if (strcmp(resource, "*") == 0) {
         /* every resource: only a "*" pattern covers them all; a subset or an exclusion covers some */
+        enum s_match some = deny ? S_MAYBE : S_NO;
         if (nr)
-            return s_any(nr, "*", false) == 1 ? S_NO : S_MAYBE;
+            return s_any(nr, "*", false) == 1 ? S_NO : some;
         const json_t *list;
         json_t *owned;
         if (!s_patterns(r, &list, &owned))
             return S_MAYBE;
-        enum s_match m = S_MAYBE;
+        enum s_match m = some;
         size_t i;
         const json_t *p;
         json_array_foreach(list, i, p) if (strcmp(json_string_value(p), "*") == 0) m = S_YES;
@@ -236,7 +238,7 @@ static void s_policy(struct s_layer *layer, const json_t *policy, const struct o
             layer->unreadable = layer->unreadable ? layer->unreadable : name;
             continue;
         }
-        enum s_match m = s_min(s_min(s_action(st, req->action), s_resource(st, req->resource)),
+        enum s_match m = s_min(s_min(s_action(st, req->action), s_resource(st, req->resource, deny)),
                                s_conditions(json_object_get(st, "Condition"), req->context));
         const char **slot = m == S_NO ? NULL
                             : deny    ? (m == S_YES ? &layer->deny : &layer->maybe_deny)

@@ -77,8 +77,8 @@ static const struct row ROWS[] = {
      OPF_POLICY_IMPLICIT_DENY, NULL},
     {"an allow on some resources only is not an allow on every resource",
      "[{\"Name\":\"Users\",\"Document\":{\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"iam:*\","
-     "\"Resource\":\"arn:aws:iam::*:user/*\"}]}}]", NULL, NULL, NULL, "iam:CreateUser", "*", OPF_POLICY_MAYBE,
-     "some resources"},
+     "\"Resource\":\"arn:aws:iam::*:user/*\"}]}}]", NULL, NULL, NULL, "iam:CreateUser", "*",
+     OPF_POLICY_IMPLICIT_DENY, "no identity policy"},
     {"a deny on some resources makes every resource uncertain", "[" ADMIN ",{\"Name\":\"Prot\",\"Document\":"
      "{\"Statement\":[{\"Effect\":\"Deny\",\"Action\":\"iam:*\",\"Resource\":\"arn:aws:iam::*:role/Break*\"}]}}]",
      NULL, NULL, NULL, "iam:UpdateAssumeRolePolicy", "*", OPF_POLICY_MAYBE, "Prot"},
