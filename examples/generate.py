@@ -99,13 +99,24 @@ def iam_user(acct, name, uid, created, password=True, mfa=True, groups=(), attac
             if password else None,
             "MFADevices": [{"UserName": name, "SerialNumber": f"arn:aws:iam::{acct}:mfa/{name}",
                             "EnableDate": created}] if mfa else [],
+            "PermissionsBoundary": None,
             "AttachedPolicies": list(attached), "InlinePolicies": list(inline), "Groups": list(groups)}
 
 
+# The default version's document of each managed policy the example users have attached.
+MANAGED_DOCUMENTS = {ADMIN["PolicyArn"]: ("v1", {"Version": "2012-10-17", "Statement": [
+    {"Effect": "Allow", "Action": "*", "Resource": "*"}]})}
+
+
 def users_item(users):
-    return item("iam:ListUsers+iam:GetLoginProfile+iam:ListMFADevices+iam:ListAttachedUserPolicies+"
+    attached = {p["PolicyArn"]: p["PolicyName"] for u in users
+                for p in u["AttachedPolicies"] + [q for g in u["Groups"] for q in g["AttachedPolicies"]]}
+    policies = {arn: {"PolicyName": name, "DefaultVersionId": MANAGED_DOCUMENTS[arn][0],
+                      "Document": MANAGED_DOCUMENTS[arn][1]} for arn, name in sorted(attached.items())}
+    return item("iam:ListUsers+iam:GetUser+iam:GetLoginProfile+iam:ListMFADevices+iam:ListAttachedUserPolicies+"
                 "iam:ListUserPolicies+iam:GetUserPolicy+iam:ListGroupsForUser+iam:ListAttachedGroupPolicies+"
-                "iam:ListGroupPolicies+iam:GetGroupPolicy", {"Users": users}, at="2026-11-25T02:00:06Z")
+                "iam:ListGroupPolicies+iam:GetGroupPolicy+iam:GetPolicy+iam:GetPolicyVersion",
+                {"Users": users, "Policies": policies}, at="2026-11-25T02:00:06Z")
 
 
 def summary(password_present, mfa, users):
