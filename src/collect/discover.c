@@ -183,6 +183,7 @@ json_t *opf_collect_discover(struct opf_collect *k, struct opf_aws_error *aerr, 
     k->scp_cache = json_object();
     k->policy_cache = json_object();
     k->dns_cache = json_object();
+    k->iam_policy_cache = json_object();
     size_t i;
     json_t *a;
     json_array_foreach(all, i, a) {
