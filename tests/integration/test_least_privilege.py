@@ -57,6 +57,9 @@ class LeastPrivilege(unittest.TestCase):
             iam.create_user(UserName="bg-%s" % a)
             iam.add_user_to_group(GroupName="admins", UserName="bg-%s" % a)
             iam.put_user_policy(UserName="bg-%s" % a, PolicyName="p", PolicyDocument=json.dumps(MEMBER_POLICY))
+            # a managed policy: its default version's document is read
+            arn = iam.create_policy(PolicyName="bg", PolicyDocument=json.dumps(MEMBER_POLICY))["Policy"]["Arn"]
+            iam.attach_user_policy(UserName="bg-%s" % a, PolicyArn=arn)
         # and in the management account: the operator is in a group too
         iam = cls.moto.client("iam")
         iam.create_group(GroupName="auditors")
