@@ -424,6 +424,10 @@ static int s_run(struct s_args *a)
     bundle = a->evidence ? opf_bundle_load(a->evidence, &err) : s_collect(a, cfg, r, &stats, NULL, &err);
     if (!bundle)
         goto fail;
+    /* a saved bundle is selected from as a live organization is */
+    const struct opf_selection sel = {a->collect.accounts, a->collect.ou, a->collect.exclude_accounts};
+    if (a->evidence && opf_bundle_select(bundle, &sel, a->evidence, &err) != 0)
+        goto fail;
     struct opf_audit_options ao = {.config = cfg, .only_checks = a->checks, .skip_checks = a->skip_checks,
                                    .attestations = att, .waivers = waivers, .now = now,
                                    .started = started};

@@ -76,4 +76,23 @@ bool opf_is_account_id(const char *s);
 /* Is the comma-separated `list` naming `id`? */
 bool opf_list_contains(const char *list, const char *id);
 
+/* ---- account selection (select.c) ---- */
+struct opf_selection {
+    const char *accounts;         /* --accounts ID,... */
+    const char *ou;               /* --ou OU-ID: that OU and everything below it */
+    const char *exclude_accounts; /* --exclude-accounts ID,... */
+};
+bool opf_selection_any(const struct opf_selection *s);
+/* Does the account (its id and the ids of the OUs on its path, root first) belong to the selection? */
+bool opf_selection_match(const struct opf_selection *s, const char *id, const json_t *ou_ids);
+/* A usage error naming what did not match: an --accounts id not in `inventory_ids`, an --ou or a selection
+ * that selected nothing, or `where` ("organization o-…") holding no account at all. */
+int opf_selection_check(const struct opf_selection *s, const json_t *inventory_ids, size_t selected,
+                        const char *where, struct opf_error *err);
+/* Records an active selection in the bundle ("selection"). */
+void opf_selection_record(json_t *bundle, const struct opf_selection *s);
+/* Keeps the bundle's accounts the selection matches (`name` names the bundle in errors); checks even an
+ * empty selection, so a bundle without accounts is refused. */
+int opf_bundle_select(json_t *bundle, const struct opf_selection *s, const char *name, struct opf_error *err);
+
 #endif
