@@ -625,10 +625,16 @@ def operator_session():
 
 
 def main():
+    accounts = [management()] + members()
+    org = organization()
+    # the complete inventory (ListAccounts), after DescribeOrganization
+    inventory = item("organizations:ListAccounts", {"Accounts": [
+        a["evidence"]["organizations.account"]["data"]["Account"] for a in accounts]}, at="2026-11-25T02:00:01Z")
+    org["evidence"] = dict([next(iter(org["evidence"].items())), ("organizations.accounts", inventory)] +
+                           list(org["evidence"].items())[1:])
     bundle = {"schema": "orgpreflight/evidence/v1", "tool": {"name": "orgpreflight", "version": "0.1.0"},
-              "collected_at": COLLECTED, "complete": True, "organization": organization(),
-              "accounts": [management()] + members(), "operator_session": operator_session(),
-              "target_organization": target_organization()}
+              "collected_at": COLLECTED, "complete": True, "organization": org, "accounts": accounts,
+              "operator_session": operator_session(), "target_organization": target_organization()}
     out = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                                              "evidence.json")
     with open(out, "w") as f:

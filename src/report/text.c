@@ -87,6 +87,9 @@ int opf_report_write_text(const json_t *report, FILE *out, const struct opf_repo
             opf_report_str(org, "management_account_id"), opf_report_str(mig, "path"), opf_report_str(mig, "fail_on"));
     if (!json_is_true(json_object_get(report, "complete")))
         fputs("WARNING: the evidence is incomplete (collection was interrupted): the verdict cannot be ready\n", out);
+    char scope[256];
+    if (opf_report_scope(report, scope, sizeof(scope)))
+        fprintf(out, "%s\n", scope);
 
     struct opf_report_subject s = {.results = results};
     while (opf_report_next_subject(&s))
