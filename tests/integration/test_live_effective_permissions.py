@@ -1,6 +1,7 @@
 """Effective permissions, live: against moto with IAM enforcement on, break-glass-user sees an explicit deny
 from a group, and administrator rights that come from a customer-managed policy's default version (GetPolicy +
-GetPolicyVersion), and GetUser is called for every user (moto keeps no permissions boundaries on users, so
+GetPolicyVersion), and GetUser is called for every user; a collection of a selection records the whole
+inventory, and a selection of no account is a usage error (moto keeps no permissions boundaries on users, so
 the boundaries themselves are covered by the unit tests)."""
 import json
 import os
@@ -57,6 +58,8 @@ class EffectivePermissions(unittest.TestCase):
         run_cli(["audit", "--evidence", bundle, "--config", config, "--now", NOW, "--checks", "break-glass-user",
                  "--format", "json", "-o", out])
         cls.report = opftest.load_json(out) if os.path.exists(out) else None
+        cls.nothing = run_cli(["collect", "--config", config, "--quiet", "--accounts", "111111111111", "-o",
+                               os.path.join(cls.tmp, "nothing.json")], env=env)
 
     @classmethod
     def tearDownClass(cls):
@@ -65,6 +68,16 @@ class EffectivePermissions(unittest.TestCase):
     def test_ran(self):
         self.assertIsNotNone(self.bundle, self.collected.stderr)
         self.assertIsNotNone(self.report)
+
+    def test_bundle_of_a_selection_records_the_whole_inventory(self):
+        listed = self.bundle["organization"]["evidence"]["organizations.accounts"]["data"]["Accounts"]
+        self.assertEqual(len(listed), 9)
+        self.assertEqual(len(self.bundle["accounts"]), 2)
+        self.assertEqual(self.bundle["selection"], {"accounts": ",".join([self.denied, self.managed])})
+
+    def test_selection_of_no_account_is_a_usage_error(self):
+        self.assertEqual(self.nothing.returncode, 64, self.nothing.stderr)
+        self.assertIn("111111111111 is not an account of organization", self.nothing.stderr)
 
     def test_every_user_is_read_with_get_user(self):
         users = self.bundle["accounts"][0]["evidence"]["iam.users"]["data"]["Users"]
