@@ -126,11 +126,11 @@ enum opf_chk_attested opf_chk_attestation(const struct opf_subject *s, const str
     snprintf(key, sizeof(key), "attestation.%s", fact);
     if (opf_evidence_get(s, key, &item) != OPF_ITEM_OK)
         return OPF_ATTESTED_NONE;
+    opf_finding_cite(f, &item, item.data);
     if (!opf_attestation_get(s, ctx, fact, &a)) {
         snprintf(note, len, " The %s attestation has no readable value or date and was ignored.", fact);
         return OPF_ATTESTED_INVALID;
     }
-    opf_finding_cite(f, &item, item.data);
     if (!a.fresh && a.age_days < 0) {
         snprintf(note, len, " The %s attestation is dated in the future (%s) and was ignored.", fact, a.attested_at);
         return OPF_ATTESTED_STALE;

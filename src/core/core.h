@@ -39,7 +39,8 @@ bool opf_date_parse(const char *ymd, time_t *out);
 /* Is a waiver expiring on `expires` (YYYY-MM-DD) expired at `now`? It is valid through its whole day, UTC. */
 bool opf_waiver_expired(const char *expires, time_t now);
 
-/* The newest attestation for (account, fact), or NULL. Borrowed. */
+/* The newest attestation for (account, fact), or NULL; one whose attested_at cannot be read only when no
+ * other exists (the checks then cite it and ignore it). Borrowed. */
 const json_t *opf_attestation_newest(const json_t *attestations, const char *account_id, const char *fact);
 
 /* The waiver covering (check, subject), preferring an unexpired one; *expired tells which. Borrowed. */
