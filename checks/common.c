@@ -157,9 +157,19 @@ json_t *opf_chk_policy_document(const json_t *doc)
     return json_is_string(doc) ? json_loads(json_string_value(doc), 0, NULL) : NULL;
 }
 
+bool opf_chk_all_objects(const json_t *list)
+{
+    size_t i;
+    const json_t *e;
+    json_array_foreach(list, i, e) if (!json_is_object(e)) return false;
+    return json_is_array(list);
+}
+
 json_t *opf_chk_policy_statements(const json_t *document)
 {
     json_t *statement = json_object_get(document, "Statement");
+    if (json_is_array(statement) && !opf_chk_all_objects(statement))
+        return NULL; /* a null or a string among the statements: unreadable */
     if (json_is_array(statement))
         return json_incref(statement);
     if (json_is_object(statement)) {
