@@ -11,7 +11,8 @@ cd "$(dirname "$0")/.."
 build=${OPF_BUILD_DIR:-build}
 python=${OPF_PYTHON:-}
 [ -n "$python" ] || python=$(bash scripts/test-python.sh)
-cmake -S . -B "$build" -DBUILD_TESTING=ON -DOPF_PYTHON="$python" -DOPF_WERROR=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake -S . -B "$build" -DBUILD_TESTING=ON -DOPF_PYTHON="$python" -DOPF_WERROR=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  >/dev/null
 cmake --build "$build" -j"$(nproc)"
 ctest --test-dir "$build" --output-on-failure -j2
 

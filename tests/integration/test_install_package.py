@@ -127,8 +127,9 @@ class InstallPackage(unittest.TestCase):
         depends = self.depends(deb)
         root = os.path.join(self.tmp, "root")
         self.dpkg_install(deb, root, depends)
-        self.assert_depends_name_the_linked_libraries(depends, [os.path.join(root, "usr", "bin", "orgpreflight"),
-                                                                os.path.join(root, "usr", "lib", "liborgpreflight.so.0")])
+        usr = os.path.join(root, "usr")
+        self.assert_depends_name_the_linked_libraries(depends, [os.path.join(usr, "bin", "orgpreflight"),
+                                                                os.path.join(usr, "lib", "liborgpreflight.so.0")])
         self.assert_runs_from(root, "/usr")
 
     @staticmethod
