@@ -44,7 +44,8 @@ def can_hide():
 def run_hidden(args):
     """Runs args with SOURCE_DIR and BINARY_DIR covered by empty folders and without LD_LIBRARY_PATH."""
     env = {k: v for k, v in os.environ.items() if k != "LD_LIBRARY_PATH"}
-    env["OPF_HIDE"] = " ".join({os.path.realpath(SOURCE_DIR), os.path.realpath(BINARY_DIR)})
+    trees = {os.path.realpath(SOURCE_DIR), os.path.realpath(BINARY_DIR)}
+    env["OPF_HIDE"] = " ".join(t for t in trees if not any(t.startswith(o + "/") for o in trees))  # outermost
     r = subprocess.run(["unshare", "-m", "--propagation", "private", "sh", "-c", HIDE, "sh"] + args,
                        env=env, capture_output=True, text=True, cwd="/")
     assert r.returncode != 125, "cannot hide the source tree: " + r.stderr
