@@ -250,6 +250,15 @@ class CliAudit(unittest.TestCase):
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertIn("account-name-convention", r.stdout)
 
+    def test_terminal_escapes_in_names_are_shown_not_sent(self):
+        for fmt in ("text", "markdown"):
+            _, paths = opftest.render_example(tempfile.mkdtemp(dir=self.tmp), fmt, hostile=opftest.TERMINAL_NAME)
+            with open(paths[fmt], encoding="utf-8") as f:
+                text = f.read()
+            self.assertEqual([c for c in text if (ord(c) < 0x20 and c != "\n") or 0x7f <= ord(c) < 0xa0], [], fmt)
+            if fmt == "text":
+                self.assertIn(opftest.TERMINAL_NAME_SHOWN, text)
+
     def test_explain_and_catalogue(self):
         r = run_cli(["explain", "payment-method"])
         self.assertEqual(r.returncode, 0)
