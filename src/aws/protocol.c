@@ -424,6 +424,47 @@ static bool s_starts_with_ci(const char *p, const char *end, const char *prefix)
     return (size_t)(end - p) >= n && strncasecmp(p, prefix, n) == 0;
 }
 
+/* The name of an XML document's root element (after a declaration, comments and white space), or "". */
+static void s_xml_root_name(const char *p, const char *end, char *name, size_t n)
+{
+    name[0] = '\0';
+    while (p < end) {
+        while (p < end && isspace((unsigned char)*p))
+            p++;
+        if (p >= end || *p != '<')
+            return;
+        if (p + 1 < end && (p[1] == '?' || p[1] == '!')) { /* <?xml ...?>, <!-- ... --> */
+            const char *gt = memchr(p, '>', (size_t)(end - p));
+            p = gt ? gt + 1 : end;
+            continue;
+        }
+        size_t len = 0;
+        for (p++; p + len < end && !isspace((unsigned char)p[len]) && p[len] != '>' && p[len] != '/'; len++)
+            ;
+        snprintf(name, n, "%.*s", (int)(len < n ? len : n - 1), p);
+        return;
+    }
+}
+
+bool opf_protocol_is_error(const struct opf_aws_service *svc, const char *body, size_t len, const char *error_type_header)
+{
+    if (error_type_header && *error_type_header)
+        return true;
+    const char *p = body, *end = body + len;
+    while (p < end && isspace((unsigned char)*p))
+        p++;
+    if (p < end && *p == '{') { /* no output shape has a "__type" member: only errors do */
+        json_t *j = json_loadb(body, len, JSON_ALLOW_NUL, NULL);
+        bool typed = json_is_string(json_object_get(j, "__type"));
+        json_decref(j);
+        return typed;
+    }
+    char root[32];
+    s_xml_root_name(p, end, root, sizeof(root));
+    return strcmp(root, "ErrorResponse") == 0 || strcmp(root, "Error") == 0 ||
+           (svc->protocol == OPF_PROTO_EC2 && strcmp(root, "Response") == 0);
+}
+
 void opf_protocol_error(const char *body, size_t len, const char *error_type_header, long status,
                         struct opf_aws_error *err)
 {

@@ -627,7 +627,13 @@ static json_t *s_run(struct opf_collect *k, struct opf_error *err)
     struct opf_aws_client_options co = {.profile = opts->profile, .region = opts->region,
                                         .endpoint_url = opts->endpoint_url, .debug = opts->debug,
                                         .connect_timeout_ms = json_integer_value(json_object_get(aws, "connect_timeout_ms")),
-                                        .read_timeout_ms = json_integer_value(json_object_get(aws, "read_timeout_ms"))};
+                                        .read_timeout_ms = json_integer_value(json_object_get(aws, "read_timeout_ms")),
+                                        .interrupted = opts->interrupted,
+                                        .call_budget_ms = 1000 * json_integer_value(json_object_get(aws, "call_budget_seconds")),
+                                        .max_answer_bytes = json_integer_value(json_object_get(aws, "max_answer_bytes")),
+                                        .max_pages = (int)json_integer_value(json_object_get(aws, "max_pages")),
+                                        .process_timeout_ms = 1000 * json_integer_value(
+                                                                         json_object_get(aws, "credential_process_timeout_seconds"))};
     k->started = time(NULL);
     pthread_mutex_init(&k->lock, NULL);
     pthread_cond_init(&k->filled, NULL);
@@ -674,7 +680,8 @@ static json_t *s_run(struct opf_collect *k, struct opf_error *err)
         pthread_join(threads[i], NULL);
     free(threads);
     opf_collect_progress(k, true);
-    json_object_set_new(bundle, "complete", json_boolean(k->done == k->n));
+    bool interrupted = opts->interrupted && *opts->interrupted; /* accounts in flight then lack evidence */
+    json_object_set_new(bundle, "complete", json_boolean(k->done == k->n && !interrupted));
     for (size_t i = 0; i < k->n; i++)
         if (!k->collected[i]) /* interrupted: the account stays listed, its evidence says why */
             opf_collect_item(json_object_get(k->records[i], "evidence"), "collection.interrupted", "local:collector",
