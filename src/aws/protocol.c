@@ -307,6 +307,24 @@ json_t *opf_xml_to_json(const char *xml, size_t len, const char *lists, char *er
 
 /* ---- answers ---- */
 
+/* A string holding NUL characters gets U+FFFD in their place: no C string is cut short and no bundle gets a
+ * "\u0000" its loader refuses; whoever reads the member can tell (discovery degrades such an account). */
+static void s_replace_nul(json_t *v)
+{
+    const char *text = json_string_value(v);
+    size_t len = json_string_length(v);
+    if (!text || strlen(text) == len)
+        return;
+    struct opf_buf b = {0};
+    for (size_t i = 0; i < len; i++)
+        if (text[i])
+            opf_buf_append(&b, &text[i], 1);
+        else
+            opf_buf_append(&b, "\xef\xbf\xbd", 3);
+    json_string_setn(v, b.data ? b.data : "", b.len);
+    opf_buf_free(&b);
+}
+
 /* moto and some services send JSON nulls for absent members: botocore drops them. */
 static void s_drop_nulls(json_t *v)
 {
@@ -324,6 +342,8 @@ static void s_drop_nulls(json_t *v)
         size_t i;
         json_t *c;
         json_array_foreach(v, i, c) s_drop_nulls(c);
+    } else {
+        s_replace_nul(v);
     }
 }
 
@@ -396,7 +416,7 @@ json_t *opf_protocol_parse(const struct opf_aws_service *svc, const struct opf_a
             snprintf(why, sizeof(why), "the answer is not an XML document");
     } else {
         json_error_t je;
-        out = json_loadb(body, len, 0, &je);
+        out = json_loadb(body, len, JSON_ALLOW_NUL, &je);
         if (!json_is_object(out)) {
             json_decref(out);
             out = NULL;

@@ -126,6 +126,28 @@ static json_t *s_target(struct opf_collect *k, struct opf_error *err)
     return rec;
 }
 
+/* Entries of ListAccounts no account record can hold (an id not of 12 digits, an id listed twice): the run goes
+ * on without them, its evidence is incomplete and an item says which. */
+static void s_rejected(struct opf_collect *k, json_t *org_ev, json_t *rejected)
+{
+    if (json_array_size(rejected) > 0) {
+        struct opf_aws_error e = {.code = "MalformedResponse"};
+        char *list = json_dumps(rejected, JSON_COMPACT);
+        snprintf(e.message, sizeof(e.message), "organizations:ListAccounts listed %zu entries that are not accounts, left "
+                 "out of the audit: %s", json_array_size(rejected), list ? list : "");
+        free(list);
+        opf_collect_item(org_ev, "organizations.accounts_rejected", "organizations:ListAccounts", NULL, &e);
+        k->listing_incomplete = true;
+    }
+    json_decref(rejected);
+}
+
+/* The answers that mean the caller cannot read the organization (as opposed to a failed call). */
+static bool s_not_in_organization(const char *code)
+{
+    return opf_collect_denied(code) || strcmp(code, "AWSOrganizationsNotInUseException") == 0;
+}
+
 json_t *opf_collect_discover(struct opf_collect *k, struct opf_aws_error *aerr, struct opf_error *err)
 {
     json_t *session = s_operator(k, aerr);
@@ -142,8 +164,11 @@ json_t *opf_collect_discover(struct opf_collect *k, struct opf_aws_error *aerr, 
     if (!org || !listed) {
         if (!org)
             json_decref(opf_aws_call(k->mgmt, "organizations", "DescribeOrganization", NULL, 0, aerr));
-        opf_fail(err, OPF_EXIT_ERROR, "%s is not the management account or a delegated administrator of an "
-                 "organization: %s: %s", caller ? caller : "the caller", aerr->code, aerr->message);
+        if (s_not_in_organization(aerr->code))
+            opf_fail(err, OPF_EXIT_ERROR, "%s is not the management account or a delegated administrator of an "
+                     "organization: %s: %s: %s", caller ? caller : "the caller", aerr->operation, aerr->code, aerr->message);
+        else /* throttling, a cut answer, a redirect, an invalid token...: said as it is */
+            opf_fail(err, OPF_EXIT_ERROR, "discovery failed: %s: %s: %s", aerr->operation, aerr->code, aerr->message);
         json_decref(org);
         json_decref(org_ev);
         json_decref(session);
@@ -184,11 +209,17 @@ json_t *opf_collect_discover(struct opf_collect *k, struct opf_aws_error *aerr, 
     k->policy_cache = json_object();
     k->dns_cache = json_object();
     size_t i;
-    json_t *a;
+    json_t *a, *seen = json_object(), *rejected = json_array();
     json_array_foreach(all, i, a) {
         const char *id = json_string_value(json_object_get(a, "Id"));
+        if (!opf_is_account_id(id) || json_object_get(seen, id)) { /* the bundle loader's rules */
+            json_array_append_new(rejected, json_sprintf("%.40s (%s)", id ? id : "no Id",
+                                                         id && opf_is_account_id(id) ? "listed twice" : "not a 12-digit id"));
+            continue;
+        }
+        json_object_set_new(seen, id, json_true());
         json_t *path = k->opts->ou ? s_ou_ids(k, id) : NULL;
-        bool take = id && s_selected(k->opts, id, path);
+        bool take = s_selected(k->opts, id, path);
         json_decref(path);
         if (!take)
             continue;
@@ -207,6 +238,8 @@ json_t *opf_collect_discover(struct opf_collect *k, struct opf_aws_error *aerr, 
         k->listed[k->n++] = json_incref(a);
     }
     json_decref(listed);
+    json_decref(seen);
+    s_rejected(k, org_ev, rejected);
     if (k->opts->target_profile) {
         json_t *target = s_target(k, err);
         if (!target) {
