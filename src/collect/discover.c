@@ -7,15 +7,23 @@
 #include "collect/collect_internal.h"
 #include "core/core.h"
 
+/* One call recorded as one item; its error also in *err when given. */
+static json_t *s_call_err(struct opf_aws_session *s, json_t *ev, const char *key, const char *service, const char *op,
+                          unsigned flags, struct opf_aws_error *err)
+{
+    struct opf_aws_error own;
+    err = err ? err : &own;
+    json_t *out = opf_aws_call(s, service, op, NULL, flags, err);
+    char source[128];
+    snprintf(source, sizeof(source), "%s:%s", service, op);
+    opf_collect_item(ev, key, source, out ? json_incref(out) : NULL, err);
+    return out;
+}
+
 static json_t *s_call(struct opf_aws_session *s, json_t *ev, const char *key, const char *service, const char *op,
                       unsigned flags)
 {
-    struct opf_aws_error err;
-    json_t *out = opf_aws_call(s, service, op, NULL, flags, &err);
-    char source[128];
-    snprintf(source, sizeof(source), "%s:%s", service, op);
-    opf_collect_item(ev, key, source, out ? json_incref(out) : NULL, &err);
-    return out;
+    return s_call_err(s, ev, key, service, op, flags, NULL);
 }
 
 /* Every sso_start_url of the operator's AWS config file: the portals of the organization in use. */
@@ -35,12 +43,9 @@ static json_t *s_start_urls(const struct opf_aws_client *c)
 static json_t *s_operator(struct opf_collect *k, struct opf_aws_error *aerr)
 {
     json_t *ev = json_object();
-    json_t *who = s_call(k->mgmt, ev, "sts.caller_identity", "sts", "GetCallerIdentity", 0);
+    json_t *who = s_call_err(k->mgmt, ev, "sts.caller_identity", "sts", "GetCallerIdentity", 0, aerr);
     if (!who) {
         json_decref(ev);
-        struct opf_aws_error e;
-        json_decref(opf_aws_call(k->mgmt, "sts", "GetCallerIdentity", NULL, 0, &e));
-        *aerr = e;
         return NULL;
     }
     char at[32];
@@ -159,11 +164,9 @@ json_t *opf_collect_discover(struct opf_collect *k, struct opf_aws_error *aerr, 
     snprintf(k->partition, sizeof(k->partition), "%s", caller && strncmp(caller, "arn:aws-cn:", 11) == 0 ? "aws-cn"
                                                         : caller && strncmp(caller, "arn:aws-us-gov:", 15) == 0 ? "aws-us-gov" : "aws");
     json_t *org_ev = json_object();
-    json_t *org = s_call(k->mgmt, org_ev, "organizations.organization", "organizations", "DescribeOrganization", 0);
+    json_t *org = s_call_err(k->mgmt, org_ev, "organizations.organization", "organizations", "DescribeOrganization", 0, aerr);
     json_t *listed = org ? opf_aws_call(k->mgmt, "organizations", "ListAccounts", NULL, OPF_AWS_PAGINATE, aerr) : NULL;
     if (!org || !listed) {
-        if (!org)
-            json_decref(opf_aws_call(k->mgmt, "organizations", "DescribeOrganization", NULL, 0, aerr));
         if (s_not_in_organization(aerr->code))
             opf_fail(err, OPF_EXIT_ERROR, "%s is not the management account or a delegated administrator of an "
                      "organization: %s: %s: %s", caller ? caller : "the caller", aerr->operation, aerr->code, aerr->message);
