@@ -174,9 +174,9 @@ static enum opf_status s_judge(const json_t *rows, const struct opf_item *users_
             continue;
         with_password++;
         enum opf_policy_decision d = s_admin(users_item->data, user, s, ctx, why, sizeof(why));
-        json_array_append_new(values, json_pack("{s:s,s:b,s:s,s:s,s:s}", "user", name, "mfa_active", mfa,
-                                                "decided_by", decided, "administrator", opf_policy_decision_name(d),
-                                                "why", why));
+        json_array_append_new(values, json_pack("{s:s,s:b,s:s,s:b,s:s,s:s}", "user", name, "mfa_active", mfa,
+                                                "decided_by", decided, "administrator", d == OPF_POLICY_ALLOW,
+                                                "evaluation", opf_policy_decision_name(d), "why", why));
         if (d == OPF_POLICY_ALLOW)
             s_keep(mfa ? &pass : &no_mfa, name, why);
         else if (d == OPF_POLICY_MAYBE && mfa)
