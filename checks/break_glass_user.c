@@ -24,7 +24,8 @@ static const char *const s_admin_actions[] = {
  * the item's "Policies" (GetPolicy + GetPolicyVersion), null when it was not read. */
 static json_t *s_managed(const json_t *users, const char *name, const char *arn)
 {
-    const json_t *doc = json_object_get(json_object_get(json_object_get(users, "Policies"), arn ? arn : ""), "Document");
+    const json_t *policies = json_object_get(users, "Policies");
+    const json_t *doc = json_object_get(json_object_get(policies, arn ? arn : ""), "Document");
     json_t *known = NULL;
     if (!doc && arn && opf_chk_wildcard("arn:*:iam::aws:policy/AdministratorAccess", arn, false))
         known = json_loads(OPF_ADMIN_DOCUMENT, 0, NULL);
@@ -58,10 +59,12 @@ static enum opf_policy_decision s_admin(const json_t *users, const json_t *user,
     json_array_foreach(json_object_get(user, "Groups"), i, g) s_policies_of(users, g, identity);
     const json_t *pb = json_object_get(user, "PermissionsBoundary");
     json_t *boundary = NULL;
-    if (!pb)
+    if (!pb) {
         boundary = json_pack("{s:s,s:n}", "Name", "(not read: GetUser missing)", "Document");
-    else if (!json_is_null(pb))
-        boundary = s_managed(users, opf_chk_str(pb, "PermissionsBoundaryArn"), opf_chk_str(pb, "PermissionsBoundaryArn"));
+    } else if (!json_is_null(pb)) {
+        const char *arn = opf_chk_str(pb, "PermissionsBoundaryArn");
+        boundary = s_managed(users, arn, arn);
+    }
     /* the sign-in the break-glass user makes: console, with MFA, outside any organization on the leave path */
     json_t *context = json_pack("{s:s,s:s,s:s,s:s?,s:s?,s:s?}", "aws:MultiFactorAuthPresent", "true",
                                 "aws:SecureTransport", "true", "aws:PrincipalType", "User", "aws:PrincipalArn",

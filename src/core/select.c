@@ -62,7 +62,8 @@ int opf_selection_check(const struct opf_selection *s, const json_t *inventory_i
 static json_t *s_record(const struct opf_selection *s)
 {
     json_t *out = json_object();
-    const char *const flags[][2] = {{"accounts", s->accounts}, {"ou", s->ou}, {"exclude_accounts", s->exclude_accounts}};
+    const char *const flags[][2] = {
+        {"accounts", s->accounts}, {"ou", s->ou}, {"exclude_accounts", s->exclude_accounts}};
     for (size_t i = 0; i < 3; i++)
         if (flags[i][1] && *flags[i][1])
             json_object_set_new(out, flags[i][0], json_string(flags[i][1]));

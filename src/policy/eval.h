@@ -6,8 +6,9 @@
  * and so must the permissions boundary when there is one, and the service control policies at every level
  * from the root through each OU to the account. Action/NotAction, Resource/NotResource, the wildcards `*`
  * and `?`, case-insensitive actions. A Condition is decided only when every key it tests is in the request
- * context and its operator is a string, ARN or Bool one (with IfExists, a key the context marks absent with null passes); any other Condition, and any policy that cannot be
- * read, makes the answer MAYBE: a caller turns that into unknown or warn, never into a pass.
+ * context and its operator is a string, ARN or Bool one (with IfExists, a key the context marks absent with
+ * null passes); any other Condition, and any policy that cannot be read, makes the answer MAYBE: a caller
+ * turns that into unknown or warn, never into a pass.
  *
  * Pure: reads JSON documents, performs no I/O.
  */

@@ -95,9 +95,9 @@ static json_t *s_subjects(json_t *bundle, enum opf_subject_kind kind)
                                                                    : NULL;
     if (single) {
         json_t *rec = json_object_get(bundle, single);
+        const char *id = json_string_value(json_object_get(rec, kind == OPF_SUBJECT_OPERATOR_SESSION ? "arn" : "id"));
         if (rec)
-            json_array_append_new(out, json_pack("{s:O,s:s}", "evidence", json_object_get(rec, "evidence"), "id",
-                                                 json_string_value(json_object_get(rec, kind == OPF_SUBJECT_OPERATOR_SESSION ? "arn" : "id"))));
+            json_array_append_new(out, json_pack("{s:O,s:s?}", "evidence", json_object_get(rec, "evidence"), "id", id));
         return out;
     }
     size_t i;
