@@ -194,12 +194,14 @@ static void s_check(struct run *r, json_t *bundle, const char *name, const struc
         return;
     json_t *org = s_subjects(bundle, OPF_SUBJECT_ORGANIZATION);
     const json_t *ev = json_object_get(json_array_get(org, 0), "evidence");
-    const char **keys = calloc(json_object_size(ev) + 1, sizeof(*keys));
+    char **keys = calloc(json_object_size(ev) + 1, sizeof(*keys));
     size_t n = 0;
     const char *k;
     const json_t *v;
-    json_object_foreach((json_t *)ev, k, v) keys[n++] = k;
-    s_keys(r, bundle, name, c, org, keys, true);
+    json_object_foreach((json_t *)ev, k, v) keys[n++] = strdup(k); /* removing an item frees its key */
+    s_keys(r, bundle, name, c, org, (const char *const *)keys, true);
+    for (size_t i = 0; i < n; i++)
+        free(keys[i]);
     free(keys);
     json_decref(org);
 }
