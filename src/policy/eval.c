@@ -134,6 +134,20 @@ static const json_t *s_context(const json_t *context, const char *key)
     return NULL;
 }
 
+/* Condition values as policies write them: true and false are "true" and "false" (new reference). */
+static json_t *s_as_text(const json_t *values)
+{
+    if (json_is_boolean(values))
+        return json_string(json_is_true(values) ? "true" : "false");
+    json_t *out = json_is_array(values) ? json_array() : json_incref((json_t *)values);
+    size_t i;
+    const json_t *v;
+    json_array_foreach(values, i, v)
+        json_array_append_new(out, json_is_boolean(v) ? json_string(json_is_true(v) ? "true" : "false")
+                                                      : json_incref((json_t *)v));
+    return out;
+}
+
 /* One operator on one key: S_MAYBE when the operator or the key is not decidable here. */
 static enum s_match s_condition(const char *op, const char *key, const json_t *values, const json_t *context)
 {
@@ -166,9 +180,11 @@ static enum s_match s_condition(const char *op, const char *key, const json_t *v
     if (strcmp(op, "Bool") == 0)
         casefold = true;
     const json_t *list;
-    json_t *owned;
-    if (!s_patterns(values, &list, &owned))
+    json_t *owned, *text = s_as_text(values);
+    if (!s_patterns(text, &list, &owned)) {
+        json_decref(text);
         return S_MAYBE;
+    }
     bool hit = false;
     size_t i;
     const json_t *p;
@@ -178,6 +194,7 @@ static enum s_match s_condition(const char *op, const char *key, const json_t *v
                     : casefold ? strcasecmp(want, actual) == 0 : strcmp(want, actual) == 0;
     }
     json_decref(owned);
+    json_decref(text);
     return hit != negate ? S_YES : S_NO;
 }
 
