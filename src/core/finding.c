@@ -61,8 +61,18 @@ enum opf_status opf_set(struct opf_finding *f, enum opf_status status, const cha
 {
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(f->message, sizeof(f->message), fmt, ap);
+    int n = vsnprintf(f->message, sizeof(f->message), fmt, ap);
     va_end(ap);
+    if (n >= (int)sizeof(f->message)) {
+        /* too long: end at the last whole word, never mid-token (the evidence keeps every value) */
+        static const char more[] = " …";
+        size_t cut = sizeof(f->message) - sizeof(more);
+        while (cut > 0 && f->message[cut] != ' ')
+            cut--;
+        while (cut > 0 && strchr(" ,;:(", f->message[cut - 1]))
+            cut--;
+        memcpy(f->message + cut, more, sizeof(more));
+    }
     return f->status = status;
 }
 
