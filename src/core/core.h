@@ -86,7 +86,7 @@ const char *opf_readiness_name(enum opf_readiness r); /* "ready", "blocked", "ca
  * "wait_until"}}, "counts": {READINESS: N}, "all_accounts": [checks that hold back every account]}. New
  * reference. */
 json_t *opf_readiness(const json_t *report);
-/* Writes it into the report: each inventory row gets its three members, the summary `readiness` (the counts)
+/* Writes it into the report: each row its `gating`, each inventory row its three members, the summary `readiness` (the counts)
  * and `holding_back_all_accounts`. */
 void opf_readiness_annotate(json_t *report);
 

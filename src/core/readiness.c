@@ -118,9 +118,13 @@ json_t *opf_readiness(const json_t *report)
 
 void opf_readiness_annotate(json_t *report)
 {
-    json_t *r = opf_readiness(report);
+    enum opf_severity fail_on = OPF_SEV_HIGH;
+    opf_severity_parse(s_str(json_object_get(report, "migration"), "fail_on"), &fail_on);
     size_t i;
     json_t *a;
+    json_array_foreach(json_object_get(report, "results"), i, a)
+        json_object_set_new(a, "gating", json_boolean(opf_row_gate(a, fail_on) != OPF_GATE_NONE));
+    json_t *r = opf_readiness(report);
     json_array_foreach(json_object_get(report, "accounts"), i, a) {
         const json_t *mine = json_object_get(json_object_get(r, "accounts"), s_str(a, "id"));
         json_object_update(a, (json_t *)mine);

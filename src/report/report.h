@@ -55,6 +55,22 @@ bool opf_report_next_subject(struct opf_report_subject *s);
 /* "Organization ID (management account ID), path P, gate at G, as of T, evidence collected T", values escaped. */
 void opf_report_context(FILE *out, const json_t *report, void (*escape)(FILE *, const char *));
 
+/* Writes the first `max` strings of `list`, escaped, comma-separated, then " … and N more" for the rest: a list
+ * is shortened by whole items, never cut (the JSON report keeps every one). */
+void opf_report_list(FILE *out, const json_t *list, size_t max, void (*escape)(FILE *, const char *));
+
+/* Why a fail, warn or unknown row does not gate although it may look severe (a warning at or above the gate, a
+ * fail or unknown below it), or NULL; docs/report.md "What gates" is the rule. */
+const char *opf_report_gate_note(const json_t *report, const json_t *row);
+
+/* The remediation of every fail, warn and unknown, once per check, with the subjects it applies to, in report
+ * order: [{"check", "title", "remediation", "gating", "subjects": [ID, ...]}]. New reference. */
+json_t *opf_report_remediations(const json_t *report);
+
+/* Parts of the HTML page (src/report/html_overview.c): the account overview and the remediations once per check. */
+void opf_html_overview(FILE *out, const json_t *report);
+void opf_html_remediations(FILE *out, const json_t *report);
+
 /* Writes text as inline GitHub-flavoured Markdown (a table cell, a heading): pipes, emphasis, code and link
  * syntax are backslash-escaped, HTML is written as entities and a line break as <br>, so no value can break
  * a table or add markup. */
