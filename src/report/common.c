@@ -52,6 +52,19 @@ const json_t *opf_report_account(const json_t *report, const char *id)
     return NULL;
 }
 
+const json_t *opf_report_subject_account(const json_t *report, const json_t *head, size_t *cursor)
+{
+    if (strcmp(opf_report_str(head, "subject_type"), "account") != 0)
+        return NULL;
+    const char *id = opf_report_str(head, "subject_id");
+    const json_t *a = json_array_get(json_object_get(report, "accounts"), *cursor);
+    if (a && strcmp(opf_report_str(a, "id"), id) == 0) {
+        ++*cursor;
+        return a;
+    }
+    return opf_report_account(report, id);
+}
+
 static bool s_same_subject(const json_t *a, const json_t *b)
 {
     return strcmp(opf_report_str(a, "subject_id"), opf_report_str(b, "subject_id")) == 0 &&

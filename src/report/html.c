@@ -20,9 +20,10 @@ static const char s_css[] =
     ".charts{display:flex;flex-wrap:wrap;gap:32px}figure{margin:0}h3,td{overflow-wrap:break-word}"
     "code.check{white-space:nowrap}section.subject{content-visibility:auto;contain-intrinsic-size:auto 300px}"
     ".r-ready{background:var(--pass)}.r-blocked{background:var(--fail)}.r-cannot-move{background:#6e2a2a}"
-    ".r-undetermined{background:var(--unknown)}.gate{color:#59636e}"
+    ".r-undetermined{background:var(--unknown)}.gate{color:#59636e;white-space:nowrap}"
     "#accounts .tr{display:grid;grid-template-columns:120px minmax(120px,1fr) minmax(120px,1fr) 120px 2fr 170px;"
     "border-bottom:1px solid #d0d7de}#accounts .tr>*{padding:3px 6px;overflow-wrap:break-word}"
+    "#accounts .tr>:last-child{white-space:nowrap}#overview{margin-bottom:24px}"
     "#accounts .chunk{content-visibility:auto;contain-intrinsic-size:auto 2800px}#accounts .chunk .tr{cursor:pointer}"
     "#accounts .chunk .tr:hover{background:#f6f8fa}#accounts .th{background:#f6f8fa;font-weight:600;position:sticky;"
     "top:0}#accounts .th>*{cursor:pointer;user-select:none}#accounts [aria-sort=ascending]::after{content:' \\25B4'}"
@@ -509,15 +510,7 @@ int opf_report_write_html(const json_t *report, FILE *out, const struct opf_repo
     size_t next = 0, rows = 0, left = 0;
     struct opf_report_subject s = {.results = json_object_get(report, "results")};
     while (opf_report_next_subject(&s)) {
-        const char *id = s_str(s.head, "subject_id");
-        const json_t *a = NULL;
-        if (strcmp(s_str(s.head, "subject_type"), "account") == 0) {
-            a = json_array_get(accounts, next);
-            if (a && strcmp(s_str(a, "id"), id) == 0)
-                next++;
-            else
-                a = opf_report_account(report, id);
-        }
+        const json_t *a = opf_report_subject_account(report, s.head, &next);
         if (!pg.full && rows >= S_ROWS_MAX)
             left += s_count_listed(&pg, &s) > 0;
         else

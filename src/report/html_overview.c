@@ -9,7 +9,7 @@
 
 #define S_CHUNK 100 /* overview rows per block: the browser lays out only the blocks in view */
 
-static void s_overview_row(FILE *out, const json_t *a)
+static void s_overview_row(FILE *out, const json_t *a, bool held_back_all)
 {
     const char *readiness = s_str(a, "readiness");
     fputs("<div class=\"tr\" data-id=\"", out);
@@ -34,6 +34,9 @@ static void s_overview_row(FILE *out, const json_t *a)
         s_x(out, json_string_value(c));
         fputs("</code>", out);
     }
+    if (held_back_all && strcmp(readiness, "ready") != 0 && strcmp(readiness, "cannot-move") != 0)
+        fputs(k ? " + <span class=\"gate\">organization-wide</span>" : "<span class=\"gate\">organization-wide</span>",
+              out);
     fputs("</span><span>", out);
     s_x(out, s_str(a, "wait_until"));
     fputs("</span></div>\n", out);
@@ -64,7 +67,7 @@ void opf_html_overview(FILE *out, const json_t *report)
     json_array_foreach(accounts, i, a) {
         if (i % S_CHUNK == 0)
             fputs(i ? "</div><div class=\"chunk\">\n" : "<div class=\"chunk\">\n", out);
-        s_overview_row(out, a);
+        s_overview_row(out, a, json_array_size(all) > 0);
     }
     fputs(json_array_size(accounts) ? "</div></div></section>\n" : "</div></section>\n", out);
 }

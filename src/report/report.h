@@ -43,6 +43,10 @@ const char *opf_report_verdict_reason(const char *verdict);
 /* The inventory row of an account; NULL when absent. */
 const json_t *opf_report_account(const json_t *report, const char *id);
 
+/* The inventory row of the account a subject's first row is about (NULL for other subjects), found quickly when
+ * subjects are walked in the inventory's order, as the engine writes them: *cursor starts at 0. */
+const json_t *opf_report_subject_account(const json_t *report, const json_t *head, size_t *cursor);
+
 /* The rows of one subject, [first, end) of results (the engine writes them subject by subject).
  * Start with {.results = ...}; each opf_report_next_subject() moves to the next, false after the last. */
 struct opf_report_subject {

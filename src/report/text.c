@@ -7,7 +7,7 @@
 
 #include "report/report.h"
 
-#define S_LIST_MAX 8     /* ids and checks listed before "… and N more" */
+#define S_LIST_MAX 6     /* ids and checks listed before "… and N more" */
 #define S_NAME_WIDTH 24  /* a longer name or OU path is printed whole and shifts its line */
 
 static void s_plain(FILE *out, const char *s)
@@ -112,10 +112,9 @@ static bool s_shown(const json_t *row, const struct opf_report_options *o)
            opf_report_waiver_expired(row);
 }
 
-static void s_heading(FILE *out, const json_t *row, const json_t *report)
+static void s_heading(FILE *out, const json_t *row, const json_t *a)
 {
     const char *type = opf_report_str(row, "subject_type"), *id = opf_report_str(row, "subject_id");
-    const json_t *a = strcmp(type, "account") == 0 ? opf_report_account(report, id) : NULL;
     if (a)
         fprintf(out, "\naccount %s %s (%s, %s%s%s): %s%s\n", id, opf_report_str(a, "name"), opf_report_str(a, "state"),
                 opf_report_str(a, "joined_method"), *opf_report_str(a, "ou_path") ? ", " : "",
@@ -135,7 +134,7 @@ static void s_row(FILE *out, const json_t *report, const json_t *row, const stru
             opf_report_str(row, "message"));
     const char *note = opf_report_gate_note(report, row);
     if (note)
-        fprintf(out, "%38s (%s %s: %s)\n", "", opf_report_str(row, "severity"), opf_report_str(row, "status"), note);
+        fprintf(out, "%38s (%s %s, %s)\n", "", opf_report_str(row, "severity"), opf_report_str(row, "status"), note);
     const json_t *w = json_object_get(row, "waiver");
     if (opf_report_waiver_expired(row))
         fprintf(out, "%38s waiver EXPIRED on %s, not applied: %s (owner %s)\n", "", opf_report_str(w, "expires"),
@@ -149,8 +148,10 @@ static void s_row(FILE *out, const json_t *report, const json_t *row, const stru
 static void s_details(FILE *out, const json_t *report, const struct opf_report_options *o)
 {
     bool any = false;
+    size_t cursor = 0;
     struct opf_report_subject s = {.results = json_object_get(report, "results")};
     while (opf_report_next_subject(&s)) {
+        const json_t *a = opf_report_subject_account(report, s.head, &cursor);
         size_t shown = 0, passed = 0, skipped = 0;
         for (size_t i = s.first; i < s.end; i++)
             shown += s_shown(json_array_get(s.results, i), o);
@@ -159,7 +160,7 @@ static void s_details(FILE *out, const json_t *report, const struct opf_report_o
         if (!any)
             fputs(o && o->verbose ? "\nDetails:\n" : "\nDetails of the subjects with problems:\n", out);
         any = true;
-        s_heading(out, s.head, report);
+        s_heading(out, s.head, a);
         for (size_t i = s.first; i < s.end; i++) {
             const json_t *row = json_array_get(s.results, i);
             if (s_shown(row, o))

@@ -184,10 +184,14 @@ class HtmlReport(unittest.TestCase):
             return [r.getAttribute("data-id"), r.children[3].textContent, r.children[3].firstChild.className,
                     r.children[4].textContent, r.children[5].textContent]; })""")
         self.assertEqual([x[0] for x in lines], [a["id"] for a in report["accounts"]])
+        held = report["summary"]["holding_back_all_accounts"]
         for (ident, readiness, cls, checks, wait), a in zip(lines, report["accounts"]):
             self.assertEqual(readiness, a["readiness"])
             self.assertEqual(cls, "badge r-" + a["readiness"])
-            self.assertEqual(checks, ", ".join(a["blocking_checks"]))
+            want = ", ".join(a["blocking_checks"])
+            if held and a["readiness"] not in ("ready", "cannot-move"):
+                want = want + " + organization-wide" if want else "organization-wide"
+            self.assertEqual(checks, want)
             self.assertEqual(wait, a["wait_until"] or "")
         colours = set(b.evaluate("""Array.from(document.querySelectorAll("#accounts .badge")).map(function (e) {
             return getComputedStyle(e).backgroundColor; })"""))
