@@ -197,6 +197,35 @@ class CliAudit(unittest.TestCase):
             self.assertEqual(r.returncode, 0, cmd)
             self.assertIn("usage: orgpreflight " + cmd, r.stdout)
 
+    def test_outputs_one_format_per_destination(self):
+        # two formats with no -o would be concatenated on standard output: refused, naming the second
+        r = self.audit("--format", "text", "--format", "json")
+        self.assertEqual(r.returncode, 64)
+        self.assertEqual(r.stdout, "")
+        self.assertIn("--format json", r.stderr)
+        self.assertIn("standard output", r.stderr)
+        self.assertEqual(len(r.stderr.strip().splitlines()), 1)
+        r = self.audit("--format", "json", "-o", "-", "--format", "text")
+        self.assertEqual(r.returncode, 64)
+        self.assertIn("--format text", r.stderr)
+        # -o - is standard output; --output FORMAT is --format, as in the AWS CLI
+        out = os.path.join(self.tmp, "r.txt")
+        r = self.audit("--format", "json", "-o", "-", "--format", "text", "-o", out)
+        self.assertEqual(r.returncode, 1, r.stderr)
+        self.assertEqual(json.loads(r.stdout)["summary"]["verdict"], "not-ready")
+        self.assertFalse(os.path.exists("-"))
+        with open(out) as f:
+            self.assertIn("Verdict: not-ready", f.read())
+        r = self.audit("--output", "json")
+        self.assertEqual(json.loads(r.stdout)["schema"], "orgpreflight/report/v1")
+        r = self.audit("--output", "report.json")
+        self.assertEqual(r.returncode, 64)
+        self.assertIn("--output takes a format", r.stderr)
+        # the summary format: the account table alone
+        r = self.audit("--format", "summary")
+        self.assertIn("ACCOUNT ", r.stdout)
+        self.assertNotIn("Details", r.stdout)
+
     def test_direct_path_skips_standalone_requirements(self):
         out = os.path.join(self.tmp, "r.json")
         self.audit("--path", "direct", "--format", "json", "-o", out)
