@@ -159,7 +159,7 @@ bool opf_attestation_get(const struct opf_subject *s, const struct opf_context *
 const json_t *opf_config_get(const struct opf_context *ctx, const char *dotted_path);
 
 /* Parses AWS timestamps: ISO 8601 ("2026-11-21T10:00:00Z", fractional seconds and offsets accepted)
- * or epoch seconds as a JSON number. */
+ * or epoch seconds as a JSON number. The one date parser of the tool: an impossible day (2026-02-31) is refused. */
 bool opf_time_from_json(const json_t *v, time_t *out);
 bool opf_time_parse(const char *iso8601, time_t *out);
 

@@ -431,7 +431,7 @@ static int s_run(struct s_args *a)
     if (!r || !(cfg = s_config(a, &err)))
         goto fail;
     if (a->now && !opf_time_parse(a->now, &now)) {
-        rc = opf_cli_usage(a->cmd, "--now takes an ISO 8601 time");
+        rc = opf_cli_usage(a->cmd, "--now %s: not a real date and time (ISO 8601, e.g. 2026-11-25T09:00:00Z)", a->now);
         goto out;
     }
     const char *att_file = s_cfg_str(cfg, "attestations", "file"), *w_file = s_cfg_str(cfg, "waivers", "file");

@@ -32,7 +32,10 @@ void opf_attestation_facts_join(char *buf, size_t len);
  * file must validate (a malformed one is left untouched), the result is validated as a whole, and the file
  * is replaced atomically with its mode kept (0644 when new), one entry per line. */
 int opf_attestation_append(const char *path, json_t *entry, struct opf_error *err);
-int opf_waiver_append(const char *path, json_t *entry, const struct opf_registry *r, struct opf_error *err);
+/* A waiver for the finding (check, account_id) of one already in the file takes its place, in place: *replaced
+ * (when given) is then the old one, a new reference, else NULL. */
+int opf_waiver_append(const char *path, json_t *entry, const struct opf_registry *r, json_t **replaced,
+                      struct opf_error *err);
 
 /* A calendar date YYYY-MM-DD (a real day: no 2027-02-30) at 00:00 UTC. */
 bool opf_date_parse(const char *ymd, time_t *out);

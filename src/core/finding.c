@@ -164,7 +164,10 @@ bool opf_time_parse(const char *s, time_t *out)
     if (!s || !s_digits(&p, 4, &y) || *p++ != '-' || !s_digits(&p, 2, &mo) || *p++ != '-' ||
         !s_digits(&p, 2, &d))
         return false;
-    if (mo < 1 || mo > 12 || d < 1 || d > 31)
+    /* a real day of a real month: 2026-02-31 is refused, never read as March 3 */
+    static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    if (mo < 1 || mo > 12 || d < 1 || d > days[mo - 1] + (mo == 2 && leap))
         return false;
     long offset = 0;
     if (*p == 'T' || *p == 't' || *p == ' ') {
