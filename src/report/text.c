@@ -10,9 +10,16 @@
 #define S_LIST_MAX 6     /* ids and checks listed before "… and N more" */
 #define S_NAME_WIDTH 24  /* a longer name or OU path is printed whole and shifts its line */
 
+/* A value from the report, shown (never a terminal control: opf_report_visible), padded to width. */
+static void s_put(FILE *out, const char *value, int width)
+{
+    for (int n = opf_report_visible(out, value); n < width; n++)
+        fputc(' ', out);
+}
+
 static void s_plain(FILE *out, const char *s)
 {
-    fputs(s, out);
+    s_put(out, s, 0);
 }
 
 static const char *s_color(const char *word)
@@ -89,11 +96,17 @@ static void s_table(FILE *out, const json_t *report, const struct opf_report_opt
     const json_t *a;
     json_array_foreach(accounts, i, a) {
         const char *readiness = opf_report_str(a, "readiness");
-        fprintf(out, "%-12s  %-*s  %-*s  ", opf_report_str(a, "id"), wn, opf_report_str(a, "name"), wo,
-                opf_report_str(a, "ou_path"));
+        s_put(out, opf_report_str(a, "id"), 12);
+        fputs("  ", out);
+        s_put(out, opf_report_str(a, "name"), wn);
+        fputs("  ", out);
+        s_put(out, opf_report_str(a, "ou_path"), wo);
+        fputs("  ", out);
         s_word(out, o, *readiness ? readiness : "undetermined", false, 12);
         const char *wait = opf_report_str(a, "wait_until");
-        fprintf(out, "  %-20s  ", *wait ? wait : "-");
+        fputs("  ", out);
+        s_put(out, *wait ? wait : "-", 20);
+        fputs("  ", out);
         const json_t *checks = json_object_get(a, "blocking_checks");
         opf_report_list(out, checks, S_LIST_MAX, s_plain);
         if (all && strcmp(readiness, "ready") != 0 && strcmp(readiness, "cannot-move") != 0)
@@ -114,34 +127,64 @@ static bool s_shown(const json_t *row, const struct opf_report_options *o)
 
 static void s_heading(FILE *out, const json_t *row, const json_t *a)
 {
-    const char *type = opf_report_str(row, "subject_type"), *id = opf_report_str(row, "subject_id");
-    if (a)
-        fprintf(out, "\naccount %s %s (%s, %s%s%s): %s%s\n", id, opf_report_str(a, "name"), opf_report_str(a, "state"),
-                opf_report_str(a, "joined_method"), *opf_report_str(a, "ou_path") ? ", " : "",
-                opf_report_str(a, "ou_path"), opf_report_str(a, "readiness"),
-                json_is_true(json_object_get(a, "is_management")) ? " [management account]" : "");
-    else if (strcmp(type, "account") == 0)
-        fprintf(out, "\naccount %s %s\n", id, opf_report_str(row, "subject_name"));
-    else
-        fprintf(out, "\n%s %s\n", type, id);
+    const char *type = opf_report_str(row, "subject_type");
+    fputc('\n', out);
+    s_put(out, type, 0);
+    fputc(' ', out);
+    s_put(out, opf_report_str(row, "subject_id"), 0);
+    if (strcmp(type, "account") == 0) {
+        fputc(' ', out);
+        s_put(out, opf_report_str(a ? a : row, a ? "name" : "subject_name"), 0);
+    }
+    if (a) {
+        fputs(" (", out);
+        s_put(out, opf_report_str(a, "state"), 0);
+        fputs(", ", out);
+        s_put(out, opf_report_str(a, "joined_method"), 0);
+        if (*opf_report_str(a, "ou_path"))
+            fputs(", ", out);
+        s_put(out, opf_report_str(a, "ou_path"), 0);
+        fputs("): ", out);
+        s_put(out, opf_report_str(a, "readiness"), 0);
+        fputs(json_is_true(json_object_get(a, "is_management")) ? " [management account]" : "", out);
+    }
+    fputc('\n', out);
 }
 
 static void s_row(FILE *out, const json_t *report, const json_t *row, const struct opf_report_options *o)
 {
     fputs("  ", out);
     s_word(out, o, opf_report_str(row, "status"), true, 8);
-    fprintf(out, " %-8s %-26s %s\n", opf_report_str(row, "severity"), opf_report_str(row, "check"),
-            opf_report_str(row, "message"));
+    fputc(' ', out);
+    s_put(out, opf_report_str(row, "severity"), 8);
+    fputc(' ', out);
+    s_put(out, opf_report_str(row, "check"), 26);
+    fputc(' ', out);
+    s_put(out, opf_report_str(row, "message"), 0);
+    fputc('\n', out);
     const char *note = opf_report_gate_note(report, row);
-    if (note)
-        fprintf(out, "%38s (%s %s, %s)\n", "", opf_report_str(row, "severity"), opf_report_str(row, "status"), note);
+    if (note) {
+        fprintf(out, "%38s (", "");
+        s_put(out, opf_report_str(row, "severity"), 0);
+        fputc(' ', out);
+        s_put(out, opf_report_str(row, "status"), 0);
+        fprintf(out, ", %s)\n", note);
+    }
     const json_t *w = json_object_get(row, "waiver");
-    if (opf_report_waiver_expired(row))
-        fprintf(out, "%38s waiver EXPIRED on %s, not applied: %s (owner %s)\n", "", opf_report_str(w, "expires"),
-                opf_report_str(w, "reason"), opf_report_str(w, "owner"));
-    else if (json_is_object(w))
-        fprintf(out, "%38s waived, was %s: %s (owner %s, until %s)\n", "", opf_report_str(w, "original_status"),
-                opf_report_str(w, "reason"), opf_report_str(w, "owner"), opf_report_str(w, "expires"));
+    if (opf_report_waiver_expired(row) || json_is_object(w)) {
+        bool expired = opf_report_waiver_expired(row);
+        fprintf(out, "%38s %s ", "", expired ? "waiver EXPIRED on" : "waived, was");
+        s_put(out, opf_report_str(w, expired ? "expires" : "original_status"), 0);
+        fputs(expired ? ", not applied: " : ": ", out);
+        s_put(out, opf_report_str(w, "reason"), 0);
+        fputs(" (owner ", out);
+        s_put(out, opf_report_str(w, "owner"), 0);
+        if (!expired) {
+            fputs(", until ", out);
+            s_put(out, opf_report_str(w, "expires"), 0);
+        }
+        fputs(")\n", out);
+    }
 }
 
 /* The subjects with something to act on (every subject with --verbose), their rows, without the remediation. */
@@ -185,11 +228,15 @@ static void s_remediations(FILE *out, const json_t *report)
         if (i == 0)
             fputs("\nRemediation, once per check:\n", out);
         const json_t *subjects = json_object_get(e, "subjects");
-        fprintf(out, "\n  %s%s (%zu): ", opf_report_str(e, "check"),
-                json_is_true(json_object_get(e, "gating")) ? " [gating]" : "", json_array_size(subjects));
+        fputs("\n  ", out);
+        s_put(out, opf_report_str(e, "check"), 0);
+        fprintf(out, "%s (%zu): ", json_is_true(json_object_get(e, "gating")) ? " [gating]" : "",
+                json_array_size(subjects));
         opf_report_list(out, subjects, S_LIST_MAX, s_plain);
         const char *fix = opf_report_str(e, "remediation");
-        fprintf(out, "\n    %s\n", *fix ? fix : "(the check gives no remediation: see its message)");
+        fputs("\n    ", out);
+        s_put(out, *fix ? fix : "(the check gives no remediation: see its message)", 0);
+        fputc('\n', out);
     }
     json_decref(list);
 }
@@ -197,9 +244,11 @@ static void s_remediations(FILE *out, const json_t *report)
 static void s_header(FILE *out, const json_t *report, const struct opf_report_options *o)
 {
     const json_t *org = json_object_get(report, "organization"), *mig = json_object_get(report, "migration");
-    fprintf(out, "orgpreflight %s: organization %s (management account %s), path %s, gate at %s\n",
-            opf_report_str(json_object_get(report, "tool"), "version"), opf_report_str(org, "id"),
-            opf_report_str(org, "management_account_id"), opf_report_str(mig, "path"), opf_report_str(mig, "fail_on"));
+    fprintf(out, "orgpreflight %s: organization ", opf_report_str(json_object_get(report, "tool"), "version"));
+    s_put(out, opf_report_str(org, "id"), 0);
+    fputs(" (management account ", out);
+    s_put(out, opf_report_str(org, "management_account_id"), 0);
+    fprintf(out, "), path %s, gate at %s\n", opf_report_str(mig, "path"), opf_report_str(mig, "fail_on"));
     if (!json_is_true(json_object_get(report, "complete")))
         fputs("WARNING: the evidence is incomplete (collection was interrupted): the verdict cannot be ready\n", out);
     s_verdict(out, report, o);
@@ -212,8 +261,15 @@ static void s_footer(FILE *out, const json_t *report)
     json_array_foreach(json_object_get(report, "waivers_expired"), i, w) {
         if (i == 0)
             fputs("\nExpired waivers (no longer applied):\n", out);
-        fprintf(out, "  %s for %s, expired %s (owner %s)\n", opf_report_str(w, "check"),
-                opf_report_str(w, "account_id"), opf_report_str(w, "expires"), opf_report_str(w, "owner"));
+        fputs("  ", out);
+        s_put(out, opf_report_str(w, "check"), 0);
+        fputs(" for ", out);
+        s_put(out, opf_report_str(w, "account_id"), 0);
+        fputs(", expired ", out);
+        s_put(out, opf_report_str(w, "expires"), 0);
+        fputs(" (owner ", out);
+        s_put(out, opf_report_str(w, "owner"), 0);
+        fputs(")\n", out);
     }
     const json_t *sum = json_object_get(report, "summary"), *c = json_object_get(sum, "counts");
     fprintf(out, "\nSummary: %lld results: %lld pass, %lld warn, %lld fail, %lld unknown, %lld skipped, %lld waived\n",
