@@ -9,9 +9,10 @@ The call list is the collector's (src/collect/discover.c, src/collect/collect.c,
   per member   AssumeRole + GetCallerIdentity with the role session, GetPrimaryEmail
   per OU       ListParents, DescribeOrganizationalUnit, ListPoliciesForTarget (once each, however many accounts)
   per root     ListPoliciesForTarget; per SCP in use: DescribePolicy
-  per IAM user GetLoginProfile, ListMFADevices, ListAttachedUserPolicies, ListUserPolicies, ListGroupsForUser,
-               GetUserPolicy per inline policy; per group of the user ListAttachedGroupPolicies, ListGroupPolicies,
-               GetGroupPolicy per inline policy
+  per IAM user GetUser, GetLoginProfile, ListMFADevices, ListAttachedUserPolicies, ListUserPolicies,
+               ListGroupsForUser, GetUserPolicy per inline policy; per group of the user ListAttachedGroupPolicies,
+               ListGroupPolicies, GetGroupPolicy per inline policy
+  per managed policy attached in an account (to a user or a group): GetPolicy, GetPolicyVersion (once per ARN)
 Without throttling, every one of them is sent exactly once: retries would show up as extra requests.
 """
 import json
@@ -37,8 +38,9 @@ PER_OU = {"organizations:ListParents": 1, "organizations:DescribeOrganizationalU
           "organizations:ListPoliciesForTarget": 1}
 PER_ROOT = {"organizations:ListPoliciesForTarget": 1}
 PER_POLICY = {"organizations:DescribePolicy": 1}
-PER_USER = {"iam:GetLoginProfile": 1, "iam:ListMFADevices": 1, "iam:ListAttachedUserPolicies": 1,
+PER_USER = {"iam:GetUser": 1, "iam:GetLoginProfile": 1, "iam:ListMFADevices": 1, "iam:ListAttachedUserPolicies": 1,
             "iam:ListUserPolicies": 1, "iam:ListGroupsForUser": 1}
+PER_MANAGED_POLICY = {"iam:GetPolicy": 1, "iam:GetPolicyVersion": 1}
 PER_USER_POLICY = {"iam:GetUserPolicy": 1}
 PER_GROUP = {"iam:ListAttachedGroupPolicies": 1, "iam:ListGroupPolicies": 1}
 PER_GROUP_POLICY = {"iam:GetGroupPolicy": 1}
@@ -62,7 +64,10 @@ def shape(path=ANSWERS):
     roots = len(re.findall(r'"Id":\s*"r-', next(v["body"] for k, v in a.items() if k.startswith("organizations:ListRoots|"))))
     iam = {}
     for p in doc["profiles"]:
+        attached = "".join(v["body"] for k, v in a.items() if k.startswith(("iam:ListAttachedUserPolicies|%s|" % p,
+                                                                            "iam:ListAttachedGroupPolicies|%s|" % p)))
         iam[p] = {"users": _count(a, "iam:ListUsers", p, "UserName"),
+                  "managed_policies": len(set(re.findall(r"<PolicyArn>([^<]+)</PolicyArn>", attached))),
                   "user_policies": _count(a, "iam:ListUserPolicies", p, "member"),
                   "groups": _count(a, "iam:ListGroupsForUser", p, "GroupName"),
                   "group_policies": _count(a, "iam:ListGroupPolicies", p, "member")}
@@ -96,6 +101,7 @@ def expected(members, path=ANSWERS):
         _add(total, PER_USER_POLICY, n * iam["user_policies"])
         _add(total, PER_GROUP, n * iam["groups"])
         _add(total, PER_GROUP_POLICY, n * iam["group_policies"])
+        _add(total, PER_MANAGED_POLICY, n * iam["managed_policies"])
     return {k: v for k, v in sorted(total.items()) if v}
 
 

@@ -241,104 +241,6 @@ void opf_collect_decode_document(json_t *obj, const char *key)
         json_object_set_new(obj, key, doc);
 }
 
-static json_t *s_list(struct opf_aws_session *s, const char *op, const char *key, const char *name_key,
-                      const char *name, struct opf_aws_error *err)
-{
-    json_t *in = json_pack("{s:s}", name_key, name);
-    json_t *out = opf_aws_call(s, "iam", op, in, OPF_AWS_PAGINATE, err);
-    json_decref(in);
-    json_t *list = out ? json_incref(json_object_get(out, key)) : NULL;
-    json_decref(out);
-    return list && json_is_array(list) ? list : (json_decref(list), out ? json_array() : NULL);
-}
-
-/* Inline policies (names, then each document) of a user or a group. */
-static json_t *s_inline(struct opf_aws_session *s, const char *list_op, const char *get_op, const char *name_key,
-                        const char *name, struct opf_aws_error *err)
-{
-    json_t *names = s_list(s, list_op, "PolicyNames", name_key, name, err);
-    if (!names)
-        return NULL;
-    json_t *out = json_array();
-    size_t i;
-    json_t *n;
-    json_array_foreach(names, i, n) {
-        json_t *in = json_pack("{s:s, s:O}", name_key, name, "PolicyName", n);
-        json_t *doc = opf_aws_call(s, "iam", get_op, in, 0, err);
-        json_decref(in);
-        if (!doc) {
-            json_decref(names);
-            json_decref(out);
-            return NULL;
-        }
-        opf_collect_decode_document(doc, "PolicyDocument");
-        json_array_append_new(out, json_pack("{s:O, s:O?}", "PolicyName", n, "PolicyDocument",
-                                             json_object_get(doc, "PolicyDocument")));
-        json_decref(doc);
-    }
-    json_decref(names);
-    return out;
-}
-
-/* iam.users: every user with what break-glass-user needs. */
-static json_t *s_users(struct opf_aws_session *s, struct opf_aws_error *err)
-{
-    json_t *list = opf_aws_call(s, "iam", "ListUsers", NULL, OPF_AWS_PAGINATE, err);
-    if (!list)
-        return NULL;
-    json_t *users = json_array();
-    size_t i;
-    json_t *u;
-    bool ok = true;
-    json_array_foreach(json_object_get(list, "Users"), i, u) {
-        const char *name = json_string_value(json_object_get(u, "UserName"));
-        json_t *user = json_pack("{s:O?, s:O?, s:O?, s:O?}", "UserName", json_object_get(u, "UserName"), "Arn",
-                                 json_object_get(u, "Arn"), "UserId", json_object_get(u, "UserId"), "CreateDate",
-                                 json_object_get(u, "CreateDate"));
-        json_t *in = json_pack("{s:s}", "UserName", name);
-        json_t *lp = opf_aws_call(s, "iam", "GetLoginProfile", in, 0, err);
-        json_decref(in);
-        if (!lp && strcmp(err->code, "NoSuchEntity") != 0)
-            ok = false;
-        json_object_set_new(user, "LoginProfile", lp ? json_incref(json_object_get(lp, "LoginProfile")) : json_null());
-        json_decref(lp);
-        json_t *mfa = ok ? s_list(s, "ListMFADevices", "MFADevices", "UserName", name, err) : NULL;
-        json_t *att = mfa ? s_list(s, "ListAttachedUserPolicies", "AttachedPolicies", "UserName", name, err) : NULL;
-        json_t *inl = att ? s_inline(s, "ListUserPolicies", "GetUserPolicy", "UserName", name, err) : NULL;
-        json_t *groups = inl ? s_list(s, "ListGroupsForUser", "Groups", "UserName", name, err) : NULL;
-        ok = ok && groups;
-        json_t *gout = json_array();
-        size_t j;
-        json_t *g;
-        json_array_foreach(ok ? groups : NULL, j, g) {
-            const char *gname = json_string_value(json_object_get(g, "GroupName"));
-            json_t *gatt = s_list(s, "ListAttachedGroupPolicies", "AttachedPolicies", "GroupName", gname, err);
-            json_t *ginl = gatt ? s_inline(s, "ListGroupPolicies", "GetGroupPolicy", "GroupName", gname, err) : NULL;
-            if (!ginl) {
-                json_decref(gatt);
-                ok = false;
-                break;
-            }
-            json_array_append_new(gout, json_pack("{s:s, s:o, s:o}", "GroupName", gname, "AttachedPolicies", gatt,
-                                                  "InlinePolicies", ginl));
-        }
-        json_object_set_new(user, "MFADevices", mfa ? mfa : json_array());
-        json_object_set_new(user, "AttachedPolicies", att ? att : json_array());
-        json_object_set_new(user, "InlinePolicies", inl ? inl : json_array());
-        json_object_set_new(user, "Groups", gout);
-        json_decref(groups);
-        json_array_append_new(users, user);
-        if (!ok)
-            break;
-    }
-    json_decref(list);
-    if (!ok) {
-        json_decref(users);
-        return NULL;
-    }
-    return json_pack("{s:o}", "Users", users);
-}
-
 static json_t *s_credential_report(struct opf_aws_session *s, struct opf_aws_error *err)
 {
     /* The report is generated asynchronously; AWS answers with the existing one for four hours. */
@@ -369,11 +271,8 @@ static void s_member_iam(struct opf_collect *k, struct opf_aws_session *s, json_
         opf_collect_item(ev, "iam.account_summary", "iam:GetAccountSummary", r, pre ? pre : &err);
     }
     if (opf_collect_want(k, "iam.users")) {
-        json_t *r = pre ? NULL : s_users(s, &err);
-        opf_collect_item(ev, "iam.users", "iam:ListUsers+iam:GetLoginProfile+iam:ListMFADevices+iam:ListAttachedUserPolicies+"
-                                "iam:ListUserPolicies+iam:GetUserPolicy+iam:ListGroupsForUser+"
-                                "iam:ListAttachedGroupPolicies+iam:ListGroupPolicies+iam:GetGroupPolicy",
-               r, pre ? pre : &err);
+        json_t *r = pre ? NULL : opf_collect_users(k, s, &err);
+        opf_collect_item(ev, "iam.users", OPF_COLLECT_USERS_SOURCE, r, pre ? pre : &err);
     }
     if (opf_collect_want(k, "iam.account_aliases")) {
         json_t *r = pre ? NULL : opf_aws_call(s, "iam", "ListAccountAliases", NULL, OPF_AWS_PAGINATE, &err);
@@ -742,6 +641,7 @@ static void s_finish(struct opf_collect *k, struct opf_collect_stats *stats)
     json_decref(k->scp_cache);
     json_decref(k->policy_cache);
     json_decref(k->dns_cache);
+    json_decref(k->iam_policy_cache);
     json_decref(k->ou_cache);
     opf_collect_organization_free(k);
     opf_aws_session_free(k->mgmt);

@@ -30,6 +30,7 @@ struct opf_collect {
     size_t *spill_len;
     bool spill_failed;
     json_t *parent_cache, *ou_cache, *scp_cache, *policy_cache, *dns_cache; /* filled once each (collect.c) */
+    json_t *iam_policy_cache;            /* managed policy ARN -> default version (iam_users.c) */
     /* read before the workers start, read-only afterwards */
     json_t *mgmt_regions;                /* the regions scanned in the management account */
     json_t *mgmt_region_errors;          /* why they are a fallback: "Errors" entries */
@@ -91,6 +92,13 @@ void opf_collect_scan(struct opf_collect *k, json_t *ev, const struct opf_scan *
 /* An account's roles and resource policies, with its own session (the operator's for the management account). */
 void opf_collect_policies(struct opf_collect *k, struct opf_aws_session *s, bool mgmt, json_t *ev,
                           const struct opf_aws_error *denied);
+
+/* iam_users.c: the data of iam.users (docs/evidence.md) read with an account's session, or NULL with err. */
+#define OPF_COLLECT_USERS_SOURCE                                                                                     \
+    "iam:ListUsers+iam:GetUser+iam:GetLoginProfile+iam:ListMFADevices+iam:ListAttachedUserPolicies+"                 \
+    "iam:ListUserPolicies+iam:GetUserPolicy+iam:ListGroupsForUser+iam:ListAttachedGroupPolicies+"                    \
+    "iam:ListGroupPolicies+iam:GetGroupPolicy+iam:GetPolicy+iam:GetPolicyVersion"
+json_t *opf_collect_users(struct opf_collect *k, struct opf_aws_session *s, struct opf_aws_error *err);
 
 /* organization.c: the organization-wide evidence from the management account, before the accounts. */
 void opf_collect_organization(struct opf_collect *k, json_t *bundle);

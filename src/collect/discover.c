@@ -70,22 +70,7 @@ static json_t *s_operator(struct opf_collect *k, struct opf_aws_error *aerr)
     return rec;
 }
 
-static bool s_selected(const struct opf_collect_options *o, const char *id, const json_t *path)
-{
-    if (o->accounts && *o->accounts && !opf_list_contains(o->accounts, id))
-        return false;
-    if (o->exclude_accounts && opf_list_contains(o->exclude_accounts, id))
-        return false;
-    if (o->ou && *o->ou) {
-        size_t i;
-        const json_t *p;
-        json_array_foreach(path, i, p) if (strcmp(json_string_value(json_object_get(p, "Id")), o->ou) == 0) return true;
-        return false;
-    }
-    return true;
-}
-
-/* The OU path of an account for --ou selection: ListParents up to the root (cheap: cached by the caller). */
+/* The ids of the OUs above an account for --ou selection: ListParents up to the root. */
 static json_t *s_ou_ids(struct opf_collect *k, const char *id)
 {
     json_t *path = json_array();
@@ -101,7 +86,7 @@ static json_t *s_ou_ids(struct opf_collect *k, const char *id)
             json_decref(out);
             break;
         }
-        json_array_append(path, (json_t *)p);
+        json_array_append(path, json_object_get(p, "Id"));
         snprintf(current, sizeof(current), "%s", json_string_value(json_object_get(p, "Id")));
         json_decref(out);
     }
@@ -211,6 +196,11 @@ json_t *opf_collect_discover(struct opf_collect *k, struct opf_aws_error *aerr, 
     k->scp_cache = json_object();
     k->policy_cache = json_object();
     k->dns_cache = json_object();
+    k->iam_policy_cache = json_object();
+    /* the organization's complete inventory, whatever is selected: organization-wide checks count on it */
+    opf_collect_item(org_ev, "organizations.accounts", "organizations:ListAccounts", json_incref(listed), NULL);
+    const struct opf_selection sel = {k->opts->accounts, k->opts->ou, k->opts->exclude_accounts};
+    json_t *ids = json_array();
     size_t i;
     json_t *a, *seen = json_object(), *rejected = json_array();
     json_array_foreach(all, i, a) {
@@ -221,8 +211,9 @@ json_t *opf_collect_discover(struct opf_collect *k, struct opf_aws_error *aerr, 
             continue;
         }
         json_object_set_new(seen, id, json_true());
+        json_array_append_new(ids, json_string(id));
         json_t *path = k->opts->ou ? s_ou_ids(k, id) : NULL;
-        bool take = s_selected(k->opts, id, path);
+        bool take = opf_selection_match(&sel, id, path);
         json_decref(path);
         if (!take)
             continue;
@@ -243,6 +234,16 @@ json_t *opf_collect_discover(struct opf_collect *k, struct opf_aws_error *aerr, 
     json_decref(listed);
     json_decref(seen);
     s_rejected(k, org_ev, rejected);
+    const char *org_id = json_string_value(json_object_get(json_object_get(bundle, "organization"), "id"));
+    char where[96];
+    snprintf(where, sizeof(where), "organization %s", org_id ? org_id : "(unnamed)");
+    int bad = opf_selection_check(&sel, ids, k->n, where, err);
+    json_decref(ids);
+    if (bad) {
+        json_decref(bundle);
+        return NULL;
+    }
+    opf_selection_record(bundle, &sel);
     if (k->opts->target_profile) {
         json_t *target = s_target(k, err);
         if (!target) {

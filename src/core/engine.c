@@ -179,6 +179,21 @@ enum opf_exit opf_report_exit_code(const json_t *report, enum opf_severity fail_
                                                                                    : OPF_EXIT_UNDETERMINED;
 }
 
+/* How many of the organization's accounts were audited: {"accounts": N, "of": M (null when the bundle does not
+ * record the inventory)}, with the selection that chose them. */
+static json_t *s_scope(const json_t *bundle)
+{
+    const json_t *inv = json_object_get(json_object_get(json_object_get(bundle, "organization"), "evidence"),
+                                        "organizations.accounts");
+    const json_t *listed = json_object_get(json_object_get(inv, "data"), "Accounts");
+    json_t *scope = json_pack("{s:I, s:o}", "accounts", (json_int_t)json_array_size(json_object_get(bundle, "accounts")),
+                              "of", json_is_array(listed) ? json_integer((json_int_t)json_array_size(listed)) : json_null());
+    const json_t *sel = json_object_get(bundle, "selection");
+    if (json_is_object(sel))
+        json_object_set(scope, "selection", (json_t *)sel);
+    return scope;
+}
+
 static json_t *s_summary(const json_t *results, enum opf_severity fail_on, bool complete)
 {
     json_t *counts = json_object();
@@ -295,7 +310,9 @@ json_t *opf_audit(const struct opf_registry *r, const json_t *bundle, const stru
     json_decref(defaults);
     if (!report)
         opf_fail(err, OPF_EXIT_ERROR, "out of memory building the report");
-    else
+    else {
+        json_object_set_new(json_object_get(report, "summary"), "scope", s_scope(bundle));
         opf_readiness_annotate(report);
+    }
     return report;
 }

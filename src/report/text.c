@@ -251,6 +251,9 @@ static void s_header(FILE *out, const json_t *report, const struct opf_report_op
     fprintf(out, "), path %s, gate at %s\n", opf_report_str(mig, "path"), opf_report_str(mig, "fail_on"));
     if (!json_is_true(json_object_get(report, "complete")))
         fputs("WARNING: the evidence is incomplete (collection was interrupted): the verdict cannot be ready\n", out);
+    char scope[256];
+    if (opf_report_scope(report, scope, sizeof(scope)))
+        fprintf(out, "%s\n", scope);
     s_verdict(out, report, o);
 }
 
