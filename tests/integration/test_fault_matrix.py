@@ -176,7 +176,11 @@ class FaultMatrix(unittest.TestCase):
     def test_throttling_mixed_with_transient_faults_costs_no_evidence(self):
         # AWS on a bad day: 20 % throttling, 5 % 503, 2 % resets, 1 % answers cut short, on every service
         self.proxy.add_random("*", {"throttle": 0.20, "error503": 0.05, "reset": 0.02, "truncate": 0.01}, seed=20)
-        report, run, elapsed = self.audit("mixed")
+        # Throttling needs no attempts (the call's budget bounds it); the other faults still end a call after its
+        # attempts. 8 % of ~1,800 requests fail that way: with 3 attempts about one call in 2,000 exhausts them
+        # (0.08^3), one or two per run, and a member's AssumeRole that does costs that account's rows; with 5,
+        # one run in a hundred.
+        report, run, elapsed = self.audit("mixed", AWS_MAX_ATTEMPTS="5")
         self.assert_every_row_present(report, run)
         injected = self.proxy.injected
         for kind in ("throttle", "error503", "reset", "truncate"):
@@ -239,7 +243,19 @@ class FaultMatrix(unittest.TestCase):
 
 Run = collections.namedtuple("Run", "returncode stdout stderr elapsed after_signal rss_mb")
 WRAPPED = bool(os.environ.get("OPF_CLI_WRAPPER"))  # valgrind: far slower, and its own memory
-SLOW = 10 if WRAPPED else 1
+
+
+def _sanitized():
+    try:
+        with open(os.path.join(os.environ.get("OPF_BINARY_DIR", ""), "CMakeCache.txt")) as f:
+            return "OPF_SANITIZE:BOOL=ON" in f.read()
+    except OSError:
+        return False
+
+
+SANITIZED = _sanitized()  # AddressSanitizer: slower, and its shadow memory counts
+SLOW = 10 if WRAPPED else 3 if SANITIZED else 1
+MEMORY = 4 if SANITIZED else 1
 ACCESS_DENIED_XML = ('<ErrorResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><Error><Type>Sender</Type>'
                      '<Code>AccessDenied</Code><Message>User is not authorized to perform: iam:ListUsers</Message>'
                      '</Error><RequestId>4a8b9c0d-0000-4000-8000-000000000000</RequestId></ErrorResponse>')
@@ -317,7 +333,7 @@ class HostileAnswers(unittest.TestCase):
                                                      r.stderr.strip()[-300:]))
         self.assertLess(r.after_signal if r.after_signal is not None else r.elapsed, seconds * SLOW)
         if not WRAPPED:
-            self.assertLess(r.rss_mb, mb)
+            self.assertLess(r.rss_mb, mb * MEMORY)
         self.assertEqual(len(r.stderr.strip().splitlines()), 1, r.stderr)  # one line says what happened
 
     @staticmethod
