@@ -18,7 +18,6 @@ import urllib.request
 
 SOURCE_DIR = os.environ.get("OPF_SOURCE_DIR", os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..")))
 CLI = os.environ.get("OPF_CLI", os.path.join(SOURCE_DIR, "build", "orgpreflight"))
-SHARED_DIR = os.environ.get("OPF_SHARED_DIR", os.path.join(SOURCE_DIR, "..", "shared"))
 IN_CI = os.environ.get("CI", "").lower() == "true"
 # A command every run of the CLI (and of the test drivers) goes through, e.g. scripts/test.sh's memcheck
 # step: "valgrind --error-exitcode=99 ...". Its error exit code fails the test whatever the test expected.
