@@ -178,6 +178,23 @@ static void bounded_lists(void **state)
     assert_string_equal(tiny, "…");
 }
 
+/* A message longer than the finding holds ends after a whole word, never inside an id. */
+static void long_messages_end_on_a_whole_word(void **state)
+{
+    char text[3000] = "";
+    for (int i = 0; strlen(text) < sizeof(text) - 32; i++)
+        snprintf(text + strlen(text), sizeof(text) - strlen(text), "member-%02d (9504%08d), ", i % 100, i);
+    struct opf_finding f = {0};
+    opf_set(&f, OPF_WARN, "members to go: %s", text);
+    size_t n = strlen(f.message);
+    assert_true(n < OPF_MESSAGE_MAX);
+    assert_string_equal(f.message + n - strlen(" …"), " …");
+    const char *last = strrchr(f.message, '(');
+    assert_non_null(last);
+    assert_int_equal(strspn(last + 1, "0123456789"), 12); /* the last id listed is whole */
+    assert_int_equal(last[13], ')');
+}
+
 static void item_errors(void **state)
 {
     char buf[256];
@@ -200,6 +217,7 @@ int main(void)
         cmocka_unit_test(wildcards),       cmocka_unit_test(statements),     cmocka_unit_test(csv_rfc4180),
         cmocka_unit_test(csv_errors),      cmocka_unit_test(base64_content), cmocka_unit_test(report_booleans),
         cmocka_unit_test(bounded_lists),   cmocka_unit_test(item_errors),
+        cmocka_unit_test(long_messages_end_on_a_whole_word),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
