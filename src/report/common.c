@@ -39,13 +39,20 @@ const char *opf_report_verdict_reason(const char *verdict)
                                                : "an unknown at or above the gate, or incomplete evidence";
 }
 
-const json_t *opf_report_account(const json_t *report, const char *id)
+/* The inventory row of an account subject: the next one in order, as the engine writes both, else a search. */
+static const json_t *s_account(struct opf_report_subject *s)
 {
-    size_t i;
-    const json_t *a;
-    json_array_foreach(json_object_get(report, "accounts"), i, a) {
-        if (strcmp(opf_report_str(a, "id"), id) == 0)
+    const char *id = opf_report_str(s->head, "subject_id");
+    if (strcmp(opf_report_str(s->head, "subject_type"), "account") != 0)
+        return NULL;
+    size_t n = json_array_size(s->accounts);
+    for (size_t k = 0; k < n; k++) {
+        size_t i = (s->next_account + k) % n;
+        const json_t *a = json_array_get(s->accounts, i);
+        if (strcmp(opf_report_str(a, "id"), id) == 0) {
+            s->next_account = i + 1;
             return a;
+        }
     }
     return NULL;
 }
@@ -65,6 +72,7 @@ bool opf_report_next_subject(struct opf_report_subject *s)
     s->head = json_array_get(s->results, s->first);
     for (s->end = s->first + 1; s->end < n && s_same_subject(s->head, json_array_get(s->results, s->end)); s->end++)
         ;
+    s->account = s_account(s);
     return true;
 }
 

@@ -306,10 +306,10 @@ static void s_row(FILE *out, const json_t *row)
     fputs("</td></tr>\n", out);
 }
 
-static void s_subject(FILE *out, const json_t *report, const struct opf_report_subject *s)
+static void s_subject(FILE *out, const struct opf_report_subject *s)
 {
     const char *type = s_str(s->head, "subject_type"), *id = s_str(s->head, "subject_id");
-    const json_t *a = strcmp(type, "account") == 0 ? opf_report_account(report, id) : NULL;
+    const json_t *a = s->account;
     fputs("<section class=\"subject\">\n<h3>", out);
     s_x(out, type);
     fputs(" <span class=\"sid\">", out);
@@ -370,9 +370,10 @@ int opf_report_write_html(const json_t *report, FILE *out, const struct opf_repo
     s_expired(out, json_object_get(report, "waivers_expired"));
     s_controls(out, report);
     fputs("<main id=\"subjects\">\n", out);
-    struct opf_report_subject s = {.results = json_object_get(report, "results")};
+    struct opf_report_subject s = {.results = json_object_get(report, "results"),
+                                   .accounts = json_object_get(report, "accounts")};
     while (opf_report_next_subject(&s))
-        s_subject(out, report, &s);
+        s_subject(out, &s);
     fprintf(out, "</main>\n<script>%s</script>\n</body>\n</html>\n", s_js);
     return ferror(out) ? -1 : 0;
 }

@@ -72,7 +72,8 @@ static void s_problems(FILE *out, const json_t *report)
 {
     fputs("\n## Problems\n", out);
     bool any = false;
-    struct opf_report_subject s = {.results = json_object_get(report, "results")};
+    struct opf_report_subject s = {.results = json_object_get(report, "results"),
+                                   .accounts = json_object_get(report, "accounts")};
     while (opf_report_next_subject(&s)) {
         bool heading = false;
         for (size_t i = s.first; i < s.end; i++) {
@@ -80,7 +81,7 @@ static void s_problems(FILE *out, const json_t *report)
             if (!opf_report_is_problem(row))
                 continue;
             if (!heading) {
-                const json_t *a = opf_report_account(report, opf_report_str(row, "subject_id"));
+                const json_t *a = s.account;
                 fputs("\n### ", out);
                 s_subject_name(out, row);
                 if (a && *opf_report_str(a, "ou_path")) {

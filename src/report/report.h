@@ -40,15 +40,16 @@ bool opf_report_waiver_expired(const json_t *row);
 long long opf_report_count(const json_t *report, const char *status);
 /* Why a verdict was reached, in words. */
 const char *opf_report_verdict_reason(const char *verdict);
-/* The inventory row of an account; NULL when absent. */
-const json_t *opf_report_account(const json_t *report, const char *id);
-
 /* The rows of one subject, [first, end) of results (the engine writes them subject by subject).
- * Start with {.results = ...}; each opf_report_next_subject() moves to the next, false after the last. */
+ * Start with {.results = ..., .accounts = the report's inventory (or NULL)}; each opf_report_next_subject()
+ * moves to the next, false after the last. */
 struct opf_report_subject {
     const json_t *results;
+    const json_t *accounts;
     size_t first, end;
     const json_t *head;          /* the subject's first row */
+    const json_t *account;       /* an account subject's inventory row, or NULL */
+    size_t next_account;         /* the inventory is in the order of the results: where to look first */
 };
 bool opf_report_next_subject(struct opf_report_subject *s);
 

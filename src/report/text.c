@@ -33,10 +33,9 @@ static bool s_shown(const json_t *row, const struct opf_report_options *o)
     return (o && o->verbose) || (strcmp(st, "pass") != 0 && strcmp(st, "skipped") != 0);
 }
 
-static void s_heading(FILE *out, const json_t *row, const json_t *report)
+static void s_heading(FILE *out, const json_t *row, const json_t *a)
 {
     const char *type = opf_report_str(row, "subject_type"), *id = opf_report_str(row, "subject_id");
-    const json_t *a = strcmp(type, "account") == 0 ? opf_report_account(report, id) : NULL;
     if (a)
         fprintf(out, "\naccount %s %s (%s, %s%s%s)%s\n", id, opf_report_str(a, "name"), opf_report_str(a, "state"),
                 opf_report_str(a, "joined_method"), *opf_report_str(a, "ou_path") ? ", " : "",
@@ -47,10 +46,9 @@ static void s_heading(FILE *out, const json_t *row, const json_t *report)
         fprintf(out, "\n%s %s\n", type, id);
 }
 
-static void s_subject(FILE *out, const struct opf_report_subject *s, const json_t *report,
-                      const struct opf_report_options *o)
+static void s_subject(FILE *out, const struct opf_report_subject *s, const struct opf_report_options *o)
 {
-    s_heading(out, s->head, report);
+    s_heading(out, s->head, s->account);
     size_t passed = 0, skipped = 0;
     for (size_t i = s->first; i < s->end; i++) {
         const json_t *row = json_array_get(s->results, i);
@@ -88,9 +86,9 @@ int opf_report_write_text(const json_t *report, FILE *out, const struct opf_repo
     if (!json_is_true(json_object_get(report, "complete")))
         fputs("WARNING: the evidence is incomplete (collection was interrupted): the verdict cannot be ready\n", out);
 
-    struct opf_report_subject s = {.results = results};
+    struct opf_report_subject s = {.results = results, .accounts = json_object_get(report, "accounts")};
     while (opf_report_next_subject(&s))
-        s_subject(out, &s, report, o);
+        s_subject(out, &s, o);
 
     size_t i;
     const json_t *w;
