@@ -28,6 +28,7 @@ import urllib.request
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "tests", "integration"))
 import opftest  # noqa: E402  (moto and dnsmasq on loopback, shared with the integration tests)
+import plan  # noqa: E402
 import wire  # noqa: E402
 
 ROLE = "OrganizationAccountAccessRole"
@@ -193,7 +194,8 @@ def main():
         env = moto.env()
         env["AWS_ENDPOINT_URL"] = rec.url
         env["OPF_RETRY_BASE_MS"] = "1"
-        r = subprocess.run([args.cli, "collect", "--config", config, "--quiet", "-o", os.path.join(tmp, "b.json")],
+        r = subprocess.run([args.cli, "collect", "--config", config, "--quiet", "--checks", ",".join(plan.BENCH_CHECKS),
+                            "-o", os.path.join(tmp, "b.json")],
                            env=env, capture_output=True, text=True, timeout=300)
         if r.returncode != 0:
             sys.exit("collect failed: " + r.stderr)

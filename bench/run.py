@@ -20,13 +20,6 @@ import tempfile
 import time
 import urllib.request
 
-# The checks whose evidence all three clients gather (the migration blockers). The hazard checks' regional
-# resource scans (S3, KMS, SNS, SQS, RAM in every enabled region) are not in the recorded answers nor in the
-# peers' scripts, so orgpreflight collects only what these checks read: the same calls as the peers.
-BENCH_CHECKS = ("account-state", "account-verified", "break-glass-user", "delegated-administrator",
-                "management-account-last", "operator-session-not-sso", "payment-method", "root-email-reachable",
-                "root-recovery", "scp-denies-leave", "sso-alias-conflict", "wait-period")
-
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
@@ -106,7 +99,7 @@ def run_opf(cli, url, work, concurrency, dns, pacing):
     if not pacing:
         env["OPF_PACING"] = "off"
     out = os.path.join(work, "bundle.json")
-    rc, _, err, m = timed([cli, "collect", "--config", config, "--quiet", "--checks", ",".join(BENCH_CHECKS), "-o", out], env)
+    rc, _, err, m = timed([cli, "collect", "--config", config, "--quiet", "--checks", ",".join(plan.BENCH_CHECKS), "-o", out], env)
     if rc != 0:
         raise RuntimeError("orgpreflight collect failed: " + err)
     m["errors"], m["throttling_errors"] = bundle_errors(out)

@@ -93,114 +93,25 @@ void opf_collect_cache_fill(struct opf_collect *k, json_t *cache, const char *ke
     pthread_mutex_unlock(&k->lock);
 }
 
-/* An OU's name, described once per OU. */
-static json_t *s_ou_name(struct opf_collect *k, const char *ou, struct opf_aws_error *err)
-{
-    json_t *name = opf_collect_cache_claim(k, k->ou_cache, ou);
-    if (name)
-        return name;
-    json_t *in = json_pack("{s:s}", "OrganizationalUnitId", ou);
-    json_t *out = opf_aws_call(k->mgmt, "organizations", "DescribeOrganizationalUnit", in, 0, err);
-    json_decref(in);
-    const char *n = json_string_value(json_object_get(json_object_get(out, "OrganizationalUnit"), "Name"));
-    if (out && !n)
-        opf_aws_error_set(err, "MalformedResponse", "DescribeOrganizationalUnit of %s returned no name", ou);
-    name = n ? json_string(n) : NULL;
-    json_decref(out);
-    opf_collect_cache_fill(k, k->ou_cache, ou, name);
-    return name;
-}
-
-/* The parent of a target ({Id, Type, Name}), listed once per target. */
-static json_t *s_parent_of(struct opf_collect *k, const char *child, struct opf_aws_error *err)
-{
-    json_t *parent = opf_collect_cache_claim(k, k->parent_cache, child);
-    if (parent)
-        return parent;
-    json_t *in = json_pack("{s:s}", "ChildId", child);
-    json_t *out = opf_aws_call(k->mgmt, "organizations", "ListParents", in, OPF_AWS_PAGINATE, err);
-    json_decref(in);
-    const json_t *p = json_array_get(json_object_get(out, "Parents"), 0);
-    const char *pid = json_string_value(json_object_get(p, "Id")), *type = json_string_value(json_object_get(p, "Type"));
-    if (out && !pid)
-        opf_aws_error_set(err, "MalformedResponse", "ListParents of %s returned no parent", child);
-    json_t *name = !pid ? NULL : type && strcmp(type, "ORGANIZATIONAL_UNIT") == 0 ? s_ou_name(k, pid, err) : json_string("Root");
-    parent = name ? json_pack("{s:s, s:s, s:o}", "Id", pid, "Type", type ? type : "", "Name", name) : NULL;
-    json_decref(out);
-    opf_collect_cache_fill(k, k->parent_cache, child, parent);
-    return parent;
-}
-
-/* The parent chain of a target, root first. */
-static json_t *s_parents(struct opf_collect *k, const char *id, struct opf_aws_error *err)
-{
-    json_t *path = json_array();
-    char current[64];
-    snprintf(current, sizeof(current), "%s", id);
-    for (int depth = 0; depth < 8 && strncmp(current, "r-", 2) != 0; depth++) {
-        json_t *parent = s_parent_of(k, current, err);
-        if (!parent) {
-            json_decref(path);
-            return NULL;
-        }
-        json_array_insert(path, 0, parent);
-        snprintf(current, sizeof(current), "%s", json_string_value(json_object_get(parent, "Id")));
-        json_decref(parent);
-    }
-    return path;
-}
-
-/* A policy's content, described once per policy. */
-static json_t *s_policy_content(struct opf_collect *k, const char *id, struct opf_aws_error *err)
-{
-    if (!id) {
-        opf_aws_error_set(err, "MalformedResponse", "ListPoliciesForTarget returned a policy without an Id");
-        return NULL;
-    }
-    json_t *content = opf_collect_cache_claim(k, k->policy_cache, id);
-    if (content)
-        return content;
-    json_t *in = json_pack("{s:s}", "PolicyId", id);
-    json_t *d = opf_aws_call(k->mgmt, "organizations", "DescribePolicy", in, 0, err);
-    json_decref(in);
-    if (d) {
-        content = json_incref(json_object_get(json_object_get(d, "Policy"), "Content"));
-        content = content ? content : json_string("");
-    }
-    json_decref(d);
-    opf_collect_cache_fill(k, k->policy_cache, id, content);
-    return content;
-}
-
-/* SCPs attached to a target, listed once per target. */
-static json_t *s_policies_for(struct opf_collect *k, const char *target, struct opf_aws_error *err)
-{
-    json_t *policies = opf_collect_cache_claim(k, k->scp_cache, target);
-    if (policies)
-        return policies;
-    json_t *in = json_pack("{s:s, s:s}", "TargetId", target, "Filter", "SERVICE_CONTROL_POLICY");
-    json_t *out = opf_aws_call(k->mgmt, "organizations", "ListPoliciesForTarget", in, OPF_AWS_PAGINATE, err);
-    json_decref(in);
-    policies = out ? json_array() : NULL;
-    size_t i;
-    json_t *p;
-    json_array_foreach(json_object_get(out, "Policies"), i, p) {
-        json_t *content = s_policy_content(k, json_string_value(json_object_get(p, "Id")), err);
-        if (!content) {
-            json_decref(policies);
-            policies = NULL;
-            break;
-        }
-        json_array_append_new(policies, json_pack("{s:O?, s:O?, s:O?, s:o}", "Id", json_object_get(p, "Id"), "Name",
-                                                  json_object_get(p, "Name"), "Arn", json_object_get(p, "Arn"), "Content",
-                                                  content));
-    }
-    json_decref(out);
-    opf_collect_cache_fill(k, k->scp_cache, target, policies);
-    return policies;
-}
-
 /* ---- one account ---- */
+
+/* Only the accounts ListDelegatedAdministrators names are asked which services they administer: for the others
+ * the answer is documented to be AccountNotRegisteredException, recorded as an empty list. */
+static void s_delegated_services(struct opf_collect *k, const char *id, json_t *ev)
+{
+    if (k->delegated && !json_object_get(k->delegated, id)) {
+        opf_collect_item(ev, "organizations.delegated_services", "organizations:ListDelegatedAdministrators",
+                         json_pack("{s:[]}", "DelegatedServices"), NULL);
+        return;
+    }
+    struct opf_aws_error err = {0};
+    json_t *in = json_pack("{s:s}", "AccountId", id);
+    json_t *r = opf_aws_call(k->mgmt, "organizations", "ListDelegatedServicesForAccount", in, OPF_AWS_PAGINATE, &err);
+    json_decref(in);
+    if (!r && strcmp(err.code, "AccountNotRegisteredException") == 0)
+        r = json_pack("{s:[]}", "DelegatedServices"); /* documented meaning: not a delegated administrator */
+    opf_collect_item(ev, "organizations.delegated_services", "organizations:ListDelegatedServicesForAccount", r, &err);
+}
 
 static char *s_url_decode(const char *s)
 {
@@ -380,20 +291,39 @@ static void s_member_iam(struct opf_collect *k, struct opf_aws_session *s, json_
     }
 }
 
-static void s_account_api(struct opf_collect *k, const char *id, bool mgmt, json_t *ev)
+/* Whether GetAccountInformation can change a verdict for this account. Its quota is 3 requests per second per
+ * caller, so asking for every account would set the collection's pace (N / 3 seconds). ListAccounts already
+ * gives the state (State) and, for an account the organization created, its creation moment (JoinedTimestamp);
+ * AccountCreatedDate matters only while that moment is within the waiting period (plus a day of margin). */
+static bool s_needs_information(struct opf_collect *k, const json_t *listed, bool mgmt)
+{
+    if (mgmt)
+        return false; /* the checks that read it pass the management account on other grounds */
+    if (!json_is_string(json_object_get(listed, "State")))
+        return true;
+    const char *method = json_string_value(json_object_get(listed, "JoinedMethod"));
+    if (!method || strcmp(method, "CREATED") != 0)
+        return method == NULL;
+    json_int_t days = json_integer_value(
+        json_object_get(json_object_get(k->opts->config, "migration"), "wait_period_days"));
+    time_t joined;
+    if (!opf_time_from_json(json_object_get(listed, "JoinedTimestamp"), &joined))
+        return true;
+    return time(NULL) < joined + (time_t)((days > 0 ? days : 4) + 1) * 86400;
+}
+
+/* The Account API, from the management account. The root address comes from ListAccounts (Email), not
+ * GetPrimaryEmail, for the same quota (docs/aws-client.md). */
+static void s_account_api(struct opf_collect *k, const char *id, bool mgmt, const json_t *listed, json_t *ev)
 {
     struct opf_aws_error err = {0};
     /* The management account calls about itself without AccountId (standalone context). */
     json_t *base = mgmt ? json_object() : json_pack("{s:s}", "AccountId", id);
-    static const struct {
-        const char *key, *op;
-    } calls[] = {{"account.information", "GetAccountInformation"},
-                 {"account.contact_information", "GetContactInformation"}};
-    for (size_t i = 0; i < 2; i++)
-        if (opf_collect_want(k, calls[i].key))
-            json_decref(s_call_item(k, k->mgmt, ev, calls[i].key, "account", calls[i].op, json_deep_copy(base), 0));
-    if (opf_collect_want(k, "account.primary_email") && !mgmt)
-        json_decref(s_call_item(k, k->mgmt, ev, "account.primary_email", "account", "GetPrimaryEmail",
+    if (opf_collect_want(k, "account.information") && s_needs_information(k, listed, mgmt))
+        json_decref(s_call_item(k, k->mgmt, ev, "account.information", "account", "GetAccountInformation",
+                                json_deep_copy(base), 0));
+    if (opf_collect_want(k, "account.contact_information"))
+        json_decref(s_call_item(k, k->mgmt, ev, "account.contact_information", "account", "GetContactInformation",
                                 json_deep_copy(base), 0));
     if (opf_collect_want(k, "account.alternate_contacts")) {
         static const char *const types[] = {"BILLING", "OPERATIONS", "SECURITY"};
@@ -497,7 +427,7 @@ static void s_collect_account(struct opf_collect *k, json_t *record, const json_
     struct opf_aws_error err = {0};
     opf_collect_item(ev, "organizations.account", "organizations:ListAccounts", json_pack("{s:O}", "Account", listed), NULL);
 
-    json_t *path = s_parents(k, id, &err);
+    json_t *path = opf_collect_ou_path(k, id, &err);
     if (path) {
         json_t *ou_path = json_array();
         size_t i;
@@ -508,14 +438,15 @@ static void s_collect_account(struct opf_collect *k, json_t *record, const json_
         json_object_set_new(record, "ou_path", ou_path);
     }
     if (opf_collect_want(k, "organizations.parents"))
-        opf_collect_item(ev, "organizations.parents", "organizations:ListParents+organizations:DescribeOrganizationalUnit",
-               path ? json_pack("{s:O}", "Parents", path) : NULL, &err);
+        opf_collect_item(ev, "organizations.parents",
+                         "organizations:ListOrganizationalUnitsForParent+organizations:ListAccountsForParent",
+                         path ? json_pack("{s:O}", "Parents", path) : NULL, &err);
     if (opf_collect_want(k, "organizations.service_control_policies")) {
         json_t *targets = path ? json_array() : NULL;
         size_t i;
         json_t *p;
         json_array_foreach(path, i, p) {
-            json_t *pol = s_policies_for(k, json_string_value(json_object_get(p, "Id")), &err);
+            json_t *pol = opf_collect_scps_of(k, json_string_value(json_object_get(p, "Id")), &err);
             if (!pol) {
                 json_decref(targets);
                 targets = NULL;
@@ -523,24 +454,19 @@ static void s_collect_account(struct opf_collect *k, json_t *record, const json_
             }
             json_array_append_new(targets, json_pack("{s:O, s:o}", "TargetId", json_object_get(p, "Id"), "Policies", pol));
         }
-        json_t *own = targets ? s_policies_for(k, id, &err) : NULL;
+        json_t *own = targets ? opf_collect_scps_of(k, id, &err) : NULL;
         if (own)
             json_array_append_new(targets, json_pack("{s:s, s:o}", "TargetId", id, "Policies", own));
         else if (targets)
             json_decref(targets), targets = NULL;
-        opf_collect_item(ev, "organizations.service_control_policies", "organizations:ListPoliciesForTarget+organizations:DescribePolicy",
-               targets ? json_pack("{s:o}", "Targets", targets) : NULL, &err);
+        opf_collect_item(ev, "organizations.service_control_policies",
+                         "organizations:ListPolicies+organizations:ListTargetsForPolicy+organizations:DescribePolicy",
+                         targets ? json_pack("{s:o}", "Targets", targets) : NULL, &err);
     }
     json_decref(path);
-    if (opf_collect_want(k, "organizations.delegated_services")) {
-        json_t *in = json_pack("{s:s}", "AccountId", id);
-        json_t *r = opf_aws_call(k->mgmt, "organizations", "ListDelegatedServicesForAccount", in, OPF_AWS_PAGINATE, &err);
-        json_decref(in);
-        if (!r && strcmp(err.code, "AccountNotRegisteredException") == 0)
-            r = json_pack("{s:[]}", "DelegatedServices"); /* documented meaning: not a delegated administrator */
-        opf_collect_item(ev, "organizations.delegated_services", "organizations:ListDelegatedServicesForAccount", r, &err);
-    }
-    s_account_api(k, id, mgmt, ev);
+    if (opf_collect_want(k, "organizations.delegated_services"))
+        s_delegated_services(k, id, ev);
+    s_account_api(k, id, mgmt, listed, ev);
     opf_collect_assignments(k, id, ev);
     if (opf_collect_want(k, "probe.dns"))
         s_dns(k, json_string_value(json_object_get(record, "email")), ev);
@@ -644,6 +570,8 @@ static json_t *s_run(struct opf_collect *k, struct opf_error *err)
     json_t *bundle = opf_collect_discover(k, &aerr, err);
     if (!bundle)
         return NULL;
+    if (opf_collect_want(k, "organizations.service_control_policies"))
+        opf_collect_tree_scps(k);
     opf_collect_organization(k, bundle);
     if (k->spill) {
         k->spill_at = calloc(k->n ? k->n : 1, sizeof(*k->spill_at));
@@ -705,11 +633,9 @@ static void s_finish(struct opf_collect *k, struct opf_collect_stats *stats)
     free(k->collected);
     free(k->spill_at);
     free(k->spill_len);
-    json_decref(k->parent_cache);
-    json_decref(k->scp_cache);
-    json_decref(k->policy_cache);
     json_decref(k->dns_cache);
-    json_decref(k->ou_cache);
+    json_decref(k->delegated);
+    opf_collect_tree_free(k);
     opf_collect_organization_free(k);
     opf_aws_session_free(k->mgmt);
     opf_aws_client_free(k->client);

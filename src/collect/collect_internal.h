@@ -10,6 +10,14 @@
 
 #include "aws/aws.h"
 
+/* Organization-wide facts read once before the accounts (tree.c); read-only afterwards. */
+struct opf_collect_tree {
+    bool ok;
+    struct opf_aws_error error;          /* why not, when !ok */
+    json_t *parents;                     /* the tree: child id -> its parent {"Id","Type","Name"} */
+    json_t *attached;                    /* the SCPs: target id -> [{"Id","Name","Arn","Content"}] */
+};
+
 struct opf_collect {
     const struct opf_collect_options *opts;
     struct opf_aws_client *client;
@@ -28,8 +36,10 @@ struct opf_collect {
     long *spill_at, spill_end;
     size_t *spill_len;
     bool spill_failed;
-    json_t *parent_cache, *ou_cache, *scp_cache, *policy_cache, *dns_cache; /* filled once each (collect.c) */
+    json_t *dns_cache;                   /* filled once per domain (collect.c) */
     /* read before the workers start, read-only afterwards */
+    struct opf_collect_tree tree, scps;
+    json_t *delegated;                   /* ids ListDelegatedAdministrators names; NULL when it failed */
     json_t *mgmt_regions;                /* the regions scanned in the management account */
     json_t *mgmt_region_errors;          /* why they are a fallback: "Errors" entries */
     json_t *sso_instance;                /* {"InstanceArn", "Region"}, {} when there is none, NULL on error */
@@ -90,6 +100,16 @@ void opf_collect_scan(struct opf_collect *k, json_t *ev, const struct opf_scan *
 /* An account's roles and resource policies, with its own session (the operator's for the management account). */
 void opf_collect_policies(struct opf_collect *k, struct opf_aws_session *s, bool mgmt, json_t *ev,
                           const struct opf_aws_error *denied);
+
+/* tree.c: the tree under the roots of the organizations.roots item (always: every record has an OU path), and
+ * the SCP attachments (when a selected check reads them). */
+void opf_collect_tree(struct opf_collect *k, const json_t *roots_item);
+void opf_collect_tree_scps(struct opf_collect *k);
+/* An account's parents, root first ({"Id","Type","Name"}), or NULL with err. New reference. */
+json_t *opf_collect_ou_path(struct opf_collect *k, const char *id, struct opf_aws_error *err);
+/* The SCPs attached to a root, OU or account ([{"Id","Name","Arn","Content"}]), or NULL with err. New reference. */
+json_t *opf_collect_scps_of(struct opf_collect *k, const char *target, struct opf_aws_error *err);
+void opf_collect_tree_free(struct opf_collect *k);
 
 /* organization.c: the organization-wide evidence from the management account, before the accounts. */
 void opf_collect_organization(struct opf_collect *k, json_t *bundle);

@@ -80,29 +80,6 @@ static bool s_selected(const struct opf_collect_options *o, const char *id, cons
     return true;
 }
 
-/* The OU path of an account for --ou selection: ListParents up to the root (cheap: cached by the caller). */
-static json_t *s_ou_ids(struct opf_collect *k, const char *id)
-{
-    json_t *path = json_array();
-    char current[64];
-    snprintf(current, sizeof(current), "%s", id);
-    for (int d = 0; d < 8 && strncmp(current, "r-", 2) != 0; d++) {
-        json_t *in = json_pack("{s:s}", "ChildId", current);
-        struct opf_aws_error e;
-        json_t *out = opf_aws_call(k->mgmt, "organizations", "ListParents", in, OPF_AWS_PAGINATE, &e);
-        json_decref(in);
-        const json_t *p = json_array_get(json_object_get(out, "Parents"), 0);
-        if (!p) {
-            json_decref(out);
-            break;
-        }
-        json_array_append(path, (json_t *)p);
-        snprintf(current, sizeof(current), "%s", json_string_value(json_object_get(p, "Id")));
-        json_decref(out);
-    }
-    return path;
-}
-
 static json_t *s_target(struct opf_collect *k, struct opf_error *err)
 {
     struct opf_aws_error e = {0};
@@ -150,8 +127,18 @@ json_t *opf_collect_discover(struct opf_collect *k, struct opf_aws_error *aerr, 
         return NULL;
     }
     json_decref(s_call(k->mgmt, org_ev, "organizations.roots", "organizations", "ListRoots", OPF_AWS_PAGINATE));
-    json_decref(s_call(k->mgmt, org_ev, "organizations.delegated_administrators", "organizations",
-                       "ListDelegatedAdministrators", OPF_AWS_PAGINATE));
+    opf_collect_tree(k, json_object_get(org_ev, "organizations.roots"));
+    json_t *admins = s_call(k->mgmt, org_ev, "organizations.delegated_administrators", "organizations",
+                            "ListDelegatedAdministrators", OPF_AWS_PAGINATE);
+    k->delegated = admins ? json_object() : NULL;
+    size_t i;
+    json_t *a;
+    json_array_foreach(json_object_get(admins, "DelegatedAdministrators"), i, a) {
+        const char *id = json_string_value(json_object_get(a, "Id"));
+        if (id)
+            json_object_set_new(k->delegated, id, json_true());
+    }
+    json_decref(admins);
     json_decref(s_call(k->mgmt, org_ev, "organizations.service_access", "organizations",
                        "ListAWSServiceAccessForOrganization", OPF_AWS_PAGINATE));
     json_decref(s_call(k->mgmt, org_ev, "sso_admin.instances", "sso-admin", "ListInstances", OPF_AWS_PAGINATE));
@@ -178,16 +165,11 @@ json_t *opf_collect_discover(struct opf_collect *k, struct opf_aws_error *aerr, 
     k->records = calloc(count ? count : 1, sizeof(*k->records));
     k->listed = calloc(count ? count : 1, sizeof(*k->listed));
     k->collected = calloc(count ? count : 1, sizeof(*k->collected));
-    k->parent_cache = json_object();
-    k->ou_cache = json_object();
-    k->scp_cache = json_object();
-    k->policy_cache = json_object();
     k->dns_cache = json_object();
-    size_t i;
-    json_t *a;
     json_array_foreach(all, i, a) {
         const char *id = json_string_value(json_object_get(a, "Id"));
-        json_t *path = k->opts->ou ? s_ou_ids(k, id) : NULL;
+        struct opf_aws_error e;
+        json_t *path = k->opts->ou && id ? opf_collect_ou_path(k, id, &e) : NULL;
         bool take = id && s_selected(k->opts, id, path);
         json_decref(path);
         if (!take)
