@@ -18,6 +18,30 @@ struct opf_collect_tree {
     json_t *attached;                    /* the SCPs: target id -> [{"Id","Name","Arn","Content"}] */
 };
 
+struct opf_collect;
+
+/* One independent part of an account's collection (jobs.c): it writes its items into ev, its own object. */
+typedef void opf_collect_job_fn(struct opf_collect *k, void *arg, json_t *ev);
+struct opf_collect_group;
+struct opf_collect_job {
+    opf_collect_job_fn *run;
+    void *arg;
+    json_t *ev;
+    int state;                           /* jobs.c */
+    struct opf_collect_group *group;
+    struct opf_collect_job *next;        /* in the pool's queue */
+};
+
+/* The helper threads jobs run on, shared by every account in flight. */
+struct opf_collect_pool {
+    pthread_mutex_t lock;                /* everything below and the jobs' states */
+    pthread_cond_t work;                 /* a job was queued, or stop */
+    struct opf_collect_job *head;        /* queued jobs, oldest first */
+    pthread_t *threads;
+    int nthreads;
+    bool stop;
+};
+
 struct opf_collect {
     const struct opf_collect_options *opts;
     struct opf_aws_client *client;
@@ -40,12 +64,31 @@ struct opf_collect {
     /* read before the workers start, read-only afterwards */
     struct opf_collect_tree tree, scps;
     json_t *delegated;                   /* ids ListDelegatedAdministrators names; NULL when it failed */
+    struct opf_collect_pool pool;
     json_t *mgmt_regions;                /* the regions scanned in the management account */
     json_t *mgmt_region_errors;          /* why they are a fallback: "Errors" entries */
     json_t *sso_instance;                /* {"InstanceArn", "Region"}, {} when there is none, NULL on error */
     struct opf_aws_error sso_error;
     json_t *permission_set_names;        /* PermissionSetArn -> Name, under lock */
 };
+
+/* The session a member's evidence is read with, and what stopped it (the role could not be assumed). */
+struct opf_collect_member {
+    struct opf_aws_session *s;
+    const struct opf_aws_error *denied;
+    bool mgmt;
+};
+
+/* jobs.c: runs jobs[0..n) side by side (the caller takes part) and merges their items into ev in their order. */
+void opf_collect_jobs(struct opf_collect *k, struct opf_collect_job *jobs, size_t n, json_t *ev);
+void opf_collect_pool_start(struct opf_collect *k, int threads);
+void opf_collect_pool_stop(struct opf_collect *k);
+
+/* probes.c: probe.dns and probe.smtp of a root address, when the selected checks read them. */
+void opf_collect_probes(struct opf_collect *k, const char *email, json_t *ev);
+
+/* iam.c: the jobs of the member's IAM items the selected checks read (at most 5), into jobs; returns how many. */
+size_t opf_collect_iam_jobs(struct opf_collect *k, struct opf_collect_member *m, struct opf_collect_job *jobs);
 
 /* The regions an account's regional evidence covers, and what stops it. */
 struct opf_account_scope {
