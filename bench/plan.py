@@ -13,6 +13,7 @@ The call list is the collector's (src/collect/discover.c, tree.c, collect.c, doc
   per IAM user GetLoginProfile, ListMFADevices, ListAttachedUserPolicies, ListUserPolicies, ListGroupsForUser,
                GetUserPolicy per inline policy; per group of the user ListAttachedGroupPolicies, ListGroupPolicies,
                GetGroupPolicy per inline policy
+  default      (every check: --default-audit) the tables DEFAULT_* below
 Without throttling, every one of them is sent exactly once: retries would show up as extra requests.
 """
 import json
@@ -45,6 +46,18 @@ PER_PARENT = {"organizations:ListOrganizationalUnitsForParent": 1}
 PER_PARENT_PAGE = "organizations:ListAccountsForParent"
 PER_POLICY_PAGE = "organizations:ListTargetsForPolicy"
 PER_POLICY = {"organizations:DescribePolicy": 1}
+# The default audit (every check) adds the hazard checks' evidence: roles, the access role, Identity Center
+# assignments, and each account's resource policies and shares in every enabled region (DescribeRegions: the 17
+# regions AWS enables by default, record.py). The recorded accounts hold no buckets, keys, topics, queues,
+# StackSets or permission sets: listings only.
+ANSWERS_DEFAULT = os.path.join(HERE, "recorded", "answers-default.json")
+DEFAULT_ONCE = {"controltower:List-landingzones": 1, "ec2:DescribeRegions": 1}
+DEFAULT_PER_REGION_ONCE = {"cloudformation:ListStackSets": 1}
+DEFAULT_PER_ACCOUNT = {"iam:ListRoles": 1, "iam:GetRole": 1, "s3:ListBuckets": 1,
+                       "sso:ListPermissionSetsProvisionedToAccount": 1}
+DEFAULT_PER_MEMBER = {"ec2:DescribeRegions": 1}
+DEFAULT_PER_ACCOUNT_REGION = {"kms:ListKeys": 1, "sns:ListTopics": 1, "sqs:ListQueues": 1, "ram:Getresourceshares": 1}
+
 PER_USER = {"iam:GetLoginProfile": 1, "iam:ListMFADevices": 1, "iam:ListAttachedUserPolicies": 1,
             "iam:ListUserPolicies": 1, "iam:ListGroupsForUser": 1}
 PER_USER_POLICY = {"iam:GetUserPolicy": 1}
@@ -84,7 +97,8 @@ def shape(path=ANSWERS):
                   "user_policies": _count(a, "iam:ListUserPolicies", p, "member"),
                   "groups": _count(a, "iam:ListGroupsForUser", p, "GroupName"),
                   "group_policies": _count(a, "iam:ListGroupPolicies", p, "member")}
-    return {"parents": _listing(a, PER_PARENT_PAGE, "Accounts", "Id", members),
+    regions = [v["body"].count("<regionName>") for k, v in a.items() if k.startswith("ec2:DescribeRegions|")]
+    return {"parents": _listing(a, PER_PARENT_PAGE, "Accounts", "Id", members), "regions": max(regions or [0]),
             "policies": _listing(a, PER_POLICY_PAGE, "Targets", "TargetId", members),
             "iam": iam, "member_profiles": sorted(members.values())}
 
@@ -98,11 +112,18 @@ def _add(total, table, times):
         total[op] = total.get(op, 0) + n * times
 
 
-def expected(members, path=ANSWERS):
-    """{operation: requests} for an organization of `members` member accounts (member i has profile i mod 3)."""
-    s = shape(path)
+def expected(members, default_audit=False):
+    """{operation: requests} for an organization of `members` member accounts (member i has profile i mod 3), for
+    the blocker checks or, with default_audit, for every check."""
+    s = shape(ANSWERS_DEFAULT if default_audit else ANSWERS)
     accounts = members + 1
     total = {}
+    if default_audit:
+        _add(total, DEFAULT_ONCE, 1)
+        _add(total, DEFAULT_PER_REGION_ONCE, s["regions"])
+        _add(total, DEFAULT_PER_ACCOUNT, accounts)
+        _add(total, DEFAULT_PER_MEMBER, members)
+        _add(total, DEFAULT_PER_ACCOUNT_REGION, accounts * s["regions"])
     _add(total, ONCE, 1)
     _add(total, {PAGES: 1}, math.ceil(accounts / PAGE_SIZE))
     _add(total, PER_ACCOUNT, accounts)
@@ -129,6 +150,7 @@ def expected(members, path=ANSWERS):
 if __name__ == "__main__":
     import sys
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 100
-    e = expected(n)
+    default = "--default-audit" in sys.argv
+    e = expected(n, default)
     print(json.dumps(e, indent=1))
-    print("total", sum(e.values()), "per member %.2f" % ((sum(e.values()) - sum(expected(0).values())) / max(n, 1)))
+    print("total", sum(e.values()), "per member %.2f" % ((sum(e.values()) - sum(expected(0, default).values())) / max(n, 1)))

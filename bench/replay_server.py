@@ -49,11 +49,14 @@ _THROTTLE = {
     "query": (400, "text/xml", "",
               "<ErrorResponse><Error><Type>Sender</Type><Code>Throttling</Code><Message>Rate exceeded</Message></Error><RequestId>%s</RequestId></ErrorResponse>"),
     "rest-json": (429, "application/json", "TooManyRequestsException", '{"message":"Rate exceeded"}'),
+    "rest-xml": (503, "application/xml", "",
+                 "<Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message><RequestId>%s</RequestId></Error>"),
 }
 _UNRECORDED = {
     "json": (400, "application/x-amz-json-1.1", "", '{"__type":"BenchNotRecorded","Message":"%s"}'),
     "query": (400, "text/xml", "", "<ErrorResponse><Error><Type>Sender</Type><Code>BenchNotRecorded</Code><Message>%s</Message></Error></ErrorResponse>"),
     "rest-json": (400, "application/json", "BenchNotRecorded", '{"message":"%s"}'),
+    "rest-xml": (400, "application/xml", "", "<Error><Code>BenchNotRecorded</Code><Message>%s</Message></Error>"),
 }
 
 
