@@ -120,7 +120,7 @@ def iam_evidence(iam):
     users = []
     for u in items(call(iam, "list_users"), "Users"):
         name = u["UserName"]
-        user = {"UserName": name,
+        user = {"UserName": name, "User": call(iam, "get_user", UserName=name),
                 "LoginProfile": call(iam, "get_login_profile", ok_errors=("NoSuchEntity",), UserName=name),
                 "MFADevices": items(call(iam, "list_mfa_devices", UserName=name), "MFADevices"),
                 "AttachedPolicies": items(call(iam, "list_attached_user_policies", UserName=name), "AttachedPolicies"),
@@ -136,6 +136,13 @@ def iam_evidence(iam):
                                    for p in items(call(iam, "list_group_policies", GroupName=gn), "PolicyNames")]})
         users.append(user)
     ev["users"] = users
+    # the default version's document of each managed policy attached to a user or a group, once per ARN
+    arns = {p["PolicyArn"] for u in users for x in [u] + u["Groups"] for p in x["AttachedPolicies"]}
+    ev["policies"] = {}
+    for arn in sorted(arns):
+        got = call(iam, "get_policy", PolicyArn=arn)
+        version = got.get("Policy", {}).get("DefaultVersionId")
+        ev["policies"][arn] = call(iam, "get_policy_version", PolicyArn=arn, VersionId=version) if version else got
     return ev
 
 

@@ -10,9 +10,10 @@ The call list is the collector's (src/collect/discover.c, tree.c, collect.c, doc
                ListDelegatedServicesForAccount only for the delegated administrators (none here)
   per member   AssumeRole + GetCallerIdentity with the role session
   recent       GetAccountInformation for the members created within the waiting period: every 100th
-  per IAM user GetLoginProfile, ListMFADevices, ListAttachedUserPolicies, ListUserPolicies, ListGroupsForUser,
-               GetUserPolicy per inline policy; per group of the user ListAttachedGroupPolicies, ListGroupPolicies,
-               GetGroupPolicy per inline policy
+  per IAM user GetUser, GetLoginProfile, ListMFADevices, ListAttachedUserPolicies, ListUserPolicies,
+               ListGroupsForUser, GetUserPolicy per inline policy; per group of the user ListAttachedGroupPolicies,
+               ListGroupPolicies, GetGroupPolicy per inline policy
+  per managed policy attached in an account (to a user or a group): GetPolicy, GetPolicyVersion (once per ARN)
   default      (every check: --default-audit) the tables DEFAULT_* below
 Without throttling, every one of them is sent exactly once: retries would show up as extra requests.
 """
@@ -58,8 +59,9 @@ DEFAULT_PER_ACCOUNT = {"iam:ListRoles": 1, "iam:GetRole": 1, "s3:ListBuckets": 1
 DEFAULT_PER_MEMBER = {"ec2:DescribeRegions": 1}
 DEFAULT_PER_ACCOUNT_REGION = {"kms:ListKeys": 1, "sns:ListTopics": 1, "sqs:ListQueues": 1, "ram:Getresourceshares": 1}
 
-PER_USER = {"iam:GetLoginProfile": 1, "iam:ListMFADevices": 1, "iam:ListAttachedUserPolicies": 1,
+PER_USER = {"iam:GetUser": 1, "iam:GetLoginProfile": 1, "iam:ListMFADevices": 1, "iam:ListAttachedUserPolicies": 1,
             "iam:ListUserPolicies": 1, "iam:ListGroupsForUser": 1}
+PER_MANAGED_POLICY = {"iam:GetPolicy": 1, "iam:GetPolicyVersion": 1}
 PER_USER_POLICY = {"iam:GetUserPolicy": 1}
 PER_GROUP = {"iam:ListAttachedGroupPolicies": 1, "iam:ListGroupPolicies": 1}
 PER_GROUP_POLICY = {"iam:GetGroupPolicy": 1}
@@ -93,7 +95,10 @@ def shape(path=ANSWERS):
     members = {i: p for p, i in doc["profiles"].items() if p != "management"}
     iam = {}
     for p in doc["profiles"]:
+        attached = "".join(v["body"] for k, v in a.items() if k.startswith(("iam:ListAttachedUserPolicies|%s|" % p,
+                                                                            "iam:ListAttachedGroupPolicies|%s|" % p)))
         iam[p] = {"users": _count(a, "iam:ListUsers", p, "UserName"),
+                  "managed_policies": len(set(re.findall(r"<PolicyArn>([^<]+)</PolicyArn>", attached))),
                   "user_policies": _count(a, "iam:ListUserPolicies", p, "member"),
                   "groups": _count(a, "iam:ListGroupsForUser", p, "GroupName"),
                   "group_policies": _count(a, "iam:ListGroupPolicies", p, "member")}
@@ -144,6 +149,7 @@ def expected(members, default_audit=False):
         _add(total, PER_USER_POLICY, n * iam["user_policies"])
         _add(total, PER_GROUP, n * iam["groups"])
         _add(total, PER_GROUP_POLICY, n * iam["group_policies"])
+        _add(total, PER_MANAGED_POLICY, n * iam["managed_policies"])
     return {k: v for k, v in sorted(total.items()) if v}
 
 

@@ -32,6 +32,8 @@ static enum opf_status s_evaluate(const struct opf_check *check, const struct op
     const json_t *shares = json_object_get(item.data, "ResourceShares");
     if (!json_is_array(shares))
         return opf_set(f, OPF_UNKNOWN, "evidence ram.resource_shares has no ResourceShares list");
+    if (!opf_chk_all_objects(shares))
+        return opf_set(f, OPF_UNKNOWN, "evidence ram.resource_shares lists an entry that is not a resource share");
     char lost[S_LIST_MAX] = "";
     size_t n_lost = 0, n_org = 0;
     json_t *cited = json_array();

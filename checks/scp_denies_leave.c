@@ -63,6 +63,53 @@ static enum s_allow s_scan_policy(struct s_scan *scan, const char *target, const
     return allows;
 }
 
+static const json_t *s_target(const json_t *targets, const char *id)
+{
+    size_t i;
+    const json_t *t;
+    json_array_foreach(targets, i, t) {
+        const char *tid = opf_chk_str(t, "TargetId");
+        if (tid && strcmp(tid, id) == 0)
+            return t;
+    }
+    return NULL;
+}
+
+/* The SCP targets every level of the account's path needs, root first then each OU then the account itself;
+ * NULL after setting the finding to UNKNOWN when one is missing or has no policy. AWS never leaves an entity
+ * without an SCP (the last one cannot be detached), so an empty list is a gap in the collection. */
+static json_t *s_levels(const struct opf_subject *s, const json_t *targets, struct opf_finding *f)
+{
+    const json_t *path = json_object_get(s->record, "ou_path");
+    if (!json_is_array(path) || json_array_size(path) == 0) {
+        opf_set(f, OPF_UNKNOWN, "the account's OU path is not recorded, so the levels whose service control "
+                                "policies apply are unknown");
+        return NULL;
+    }
+    json_t *ids = json_array(), *levels = json_array();
+    size_t i;
+    const json_t *p;
+    json_array_foreach(path, i, p) json_array_append(ids, json_object_get(p, "id"));
+    json_array_append_new(ids, json_string(s->id));
+    json_array_foreach(ids, i, p) {
+        const char *id = json_string_value(p);
+        const json_t *t = id ? s_target(targets, id) : NULL;
+        const json_t *policies = json_object_get(t, "Policies");
+        if (!id || !t || !json_is_array(policies) || json_array_size(policies) == 0) {
+            opf_set(f, OPF_UNKNOWN, "%s %s: every level of the path (root, each OU, the account) has at least one "
+                                    "service control policy in AWS, so the evidence is incomplete",
+                    id ? id : "a level of the path", !t ? "is missing from the collected service control policies"
+                                                        : "has no service control policy listed");
+            json_decref(ids);
+            json_decref(levels);
+            return NULL;
+        }
+        json_array_append(levels, (json_t *)t);
+    }
+    json_decref(ids);
+    return levels;
+}
+
 static enum opf_status s_evaluate(const struct opf_check *check, const struct opf_subject *s,
                                   const struct opf_context *ctx, struct opf_finding *f)
 {
@@ -75,9 +122,12 @@ static enum opf_status s_evaluate(const struct opf_check *check, const struct op
     enum opf_migration_path route = opf_chk_path(s, ctx);
     struct s_scan scan = {.action = route == OPF_PATH_DIRECT ? "organizations:AcceptHandshake"
                                                              : "organizations:LeaveOrganization"};
+    json_t *levels = s_levels(s, targets, f);
+    if (!levels)
+        return f->status;
     size_t i;
     const json_t *target;
-    json_array_foreach(targets, i, target) {
+    json_array_foreach(levels, i, target) {
         const char *id = opf_chk_str(target, "TargetId");
         const json_t *policies = json_object_get(target, "Policies");
         enum s_allow level = S_ALLOW_NONE;
@@ -96,6 +146,7 @@ static enum opf_status s_evaluate(const struct opf_check *check, const struct op
         }
         scan.targets++;
     }
+    json_decref(levels);
     json_t *values = json_pack("{s:s,s:I,s:I,s:s?,s:s?}", "action", scan.action, "targets", (json_int_t)scan.targets,
                                "policies", (json_int_t)scan.policies, "denied_by",
                                scan.deny.found ? scan.deny.where : NULL, "conditional_deny",

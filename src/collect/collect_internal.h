@@ -55,12 +55,14 @@ struct opf_collect {
     bool *collected;
     size_t n, next, done;
     unsigned long errors;
+    bool listing_incomplete;             /* ListAccounts gave entries no record can hold (discover.c) */
     time_t started;
     FILE *spill;                         /* opf_collect_write: finished records, written out (unlinked file) */
     long *spill_at, spill_end;
     size_t *spill_len;
     bool spill_failed;
     json_t *dns_cache;                   /* filled once per domain (collect.c) */
+    json_t *iam_policy_cache;            /* managed policy ARN -> default version (iam_users.c) */
     /* read before the workers start, read-only afterwards */
     struct opf_collect_tree tree, scps;
     json_t *delegated;                   /* ids ListDelegatedAdministrators names; NULL when it failed */
@@ -153,6 +155,12 @@ json_t *opf_collect_ou_path(struct opf_collect *k, const char *id, struct opf_aw
 /* The SCPs attached to a root, OU or account ([{"Id","Name","Arn","Content"}]), or NULL with err. New reference. */
 json_t *opf_collect_scps_of(struct opf_collect *k, const char *target, struct opf_aws_error *err);
 void opf_collect_tree_free(struct opf_collect *k);
+/* iam_users.c: the data of iam.users (docs/evidence.md) read with an account's session, or NULL with err. */
+#define OPF_COLLECT_USERS_SOURCE                                                                                     \
+    "iam:ListUsers+iam:GetUser+iam:GetLoginProfile+iam:ListMFADevices+iam:ListAttachedUserPolicies+"                 \
+    "iam:ListUserPolicies+iam:GetUserPolicy+iam:ListGroupsForUser+iam:ListAttachedGroupPolicies+"                    \
+    "iam:ListGroupPolicies+iam:GetGroupPolicy+iam:GetPolicy+iam:GetPolicyVersion"
+json_t *opf_collect_users(struct opf_collect *k, struct opf_aws_session *s, struct opf_aws_error *err);
 
 /* organization.c: the organization-wide evidence from the management account, before the accounts. */
 void opf_collect_organization(struct opf_collect *k, json_t *bundle);
