@@ -17,8 +17,9 @@
 extern "C" {
 #endif
 
-/* Bumped whenever struct opf_check, opf_subject, opf_context or opf_finding change layout. */
-#define OPF_CHECK_ABI 1
+/* Bumped whenever struct opf_check, opf_subject, opf_context or opf_finding change layout in a way a module
+ * built before would misread (a field appended to opf_context, which only the engine allocates, is not). */
+#define OPF_CHECK_ABI 2
 
 /* Order matters: reports sort by it and the verdict reads it. */
 enum opf_status {
@@ -57,6 +58,9 @@ enum opf_migration_path {
 /* check flags */
 #define OPF_CHECK_MEMBERS_ONLY 0x1u /* concerns members leaving: skipped for the management account */
 #define OPF_CHECK_ANY_STATE    0x2u /* still evaluated for suspended/closed accounts (account-state) */
+/* an organization-wide finding that holds back only the management account (it blocks the organization's
+ * deletion), not the members; without it a gating organization-wide finding holds back every account */
+#define OPF_CHECK_HOLDS_MANAGEMENT 0x4u
 
 /* What a check looks at. Everything is borrowed from the engine for the duration of evaluate(). */
 struct opf_subject {
@@ -68,6 +72,8 @@ struct opf_subject {
     const json_t *evidence;   /* object: evidence key -> evidence item */
 };
 
+struct opf_org_facts;
+
 /* The audit-wide context: the same for every subject of one run. */
 struct opf_context {
     time_t now;                      /* evaluation time (fixed by tests) */
@@ -75,6 +81,9 @@ struct opf_context {
     int attestation_max_age_days;
     const json_t *config;            /* effective configuration document (docs/config.md) */
     const json_t *bundle;            /* the whole evidence bundle, for organization-wide facts */
+    /* Appended (modules reading the fields above are unaffected): the bundle's organization-wide facts,
+     * computed once per audit; read them with opf_org_*() below rather than walking bundle per subject. */
+    const struct opf_org_facts *org;
 };
 
 #define OPF_MESSAGE_MAX 1024
@@ -85,6 +94,7 @@ struct opf_finding {
     enum opf_severity severity;      /* a check may change it per subject (break-glass-user) */
     char message[OPF_MESSAGE_MAX];
     json_t *evidence;                /* array of citations, see opf_finding_cite() */
+    time_t not_before;               /* a fail that ends by itself at this time (a wait period); 0: none */
 };
 
 struct opf_check;
@@ -151,11 +161,18 @@ struct opf_attestation {
 bool opf_attestation_get(const struct opf_subject *s, const struct opf_context *ctx, const char *fact,
                          struct opf_attestation *out);
 
+/* Organization-wide facts of ctx->org (src/core/orgfacts.c), each a lookup rather than a walk of the bundle. */
+/* The old organization's ids: its id first (when the bundle has one), then every root and OU id the
+ * inventory's OU paths name, each once (case-insensitive). Borrowed; NULL without ctx->org. */
+const json_t *opf_org_old_ids(const struct opf_context *ctx);
+/* Is `id` the management account or an account of the bundle's inventory? */
+bool opf_org_has_account(const struct opf_context *ctx, const char *id);
+
 /* Configuration lookup by dotted path ("root_email.allowed_domains"); NULL when absent. */
 const json_t *opf_config_get(const struct opf_context *ctx, const char *dotted_path);
 
 /* Parses AWS timestamps: ISO 8601 ("2026-11-21T10:00:00Z", fractional seconds and offsets accepted)
- * or epoch seconds as a JSON number. */
+ * or epoch seconds as a JSON number. The one date parser of the tool: an impossible day (2026-02-31) is refused. */
 bool opf_time_from_json(const json_t *v, time_t *out);
 bool opf_time_parse(const char *iso8601, time_t *out);
 

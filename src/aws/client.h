@@ -36,11 +36,13 @@ struct opf_aws_client {
     bool profile_explicit;             /* --profile: environment keys are skipped, as botocore does */
     bool region_explicit;              /* --region, AWS_REGION or AWS_DEFAULT_REGION: beats any profile's */
     const char *region_source;         /* "--region", "AWS_REGION", "AWS_DEFAULT_REGION", "profile", "default" */
-    int max_attempts;
+    int max_attempts, max_pages;
     enum opf_retry_mode retry_mode;
     int retry_mode_attempts;           /* the mode's default attempts */
     _Atomic long clock_offset_s;       /* added to the system clock when signing (clock.c) */
     long connect_timeout_ms, read_timeout_ms, backoff_base_ms;
+    long call_budget_ms, max_answer_bytes, process_timeout_ms; /* limits.h */
+    volatile int *interrupted;
     json_t *config, *credentials;      /* the shared files, by section as written */
     json_t *profiles;                  /* botocore's profile map: config profiles, credentials file keys on top */
     json_t *config_profiles;           /* the config file's profiles alone */
@@ -49,8 +51,7 @@ struct opf_aws_client {
     pthread_mutex_t debug_lock;
     CURLM *multi;                      /* driven by the event-loop thread only */
     pthread_t loop;
-    pthread_mutex_t qlock;             /* queue, stop and the transfers' done flags */
-    pthread_cond_t qdone;
+    pthread_mutex_t qlock;             /* queue, stop and the transfers' done flags (each has its own condition) */
     struct opf_transfer *queue;        /* transfers waiting to join the multi handle */
     bool stop;
     pthread_mutex_t lock;              /* stats, pacing */
@@ -69,6 +70,8 @@ void opf_aws_error_set(struct opf_aws_error *err, const char *code, const char *
     __attribute__((format(printf, 3, 4)));
 
 struct opf_http_resp {
+    long deadline_ms;         /* in: the exchange ends by then (0: only the read timeout) */
+    bool too_large;           /* the answer passed max_answer_bytes and was abandoned */
     long status;
     struct opf_buf body;
     char error_type[128];     /* x-amzn-ErrorType */
@@ -96,6 +99,13 @@ const char *opf_aws_profile_get(const struct opf_aws_client *c, const char *prof
 const char *opf_aws_setting(const struct opf_aws_client *c, const char *env, const char *key);
 /* botocore's ensure_boolean: "true" in any case. */
 bool opf_aws_truthy(const char *v);
+
+/* One page of an operation, with its retries, by deadline_ms (paginate.c pages through). */
+struct opf_aws_service;
+struct opf_aws_operation;
+json_t *opf_aws_call_page(struct opf_aws_session *s, const char *region, const struct opf_aws_service *svc,
+                          const struct opf_aws_operation *op, const json_t *input, bool sign, long deadline_ms,
+                          struct opf_aws_error *err);
 
 /* A call with signing optional (AssumeRoleWithWebIdentity is unsigned). */
 json_t *opf_aws_call_ex(struct opf_aws_session *s, const char *service, const char *operation, const json_t *input,

@@ -32,14 +32,18 @@ void opf_attestation_facts_join(char *buf, size_t len);
  * file must validate (a malformed one is left untouched), the result is validated as a whole, and the file
  * is replaced atomically with its mode kept (0644 when new), one entry per line. */
 int opf_attestation_append(const char *path, json_t *entry, struct opf_error *err);
-int opf_waiver_append(const char *path, json_t *entry, const struct opf_registry *r, struct opf_error *err);
+/* A waiver for the finding (check, account_id) of one already in the file takes its place, in place: *replaced
+ * (when given) is then the old one, a new reference, else NULL. */
+int opf_waiver_append(const char *path, json_t *entry, const struct opf_registry *r, json_t **replaced,
+                      struct opf_error *err);
 
 /* A calendar date YYYY-MM-DD (a real day: no 2027-02-30) at 00:00 UTC. */
 bool opf_date_parse(const char *ymd, time_t *out);
 /* Is a waiver expiring on `expires` (YYYY-MM-DD) expired at `now`? It is valid through its whole day, UTC. */
 bool opf_waiver_expired(const char *expires, time_t now);
 
-/* The newest attestation for (account, fact), or NULL. Borrowed. */
+/* The newest attestation for (account, fact), or NULL; one whose attested_at cannot be read only when no
+ * other exists (the checks then cite it and ignore it). Borrowed. */
 const json_t *opf_attestation_newest(const json_t *attestations, const char *account_id, const char *fact);
 
 /* The waiver covering (check, subject), preferring an unexpired one; *expired tells which. Borrowed. */
@@ -70,10 +74,53 @@ json_t *opf_report_diff(const json_t *old_report, const char *old_name, const js
 /* OPF_EXIT_NOT_READY when a new failure is gating, else OPF_EXIT_READY. */
 enum opf_exit opf_diff_exit_code(const json_t *diff);
 
+/* The organization-wide facts of a bundle (src/core/orgfacts.c), for opf_context.org; NULL when out of
+ * memory. They copy what they keep. */
+struct opf_org_facts *opf_org_facts_new(const json_t *bundle);
+void opf_org_facts_free(struct opf_org_facts *facts);
+/* ---- per-account readiness (src/core/readiness.c, docs/report.md) ---- */
+
+/* How a row weighs at the gate: a fail or an unknown at or above fail_on (an unreadable row is unknown). */
+enum opf_gate { OPF_GATE_NONE = 0, OPF_GATE_FAIL, OPF_GATE_UNKNOWN };
+enum opf_gate opf_row_gate(const json_t *row, enum opf_severity fail_on);
+
+/* Suspended or closing: the account cannot move at all. */
+bool opf_account_state_immovable(const char *state);
+
+enum opf_readiness { OPF_READY = 0, OPF_BLOCKED, OPF_CANNOT_MOVE, OPF_UNDETERMINED };
+const char *opf_readiness_name(enum opf_readiness r); /* "ready", "blocked", "cannot-move", "undetermined" */
+
+/* Each account's readiness from a report document's rows: {"accounts": {ID: {"readiness", "blocking_checks",
+ * "wait_until"}}, "counts": {READINESS: N}, "all_accounts": [checks that hold back every account]}. New
+ * reference. */
+json_t *opf_readiness(const json_t *report);
+/* Writes it into the report: each row its `gating`, each inventory row its three members, the summary `readiness` (the counts)
+ * and `holding_back_all_accounts`. */
+void opf_readiness_annotate(json_t *report);
+
 /* A 12-digit AWS account id. */
 bool opf_is_account_id(const char *s);
 
 /* Is the comma-separated `list` naming `id`? */
 bool opf_list_contains(const char *list, const char *id);
+
+/* ---- account selection (select.c) ---- */
+struct opf_selection {
+    const char *accounts;         /* --accounts ID,... */
+    const char *ou;               /* --ou OU-ID: that OU and everything below it */
+    const char *exclude_accounts; /* --exclude-accounts ID,... */
+};
+bool opf_selection_any(const struct opf_selection *s);
+/* Does the account (its id and the ids of the OUs on its path, root first) belong to the selection? */
+bool opf_selection_match(const struct opf_selection *s, const char *id, const json_t *ou_ids);
+/* A usage error naming what did not match: an --accounts id not in `inventory_ids`, an --ou or a selection
+ * that selected nothing, or `where` ("organization o-…") holding no account at all. */
+int opf_selection_check(const struct opf_selection *s, const json_t *inventory_ids, size_t selected,
+                        const char *where, struct opf_error *err);
+/* Records an active selection in the bundle ("selection"). */
+void opf_selection_record(json_t *bundle, const struct opf_selection *s);
+/* Keeps the bundle's accounts the selection matches (`name` names the bundle in errors); checks even an
+ * empty selection, so a bundle without accounts is refused. */
+int opf_bundle_select(json_t *bundle, const struct opf_selection *s, const char *name, struct opf_error *err);
 
 #endif

@@ -13,6 +13,18 @@ static const char *s_str(const json_t *obj, const char *key)
     return json_is_string(v) ? json_string_value(v) : NULL;
 }
 
+/* A listing the collector merges page by page loses its token; one that still has it is partial. */
+static bool s_truncated(const json_t *data)
+{
+    static const char *const tokens[] = {"NextToken", "nextToken", "Marker", "NextMarker"};
+    for (size_t i = 0; i < sizeof(tokens) / sizeof(tokens[0]); i++) {
+        const char *t = json_string_value(json_object_get(data, tokens[i]));
+        if (t && *t)
+            return true;
+    }
+    return json_is_true(json_object_get(data, "IsTruncated")) || json_is_true(json_object_get(data, "Truncated"));
+}
+
 enum opf_item_state opf_evidence_get(const struct opf_subject *s, const char *key, struct opf_item *out)
 {
     memset(out, 0, sizeof(*out));
@@ -31,10 +43,17 @@ enum opf_item_state opf_evidence_get(const struct opf_subject *s, const char *ke
         return out->state = OPF_ITEM_ERROR;
     }
     out->data = json_object_get(item, "data");
-    if (!out->data) {
+    if (!json_is_object(out->data)) {
         /* an item with neither data nor error is malformed: treat it as an error, never as data */
         out->error_code = "MalformedEvidence";
-        out->error_message = "the item has neither data nor error";
+        out->error_message = out->data ? "the item's data is not an object" : "the item has neither data nor error";
+        out->data = NULL;
+        return out->state = OPF_ITEM_ERROR;
+    }
+    if (s_truncated(out->data)) {
+        out->error_code = "IncompleteListing";
+        out->error_message = "the listing was cut short: its data still carries a pagination token";
+        out->data = NULL;
         return out->state = OPF_ITEM_ERROR;
     }
     return out->state = OPF_ITEM_OK;
@@ -61,8 +80,18 @@ enum opf_status opf_set(struct opf_finding *f, enum opf_status status, const cha
 {
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(f->message, sizeof(f->message), fmt, ap);
+    int n = vsnprintf(f->message, sizeof(f->message), fmt, ap);
     va_end(ap);
+    if (n >= (int)sizeof(f->message)) {
+        /* too long: end at the last whole word, never mid-token (the evidence keeps every value) */
+        static const char more[] = " …";
+        size_t cut = sizeof(f->message) - sizeof(more);
+        while (cut > 0 && f->message[cut] != ' ')
+            cut--;
+        while (cut > 0 && strchr(" ,;:(", f->message[cut - 1]))
+            cut--;
+        memcpy(f->message + cut, more, sizeof(more));
+    }
     return f->status = status;
 }
 
@@ -154,7 +183,10 @@ bool opf_time_parse(const char *s, time_t *out)
     if (!s || !s_digits(&p, 4, &y) || *p++ != '-' || !s_digits(&p, 2, &mo) || *p++ != '-' ||
         !s_digits(&p, 2, &d))
         return false;
-    if (mo < 1 || mo > 12 || d < 1 || d > 31)
+    /* a real day of a real month: 2026-02-31 is refused, never read as March 3 */
+    static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    if (mo < 1 || mo > 12 || d < 1 || d > days[mo - 1] + (mo == 2 && leap))
         return false;
     long offset = 0;
     if (*p == 'T' || *p == 't' || *p == ' ') {

@@ -62,7 +62,6 @@ static int s_attestation(const json_t *e, const char *name, const char *path, co
 {
     (void)ud;
     const char *fact = s_nonempty(e, "fact");
-    time_t t;
     if (!opf_is_account_id(json_string_value(json_object_get(e, "account_id"))))
         return opf_fail(err, OPF_EXIT_ERROR, "%s: %s.account_id: expected a 12-digit account id", name, path);
     if (!opf_attestation_fact_known(fact)) {
@@ -74,8 +73,7 @@ static int s_attestation(const json_t *e, const char *name, const char *path, co
         return opf_fail(err, OPF_EXIT_ERROR, "%s: %s.value: missing", name, path);
     if (!s_nonempty(e, "attested_by"))
         return opf_fail(err, OPF_EXIT_ERROR, "%s: %s.attested_by: expected who attests", name, path);
-    if (!opf_time_parse(json_string_value(json_object_get(e, "attested_at")), &t))
-        return opf_fail(err, OPF_EXIT_ERROR, "%s: %s.attested_at: expected an ISO 8601 date", name, path);
+    /* an unreadable attested_at is no reason to stop: the checks cite that entry and ignore it */
     const json_t *note = json_object_get(e, "note");
     if (note && !json_is_string(note) && !json_is_null(note))
         return opf_fail(err, OPF_EXIT_ERROR, "%s: %s.note: expected a string", name, path);
@@ -133,22 +131,25 @@ json_t *opf_waivers_load(const char *path, const struct opf_registry *r, struct 
 
 const json_t *opf_attestation_newest(const json_t *attestations, const char *account_id, const char *fact)
 {
-    const json_t *best = NULL;
+    const json_t *best = NULL, *undated = NULL;
     time_t best_t = 0;
     size_t i;
     const json_t *e;
     json_array_foreach(json_object_get(attestations, "attestations"), i, e) {
         time_t t;
         if (strcmp(json_string_value(json_object_get(e, "account_id")), account_id) != 0 ||
-            strcmp(json_string_value(json_object_get(e, "fact")), fact) != 0 ||
-            !opf_time_parse(json_string_value(json_object_get(e, "attested_at")), &t))
+            strcmp(json_string_value(json_object_get(e, "fact")), fact) != 0)
             continue;
+        if (!opf_time_parse(json_string_value(json_object_get(e, "attested_at")), &t)) {
+            undated = e; /* reported (and ignored) only when no dated one exists */
+            continue;
+        }
         if (!best || t >= best_t) {
             best = e;
             best_t = t;
         }
     }
-    return best;
+    return best ? best : undated;
 }
 
 const json_t *opf_waiver_find(const json_t *waivers, const char *check, const char *subject_id, time_t now,
@@ -226,8 +227,24 @@ static int s_write_doc(FILE *out, void *ud)
     return ferror(out) ? -1 : 0;
 }
 
+/* The entry of `list` that `entry` takes the place of: the same value at every key of `same` (NULL-terminated);
+ * its index, or -1. */
+static long s_same(const json_t *list, const json_t *entry, const char *const *same)
+{
+    size_t i;
+    const json_t *e;
+    json_array_foreach(list, i, e) {
+        bool eq = same && *same;
+        for (const char *const *k = same; k && *k && eq; k++)
+            eq = json_equal(json_object_get(e, *k), json_object_get(entry, *k));
+        if (eq)
+            return (long)i;
+    }
+    return -1;
+}
+
 static int s_append(const char *path, const char *list, json_t *entry, s_entry_fn *check, const void *ud,
-                    struct opf_error *err)
+                    const char *const *same, json_t **replaced, struct opf_error *err)
 {
     struct stat st;
     int mode = 0644, rc = -1;
@@ -251,7 +268,14 @@ static int s_append(const char *path, const char *list, json_t *entry, s_entry_f
         opf_fail(err, OPF_EXIT_ERROR, "%s: cannot read: %s", path, strerror(errno));
         goto out;
     }
-    json_array_append_new(json_object_get(doc, list), entry);
+    json_t *entries = json_object_get(doc, list);
+    long at = s_same(entries, entry, same);
+    if (at >= 0 && replaced) {
+        *replaced = json_incref(json_array_get(entries, (size_t)at));
+        json_array_set_new(entries, (size_t)at, entry);
+    } else {
+        json_array_append_new(entries, entry);
+    }
     entry = NULL;
     /* The new entry is checked exactly like the file's own (a last guard; callers validate first). */
     if (s_each(doc, list, path, err, check, ud) == 0) {
@@ -267,10 +291,14 @@ out:
 
 int opf_attestation_append(const char *path, json_t *entry, struct opf_error *err)
 {
-    return s_append(path, "attestations", entry, s_attestation, NULL, err);
+    return s_append(path, "attestations", entry, s_attestation, NULL, NULL, NULL, err); /* a history: newest wins */
 }
 
-int opf_waiver_append(const char *path, json_t *entry, const struct opf_registry *r, struct opf_error *err)
+int opf_waiver_append(const char *path, json_t *entry, const struct opf_registry *r, json_t **replaced,
+                      struct opf_error *err)
 {
-    return s_append(path, "waivers", entry, s_waiver, r, err);
+    static const char *const same[] = {"check", "account_id", NULL};
+    if (replaced)
+        *replaced = NULL;
+    return s_append(path, "waivers", entry, s_waiver, r, same, replaced, err);
 }

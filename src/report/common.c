@@ -1,6 +1,8 @@
 /* What several report writers share: reading rows, walking them subject by subject, escaping markup. */
 #include <string.h>
 
+#include <orgpreflight/orgpreflight.h>
+
 #include "report/report.h"
 
 const char *const opf_report_statuses[] = {"pass", "warn", "fail", "unknown", "skipped", "waived", NULL};
@@ -48,6 +50,19 @@ const json_t *opf_report_account(const json_t *report, const char *id)
             return a;
     }
     return NULL;
+}
+
+const json_t *opf_report_subject_account(const json_t *report, const json_t *head, size_t *cursor)
+{
+    if (strcmp(opf_report_str(head, "subject_type"), "account") != 0)
+        return NULL;
+    const char *id = opf_report_str(head, "subject_id");
+    const json_t *a = json_array_get(json_object_get(report, "accounts"), *cursor);
+    if (a && strcmp(opf_report_str(a, "id"), id) == 0) {
+        ++*cursor;
+        return a;
+    }
+    return opf_report_account(report, id);
 }
 
 static bool s_same_subject(const json_t *a, const json_t *b)
@@ -100,10 +115,39 @@ void opf_report_xml_char(FILE *out, char c)
     }
 }
 
+size_t opf_report_control(const char *s, char buf[8])
+{
+    const unsigned char *u = (const unsigned char *)s;
+    if (*u && (*u < 0x20 || *u == 0x7f)) {
+        snprintf(buf, 8, "\\x%02x", *u);
+        return 1;
+    }
+    if (u[0] == 0xc2 && u[1] >= 0x80 && u[1] <= 0x9f) {
+        snprintf(buf, 8, "\\u%04x", u[1]);
+        return 2;
+    }
+    return 0;
+}
+
+int opf_report_visible(FILE *out, const char *s)
+{
+    int n = 0;
+    char shown[8];
+    for (size_t len; *s; s += len ? len : 1) {
+        len = opf_report_control(s, shown);
+        n += len ? fprintf(out, "%s", shown) : fputc(*s, out) != EOF;
+    }
+    return n;
+}
+
 void opf_report_markdown(FILE *out, const char *s)
 {
-    for (; *s; s++) {
-        if (*s == '\n')
+    char shown[8];
+    for (size_t len; *s; s += len ? len : 1) {
+        len = *s == '\n' || *s == '\r' ? 0 : opf_report_control(s, shown);
+        if (len)
+            fputs(shown, out);
+        else if (*s == '\n')
             fputs("<br>", out);
         else if (strchr("\\`*_[]|~", *s))
             fprintf(out, "\\%c", *s);
@@ -118,4 +162,81 @@ void opf_report_xml(FILE *out, const char *s)
 {
     for (; *s; s++)
         opf_report_xml_char(out, *s);
+}
+
+void opf_report_list(FILE *out, const json_t *list, size_t max, void (*escape)(FILE *, const char *))
+{
+    size_t i, n = json_array_size(list);
+    const json_t *v;
+    json_array_foreach(list, i, v) {
+        if (i == max)
+            break;
+        if (i)
+            fputs(", ", out);
+        escape(out, json_string_value(v) ? json_string_value(v) : "");
+    }
+    if (n > max)
+        fprintf(out, " … and %zu more", n - max);
+}
+
+const char *opf_report_gate_note(const json_t *report, const json_t *row)
+{
+    enum opf_severity gate = OPF_SEV_HIGH, sev;
+    opf_severity_parse(opf_report_str(json_object_get(report, "migration"), "fail_on"), &gate);
+    if (!opf_severity_parse(opf_report_str(row, "severity"), &sev))
+        return NULL;
+    if (opf_report_status_is(row, "warn") && sev >= gate)
+        return "does not gate: a warning asks for action but never blocks the move";
+    if ((opf_report_status_is(row, "fail") || opf_report_status_is(row, "unknown")) && sev < gate)
+        return "does not gate: below the gate severity";
+    return NULL;
+}
+
+json_t *opf_report_remediations(const json_t *report)
+{
+    json_t *out = json_array(), *index = json_object();
+    size_t i;
+    const json_t *row;
+    json_array_foreach(json_object_get(report, "results"), i, row) {
+        if (!opf_report_is_problem(row))
+            continue;
+        const char *check = opf_report_str(row, "check");
+        json_t *entry = json_object_get(index, check);
+        if (!entry) {
+            entry = json_pack("{s:s, s:s, s:s, s:b, s:[]}", "check", check, "title", opf_report_str(row, "title"),
+                              "remediation", opf_report_str(row, "remediation"), "gating", 0, "subjects");
+            json_object_set_new(index, check, entry);
+            json_array_append(out, entry);
+        }
+        if (json_is_true(json_object_get(row, "gating")))
+            json_object_set_new(entry, "gating", json_true());
+        json_array_append_new(json_object_get(entry, "subjects"), json_string(opf_report_str(row, "subject_id")));
+    }
+    json_decref(index);
+    return out;
+}
+
+bool opf_report_scope(const json_t *report, char *buf, size_t len)
+{
+    const json_t *scope = json_object_get(json_object_get(report, "summary"), "scope");
+    const json_t *of = json_object_get(scope, "of"), *sel = json_object_get(scope, "selection");
+    json_int_t n = json_integer_value(json_object_get(scope, "accounts"));
+    buf[0] = '\0';
+    if (!scope || (json_is_integer(of) && json_integer_value(of) == n))
+        return false;
+    char how[160] = "";
+    const char *flag[] = {"accounts", "ou", "exclude_accounts"}, *name[] = {"--accounts", "--ou", "--exclude-accounts"};
+    for (size_t i = 0; i < 3; i++) {
+        const char *v = json_string_value(json_object_get(sel, flag[i]));
+        size_t used = strlen(how);
+        if (v)
+            snprintf(how + used, sizeof(how) - used, "%s%s %s", used ? " " : "", name[i], v);
+    }
+    if (json_is_integer(of))
+        snprintf(buf, len, "scope: %lld of %lld accounts%s%s%s: organization-wide checks count every account",
+                 (long long)n, (long long)json_integer_value(of), how[0] ? " (" : "", how, how[0] ? ")" : "");
+    else
+        snprintf(buf, len, "scope: %lld accounts; the bundle does not record the organization's inventory, so "
+                           "organization-wide checks cannot be decided", (long long)n);
+    return true;
 }

@@ -2,18 +2,21 @@
 #include <string.h>
 #include "report/report.h"
 
+opf_report_write_fn opf_report_write_summary, opf_report_write_openmetrics;
 opf_report_write_fn opf_report_write_json, opf_report_write_text, opf_report_write_csv,
     opf_report_write_junit, opf_report_write_markdown,
     opf_report_write_html, opf_report_write_prometheus, opf_runbook_write_markdown;
 
 static const struct opf_report_format s_formats[] = {
     {"text", "txt", opf_report_write_text},
+    {"summary", "txt", opf_report_write_summary},
     {"json", "json", opf_report_write_json},
     {"csv", "csv", opf_report_write_csv},
     {"junit", "xml", opf_report_write_junit},
     {"markdown", "md", opf_report_write_markdown},
     {"html", "html", opf_report_write_html},
     {"prometheus", "prom", opf_report_write_prometheus},
+    {"openmetrics", "om", opf_report_write_openmetrics},
 };
 
 const struct opf_report_format *opf_report_formats(size_t *count)

@@ -30,6 +30,11 @@ def find():
     return opftest.which("chromium") or opftest.which("chromium-browser")
 
 
+def screenshot(browser):
+    """The page's first screen (the window's size) as PNG bytes."""
+    return base64.b64decode(browser.call("Page.captureScreenshot", format="png")["data"])
+
+
 class WebSocket:
     """A client WebSocket: masked text frames out, reassembled messages in."""
 
@@ -103,7 +108,7 @@ class Chromium:
 
     def __init__(self):
         binary = find()
-        opftest.require(binary, "chromium is not installed (scripts/install-deps.sh)")
+        opftest.require(binary, "chromium is not installed (scripts/install-deps.sh --test)")
         self.port = opftest.free_port()
         self.profile = tempfile.mkdtemp(prefix="opf-chromium-")
         self.log = tempfile.TemporaryFile()

@@ -1,5 +1,6 @@
 """The CLI end to end on the bundled example organization: exit codes, outputs, schema, errors, plugins."""
 import copy
+import shutil
 import json
 import os
 import tempfile
@@ -92,7 +93,7 @@ class CliAudit(unittest.TestCase):
         self.assertEqual(int(root.get("tests")), len(report["results"]))
         self.assertEqual(int(root.get("failures")), counts["fail"])
         self.assertEqual(int(root.get("errors")), counts["unknown"])
-        self.assertEqual(int(root.get("skipped")), counts["skipped"] + counts["waived"])
+        self.assertEqual(sum(int(s.get("skipped")) for s in root.findall("testsuite")), counts["skipped"] + counts["waived"])
         cases = root.findall("./testsuite/testcase")
         self.assertEqual(len(cases), len(report["results"]))
         self.assertEqual(len(root.findall("./testsuite/testcase/failure")), counts["fail"])
@@ -197,6 +198,53 @@ class CliAudit(unittest.TestCase):
             self.assertEqual(r.returncode, 0, cmd)
             self.assertIn("usage: orgpreflight " + cmd, r.stdout)
 
+    def test_outputs_one_format_per_destination(self):
+        # two formats with no -o would be concatenated on standard output: refused, naming the second
+        r = self.audit("--format", "text", "--format", "json")
+        self.assertEqual(r.returncode, 64)
+        self.assertEqual(r.stdout, "")
+        self.assertIn("--format json", r.stderr)
+        self.assertIn("standard output", r.stderr)
+        self.assertEqual(len(r.stderr.strip().splitlines()), 1)
+        r = self.audit("--format", "json", "-o", "-", "--format", "text")
+        self.assertEqual(r.returncode, 64)
+        self.assertIn("--format text", r.stderr)
+        # -o - is standard output; --output FORMAT is --format, as in the AWS CLI
+        out = os.path.join(self.tmp, "r.txt")
+        r = self.audit("--format", "json", "-o", "-", "--format", "text", "-o", out)
+        self.assertEqual(r.returncode, 1, r.stderr)
+        self.assertEqual(json.loads(r.stdout)["summary"]["verdict"], "not-ready")
+        self.assertFalse(os.path.exists("-"))
+        with open(out) as f:
+            self.assertIn("Verdict: not-ready", f.read())
+        r = self.audit("--output", "json")
+        self.assertEqual(json.loads(r.stdout)["schema"], "orgpreflight/report/v1")
+        r = self.audit("--output", "report.json")
+        self.assertEqual(r.returncode, 64)
+        self.assertIn("--output takes a format", r.stderr)
+        # the summary format: the account table alone
+        r = self.audit("--format", "summary")
+        self.assertIn("ACCOUNT ", r.stdout)
+        self.assertNotIn("Details", r.stdout)
+
+    def test_a_warning_at_blocker_severity_says_why_it_does_not_gate(self):
+        # months later the payment-method attestations are stale: a blocker-severity warning, which never gates
+        later = ["audit", "--evidence", EXAMPLE, "--config", CONFIG, "--now", "2027-06-01T00:00:00Z"]
+        out = {fmt: os.path.join(self.tmp, "r." + fmt) for fmt in ("json", "junit", "markdown", "html", "csv")}
+        args = list(later)
+        for fmt, path in out.items():
+            args += ["--format", fmt, "-o", path]
+        self.assertIn(run_cli(args).returncode, (1, 2))
+        report = opftest.load_json(out["json"])
+        rows = [x for x in report["results"] if x["status"] == "warn" and x["severity"] == "blocker"]
+        self.assertTrue(rows)
+        self.assertFalse(any(x["gating"] for x in rows))
+        why = "does not gate: a warning asks for action but never blocks the move"
+        self.assertIn("(blocker warn, %s)" % why, run_cli(later).stdout)
+        for fmt in ("junit", "markdown", "html"):
+            with open(out[fmt], encoding="utf-8") as f:
+                self.assertIn(why, f.read(), fmt)
+
     def test_direct_path_skips_standalone_requirements(self):
         out = os.path.join(self.tmp, "r.json")
         self.audit("--path", "direct", "--format", "json", "-o", out)
@@ -215,12 +263,48 @@ class CliAudit(unittest.TestCase):
         self.assertIn("account-name-convention", run_cli(["checks", "--plugin", plugin]).stdout)
 
     def test_plugins_with_wrong_abi_or_taken_id_are_refused(self):
-        for name, why in (("wrong_abi.so", "check ABI 999"), ("duplicate_id.so", "account-state is already registered")):
+        for name, why in (("wrong_abi.so", "check ABI 1000, this orgpreflight needs ABI 2"), ("duplicate_id.so", "account-state is already registered")):
             r = run_cli(["checks", "--plugin", os.path.join(PLUGINS, name)])
             self.assertEqual(r.returncode, 3, name)
             self.assertIn(why, r.stderr)
         r = run_cli(["checks", "--plugin", os.path.join(self.tmp, "missing.so")])
         self.assertEqual(r.returncode, 3)
+
+    def test_plugins_others_could_replace_are_refused(self):
+        plugin = os.path.join(PLUGINS, "account_name_convention.so")
+
+        def place(mode, dir_mode, owner=None):
+            d = tempfile.mkdtemp(dir=self.tmp)
+            path = os.path.join(d, "p.so")
+            shutil.copy(plugin, path)
+            os.chmod(path, mode)
+            os.chmod(d, dir_mode)
+            if owner is not None:
+                os.chown(path, owner, -1)
+            return path
+
+        cases = [(place(0o757, 0o755), "world-writable"), (place(0o755, 0o777), "without the sticky bit")]
+        if os.geteuid() == 0:  # only root can give a file to another user
+            cases.append((place(0o755, 0o755, owner=4242), "owned by uid 4242"))
+        for path, why in cases:
+            r = run_cli(["checks", "--plugin", path])
+            self.assertEqual(r.returncode, 3, path)
+            self.assertIn(why, r.stderr)
+            self.assertEqual(len(r.stderr.strip().splitlines()), 1, r.stderr)
+            self.assertIn(path, r.stderr)
+        # a sticky world-writable folder (as /tmp) and a file only its owner can write are fine
+        r = run_cli(["checks", "--plugin", place(0o755, 0o1777)])
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("account-name-convention", r.stdout)
+
+    def test_terminal_escapes_in_names_are_shown_not_sent(self):
+        for fmt in ("text", "markdown"):
+            _, paths = opftest.render_example(tempfile.mkdtemp(dir=self.tmp), fmt, hostile=opftest.TERMINAL_NAME)
+            with open(paths[fmt], encoding="utf-8") as f:
+                text = f.read()
+            self.assertEqual([c for c in text if (ord(c) < 0x20 and c != "\n") or 0x7f <= ord(c) < 0xa0], [], fmt)
+            if fmt == "text":
+                self.assertIn(opftest.TERMINAL_NAME_SHOWN, text)
 
     def test_explain_and_catalogue(self):
         r = run_cli(["explain", "payment-method"])
