@@ -72,8 +72,8 @@ static void s_usage(FILE *out, const char *cmd)
         fputs("Audits an organization and reports. With --evidence FILE it audits a saved bundle offline;\n"
               "otherwise it collects the evidence live with the operator's AWS credentials.\n\n"
               "  --evidence FILE        audit this evidence bundle instead of a live organization\n"
-              "  --format NAME          text (default), json, csv, junit, markdown, html, prometheus\n"
-              "                         (repeatable)\n"
+              "  --format NAME          text (default), json, csv, junit, markdown, html, prometheus,\n"
+              "                         asff, ocsf (repeatable)\n"
               "  -o, --output FILE      write the preceding --format to FILE (atomically)\n", out);
     if (audit)
         fputs(
@@ -316,13 +316,25 @@ static int s_write_cb(FILE *out, void *ud)
     return w->fmt->write(w->report, out, w->opts);
 }
 
+/* The region security findings belong to: --region, else the AWS CLI's environment, else the writers' default. */
+static const char *s_region(const struct s_args *a)
+{
+    const char *r = a->collect.region;
+    if (!r || !*r)
+        r = getenv("AWS_REGION");
+    if (!r || !*r)
+        r = getenv("AWS_DEFAULT_REGION");
+    return r;
+}
+
 static int s_outputs(const struct s_args *a, const json_t *report, struct opf_error *err)
 {
     for (size_t i = 0; i < a->noutputs; i++) {
         const struct opf_report_format *fmt = s_format_find(a->cmd, a->outputs[i].format);
         bool to_tty = !a->outputs[i].file && isatty(STDOUT_FILENO);
         const char *nc = getenv("NO_COLOR");
-        struct opf_report_options o = {.color = to_tty && !(nc && *nc), .verbose = a->verbose};
+        struct opf_report_options o = {.color = to_tty && !(nc && *nc), .verbose = a->verbose,
+                                       .region = s_region(a)};
         struct s_write w = {fmt, report, &o};
         if (!a->outputs[i].file) {
             if (fmt->write(report, stdout, &o) != 0 || fflush(stdout) != 0)
