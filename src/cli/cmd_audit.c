@@ -119,7 +119,7 @@ enum {
     O_QUIET, O_VERBOSE, O_DEBUG, O_NOW, O_REGIONS
 };
 
-static const struct option s_options[] = {
+const struct option opf_audit_options[] = {
     {"evidence", required_argument, 0, O_EVIDENCE}, {"format", required_argument, 0, O_FORMAT},
     {"output", required_argument, 0, 'o'}, {"fail-on", required_argument, 0, O_FAIL_ON},
     {"checks", required_argument, 0, O_CHECKS}, {"skip-checks", required_argument, 0, O_SKIP},
@@ -143,7 +143,7 @@ static int s_parse(struct s_args *a, int argc, char **argv)
     int c;
     optind = 1;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, ":ho:", s_options, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":ho:", opf_audit_options, NULL)) != -1) {
         switch (c) {
         case 'h': s_usage(stdout, a->cmd); return 0;
         case 'o':
@@ -216,6 +216,7 @@ static int s_parse(struct s_args *a, int argc, char **argv)
         return opf_cli_usage(a->cmd, "--path takes leave or direct");
     if (a->noutputs == 0)
         a->outputs[a->noutputs++] = (struct s_output){s_is_plan(a->cmd) ? "markdown" : "text", NULL};
+    a->config = opf_cli_config_path(a->config, a->quiet);
     return -1;
 }
 
