@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/buf.h"
 #include "report/export.h"
 #include "report/report.h"
 
@@ -16,6 +17,7 @@
 #define ASFF_RECOMMENDATION_MAX 512
 #define ASFF_PRODUCT_FIELD_MAX 2048
 #define ASFF_DETAIL_MAX 1024
+#define ASFF_ACCOUNT_NAME_MAX 50
 #define ASFF_TYPE "Software and Configuration Checks/AWS Security Best Practices/Organization Migration Readiness"
 
 static const char *s_label(const char *severity)
@@ -79,10 +81,12 @@ static json_t *s_product_fields(const json_t *report, const json_t *row)
     free(evidence);
     const json_t *w = json_object_get(row, "waiver");
     if (json_is_object(w)) {
-        char text[ASFF_PRODUCT_FIELD_MAX];
-        snprintf(text, sizeof(text), "%s%s (%s, until %s)", opf_report_waiver_expired(row) ? "expired, not applied: " : "",
-                 opf_report_str(w, "reason"), opf_report_str(w, "owner"), opf_report_str(w, "expires"));
-        json_object_set_new(f, "orgpreflight/Waiver", opf_export_string(text, ASFF_PRODUCT_FIELD_MAX));
+        struct opf_buf text = {0};
+        opf_buf_printf(&text, "%s%s (%s, until %s)", opf_report_waiver_expired(row) ? "expired, not applied: " : "",
+                       opf_report_str(w, "reason"), opf_report_str(w, "owner"), opf_report_str(w, "expires"));
+        if (text.data)
+            json_object_set_new(f, "orgpreflight/Waiver", opf_export_string(text.data, ASFF_PRODUCT_FIELD_MAX));
+        opf_buf_free(&text);
     }
     return f;
 }
@@ -123,7 +127,8 @@ static json_t *s_finding(const json_t *report, const json_t *row, const char *re
                                                          opf_export_string(opf_report_str(row, "remediation"),
                                                                            ASFF_RECOMMENDATION_MAX)));
     if (f && strcmp(opf_report_str(row, "subject_type"), "account") == 0 && *opf_report_str(row, "subject_name"))
-        json_object_set_new(f, "AwsAccountName", opf_export_string(opf_report_str(row, "subject_name"), 50));
+        json_object_set_new(f, "AwsAccountName", opf_export_string(opf_report_str(row, "subject_name"),
+                                                                    ASFF_ACCOUNT_NAME_MAX));
     return f;
 }
 
