@@ -1,7 +1,7 @@
 """contrib/grafana/orgpreflight.json and contrib/prometheus/alerts.yml: promtool (Debian's prometheus package)
 checks the rules and the syntax of every dashboard query; every metric and label they name is one the exporter
-writes for the example organization; promtool's rule unit tests prove each alert fires when it should and
-stays quiet otherwise."""
+writes, offline for the example organization or live against a small organization in moto; promtool's rule
+unit tests prove each alert fires when it should and stays quiet otherwise."""
 import json
 import os
 import re
@@ -62,9 +62,35 @@ class Monitoring(unittest.TestCase):
         _, paths = opftest.render_example(tmp, "prometheus")
         with open(paths["prometheus"], encoding="utf-8") as f:
             families = parse_openmetrics(f.read())
-        cls.exported = {name: set().union(*[set(labels) for labels, _ in f["samples"]]) | TARGET_LABELS
-                        for name, f in families.items()}
+        cls.live_report, live = cls.live_metrics(tmp)
+        cls.exported = {}
+        for name, f in list(families.items()) + list(live.items()):
+            labels = set().union(*[set(labels) for labels, _ in f["samples"]]) | TARGET_LABELS
+            cls.exported[name] = cls.exported.get(name, set()) | labels
+        cls.live = live
         cls.tmp = tmp
+
+    @staticmethod
+    def live_metrics(tmp):
+        """A live audit of a one-member organization in moto (only checks that need no DNS); its report and
+        metrics."""
+        with opftest.Moto() as moto:
+            org = moto.client("organizations")
+            org.create_organization(FeatureSet="ALL")
+            org.create_account(Email="member@corp.test", AccountName="member")
+            report, prom = os.path.join(tmp, "live.json"), os.path.join(tmp, "live.prom")
+            r = opftest.run_cli(["audit", "--quiet", "--checks", "account-state,delegated-administrator",
+                                 "--format", "json", "-o", report, "--format", "prometheus", "-o", prom],
+                                env=moto.env())
+            assert r.returncode in (0, 1, 2), r.stderr
+        with open(prom, encoding="utf-8") as f:
+            return opftest.load_json(report), parse_openmetrics(f.read())
+
+    def test_live_runs_export_evidence_errors(self):
+        self.assertEqual(self.live["orgpreflight_evidence_errors"]["samples"],
+                         [({}, float(self.live_report["stats"]["errors"]))])
+        self.assertEqual(self.live["orgpreflight_evidence_errors"]["help"],
+                         "Evidence items the live collection could not collect")
 
     def test_promtool_checks_the_rules(self):
         r = subprocess.run([promtool(), "check", "rules", ALERTS], capture_output=True, text=True)
