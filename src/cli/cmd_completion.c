@@ -108,19 +108,17 @@ static void s_bash(FILE *out)
         }
     fputs("        *)\n            case \"${COMP_WORDS[1]}\" in\n", out);
     for (size_t i = 0; i < n; i++) {
+        /* every word is followed by a space; bash's word splitting ignores the last one */
         fprintf(out, "            %s) words=\"", cmds[i].name);
-        bool first = true;
-        for (const struct option *o = cmds[i].options; o && o->name; o++, first = false)
-            fprintf(out, "%s--%s", first ? "" : " ", o->name);
+        for (const struct option *o = cmds[i].options; o && o->name; o++)
+            fprintf(out, "--%s ", o->name);
         for (const char *s = cmds[i].short_options; *s; s++)
             if (*s != ':')
-                fprintf(out, " -%c", *s);
-        if (strcmp(cmds[i].name, "explain") == 0) {
-            fputc(' ', out);
+                fprintf(out, "-%c ", *s);
+        if (strcmp(cmds[i].name, "explain") == 0)
             s_check_ids(out);
-        } else if (strcmp(cmds[i].name, "completion") == 0) {
+        else if (strcmp(cmds[i].name, "completion") == 0)
             fputs("bash zsh", out);
-        }
         fputs("\" ;;\n", out);
     }
     fputs("            esac ;;\n"
@@ -210,6 +208,13 @@ static void s_zsh(FILE *out)
 
 int opf_cmd_completion(int argc, char **argv)
 {
+    if (argc == 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+        puts("usage: orgpreflight completion bash|zsh\n\n"
+             "Prints the shell completion script, e.g. source <(orgpreflight completion bash).\n"
+             "Both scripts are installed with orgpreflight (share/bash-completion/completions,\n"
+             "share/zsh/site-functions).");
+        return 0;
+    }
     if (argc != 2 || (strcmp(argv[1], "bash") != 0 && strcmp(argv[1], "zsh") != 0))
         return opf_cli_usage("completion", "takes bash or zsh");
     if (strcmp(argv[1], "bash") == 0)

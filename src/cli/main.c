@@ -23,7 +23,7 @@ static const struct opf_cmd s_cmds[] = {
      opf_attest_options, "h"},
     {"waive", opf_cmd_waive, "record a waiver of one check for one account, with an owner and expiry",
      opf_waive_options, "h"},
-    {"completion", opf_cmd_completion, "print the bash or zsh completion script (completion bash|zsh)", NULL, ""},
+    {"completion", opf_cmd_completion, "print the bash or zsh completion script (completion bash|zsh)", NULL, "h"},
     {"version", s_version, "print the version", NULL, ""},
     {"help", s_help, "show this help", NULL, ""},
 };

@@ -26,7 +26,7 @@ def commands():
 
 def help_options(cmd):
     """The options a command's --help names (long ones, and short ones written "-x,")."""
-    if cmd in ("version", "help", "completion"):
+    if cmd in ("version", "help"):
         return set()
     text = cli(cmd, "--help").stdout
     return set(re.findall(r"(?<![\w-])(--[a-z][a-z-]*)", text)) | set(re.findall(r"(?<![\w-])(-[a-z]),", text))
@@ -61,6 +61,9 @@ class Completion(unittest.TestCase):
         r = cli("completion", "fish")
         self.assertEqual(r.returncode, 64)
         self.assertIn("bash or zsh", r.stderr)
+        r = cli("completion", "--help")
+        self.assertEqual(r.returncode, 0)
+        self.assertTrue(r.stdout.startswith("usage: orgpreflight completion bash|zsh"))
 
     def test_bash_completes_every_command_and_documented_option(self):
         self.assertIn("completion", self.commands)
@@ -85,7 +88,7 @@ class Completion(unittest.TestCase):
         self.assertEqual(bash_complete(script, "audit", "--path", ""), {"leave", "direct"})
         self.assertEqual(bash_complete(script, "audit", "--skip-checks", ""), set(self.checks))
         self.assertEqual(bash_complete(script, "explain", "payment"), {"payment-method"})
-        self.assertEqual(bash_complete(script, "completion", ""), {"bash", "zsh"})
+        self.assertEqual(bash_complete(script, "completion", ""), {"bash", "zsh", "-h"})
         # a file option completes file names
         open(os.path.join(self.tmp, "bundle-for-completion.json"), "w").close()
         self.assertEqual(bash_complete(script, "audit", "--evidence", os.path.join(self.tmp, "bundle-for-c")),
