@@ -7,7 +7,7 @@
   inputs             examples/attestations.json and examples/waivers.json
   aws_profiles       the AWS config/credentials files of the integration tests (config NUL credentials)
   credential_report  tests/data/evidence/credential-reports/*.csv and the example bundle's reports
-  sigv4              AWS's signing test suite requests ($OPF_SHARED_DIR/testdata/sigv4)
+  sigv4              AWS's signing test suite requests (tests/data/sigv4)
   response           answers recorded from moto for operations of the allow-list ("service:Operation\\n" + body)
   aws_error          error answers recorded from moto ("STATUS x-amzn-ErrorType\\n" + body)
 
@@ -23,7 +23,7 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SOURCE = os.path.dirname(HERE)
-SHARED = os.environ.get("OPF_SHARED_DIR", os.path.join(SOURCE, "..", "shared"))
+SIGV4 = os.path.join(SOURCE, "tests", "data", "sigv4")
 CORPUS = os.path.join(HERE, "corpus")
 sys.path.insert(0, os.path.join(SOURCE, "tests", "integration"))
 
@@ -99,9 +99,9 @@ def credential_reports():
 
 
 def sigv4():
-    for path in sorted(glob.glob(os.path.join(SHARED, "testdata", "sigv4", "v4", "*", "request.txt"))):
+    for path in sorted(glob.glob(os.path.join(SIGV4, "v4", "*", "request.txt"))):
         shutil.copy(path, os.path.join(CORPUS, "sigv4", os.path.basename(os.path.dirname(path))))
-    for path in sorted(glob.glob(os.path.join(SHARED, "testdata", "sigv4", "aws4_testsuite", "*.req"))):
+    for path in sorted(glob.glob(os.path.join(SIGV4, "aws4_testsuite", "*.req"))):
         shutil.copy(path, os.path.join(CORPUS, "sigv4", "botocore-" + os.path.basename(path)[:-4]))
 
 

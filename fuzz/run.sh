@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 total=${1:-60}
 build=${OPF_FUZZ_BUILD_DIR:-build-fuzz}
 
-cmake -S . -B "$build" -DCMAKE_C_COMPILER=clang -DOPF_FUZZ=ON -DOPF_BUILD_TESTS=OFF \
+cmake -S . -B "$build" -DCMAKE_C_COMPILER=clang -DOPF_FUZZ=ON -DBUILD_TESTING=OFF \
   -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build "$build" -j"$(nproc)" --target fuzzers >/dev/null
 

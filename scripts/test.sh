@@ -1,19 +1,25 @@
 #!/usr/bin/env bash
-# The whole test suite: builds with warnings as errors and runs every unit and integration test; then builds
-# again with AddressSanitizer + UndefinedBehaviorSanitizer and runs the suite once more (the slow
-# least-privilege sweep excepted: it exercises IAM policies, not new code paths); then runs the CLI of a
-# few integration tests under valgrind memcheck (OPF_SKIP_MEMCHECK=1 skips it) and fuzzes every parser for
-# OPF_FUZZ_SECONDS in all (default 60; OPF_SKIP_FUZZ=1 skips it).
+# The whole test suite: finds a python3 with tests/requirements.txt or installs them into .venv
+# (scripts/test-python.sh; OPF_PYTHON=PATH names one instead), builds with warnings as errors and the tests
+# on, and runs every unit and integration test; then builds again with AddressSanitizer +
+# UndefinedBehaviorSanitizer and runs the suite once more (the slow least-privilege sweep excepted: it
+# exercises IAM policies, not new code paths); then runs the CLI of a few integration tests under valgrind
+# memcheck (OPF_SKIP_MEMCHECK=1 skips it) and fuzzes every parser for OPF_FUZZ_SECONDS in all (default 60;
+# OPF_SKIP_FUZZ=1 skips it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${OPF_BUILD_DIR:-build}
-cmake -S . -B "$build" -DOPF_WERROR=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+python=${OPF_PYTHON:-}
+[ -n "$python" ] || python=$(bash scripts/test-python.sh)
+cmake -S . -B "$build" -DBUILD_TESTING=ON -DOPF_PYTHON="$python" -DOPF_WERROR=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  >/dev/null
 cmake --build "$build" -j"$(nproc)"
 ctest --test-dir "$build" --output-on-failure -j2
 
 if [ "${OPF_SKIP_SANITIZERS:-0}" != 1 ]; then
   echo "== the same suite under AddressSanitizer + UndefinedBehaviorSanitizer"
-  cmake -S . -B "$build-sanitize" -DOPF_WERROR=ON -DOPF_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug >/dev/null
+  cmake -S . -B "$build-sanitize" -DBUILD_TESTING=ON -DOPF_PYTHON="$python" -DOPF_WERROR=ON -DOPF_SANITIZE=ON \
+    -DCMAKE_BUILD_TYPE=Debug >/dev/null
   cmake --build "$build-sanitize" -j"$(nproc)"
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     ctest --test-dir "$build-sanitize" --output-on-failure -j2 -E 'least_privilege|install_package'

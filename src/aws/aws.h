@@ -47,12 +47,17 @@ struct opf_aws_client_options {
     long read_timeout_ms;        /* 0: 30000 */
     int max_connections;         /* 0: 64 */
     FILE *debug;                 /* --debug: redacted wire trace, or NULL */
+    volatile int *interrupted;   /* set by a signal handler: every wait ends, calls fail "Interrupted" */
+    long call_budget_ms;         /* 0: 300 s for one call, its retries and its pages */
+    long max_answer_bytes;       /* 0: 64 MiB for one answer */
+    int max_pages;               /* 0: 10,000 pages for one listing */
+    long process_timeout_ms;     /* 0: 60 s for credential_process */
 };
 
 struct opf_aws_client;
 
 /* Creates the client and starts its event loop. On failure returns NULL with err filled
- * (a broken config file names the file and line). */
+ * (a broken config file names the file and line, an invalid AWS_MAX_ATTEMPTS the value). */
 struct opf_aws_client *opf_aws_client_new(const struct opf_aws_client_options *opts, struct opf_aws_error *err);
 void opf_aws_client_free(struct opf_aws_client *c);
 const char *opf_aws_client_region(const struct opf_aws_client *c);

@@ -20,6 +20,7 @@
 #include <openssl/rand.h>
 
 #include "aws/client.h"
+#include "aws/limits.h"
 #include "aws/protocol.h"
 #include "aws/sigv4.h"
 
@@ -203,9 +204,18 @@ struct opf_aws_client *opf_aws_client_new(const struct opf_aws_client_options *o
     const char *attempts = s_env("AWS_MAX_ATTEMPTS");
     if (!attempts)
         attempts = opf_aws_profile_get(c, c->profile, "max_attempts");
-    c->max_attempts = o && o->max_attempts ? o->max_attempts : attempts ? atoi(attempts) : 3;
-    if (c->max_attempts < 1)
-        c->max_attempts = 1;
+    c->max_attempts = o && o->max_attempts ? o->max_attempts : 3;
+    if (!(o && o->max_attempts) && attempts &&
+        opf_aws_parse_count(s_env("AWS_MAX_ATTEMPTS") ? "AWS_MAX_ATTEMPTS" : "max_attempts of the profile", attempts, 1,
+                            100, &c->max_attempts, err) != 0) {
+        opf_aws_client_free(c);
+        return NULL;
+    }
+    c->interrupted = o ? o->interrupted : NULL;
+    c->call_budget_ms = o && o->call_budget_ms > 0 ? o->call_budget_ms : OPF_CALL_BUDGET_MS_DEFAULT;
+    c->max_answer_bytes = o && o->max_answer_bytes > 0 ? o->max_answer_bytes : OPF_MAX_ANSWER_BYTES_DEFAULT;
+    c->max_pages = o && o->max_pages > 0 ? o->max_pages : OPF_MAX_PAGES_DEFAULT;
+    c->process_timeout_ms = o && o->process_timeout_ms > 0 ? o->process_timeout_ms : OPF_PROCESS_TIMEOUT_MS_DEFAULT;
     c->connect_timeout_ms = o && o->connect_timeout_ms > 0 ? o->connect_timeout_ms : 3000;
     c->read_timeout_ms = o && o->read_timeout_ms > 0 ? o->read_timeout_ms : 30000;
     const char *base = s_env("OPF_RETRY_BASE_MS"); /* tests shorten the backoff; the SDKs' base is 1 s */
@@ -308,10 +318,29 @@ static void s_endpoint(const struct opf_aws_client *c, const struct opf_aws_serv
 
 /* ---- HTTP ---- */
 
+struct s_receiving {
+    struct opf_http_resp *resp;
+    const struct opf_aws_client *c;
+};
+
+/* An answer past max_answer_bytes is abandoned (a short count ends the transfer): a never-ending body must
+ * not take the memory. */
 static size_t s_write(char *ptr, size_t size, size_t n, void *ud)
 {
-    opf_buf_append(&((struct opf_http_resp *)ud)->body, ptr, size * n);
+    struct s_receiving *r = ud;
+    if ((long)(r->resp->body.len + size * n) > r->c->max_answer_bytes) {
+        r->resp->too_large = true;
+        return 0;
+    }
+    opf_buf_append(&r->resp->body, ptr, size * n);
     return size * n;
+}
+
+/* Called by libcurl while a transfer runs: a signal aborts it. */
+static int s_progress(void *ud, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal, curl_off_t ulnow)
+{
+    (void)dltotal, (void)dlnow, (void)ultotal, (void)ulnow;
+    return opf_aws_interrupted(ud) ? 1 : 0;
 }
 
 static size_t s_header(char *ptr, size_t size, size_t n, void *ud)
@@ -362,7 +391,9 @@ static void s_transport_error(const struct opf_aws_client *c, CURLcode rc, const
     const char *h = strstr(url, "://");
     h = h ? h + 3 : url;
     snprintf(endpoint, sizeof(endpoint), "%.*s", (int)(h - url + strcspn(h, "/")), url); /* scheme and host */
-    if (rc == CURLE_OPERATION_TIMEDOUT)
+    if (rc == CURLE_ABORTED_BY_CALLBACK)
+        opf_aws_error_stopped(c, err);
+    else if (rc == CURLE_OPERATION_TIMEDOUT)
         opf_aws_error_set(err, "RequestTimeout", "%s: no complete answer within %ld ms (%s)", url, c->read_timeout_ms, why);
     else if (rc == CURLE_PEER_FAILED_VERIFICATION)
         opf_aws_error_set(err, "TLSError", "%s: certificate verification failed (%s); %s%s", endpoint, why,
@@ -397,13 +428,18 @@ int opf_aws_http(struct opf_aws_client *c, const char *method, const char *url, 
         curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
     }
     curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
+    struct s_receiving receiving = {resp, c};
     curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, s_write);
-    curl_easy_setopt(h, CURLOPT_WRITEDATA, resp);
+    curl_easy_setopt(h, CURLOPT_WRITEDATA, &receiving);
+    curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, s_progress);
+    curl_easy_setopt(h, CURLOPT_XFERINFODATA, c);
+    curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
     curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, s_header);
     curl_easy_setopt(h, CURLOPT_HEADERDATA, resp);
     curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
     curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, c->connect_timeout_ms);
-    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, c->read_timeout_ms);
+    long timeout = c->read_timeout_ms, left = resp->deadline_ms ? resp->deadline_ms - opf_aws_now_ms() : timeout;
+    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, left < timeout ? (left > 1 ? left : 1) : timeout);
     curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
     if (c->ca_bundle)
@@ -413,7 +449,12 @@ int opf_aws_http(struct opf_aws_client *c, const char *method, const char *url, 
     s_trace(c, ">", first, body);
     CURLcode rc = s_perform(c, h);
     int out = 0;
-    if (rc != CURLE_OK) {
+    if (rc != CURLE_OK && resp->too_large) {
+        opf_aws_error_set(err, "ResponseTooLarge", "%s: the answer passed %ld bytes (aws.max_answer_bytes): abandoned", url,
+                          c->max_answer_bytes);
+        s_trace(c, "<", err->message, NULL);
+        out = -1;
+    } else if (rc != CURLE_OK) {
         s_transport_error(c, rc, url, errbuf[0] ? errbuf : curl_easy_strerror(rc), err);
         s_trace(c, "<", err->message, NULL);
         out = -1;
@@ -435,7 +476,8 @@ bool opf_aws_retryable(const char *code, long status)
         "TooManyRequestsException", "ProvisionedThroughputExceededException", "TransactionInProgressException",
         "RequestLimitExceeded", "BandwidthLimitExceeded", "LimitExceededException", "RequestThrottled", "SlowDown",
         "PriorRequestNotComplete", "EC2ThrottledException", "RequestTimeout", "RequestTimeoutException",
-        "InternalError", "InternalFailure", "ServiceUnavailable", "ConnectionError", "MalformedResponse", NULL};
+        "InternalError", "InternalFailure", "ServiceUnavailable", "ConnectionError", "MalformedResponse",
+        "ResponseTooLarge", NULL};
     for (const char *const *c = codes; *c; c++)
         if (strcmp(*c, code) == 0)
             return true;
@@ -475,20 +517,6 @@ static void s_return_tokens(struct opf_aws_session *s, int n)
     int have = atomic_load(&s->bucket);
     while (!atomic_compare_exchange_weak(&s->bucket, &have, have + n > RETRY_BUCKET_MAX ? RETRY_BUCKET_MAX : have + n))
         ;
-}
-
-static void s_sleep_ms(long ms)
-{
-    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
-    while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
-        ;
-}
-
-static long s_now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
 }
 
 /* ---- pacing ---- */
@@ -565,7 +593,7 @@ static void s_adaptive_feedback(struct opf_aws_client *c, const struct opf_aws_s
 {
     if (!c->pacing)
         return;
-    long now = s_now_ms();
+    long now = opf_aws_now_ms();
     pthread_mutex_lock(&c->lock);
     struct opf_adaptive *a = s_adaptive(c, svc);
     if (a && throttled && now - a->cut_ms >= 500) {
@@ -582,26 +610,41 @@ static void s_adaptive_feedback(struct opf_aws_client *c, const struct opf_aws_s
     pthread_mutex_unlock(&c->lock);
 }
 
-static void s_pace_begin(struct opf_aws_client *c, const struct opf_aws_service *svc, const struct opf_aws_operation *op,
-                         const json_t *input)
+/* Waits for a slot of Organizations' few calls in flight; false (err filled) when a signal or the deadline
+ * comes first. */
+static bool s_orgs_slot(struct opf_aws_client *c, long deadline_ms, struct opf_aws_error *err)
+{
+    pthread_mutex_lock(&c->lock);
+    while (c->orgs_in_flight >= ORGANIZATIONS_IN_FLIGHT && !opf_aws_interrupted(c) && opf_aws_now_ms() < deadline_ms) {
+        struct timespec until;
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_nsec += 50 * 1000000L; /* wake up to look at the signal flag */
+        until.tv_sec += until.tv_nsec / 1000000000L;
+        until.tv_nsec %= 1000000000L;
+        pthread_cond_timedwait(&c->orgs_cond, &c->lock, &until);
+    }
+    bool got = c->orgs_in_flight < ORGANIZATIONS_IN_FLIGHT && !opf_aws_interrupted(c);
+    c->orgs_in_flight += got;
+    pthread_mutex_unlock(&c->lock);
+    if (!got)
+        opf_aws_error_stopped(c, err);
+    return got;
+}
+
+/* Waits for the service's pace; false (err filled, no slot held) when a signal or the deadline ends the wait. */
+static bool s_pace_begin(struct opf_aws_client *c, const struct opf_aws_service *svc, const struct opf_aws_operation *op,
+                         const json_t *input, long deadline_ms, struct opf_aws_error *err)
 {
     if (!c->pacing)
-        return;
+        return true;
     pthread_mutex_lock(&c->lock);
     struct opf_adaptive *a = s_adaptive(c, svc);
-    long adaptive_wait = a ? s_adaptive_reserve(a, s_now_ms()) : 0;
+    long adaptive_wait = a ? s_adaptive_reserve(a, opf_aws_now_ms()) : 0;
     pthread_mutex_unlock(&c->lock);
-    if (adaptive_wait > 0)
-        s_sleep_ms(adaptive_wait);
-    if (strcmp(svc->name, "organizations") == 0) {
-        /* Organizations throttles a management account quickly: few calls in flight */
-        pthread_mutex_lock(&c->lock);
-        while (c->orgs_in_flight >= ORGANIZATIONS_IN_FLIGHT)
-            pthread_cond_wait(&c->orgs_cond, &c->lock);
-        c->orgs_in_flight++;
-        pthread_mutex_unlock(&c->lock);
-        return;
-    }
+    if (!opf_aws_wait(c, adaptive_wait, deadline_ms, err))
+        return false;
+    if (strcmp(svc->name, "organizations") == 0) /* Organizations throttles a management account quickly */
+        return s_orgs_slot(c, deadline_ms, err);
     for (size_t q = 0; strcmp(svc->name, "account") == 0 && q < sizeof(s_account_quotas) / sizeof(s_account_quotas[0]); q++) {
         if (strcmp(op->name, s_account_quotas[q].operation) != 0)
             continue;
@@ -609,11 +652,12 @@ static void s_pace_begin(struct opf_aws_client *c, const struct opf_aws_service 
         char key[64];
         snprintf(key, sizeof(key), "%s/%s", op->name, s_account_quotas[q].per_caller ? "caller" : target ? target : "self");
         pthread_mutex_lock(&c->lock);
-        long wait = s_bucket_reserve(c, key, s_account_quotas[q].rate, s_account_quotas[q].burst, s_now_ms());
+        long wait = s_bucket_reserve(c, key, s_account_quotas[q].rate, s_account_quotas[q].burst, opf_aws_now_ms());
         pthread_mutex_unlock(&c->lock);
-        if (wait > 0)
-            s_sleep_ms(wait);
+        if (!opf_aws_wait(c, wait, deadline_ms, err))
+            return false;
     }
+    return true;
 }
 
 static void s_pace_end(struct opf_aws_client *c, const struct opf_aws_service *svc)
@@ -640,9 +684,9 @@ static bool s_expired_token(const char *code)
 }
 
 /* One operation, one page, with retries. */
-static json_t *s_call_page(struct opf_aws_session *s, const char *region, const struct opf_aws_service *svc,
-                           const struct opf_aws_operation *op, const json_t *input, bool sign,
-                           struct opf_aws_error *err)
+json_t *opf_aws_call_page(struct opf_aws_session *s, const char *region, const struct opf_aws_service *svc,
+                          const struct opf_aws_operation *op, const json_t *input, bool sign, long deadline_ms,
+                          struct opf_aws_error *err)
 {
     struct opf_aws_client *c = s->c;
     char url[1024], sign_region[64], host[512];
@@ -664,12 +708,13 @@ static json_t *s_call_page(struct opf_aws_session *s, const char *region, const 
         opf_buf_printf(&full_url, "?%s", wire.query);
     json_t *out = NULL;
     bool refreshed = false, force_refresh = false;
-    int retry_cost = 0;
+    int retry_cost = 0, failures = 0;
     for (int attempt = 1;; attempt++) {
-        memset(err->code, 0, sizeof(err->code));
-        err->message[0] = err->reason[0] = err->request_id[0] = '\0';
-        err->http_status = 0;
         err->attempts = attempt;
+        if (opf_aws_interrupted(c)) {
+            opf_aws_error_stopped(c, err);
+            break;
+        }
         struct opf_aws_creds creds = {0};
         if (sign && opf_aws_session_credentials(s, &creds, force_refresh, err) != 0)
             break;
@@ -729,18 +774,27 @@ static json_t *s_call_page(struct opf_aws_session *s, const char *region, const 
         opf_aws_creds_clear(&creds);
         opf_sigv4_output_free(&sig);
 
-        struct opf_http_resp resp = {0};
-        s_pace_begin(c, svc, op, input);
+        struct opf_http_resp resp = {.deadline_ms = deadline_ms};
+        if (!s_pace_begin(c, svc, op, input, deadline_ms, err)) {
+            curl_slist_free_all(headers);
+            break;
+        }
+        memset(err->code, 0, sizeof(err->code));
+        err->message[0] = err->reason[0] = err->request_id[0] = '\0';
+        err->http_status = 0;
         s_count(c, &c->stats.requests);
         bool get = strcmp(wire.method, "GET") == 0;
         int rc = opf_aws_http(c, wire.method, full_url.data, headers, get ? NULL : wire.body, &resp, err);
         s_pace_end(c, svc);
         curl_slist_free_all(headers);
-        if (rc == 0 && resp.status >= 200 && resp.status < 300) {
-            out = opf_protocol_parse(svc, op, resp.body.data ? resp.body.data : "", resp.body.len, err);
+        const char *body = resp.body.data ? resp.body.data : "";
+        if (rc == 0 && resp.status >= 200 && resp.status < 300 && !opf_protocol_is_error(svc, body, resp.body.len, resp.error_type)) {
+            out = opf_protocol_parse(svc, op, body, resp.body.len, err);
+            if (out && opf_aws_output_check(op, out, err) != 0)
+                json_decref(out), out = NULL;
             if (!out)
                 err->http_status = resp.status;
-        } else if (rc == 0) {
+        } else if (rc == 0) { /* an error, even one a 2xx status carries */
             opf_protocol_error(resp.body.data, resp.body.len, resp.error_type, resp.status, err);
             if (!err->request_id[0])
                 snprintf(err->request_id, sizeof(err->request_id), "%s", resp.request_id);
@@ -768,14 +822,17 @@ static json_t *s_call_page(struct opf_aws_session *s, const char *region, const 
             s_return_tokens(s, retry_cost ? retry_cost : 1);
             break;
         }
-        if (attempt - refreshed >= c->max_attempts)
-            break;
-        int cost = strcmp(err->code, "RequestTimeout") == 0 ? RETRY_TIMEOUT_COST : RETRY_COST;
-        if (!s_take_tokens(s, cost))
-            break;
-        retry_cost += cost;
+        if (!throttled) { /* other errors: the attempts and the retry tokens of the SDKs' standard mode */
+            if (++failures >= c->max_attempts)
+                break;
+            int cost = strcmp(err->code, "RequestTimeout") == 0 ? RETRY_TIMEOUT_COST : RETRY_COST;
+            if (!s_take_tokens(s, cost))
+                break;
+            retry_cost += cost;
+        } /* throttling costs no evidence: retried at the adaptive rate until the call's time budget ends */
         s_count(c, &c->stats.retries);
-        s_sleep_ms(retry_after > 0 ? retry_after : opf_aws_backoff_ms(c->backoff_base_ms, attempt));
+        if (!opf_aws_wait(c, retry_after > 0 ? retry_after : opf_aws_backoff_ms(c->backoff_base_ms, attempt), deadline_ms, err))
+            break;
     }
     if (!out) {
         s_count(c, &c->stats.failures);
@@ -784,74 +841,4 @@ static json_t *s_call_page(struct opf_aws_session *s, const char *region, const 
     opf_wire_request_free(&wire);
     opf_buf_free(&full_url);
     return out;
-}
-
-bool opf_aws_operation_allowed(const char *service, const char *operation)
-{
-    return opf_aws_operation_find(service, operation) != NULL;
-}
-
-static json_t *s_call(struct opf_aws_session *s, const char *region, const char *service, const char *operation,
-                      const json_t *input, unsigned flags, bool sign, struct opf_aws_error *err)
-{
-    memset(err, 0, sizeof(*err));
-    const struct opf_aws_service *svc = opf_aws_service_find(service);
-    const struct opf_aws_operation *op = opf_aws_operation_find(service, operation);
-    if (!svc || !op) {
-        opf_aws_error_set(err, "OperationNotAllowed",
-                          "%s:%s is not in orgpreflight's read-only allow-list: it is never sent", service, operation);
-        snprintf(err->operation, sizeof(err->operation), "%s:%s", service, operation);
-        return NULL;
-    }
-    json_t *page_input = input ? json_deep_copy(input) : json_object();
-    json_t *result = NULL;
-    for (;;) {
-        json_t *page = s_call_page(s, region, svc, op, page_input, sign, err);
-        if (!page) {
-            json_decref(result);
-            result = NULL;
-            break;
-        }
-        const char *token = (flags & OPF_AWS_PAGINATE) && op->output_token && !json_is_false(json_object_get(page, "IsTruncated"))
-                                ? json_string_value(json_object_get(page, op->output_token))
-                                : NULL;
-        char *next = token && *token ? strdup(token) : NULL;
-        if (!result) {
-            result = page;
-        } else {
-            json_t *merged = json_object_get(result, op->result_key), *more = json_object_get(page, op->result_key);
-            if (json_is_array(merged) && json_is_array(more))
-                json_array_extend(merged, more);
-            json_decref(page);
-        }
-        if (!next)
-            break;
-        json_object_set_new(page_input, op->input_token, json_string(next));
-        free(next);
-    }
-    if (result && (flags & OPF_AWS_PAGINATE) && op->output_token) {
-        json_object_del(result, op->output_token);
-        json_object_del(result, "IsTruncated");
-        json_object_del(result, "Truncated"); /* KMS */
-    }
-    json_decref(page_input);
-    return result;
-}
-
-json_t *opf_aws_call_ex(struct opf_aws_session *s, const char *service, const char *operation, const json_t *input,
-                        unsigned flags, bool sign, struct opf_aws_error *err)
-{
-    return s_call(s, NULL, service, operation, input, flags, sign, err);
-}
-
-json_t *opf_aws_call(struct opf_aws_session *s, const char *service, const char *operation, const json_t *input,
-                     unsigned flags, struct opf_aws_error *err)
-{
-    return s_call(s, NULL, service, operation, input, flags, true, err);
-}
-
-json_t *opf_aws_call_in(struct opf_aws_session *s, const char *region, const char *service, const char *operation,
-                        const json_t *input, unsigned flags, struct opf_aws_error *err)
-{
-    return s_call(s, region, service, operation, input, flags, true, err);
 }

@@ -28,8 +28,10 @@ struct opf_adaptive {                  /* a service's sending rate, lowered when
 
 struct opf_aws_client {
     char *profile, *region, *endpoint_url, *ca_bundle;
-    int max_attempts;
+    int max_attempts, max_pages;
     long connect_timeout_ms, read_timeout_ms, backoff_base_ms;
+    long call_budget_ms, max_answer_bytes, process_timeout_ms; /* limits.h */
+    volatile int *interrupted;
     json_t *config, *credentials;      /* the shared files, by section */
     FILE *debug;
     pthread_mutex_t debug_lock;
@@ -55,6 +57,8 @@ void opf_aws_error_set(struct opf_aws_error *err, const char *code, const char *
     __attribute__((format(printf, 3, 4)));
 
 struct opf_http_resp {
+    long deadline_ms;         /* in: the exchange ends by then (0: only the read timeout) */
+    bool too_large;           /* the answer passed max_answer_bytes and was abandoned */
     long status;
     struct opf_buf body;
     char error_type[128];     /* x-amzn-ErrorType */
@@ -69,6 +73,13 @@ int opf_aws_http(struct opf_aws_client *c, const char *method, const char *url, 
 /* A profile's setting from the credentials file, then the config file. */
 const char *opf_aws_profile_get(const struct opf_aws_client *c, const char *profile, const char *key);
 const json_t *opf_aws_profile_section(const struct opf_aws_client *c, const char *profile);
+
+/* One page of an operation, with its retries, by deadline_ms (paginate.c pages through). */
+struct opf_aws_service;
+struct opf_aws_operation;
+json_t *opf_aws_call_page(struct opf_aws_session *s, const char *region, const struct opf_aws_service *svc,
+                          const struct opf_aws_operation *op, const json_t *input, bool sign, long deadline_ms,
+                          struct opf_aws_error *err);
 
 /* A call with signing optional (AssumeRoleWithWebIdentity is unsigned). */
 json_t *opf_aws_call_ex(struct opf_aws_session *s, const char *service, const char *operation, const json_t *input,

@@ -3,6 +3,7 @@
  * Names and pagination tokens follow botocore's service models (service-2.json, paginators-1.json).
  * Anything not listed here cannot be sent: the tool never changes anything in AWS.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "aws/model.h"
@@ -29,45 +30,45 @@ static const struct opf_aws_service s_services[] = {
 
 #define OP(svc, op, ...) {.service = svc, .name = op, __VA_ARGS__}
 #define TOKENS(in, out, res) .input_token = in, .output_token = out, .result_key = res
-#define PAGED(svc, op, res) OP(svc, op, TOKENS("NextToken", "NextToken", res))
-#define MARKED(op, res, list) OP("iam", op, TOKENS("Marker", "Marker", res), .lists = list)
+#define PAGED(svc, op, res, ...) OP(svc, op, TOKENS("NextToken", "NextToken", res), __VA_ARGS__)
+#define MARKED(op, res, list, ...) OP("iam", op, TOKENS("Marker", "Marker", res), .lists = list, __VA_ARGS__)
 #define PLAIN(svc, op) OP(svc, op, .lists = NULL)
 #define QUERY(svc, op, list) OP(svc, op, .lists = list)
 #define REST(op, path) OP("account", op, .http_path = path)
 
 static const struct opf_aws_operation s_operations[] = {
-    QUERY("sts", "GetCallerIdentity", NULL),
-    QUERY("sts", "AssumeRole", NULL),
+    OP("sts", "GetCallerIdentity", .required = "Account:string,Arn:string"),
+    OP("sts", "AssumeRole", .required = "Credentials:structure"),
     QUERY("sts", "AssumeRoleWithWebIdentity", NULL),
-    PLAIN("organizations", "DescribeOrganization"),
-    PAGED("organizations", "ListAccounts", "Accounts"),
-    PLAIN("organizations", "DescribeAccount"),
-    PAGED("organizations", "ListParents", "Parents"),
-    PAGED("organizations", "ListRoots", "Roots"),
+    OP("organizations", "DescribeOrganization", .required = "Organization:structure"),
+    PAGED("organizations", "ListAccounts", "Accounts", .required = "Accounts:list"),
+    OP("organizations", "DescribeAccount", .required = "Account:structure"),
+    PAGED("organizations", "ListParents", "Parents", .required = "Parents:list"),
+    PAGED("organizations", "ListRoots", "Roots", .required = "Roots:list"),
     PAGED("organizations", "ListOrganizationalUnitsForParent", "OrganizationalUnits"),
-    PLAIN("organizations", "DescribeOrganizationalUnit"),
+    OP("organizations", "DescribeOrganizationalUnit", .required = "OrganizationalUnit:structure"),
     PAGED("organizations", "ListDelegatedAdministrators", "DelegatedAdministrators"),
     PAGED("organizations", "ListDelegatedServicesForAccount", "DelegatedServices"),
     PAGED("organizations", "ListAWSServiceAccessForOrganization", "EnabledServicePrincipals"),
-    PAGED("organizations", "ListPoliciesForTarget", "Policies"),
-    PLAIN("organizations", "DescribePolicy"),
+    PAGED("organizations", "ListPoliciesForTarget", "Policies", .required = "Policies:list"),
+    OP("organizations", "DescribePolicy", .required = "Policy:structure"),
     PAGED("organizations", "ListHandshakesForOrganization", "Handshakes"),
     QUERY("iam", "GenerateCredentialReport", NULL),
     QUERY("iam", "GetCredentialReport", NULL),
     QUERY("iam", "GetAccountSummary", NULL),
-    MARKED("ListUsers", "Users", "Users"),
-    QUERY("iam", "GetLoginProfile", NULL),
-    MARKED("ListMFADevices", "MFADevices", "MFADevices"),
+    MARKED("ListUsers", "Users", "Users", .required = "Users:list"),
+    OP("iam", "GetLoginProfile", .required = "LoginProfile:structure"),
+    MARKED("ListMFADevices", "MFADevices", "MFADevices", .required = "MFADevices:list"),
     MARKED("ListAttachedUserPolicies", "AttachedPolicies", "AttachedPolicies"),
-    MARKED("ListUserPolicies", "PolicyNames", "PolicyNames"),
-    QUERY("iam", "GetUserPolicy", NULL),
-    MARKED("ListGroupsForUser", "Groups", "Groups"),
+    MARKED("ListUserPolicies", "PolicyNames", "PolicyNames", .required = "PolicyNames:list"),
+    OP("iam", "GetUserPolicy", .required = "UserName:string,PolicyName:string,PolicyDocument:string"),
+    MARKED("ListGroupsForUser", "Groups", "Groups", .required = "Groups:list"),
     MARKED("ListAttachedGroupPolicies", "AttachedPolicies", "AttachedPolicies"),
-    MARKED("ListGroupPolicies", "PolicyNames", "PolicyNames"),
-    QUERY("iam", "GetGroupPolicy", NULL),
-    QUERY("iam", "GetRole", "Tags"),
-    MARKED("ListRoles", "Roles", "Roles"),
-    MARKED("ListAccountAliases", "AccountAliases", "AccountAliases"),
+    MARKED("ListGroupPolicies", "PolicyNames", "PolicyNames", .required = "PolicyNames:list"),
+    OP("iam", "GetGroupPolicy", .required = "GroupName:string,PolicyName:string,PolicyDocument:string"),
+    OP("iam", "GetRole", .lists = "Tags", .required = "Role:structure"),
+    MARKED("ListRoles", "Roles", "Roles", .required = "Roles:list"),
+    MARKED("ListAccountAliases", "AccountAliases", "AccountAliases", .required = "AccountAliases:list"),
     QUERY("iam", "ListOrganizationsFeatures", "EnabledFeatures"),
     REST("GetAlternateContact", "/getAlternateContact"),
     REST("GetContactInformation", "/getContactInformation"),
@@ -95,9 +96,9 @@ static const struct opf_aws_operation s_operations[] = {
     QUERY("cloudformation", "DescribeStackSet", "Parameters,Capabilities,Tags,Regions,OrganizationalUnitIds"),
     OP("cloudformation", "ListStackInstances", TOKENS("NextToken", "NextToken", "Summaries"), .lists = "Summaries"),
     OP("controltower", "ListLandingZones", .http_path = "/list-landingzones",
-       TOKENS("nextToken", "nextToken", "landingZones")),
+       TOKENS("nextToken", "nextToken", "landingZones"), .required = "landingZones:list"),
     OP("controltower", "ListEnabledBaselines", .http_path = "/list-enabled-baselines",
-       TOKENS("nextToken", "nextToken", "enabledBaselines")),
+       TOKENS("nextToken", "nextToken", "enabledBaselines"), .required = "enabledBaselines:list"),
 };
 
 const struct opf_aws_service *opf_aws_service_find(const char *name)
@@ -114,4 +115,45 @@ const struct opf_aws_operation *opf_aws_operation_find(const char *service, cons
         if (strcmp(s_operations[i].service, service) == 0 && strcmp(s_operations[i].name, operation) == 0)
             return &s_operations[i];
     return NULL;
+}
+
+/* Is v of the model's type ("list", "structure", "string")? */
+static bool s_typed(const json_t *v, const char *type, size_t n)
+{
+    if (strncmp(type, "list", n) == 0)
+        return json_is_array(v);
+    if (strncmp(type, "structure", n) == 0)
+        return json_is_object(v);
+    return json_is_string(v);
+}
+
+int opf_aws_output_check(const struct opf_aws_operation *op, const json_t *out, struct opf_aws_error *err)
+{
+    char member[64] = "";
+    const char *why = NULL;
+    for (const char *m = op->required; m && *m && !why;) {
+        size_t len = strcspn(m, ","), colon = strcspn(m, ":");
+        snprintf(member, sizeof(member), "%.*s", (int)colon, m);
+        const json_t *v = json_object_get(out, member);
+        if (!v)
+            why = "is missing";
+        else if (!s_typed(v, m + colon + 1, len - colon - 1))
+            why = "is not of its type";
+        m += len + (m[len] == ',');
+    }
+    const json_t *list = op->result_key ? json_object_get(out, op->result_key) : NULL;
+    const json_t *token = op->output_token ? json_object_get(out, op->output_token) : NULL;
+    if (!why && list && !json_is_array(list)) {
+        snprintf(member, sizeof(member), "%s", op->result_key);
+        why = "is not a list";
+    } else if (!why && token && !json_is_string(token)) {
+        snprintf(member, sizeof(member), "%s", op->output_token);
+        why = "is not a string";
+    }
+    if (!why)
+        return 0;
+    snprintf(err->code, sizeof(err->code), "MalformedResponse");
+    snprintf(err->message, sizeof(err->message), "the answer of %s:%s does not have the operation's output shape: %s %s",
+             op->service, op->name, member, why);
+    return -1;
 }

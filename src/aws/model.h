@@ -3,6 +3,9 @@
 #define OPF_AWS_MODEL_H
 
 #include <stdbool.h>
+#include <jansson.h>
+
+#include "aws/aws.h"
 
 /* JSON 1.0/1.1, rest-JSON, Query, rest-XML (S3) and EC2's own Query dialect */
 enum opf_protocol { OPF_PROTO_JSON, OPF_PROTO_REST_JSON, OPF_PROTO_QUERY, OPF_PROTO_REST_XML, OPF_PROTO_EC2 };
@@ -31,10 +34,16 @@ struct opf_aws_operation {
     const char *http_method;    /* rest-XML: "GET"; NULL for POST */
     const char *payload;        /* rest-XML: the output member that is the whole body (a policy document) */
     const char *renames;        /* EC2: "xmlName=Member,..." where botocore's name is not the capitalized XML one */
+    const char *required;       /* output members every answer has: "Name:list,Other:structure" (botocore's
+                                 * required members, and the members AWS always sends that the tool reads) */
 };
 
 const struct opf_aws_service *opf_aws_service_find(const char *name);
 /* NULL when the operation is not in the read-only allow-list. */
 const struct opf_aws_operation *opf_aws_operation_find(const char *service, const char *operation);
+
+/* 0 when an answer has the operation's output shape: its required members, lists and pagination tokens of the
+ * right type; else -1 with err "MalformedResponse" naming the member. */
+int opf_aws_output_check(const struct opf_aws_operation *op, const json_t *out, struct opf_aws_error *err);
 
 #endif

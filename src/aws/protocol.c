@@ -307,6 +307,24 @@ json_t *opf_xml_to_json(const char *xml, size_t len, const char *lists, char *er
 
 /* ---- answers ---- */
 
+/* A string holding NUL characters gets U+FFFD in their place: no C string is cut short and no bundle gets a
+ * "\u0000" its loader refuses; whoever reads the member can tell (discovery degrades such an account). */
+static void s_replace_nul(json_t *v)
+{
+    const char *text = json_string_value(v);
+    size_t len = json_string_length(v);
+    if (!text || strlen(text) == len)
+        return;
+    struct opf_buf b = {0};
+    for (size_t i = 0; i < len; i++)
+        if (text[i])
+            opf_buf_append(&b, &text[i], 1);
+        else
+            opf_buf_append(&b, "\xef\xbf\xbd", 3);
+    json_string_setn(v, b.data ? b.data : "", b.len);
+    opf_buf_free(&b);
+}
+
 /* moto and some services send JSON nulls for absent members: botocore drops them. */
 static void s_drop_nulls(json_t *v)
 {
@@ -324,6 +342,8 @@ static void s_drop_nulls(json_t *v)
         size_t i;
         json_t *c;
         json_array_foreach(v, i, c) s_drop_nulls(c);
+    } else {
+        s_replace_nul(v);
     }
 }
 
@@ -396,7 +416,7 @@ json_t *opf_protocol_parse(const struct opf_aws_service *svc, const struct opf_a
             snprintf(why, sizeof(why), "the answer is not an XML document");
     } else {
         json_error_t je;
-        out = json_loadb(body, len, 0, &je);
+        out = json_loadb(body, len, JSON_ALLOW_NUL, &je);
         if (!json_is_object(out)) {
             json_decref(out);
             out = NULL;
@@ -422,6 +442,47 @@ static bool s_starts_with_ci(const char *p, const char *end, const char *prefix)
 {
     size_t n = strlen(prefix);
     return (size_t)(end - p) >= n && strncasecmp(p, prefix, n) == 0;
+}
+
+/* The name of an XML document's root element (after a declaration, comments and white space), or "". */
+static void s_xml_root_name(const char *p, const char *end, char *name, size_t n)
+{
+    name[0] = '\0';
+    while (p < end) {
+        while (p < end && isspace((unsigned char)*p))
+            p++;
+        if (p >= end || *p != '<')
+            return;
+        if (p + 1 < end && (p[1] == '?' || p[1] == '!')) { /* <?xml ...?>, <!-- ... --> */
+            const char *gt = memchr(p, '>', (size_t)(end - p));
+            p = gt ? gt + 1 : end;
+            continue;
+        }
+        size_t len = 0;
+        for (p++; p + len < end && !isspace((unsigned char)p[len]) && p[len] != '>' && p[len] != '/'; len++)
+            ;
+        snprintf(name, n, "%.*s", (int)(len < n ? len : n - 1), p);
+        return;
+    }
+}
+
+bool opf_protocol_is_error(const struct opf_aws_service *svc, const char *body, size_t len, const char *error_type_header)
+{
+    if (error_type_header && *error_type_header)
+        return true;
+    const char *p = body, *end = body + len;
+    while (p < end && isspace((unsigned char)*p))
+        p++;
+    if (p < end && *p == '{') { /* no output shape has a "__type" member: only errors do */
+        json_t *j = json_loadb(body, len, JSON_ALLOW_NUL, NULL);
+        bool typed = json_is_string(json_object_get(j, "__type"));
+        json_decref(j);
+        return typed;
+    }
+    char root[32];
+    s_xml_root_name(p, end, root, sizeof(root));
+    return strcmp(root, "ErrorResponse") == 0 || strcmp(root, "Error") == 0 ||
+           (svc->protocol == OPF_PROTO_EC2 && strcmp(root, "Response") == 0);
 }
 
 void opf_protocol_error(const char *body, size_t len, const char *error_type_header, long status,

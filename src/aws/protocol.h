@@ -27,6 +27,10 @@ void opf_wire_request_free(struct opf_wire_request *w);
 json_t *opf_protocol_parse(const struct opf_aws_service *svc, const struct opf_aws_operation *op, const char *body,
                            size_t len, struct opf_aws_error *err);
 
+/* A 2xx answer that is an error all the same: an x-amzn-ErrorType header, a JSON body with "__type", or an
+ * XML <ErrorResponse>, <Error> or EC2 <Response><Errors> document. */
+bool opf_protocol_is_error(const struct opf_aws_service *svc, const char *body, size_t len, const char *error_type_header);
+
 /* Fills err->code/message/reason/request_id from an error answer of any protocol (JSON, the XML that
  * auth layers send even for JSON services, or an HTML page). */
 void opf_protocol_error(const char *body, size_t len, const char *error_type_header, long status,

@@ -15,6 +15,8 @@
 #include <openssl/sha.h>
 
 #include "aws/client.h"
+#include "aws/limits.h"
+#include "aws/process.h"
 #include "core/core.h"
 
 #define REFRESH_MARGIN_S 300
@@ -158,24 +160,15 @@ static int s_refresh_assume_role(struct opf_aws_session *s, struct opf_aws_error
 
 static int s_refresh_process(struct opf_aws_session *s, struct opf_aws_error *err)
 {
-    FILE *p = popen(s->command, "r");
-    if (!p) {
-        opf_aws_error_set(err, "CredentialsError", "credential_process: cannot run: %s", strerror(errno));
-        return -1;
-    }
     struct opf_buf b = {0};
-    char chunk[1024];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof(chunk), p)) > 0)
-        opf_buf_append(&b, chunk, n);
-    int status = pclose(p);
-    json_t *doc = b.data ? json_loads(b.data, 0, NULL) : NULL;
+    int status = opf_aws_process_run(s->c, s->command, &b, err);
+    json_t *doc = status == 0 && b.data ? json_loadb(b.data, b.len, 0, NULL) : NULL;
     if (b.data)
         OPENSSL_cleanse(b.data, b.len);
     opf_buf_free(&b);
     int rc = -1;
     if (status != 0)
-        opf_aws_error_set(err, "CredentialsError", "credential_process exited with status %d", WEXITSTATUS(status));
+        ; /* err says why */
     else if (!json_is_object(doc) || json_integer_value(json_object_get(doc, "Version")) != 1)
         opf_aws_error_set(err, "CredentialsError", "credential_process did not print a JSON object with Version 1");
     else
@@ -344,7 +337,10 @@ int opf_aws_session_credentials(struct opf_aws_session *s, struct opf_aws_creds 
     pthread_mutex_lock(&s->lock);
     int rc = 0;
     bool stale = !s->creds.access_key_id || (s->creds.expiration && time(NULL) >= s->creds.expiration - REFRESH_MARGIN_S);
-    if (s->kind != OPF_SESSION_STATIC && (stale || force)) {
+    if (s->kind != OPF_SESSION_STATIC && (stale || force) && opf_aws_interrupted(s->c)) {
+        opf_aws_error_stopped(s->c, err); /* no credential_process is started once a signal came */
+        rc = -1;
+    } else if (s->kind != OPF_SESSION_STATIC && (stale || force)) {
         switch (s->kind) {
         case OPF_SESSION_ASSUME_ROLE: rc = s_refresh_assume_role(s, err); break;
         case OPF_SESSION_PROCESS: rc = s_refresh_process(s, err); break;

@@ -43,6 +43,10 @@ int opf_cli_error(const struct opf_error *err);
 /* Prints a usage error on stderr and returns OPF_EXIT_USAGE. */
 int opf_cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* The path of the documentation file NAME ("checks.md"): installed beside the binary, or in the source
+ * tree for the binary in its build directory. A static buffer, overwritten by the next call. */
+const char *opf_cli_doc(const char *name);
+
 /* Loads the registry with the built-in checks and every --plugin given. */
 struct opf_registry *opf_cli_registry(char **plugins, size_t nplugins, struct opf_error *err);
 

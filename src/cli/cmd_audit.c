@@ -90,8 +90,8 @@ static void s_usage(FILE *out, const char *cmd)
         fputs("Collects the evidence of a live organization into a bundle for a later offline audit.\n\n"
               "  -o, --output FILE      the bundle to write (mode 0600: it holds e-mail addresses)\n",
               out);
-    fputs("  --config FILE          configuration (docs/config.md)\n"
-          "  --path leave|direct    migration path (overrides migration.path)\n"
+    fprintf(out, "  --config FILE          configuration (%s)\n", opf_cli_doc("config.md"));
+    fputs("  --path leave|direct    migration path (overrides migration.path)\n"
           "  --profile NAME         AWS profile of the operator's credentials\n"
           "  --region REGION        AWS region\n"
           "  --regions R1,R2,...    regions scanned for regional evidence (default: each account's enabled ones)\n"

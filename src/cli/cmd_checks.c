@@ -117,8 +117,8 @@ int opf_cmd_explain(int argc, char **argv)
                opf_severity_name(c->severity), c->rationale ? c->rationale : "");
         for (const char *const *k = c->needs; k && *k; k++)
             printf(" %s", *k);
-        printf("\n\nremediation: %s\n\nEvery verdict branch: docs/checks.md#%s\n", c->remediation ? c->remediation : "",
-               c->id);
+        printf("\n\nremediation: %s\n\nEvery verdict branch: %s#%s\n", c->remediation ? c->remediation : "",
+               opf_cli_doc("checks.md"), c->id);
     }
     opf_registry_free(r);
     return 0;

@@ -48,6 +48,16 @@ void opf_collect_item(json_t *evidence, const char *key, const char *source, jso
     json_object_set_new(evidence, key, item);
 }
 
+/* How many items of an evidence object failed (carry an error instead of data): what stats.errors counts. */
+static unsigned long s_failed_items(const json_t *evidence)
+{
+    unsigned long n = 0;
+    const char *key;
+    const json_t *item;
+    json_object_foreach((json_t *)evidence, key, item) n += json_object_get(item, "error") != NULL;
+    return n;
+}
+
 /* One call recorded as one item. */
 static json_t *s_call_item(struct opf_collect *k, struct opf_aws_session *s, json_t *evidence, const char *key,
                            const char *service, const char *op, json_t *input, unsigned flags)
@@ -56,8 +66,6 @@ static json_t *s_call_item(struct opf_collect *k, struct opf_aws_session *s, jso
     json_t *out = opf_aws_call(s, service, op, input, flags, &err);
     char source[128];
     snprintf(source, sizeof(source), "%s:%s", service, op);
-    if (!out)
-        __atomic_add_fetch(&k->errors, 1, __ATOMIC_RELAXED);
     opf_collect_item(evidence, key, source, out ? json_incref(out) : NULL, &err);
     json_decref(input);
     return out; /* the caller's reference, or NULL */
@@ -489,13 +497,26 @@ static void s_smtp(struct opf_collect *k, const char *email, json_t *ev)
     json_decref(host);
 }
 
+/* The string member of a ListAccounts entry that held a NUL character (the client shows it as U+FFFD). */
+static const char *s_nul_member(const json_t *listed)
+{
+    const char *key;
+    const json_t *v;
+    json_object_foreach((json_t *)listed, key, v) if (json_is_string(v) && strstr(json_string_value(v), "\xef\xbf\xbd")) return key;
+    return NULL;
+}
+
 static void s_collect_account(struct opf_collect *k, json_t *record, const json_t *listed)
 {
     json_t *ev = json_object_get(record, "evidence");
     const char *id = json_string_value(json_object_get(record, "id"));
     bool mgmt = json_is_true(json_object_get(record, "is_management"));
     struct opf_aws_error err = {0};
-    opf_collect_item(ev, "organizations.account", "organizations:ListAccounts", json_pack("{s:O}", "Account", listed), NULL);
+    const char *bad = s_nul_member(listed);
+    if (bad) /* the loader refuses a NUL in a bundle: this account's listing is not evidence, the others' are */
+        opf_aws_error_set(&err, "MalformedResponse", "organizations:ListAccounts gave this account a %s with a NUL character", bad);
+    opf_collect_item(ev, "organizations.account", "organizations:ListAccounts",
+                     bad ? NULL : json_pack("{s:O}", "Account", listed), &err);
 
     json_t *path = s_parents(k, id, &err);
     if (path) {
@@ -560,8 +581,6 @@ static void s_collect_account(struct opf_collect *k, json_t *record, const json_
         opf_collect_item(ev, "sts.assume_role", "sts:AssumeRole",
                who ? json_pack("{s:s, s:{s:O?}}", "RoleArn", arn, "AssumedRoleUser", "Arn", json_object_get(who, "Arn")) : NULL,
                &err);
-        if (!who)
-            __atomic_add_fetch(&k->errors, 1, __ATOMIC_RELAXED);
         json_decref(who);
     }
     s_member_iam(k, s, ev, denied);
@@ -582,6 +601,7 @@ static void *s_worker(void *arg)
         if (i >= k->n || (k->opts->interrupted && *k->opts->interrupted))
             break;
         s_collect_account(k, k->records[i], k->listed[i]);
+        unsigned long failed = s_failed_items(json_object_get(k->records[i], "evidence"));
         char *text = k->spill ? json_dumps(k->records[i], JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
         pthread_mutex_lock(&k->lock);
         if (text && fwrite(text, 1, strlen(text), k->spill) == strlen(text)) {
@@ -597,6 +617,7 @@ static void *s_worker(void *arg)
         }
         k->collected[i] = true;
         k->done++;
+        k->errors += failed;
         pthread_mutex_unlock(&k->lock);
         free(text);
         opf_collect_progress(k, false);
@@ -627,7 +648,13 @@ static json_t *s_run(struct opf_collect *k, struct opf_error *err)
     struct opf_aws_client_options co = {.profile = opts->profile, .region = opts->region,
                                         .endpoint_url = opts->endpoint_url, .debug = opts->debug,
                                         .connect_timeout_ms = json_integer_value(json_object_get(aws, "connect_timeout_ms")),
-                                        .read_timeout_ms = json_integer_value(json_object_get(aws, "read_timeout_ms"))};
+                                        .read_timeout_ms = json_integer_value(json_object_get(aws, "read_timeout_ms")),
+                                        .interrupted = opts->interrupted,
+                                        .call_budget_ms = 1000 * json_integer_value(json_object_get(aws, "call_budget_seconds")),
+                                        .max_answer_bytes = json_integer_value(json_object_get(aws, "max_answer_bytes")),
+                                        .max_pages = (int)json_integer_value(json_object_get(aws, "max_pages")),
+                                        .process_timeout_ms = 1000 * json_integer_value(
+                                                                         json_object_get(aws, "credential_process_timeout_seconds"))};
     k->started = time(NULL);
     pthread_mutex_init(&k->lock, NULL);
     pthread_cond_init(&k->filled, NULL);
@@ -674,11 +701,17 @@ static json_t *s_run(struct opf_collect *k, struct opf_error *err)
         pthread_join(threads[i], NULL);
     free(threads);
     opf_collect_progress(k, true);
-    json_object_set_new(bundle, "complete", json_boolean(k->done == k->n));
+    bool interrupted = opts->interrupted && *opts->interrupted; /* accounts in flight then lack evidence */
+    json_object_set_new(bundle, "complete", json_boolean(k->done == k->n && !interrupted && !k->listing_incomplete));
     for (size_t i = 0; i < k->n; i++)
-        if (!k->collected[i]) /* interrupted: the account stays listed, its evidence says why */
+        if (!k->collected[i]) { /* interrupted: the account stays listed, its evidence says why */
             opf_collect_item(json_object_get(k->records[i], "evidence"), "collection.interrupted", "local:collector",
                              NULL, &(struct opf_aws_error){.code = "Interrupted", .message = "collection was interrupted"});
+            k->errors++;
+        }
+    k->errors += s_failed_items(json_object_get(json_object_get(bundle, "organization"), "evidence")) +
+                 s_failed_items(json_object_get(json_object_get(bundle, "operator_session"), "evidence")) +
+                 s_failed_items(json_object_get(json_object_get(bundle, "target_organization"), "evidence"));
     return bundle;
 }
 

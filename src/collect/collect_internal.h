@@ -23,6 +23,7 @@ struct opf_collect {
     bool *collected;
     size_t n, next, done;
     unsigned long errors;
+    bool listing_incomplete;             /* ListAccounts gave entries no record can hold (discover.c) */
     time_t started;
     FILE *spill;                         /* opf_collect_write: finished records, written out (unlinked file) */
     long *spill_at, spill_end;

@@ -7,15 +7,23 @@
 #include "collect/collect_internal.h"
 #include "core/core.h"
 
+/* One call recorded as one item; its error also in *err when given. */
+static json_t *s_call_err(struct opf_aws_session *s, json_t *ev, const char *key, const char *service, const char *op,
+                          unsigned flags, struct opf_aws_error *err)
+{
+    struct opf_aws_error own;
+    err = err ? err : &own;
+    json_t *out = opf_aws_call(s, service, op, NULL, flags, err);
+    char source[128];
+    snprintf(source, sizeof(source), "%s:%s", service, op);
+    opf_collect_item(ev, key, source, out ? json_incref(out) : NULL, err);
+    return out;
+}
+
 static json_t *s_call(struct opf_aws_session *s, json_t *ev, const char *key, const char *service, const char *op,
                       unsigned flags)
 {
-    struct opf_aws_error err;
-    json_t *out = opf_aws_call(s, service, op, NULL, flags, &err);
-    char source[128];
-    snprintf(source, sizeof(source), "%s:%s", service, op);
-    opf_collect_item(ev, key, source, out ? json_incref(out) : NULL, &err);
-    return out;
+    return s_call_err(s, ev, key, service, op, flags, NULL);
 }
 
 /* Every sso_start_url of the operator's AWS config file: the portals of the organization in use. */
@@ -35,12 +43,9 @@ static json_t *s_start_urls(const struct opf_aws_client *c)
 static json_t *s_operator(struct opf_collect *k, struct opf_aws_error *aerr)
 {
     json_t *ev = json_object();
-    json_t *who = s_call(k->mgmt, ev, "sts.caller_identity", "sts", "GetCallerIdentity", 0);
+    json_t *who = s_call_err(k->mgmt, ev, "sts.caller_identity", "sts", "GetCallerIdentity", 0, aerr);
     if (!who) {
         json_decref(ev);
-        struct opf_aws_error e;
-        json_decref(opf_aws_call(k->mgmt, "sts", "GetCallerIdentity", NULL, 0, &e));
-        *aerr = e;
         return NULL;
     }
     char at[32];
@@ -126,6 +131,28 @@ static json_t *s_target(struct opf_collect *k, struct opf_error *err)
     return rec;
 }
 
+/* Entries of ListAccounts no account record can hold (an id not of 12 digits, an id listed twice): the run goes
+ * on without them, its evidence is incomplete and an item says which. */
+static void s_rejected(struct opf_collect *k, json_t *org_ev, json_t *rejected)
+{
+    if (json_array_size(rejected) > 0) {
+        struct opf_aws_error e = {.code = "MalformedResponse"};
+        char *list = json_dumps(rejected, JSON_COMPACT);
+        snprintf(e.message, sizeof(e.message), "organizations:ListAccounts listed %zu entries that are not accounts, left "
+                 "out of the audit: %s", json_array_size(rejected), list ? list : "");
+        free(list);
+        opf_collect_item(org_ev, "organizations.accounts_rejected", "organizations:ListAccounts", NULL, &e);
+        k->listing_incomplete = true;
+    }
+    json_decref(rejected);
+}
+
+/* The answers that mean the caller cannot read the organization (as opposed to a failed call). */
+static bool s_not_in_organization(const char *code)
+{
+    return opf_collect_denied(code) || strcmp(code, "AWSOrganizationsNotInUseException") == 0;
+}
+
 json_t *opf_collect_discover(struct opf_collect *k, struct opf_aws_error *aerr, struct opf_error *err)
 {
     json_t *session = s_operator(k, aerr);
@@ -137,13 +164,14 @@ json_t *opf_collect_discover(struct opf_collect *k, struct opf_aws_error *aerr, 
     snprintf(k->partition, sizeof(k->partition), "%s", caller && strncmp(caller, "arn:aws-cn:", 11) == 0 ? "aws-cn"
                                                         : caller && strncmp(caller, "arn:aws-us-gov:", 15) == 0 ? "aws-us-gov" : "aws");
     json_t *org_ev = json_object();
-    json_t *org = s_call(k->mgmt, org_ev, "organizations.organization", "organizations", "DescribeOrganization", 0);
+    json_t *org = s_call_err(k->mgmt, org_ev, "organizations.organization", "organizations", "DescribeOrganization", 0, aerr);
     json_t *listed = org ? opf_aws_call(k->mgmt, "organizations", "ListAccounts", NULL, OPF_AWS_PAGINATE, aerr) : NULL;
     if (!org || !listed) {
-        if (!org)
-            json_decref(opf_aws_call(k->mgmt, "organizations", "DescribeOrganization", NULL, 0, aerr));
-        opf_fail(err, OPF_EXIT_ERROR, "%s is not the management account or a delegated administrator of an "
-                 "organization: %s: %s", caller ? caller : "the caller", aerr->code, aerr->message);
+        if (s_not_in_organization(aerr->code))
+            opf_fail(err, OPF_EXIT_ERROR, "%s is not the management account or a delegated administrator of an "
+                     "organization: %s: %s: %s", caller ? caller : "the caller", aerr->operation, aerr->code, aerr->message);
+        else /* throttling, a cut answer, a redirect, an invalid token...: said as it is */
+            opf_fail(err, OPF_EXIT_ERROR, "discovery failed: %s: %s: %s", aerr->operation, aerr->code, aerr->message);
         json_decref(org);
         json_decref(org_ev);
         json_decref(session);
@@ -184,11 +212,17 @@ json_t *opf_collect_discover(struct opf_collect *k, struct opf_aws_error *aerr, 
     k->policy_cache = json_object();
     k->dns_cache = json_object();
     size_t i;
-    json_t *a;
+    json_t *a, *seen = json_object(), *rejected = json_array();
     json_array_foreach(all, i, a) {
         const char *id = json_string_value(json_object_get(a, "Id"));
+        if (!opf_is_account_id(id) || json_object_get(seen, id)) { /* the bundle loader's rules */
+            json_array_append_new(rejected, json_sprintf("%.40s (%s)", id ? id : "no Id",
+                                                         id && opf_is_account_id(id) ? "listed twice" : "not a 12-digit id"));
+            continue;
+        }
+        json_object_set_new(seen, id, json_true());
         json_t *path = k->opts->ou ? s_ou_ids(k, id) : NULL;
-        bool take = id && s_selected(k->opts, id, path);
+        bool take = s_selected(k->opts, id, path);
         json_decref(path);
         if (!take)
             continue;
@@ -207,6 +241,8 @@ json_t *opf_collect_discover(struct opf_collect *k, struct opf_aws_error *aerr, 
         k->listed[k->n++] = json_incref(a);
     }
     json_decref(listed);
+    json_decref(seen);
+    s_rejected(k, org_ev, rejected);
     if (k->opts->target_profile) {
         json_t *target = s_target(k, err);
         if (!target) {

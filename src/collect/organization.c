@@ -82,8 +82,6 @@ static void s_control_tower(struct opf_collect *k, json_t *org_ev)
             json_object_set(out, "landingZones", json_object_get(zones, "landingZones"));
     }
     json_decref(zones);
-    if (!out)
-        __atomic_add_fetch(&k->errors, 1, __ATOMIC_RELAXED);
     opf_collect_item(org_ev, "controltower.enabled_baselines", source, out, &err);
 }
 
@@ -220,8 +218,6 @@ void opf_collect_assignments(struct opf_collect *k, const char *id, json_t *ev)
         return;
     struct opf_aws_error err = {0};
     json_t *data = k->sso_instance ? s_assignments(k, id, &err) : NULL;
-    if (!data)
-        __atomic_add_fetch(&k->errors, 1, __ATOMIC_RELAXED);
     opf_collect_item(ev, "sso_admin.account_assignments",
                      "sso-admin:ListPermissionSetsProvisionedToAccount+sso-admin:ListAccountAssignments"
                      "+sso-admin:DescribePermissionSet",

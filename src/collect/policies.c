@@ -133,8 +133,6 @@ void opf_collect_scan(struct opf_collect *k, json_t *ev, const struct opf_scan *
     json_t *data = NULL;
     if (!scope->denied)
         data = s_scan_run(s, sc, list_input, scope->global ? NULL : scope->regions, scope->errors, arg, &err);
-    if (!data)
-        __atomic_add_fetch(&k->errors, 1, __ATOMIC_RELAXED);
     opf_collect_item(ev, sc->key, sc->source, data, scope->denied ? scope->denied : &err);
 }
 
@@ -258,8 +256,6 @@ static void s_roles(struct opf_collect *k, struct opf_aws_session *s, json_t *ev
         json_array_append_new(roles, role);
     }
     json_decref(out);
-    if (!roles && !denied)
-        __atomic_add_fetch(&k->errors, 1, __ATOMIC_RELAXED);
     opf_collect_item(ev, "iam.roles", "iam:ListRoles", roles ? json_pack("{s:o}", "Roles", roles) : NULL,
                      denied ? denied : &err);
 }

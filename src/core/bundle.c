@@ -1,4 +1,5 @@
-/* Evidence bundles: loading with validation that names the file and the JSON path, and atomic writes. */
+/* Evidence bundles: loading with validation that names the file and the JSON path, and atomic writes (regular
+ * files and new paths; devices and FIFOs are written in place, other special files refused). */
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -10,8 +11,35 @@
 
 #include "core/core.h"
 
+/* A character device or a FIFO (-o /dev/stdout, a pipe) is written in place: a rename would replace the node. */
+static int s_write_in_place(const char *path, opf_write_fn *fn, void *ud, struct opf_error *err)
+{
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return opf_fail(err, OPF_EXIT_ERROR, "%s: %s", path, strerror(errno));
+    int rc = fn(f, ud) != 0 || fflush(f) != 0 ? -1 : 0;
+    int saved = errno;
+    if (fclose(f) != 0 && rc == 0) {
+        rc = -1;
+        saved = errno;
+    }
+    return rc ? opf_fail(err, OPF_EXIT_ERROR, "%s: write failed: %s", path, strerror(saved ? saved : EIO)) : 0;
+}
+
+static const char *s_node_kind(mode_t m)
+{
+    return S_ISDIR(m) ? "a directory" : S_ISSOCK(m) ? "a socket" : S_ISBLK(m) ? "a block device" : "a special file";
+}
+
 int opf_file_write_atomic(const char *path, int mode, opf_write_fn *fn, void *ud, struct opf_error *err)
 {
+    struct stat st;
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+        if (S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode))
+            return s_write_in_place(path, fn, ud, err);
+        return opf_fail(err, OPF_EXIT_ERROR, "%s: is %s, not a file to write: refusing to write there", path,
+                        s_node_kind(st.st_mode));
+    }
     size_t n = strlen(path);
     char *tmp = malloc(n + 16);
     if (!tmp)

@@ -18,7 +18,8 @@ static const char s_defaults[] =
     "            \"session_name\": \"orgpreflight\", \"concurrency\": 8},"
     "\"identity_center\": {\"current_portal_alias\": null, \"planned_portal_alias\": null},"
     "\"dns\": {\"servers\": [], \"timeout_ms\": 3000},"
-    "\"aws\": {\"connect_timeout_ms\": 3000, \"read_timeout_ms\": 30000},"
+    "\"aws\": {\"connect_timeout_ms\": 3000, \"read_timeout_ms\": 30000, \"call_budget_seconds\": 300,"
+    "          \"max_answer_bytes\": 67108864, \"max_pages\": 10000, \"credential_process_timeout_seconds\": 60},"
     "\"root_email\": {\"allowed_domains\": [], \"group_addresses\": [], \"smtp_probe\": false, \"smtp_port\": 25},"
     "\"break_glass\": {\"user_pattern\": null},"
     "\"target\": {\"account_quota\": 10},"
@@ -36,6 +37,32 @@ static const struct {
     {"migration.path", {"leave", "direct", NULL}},
     {"gate.fail_on", {"blocker", "high", "medium", "low", "info", NULL}},
 };
+
+/* Numbers with bounds: beyond them a value is a mistake (4294967297 workers, a zero timeout). */
+static const struct {
+    const char *path;
+    json_int_t min, max;
+} s_ranges[] = {
+    {"access.concurrency", 1, 256},
+    {"aws.connect_timeout_ms", 1, 600000},
+    {"aws.read_timeout_ms", 1, 3600000},
+    {"aws.call_budget_seconds", 1, 86400},
+    {"aws.max_answer_bytes", 1024, (json_int_t)1 << 34},
+    {"aws.max_pages", 1, 1000000},
+    {"aws.credential_process_timeout_seconds", 1, 3600},
+    {"dns.timeout_ms", 1, 600000},
+};
+
+static int s_check_range(const char *path, const json_t *v, const char *file, struct opf_error *err)
+{
+    for (size_t i = 0; i < sizeof(s_ranges) / sizeof(s_ranges[0]); i++)
+        if (strcmp(s_ranges[i].path, path) == 0 &&
+            (json_integer_value(v) < s_ranges[i].min || json_integer_value(v) > s_ranges[i].max))
+            return opf_fail(err, OPF_EXIT_ERROR, "%s: $.%s: %" JSON_INTEGER_FORMAT " is out of range (%" JSON_INTEGER_FORMAT
+                            " to %" JSON_INTEGER_FORMAT ")", file, path, json_integer_value(v), s_ranges[i].min,
+                            s_ranges[i].max);
+    return 0;
+}
 
 /* An AWS region name: "us-east-1", "us-gov-west-1", "ap-southeast-7". */
 static bool s_region_name(const char *s)
@@ -119,6 +146,8 @@ static int s_merge(json_t *dst, const json_t *src, const char *prefix, const cha
             continue;
         }
         if (json_is_string(v) && s_check_enum(path, v, file, err))
+            return -1;
+        if (json_is_integer(v) && s_check_range(path, v, file, err))
             return -1;
         size_t i;
         const json_t *e;

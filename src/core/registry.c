@@ -1,7 +1,12 @@
 /* The check registry: built-in checks plus modules loaded with --plugin. */
 #include <dlfcn.h>
+#include <errno.h>
+#include <libgen.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "checks/checks.h"
 #include "core/core.h"
@@ -61,8 +66,34 @@ void opf_registry_free(struct opf_registry *r)
     free(r);
 }
 
+/* Code others could replace is refused, as ssh refuses loose key files: a module writable by anyone, owned
+ * by another user (not root), or in a folder (or above) where anyone may rename entries. */
+static int s_plugin_trusted(const char *path, struct opf_error *err)
+{
+    char real[PATH_MAX];
+    struct stat st;
+    if (!realpath(path, real) || stat(real, &st) != 0)
+        return opf_fail(err, OPF_EXIT_ERROR, "%s: cannot load plugin: %s", path, strerror(errno));
+    if (st.st_mode & S_IWOTH)
+        return opf_fail(err, OPF_EXIT_ERROR, "%s: refusing a world-writable plugin (chmod o-w)", path);
+    if (st.st_uid != 0 && st.st_uid != geteuid())
+        return opf_fail(err, OPF_EXIT_ERROR, "%s: refusing a plugin owned by uid %u, neither root nor this user", path,
+                        (unsigned)st.st_uid);
+    for (char *dir = dirname(real);; dir = dirname(dir)) {
+        if (stat(dir, &st) != 0)
+            return opf_fail(err, OPF_EXIT_ERROR, "%s: cannot check %s: %s", path, dir, strerror(errno));
+        if ((st.st_mode & S_IWOTH) && !(st.st_mode & S_ISVTX))
+            return opf_fail(err, OPF_EXIT_ERROR, "%s: refusing a plugin under %s, world-writable without the sticky bit",
+                            path, dir);
+        if (strcmp(dir, "/") == 0 || strcmp(dir, ".") == 0)
+            return 0;
+    }
+}
+
 int opf_registry_load_plugin(struct opf_registry *r, const char *path, struct opf_error *err)
 {
+    if (s_plugin_trusted(path, err) != 0)
+        return -1;
     void *h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
     if (!h)
         return opf_fail(err, OPF_EXIT_ERROR, "%s: cannot load plugin: %s", path, dlerror());

@@ -100,10 +100,39 @@ void opf_report_xml_char(FILE *out, char c)
     }
 }
 
+size_t opf_report_control(const char *s, char buf[8])
+{
+    const unsigned char *u = (const unsigned char *)s;
+    if (*u && (*u < 0x20 || *u == 0x7f)) {
+        snprintf(buf, 8, "\\x%02x", *u);
+        return 1;
+    }
+    if (u[0] == 0xc2 && u[1] >= 0x80 && u[1] <= 0x9f) {
+        snprintf(buf, 8, "\\u%04x", u[1]);
+        return 2;
+    }
+    return 0;
+}
+
+int opf_report_visible(FILE *out, const char *s)
+{
+    int n = 0;
+    char shown[8];
+    for (size_t len; *s; s += len ? len : 1) {
+        len = opf_report_control(s, shown);
+        n += len ? fprintf(out, "%s", shown) : fputc(*s, out) != EOF;
+    }
+    return n;
+}
+
 void opf_report_markdown(FILE *out, const char *s)
 {
-    for (; *s; s++) {
-        if (*s == '\n')
+    char shown[8];
+    for (size_t len; *s; s += len ? len : 1) {
+        len = *s == '\n' || *s == '\r' ? 0 : opf_report_control(s, shown);
+        if (len)
+            fputs(shown, out);
+        else if (*s == '\n')
             fputs("<br>", out);
         else if (strchr("\\`*_[]|~", *s))
             fprintf(out, "\\%c", *s);

@@ -64,7 +64,7 @@ static void s_heading(FILE *out, const json_t *diff, size_t k, size_t n, const c
 
 static void s_put_plain(FILE *out, const char *s)
 {
-    fputs(s, out);
+    opf_report_visible(out, s);
 }
 
 static void s_side_text(FILE *out, const json_t *side)
@@ -95,8 +95,9 @@ static int s_write_text(const json_t *diff, FILE *out)
             fprintf(out, "  %-7s -> %-7s %-8s %-26s ", s_status(c, "old_status"), s_status(c, "new_status"),
                     opf_report_str(c, "severity"), opf_report_str(c, "check"));
             s_subject(out, c, s_put_plain);
-            fprintf(out, "%s\n      %s\n", k == 0 && !json_is_true(json_object_get(c, "gating")) ? "  (below the gate)" : "",
-                    opf_report_str(c, "message"));
+            fprintf(out, "%s\n      ", k == 0 && !json_is_true(json_object_get(c, "gating")) ? "  (below the gate)" : "");
+            opf_report_visible(out, opf_report_str(c, "message"));
+            fputc('\n', out);
         }
     }
     for (size_t k = 0; k < sizeof(s_account_sections) / sizeof(s_account_sections[0]); k++) {
@@ -105,8 +106,11 @@ static int s_write_text(const json_t *diff, FILE *out)
         json_array_foreach(list, i, a) {
             if (i == 0)
                 fprintf(out, "\n%s (%zu):\n", s_account_sections[k].title, json_array_size(list));
-            fprintf(out, "  %s %s (%s%s%s)\n", opf_report_str(a, "id"), opf_report_str(a, "name"), opf_report_str(a, "state"),
-                    *opf_report_str(a, "ou_path") ? ", " : "", opf_report_str(a, "ou_path"));
+            fprintf(out, "  %s ", opf_report_str(a, "id"));
+            opf_report_visible(out, opf_report_str(a, "name"));
+            fprintf(out, " (%s%s", opf_report_str(a, "state"), *opf_report_str(a, "ou_path") ? ", " : "");
+            opf_report_visible(out, opf_report_str(a, "ou_path"));
+            fputs(")\n", out);
         }
     }
     const json_t *expired = json_object_get(diff, "waivers_expired"), *w;
@@ -114,8 +118,12 @@ static int s_write_text(const json_t *diff, FILE *out)
     json_array_foreach(expired, i, w) {
         if (i == 0)
             fprintf(out, "\nWaivers expired since the old report (%zu):\n", json_array_size(expired));
-        fprintf(out, "  %s for %s, expired %s (owner %s): %s\n", opf_report_str(w, "check"), opf_report_str(w, "account_id"),
-                opf_report_str(w, "expires"), opf_report_str(w, "owner"), opf_report_str(w, "reason"));
+        fprintf(out, "  %s for %s, expired %s (owner ", opf_report_str(w, "check"), opf_report_str(w, "account_id"),
+                opf_report_str(w, "expires"));
+        opf_report_visible(out, opf_report_str(w, "owner"));
+        fputs("): ", out);
+        opf_report_visible(out, opf_report_str(w, "reason"));
+        fputc('\n', out);
     }
     fputs(s_no_changes(diff) ? "\nNo changes.\nSummary: " : "\nSummary: ", out);
     s_summary(out, diff);

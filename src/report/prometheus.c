@@ -9,11 +9,16 @@
 
 #include "report/report.h"
 
-/* A label value: backslash, double quote and line feed escaped (OpenMetrics ABNF escaped-char). */
+/* A label value: backslash, double quote and line feed escaped (OpenMetrics ABNF escaped-char); other control
+ * characters shown as the text \x1b (its backslash escaped), never sent to whoever reads the file. */
 static void s_value(FILE *out, const char *s)
 {
-    for (; *s; s++) {
-        if (*s == '\\' || *s == '"')
+    char shown[8];
+    for (size_t len; *s; s += len ? len : 1) {
+        len = *s == '\n' ? 0 : opf_report_control(s, shown);
+        if (len)
+            fprintf(out, "\\%s", shown);
+        else if (*s == '\\' || *s == '"')
             fprintf(out, "\\%c", *s);
         else if (*s == '\n')
             fputs("\\n", out);

@@ -56,6 +56,13 @@ bool opf_report_next_subject(struct opf_report_subject *s);
 /* "Organization ID (management account ID), path P, gate at G, as of T, evidence collected T", values escaped. */
 void opf_report_context(FILE *out, const json_t *report, void (*escape)(FILE *, const char *));
 
+/* Terminal control characters (C0, DEL and the UTF-8 C1 ones such as U+009B CSI) are shown, never sent: a
+ * name cannot colour, retitle or clear a terminal nor fake a line. opf_report_control gives the visible form
+ * of the character at s ("\x1b", "\u009b") in buf and returns how many bytes of s it stands for, 0 when s
+ * starts with none; opf_report_visible writes s that way and returns the number of bytes written. */
+size_t opf_report_control(const char *s, char buf[8]);
+int opf_report_visible(FILE *out, const char *s);
+
 /* Writes text as inline GitHub-flavoured Markdown (a table cell, a heading): pipes, emphasis, code and link
  * syntax are backslash-escaped, HTML is written as entities and a line break as <br>, so no value can break
  * a table or add markup. */

@@ -33,18 +33,37 @@ static bool s_shown(const json_t *row, const struct opf_report_options *o)
     return (o && o->verbose) || (strcmp(st, "pass") != 0 && strcmp(st, "skipped") != 0);
 }
 
+/* A value from the evidence, shown (never a terminal control), padded to width. */
+static void s_put(FILE *out, const char *value, int width)
+{
+    for (int n = opf_report_visible(out, value); n < width; n++)
+        fputc(' ', out);
+}
+
 static void s_heading(FILE *out, const json_t *row, const json_t *report)
 {
     const char *type = opf_report_str(row, "subject_type"), *id = opf_report_str(row, "subject_id");
-    const json_t *a = strcmp(type, "account") == 0 ? opf_report_account(report, id) : NULL;
-    if (a)
-        fprintf(out, "\naccount %s %s (%s, %s%s%s)%s\n", id, opf_report_str(a, "name"), opf_report_str(a, "state"),
-                opf_report_str(a, "joined_method"), *opf_report_str(a, "ou_path") ? ", " : "",
-                opf_report_str(a, "ou_path"), json_is_true(json_object_get(a, "is_management")) ? " [management account]" : "");
-    else if (strcmp(type, "account") == 0)
-        fprintf(out, "\naccount %s %s\n", id, opf_report_str(row, "subject_name"));
-    else
-        fprintf(out, "\n%s %s\n", type, id);
+    bool account = strcmp(type, "account") == 0;
+    const json_t *a = account ? opf_report_account(report, id) : NULL;
+    fputs("\n", out);
+    s_put(out, type, 0);
+    fputc(' ', out);
+    s_put(out, id, 0);
+    if (account) {
+        fputc(' ', out);
+        s_put(out, opf_report_str(a ? a : row, a ? "name" : "subject_name"), 0);
+    }
+    if (a) {
+        fputs(" (", out);
+        s_put(out, opf_report_str(a, "state"), 0);
+        fputs(", ", out);
+        s_put(out, opf_report_str(a, "joined_method"), 0);
+        if (*opf_report_str(a, "ou_path"))
+            fputs(", ", out);
+        s_put(out, opf_report_str(a, "ou_path"), 0);
+        fprintf(out, ")%s", json_is_true(json_object_get(a, "is_management")) ? " [management account]" : "");
+    }
+    fputs("\n", out);
 }
 
 static void s_subject(FILE *out, const struct opf_report_subject *s, const json_t *report,
@@ -62,17 +81,33 @@ static void s_subject(FILE *out, const struct opf_report_subject *s, const json_
         }
         fputs("  ", out);
         s_status(out, o, st);
-        fprintf(out, " %-8s %-26s %s\n", opf_report_str(row, "severity"), opf_report_str(row, "check"),
-                opf_report_str(row, "message"));
+        fputc(' ', out);
+        s_put(out, opf_report_str(row, "severity"), 8);
+        fputc(' ', out);
+        s_put(out, opf_report_str(row, "check"), 26);
+        fputc(' ', out);
+        s_put(out, opf_report_str(row, "message"), 0);
+        fputc('\n', out);
         const json_t *w = json_object_get(row, "waiver");
-        if (opf_report_waiver_expired(row))
-            fprintf(out, "%40s waiver EXPIRED on %s, not applied: %s (owner %s)\n", "", opf_report_str(w, "expires"),
-                    opf_report_str(w, "reason"), opf_report_str(w, "owner"));
-        else if (json_is_object(w))
-            fprintf(out, "%40s waived, was %s: %s (owner %s, until %s)\n", "", opf_report_str(w, "original_status"),
-                    opf_report_str(w, "reason"), opf_report_str(w, "owner"), opf_report_str(w, "expires"));
-        if (opf_report_is_problem(row) && *opf_report_str(row, "remediation"))
-            fprintf(out, "%40s fix: %s\n", "", opf_report_str(row, "remediation"));
+        if (opf_report_waiver_expired(row) || json_is_object(w)) {
+            bool expired = opf_report_waiver_expired(row);
+            fprintf(out, "%40s %s ", "", expired ? "waiver EXPIRED on" : "waived, was");
+            s_put(out, opf_report_str(w, expired ? "expires" : "original_status"), 0);
+            fputs(expired ? ", not applied: " : ": ", out);
+            s_put(out, opf_report_str(w, "reason"), 0);
+            fputs(" (owner ", out);
+            s_put(out, opf_report_str(w, "owner"), 0);
+            if (!expired) {
+                fputs(", until ", out);
+                s_put(out, opf_report_str(w, "expires"), 0);
+            }
+            fputs(")\n", out);
+        }
+        if (opf_report_is_problem(row) && *opf_report_str(row, "remediation")) {
+            fprintf(out, "%40s fix: ", "");
+            s_put(out, opf_report_str(row, "remediation"), 0);
+            fputc('\n', out);
+        }
     }
     if (passed || skipped)
         fprintf(out, "  (%zu passed, %zu skipped)\n", passed, skipped);
@@ -82,9 +117,11 @@ int opf_report_write_text(const json_t *report, FILE *out, const struct opf_repo
 {
     const json_t *org = json_object_get(report, "organization"), *mig = json_object_get(report, "migration");
     const json_t *results = json_object_get(report, "results");
-    fprintf(out, "orgpreflight %s: organization %s (management account %s), path %s, gate at %s\n",
-            opf_report_str(json_object_get(report, "tool"), "version"), opf_report_str(org, "id"),
-            opf_report_str(org, "management_account_id"), opf_report_str(mig, "path"), opf_report_str(mig, "fail_on"));
+    fprintf(out, "orgpreflight %s: organization ", opf_report_str(json_object_get(report, "tool"), "version"));
+    s_put(out, opf_report_str(org, "id"), 0);
+    fputs(" (management account ", out);
+    s_put(out, opf_report_str(org, "management_account_id"), 0);
+    fprintf(out, "), path %s, gate at %s\n", opf_report_str(mig, "path"), opf_report_str(mig, "fail_on"));
     if (!json_is_true(json_object_get(report, "complete")))
         fputs("WARNING: the evidence is incomplete (collection was interrupted): the verdict cannot be ready\n", out);
 
@@ -97,8 +134,15 @@ int opf_report_write_text(const json_t *report, FILE *out, const struct opf_repo
     json_array_foreach(json_object_get(report, "waivers_expired"), i, w) {
         if (i == 0)
             fputs("\nExpired waivers (no longer applied):\n", out);
-        fprintf(out, "  %s for %s, expired %s (owner %s)\n", opf_report_str(w, "check"),
-                opf_report_str(w, "account_id"), opf_report_str(w, "expires"), opf_report_str(w, "owner"));
+        fputs("  ", out);
+        s_put(out, opf_report_str(w, "check"), 0);
+        fputs(" for ", out);
+        s_put(out, opf_report_str(w, "account_id"), 0);
+        fputs(", expired ", out);
+        s_put(out, opf_report_str(w, "expires"), 0);
+        fputs(" (owner ", out);
+        s_put(out, opf_report_str(w, "owner"), 0);
+        fputs(")\n", out);
     }
 
     const json_t *sum = json_object_get(report, "summary"), *c = json_object_get(sum, "counts");

@@ -103,7 +103,7 @@ class Chromium:
 
     def __init__(self):
         binary = find()
-        opftest.require(binary, "chromium is not installed (scripts/install-deps.sh)")
+        opftest.require(binary, "chromium is not installed (scripts/install-deps.sh --test)")
         self.port = opftest.free_port()
         self.profile = tempfile.mkdtemp(prefix="opf-chromium-")
         self.log = tempfile.TemporaryFile()

@@ -15,6 +15,7 @@ gets for a number of calls is the same on every run whatever the threads' interl
   reset      reads the request and resets the connection (TCP RST)
   truncate   the real answer's headers, half its body, then the connection closes (short of Content-Length)
   malformed  a complete HTTP answer whose body is the real one cut in half: unparseable JSON or XML
+  endless    HTTP 200 with a chunked body that never ends (64 KiB chunks until the client gives up)
 `expire_tokens(after=[N, ...])` models session credentials expiring mid-run: once N requests have been seen,
 every session token seen so far is expired, and requests signed with one get `expired` until the client
 refreshes its credentials (new tokens pass).
@@ -44,7 +45,7 @@ import zlib
 
 from opftest import free_port
 
-KINDS = ("throttle", "error500", "error503", "expired", "delay", "hang", "reset", "truncate", "malformed")
+KINDS = ("throttle", "error500", "error503", "expired", "delay", "hang", "reset", "truncate", "malformed", "endless")
 
 JSON_TYPE = "application/x-amz-json-1.1"
 # The throttling error each JSON service models (botocore service-2.json)
@@ -202,6 +203,8 @@ class FaultProxy:
                 if kind == "hang":
                     proxy.stopping.wait(proxy.hang)
                     return self._reset()
+                if kind == "endless":
+                    return self._endless()
                 if kind == "delay":
                     proxy.stopping.wait(proxy.delay)
                 status, headers, data = proxy._forward(self.command, self.path, self.headers, body)
@@ -227,6 +230,19 @@ class FaultProxy:
                     self.close_connection = True
                 self.end_headers()
                 self.wfile.write(data)
+
+            def _endless(self):
+                self.send_response(200)
+                self.send_header("Content-Type", "application/x-amz-json-1.1")
+                self.send_header("Transfer-Encoding", "chunked")
+                self.end_headers()
+                chunk = b"%x\r\n%s\r\n" % (65536, b'{"Accounts":[' + b" " * (65536 - 13))
+                self.close_connection = True
+                try:
+                    while not proxy.stopping.is_set():
+                        self.wfile.write(chunk)
+                except OSError:
+                    pass  # the client gave up: what it should do
 
             def _reset(self):
                 # SO_LINGER 0: close() sends RST instead of FIN

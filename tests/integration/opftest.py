@@ -18,7 +18,6 @@ import urllib.request
 
 SOURCE_DIR = os.environ.get("OPF_SOURCE_DIR", os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..")))
 CLI = os.environ.get("OPF_CLI", os.path.join(SOURCE_DIR, "build", "orgpreflight"))
-SHARED_DIR = os.environ.get("OPF_SHARED_DIR", os.path.join(SOURCE_DIR, "..", "shared"))
 IN_CI = os.environ.get("CI", "").lower() == "true"
 # A command every run of the CLI (and of the test drivers) goes through, e.g. scripts/test.sh's memcheck
 # step: "valgrind --error-exitcode=99 ...". Its error exit code fails the test whatever the test expected.
@@ -188,6 +187,9 @@ def load_json(path):
 # An account name built to break every report format: markup, a script, quotes, table and label
 # syntax, backslashes, a line break.
 HOSTILE_NAME = "<script>alert(1)</script>&\"' | `x` \\ *y* [z](q) {a=\"b\"}\nline2"
+# terminal control sequences: colour, a window-title OSC, a carriage return and line feed, a C1 CSI
+TERMINAL_NAME = "\x1b[31mred\x1b]0;owned\x07\r\nfake row\u009b2J"
+TERMINAL_NAME_SHOWN = "\\x1b[31mred\\x1b]0;owned\\x07\\x0d\\x0afake row\\u009b2J"
 EXAMPLE_ACCOUNT_EXPIRED_WAIVER = "852963741085"  # examples/waivers.json: expired, its fail stays
 EXAMPLE_ACCOUNT_WAIVED = "963741852096"          # examples/waivers.json: applied
 
@@ -195,15 +197,16 @@ EXAMPLE_ACCOUNT_WAIVED = "963741852096"          # examples/waivers.json: applie
 def render_example(tmp, *formats, hostile=False, now="2026-11-25T09:00:00Z"):
     """Audits the bundled example (one waiver applied, one expired) once, writing report.json and
     report.FORMAT for each format into tmp; with hostile=True the two waivered accounts are renamed
-    HOSTILE_NAME and HOSTILE_NAME + " 2". Returns (report document, {format: path})."""
+    HOSTILE_NAME and HOSTILE_NAME + " 2" (or the name hostile gives). Returns (report document, {format: path})."""
     bundle = os.path.join(SOURCE_DIR, "examples", "evidence.json")
     if hostile:
         doc = load_json(bundle)
         for a in doc["accounts"]:
+            name = hostile if isinstance(hostile, str) else HOSTILE_NAME
             if a["id"] == EXAMPLE_ACCOUNT_EXPIRED_WAIVER:
-                a["name"] = HOSTILE_NAME
+                a["name"] = name
             elif a["id"] == EXAMPLE_ACCOUNT_WAIVED:
-                a["name"] = HOSTILE_NAME + " 2"
+                a["name"] = name + " 2"
         bundle = os.path.join(tmp, "hostile-evidence.json")
         with open(bundle, "w") as f:
             json.dump(doc, f)

@@ -224,11 +224,16 @@ class AwsClient(unittest.TestCase):
                 rc, out, err = call(env, service, op)
                 self.assertEqual(rc, 0, err)
             self.assertEqual(proxy.calls["organizations:DescribeOrganization"], 3)
-            # beyond the attempts budget (3): the error is reported with the attempts
+            # throttling costs no evidence: retried past the attempts (3), only the call's time budget ends it
             proxy.add("organizations:DescribeOrganization", "throttle", first=5)
             rc, out, err = call(env, "organizations", "DescribeOrganization")
+            self.assertEqual(rc, 0, err)
+            self.assertEqual(proxy.calls["organizations:DescribeOrganization"], 3 + 6)
+            # other errors end after the attempts: the error is reported with them
+            proxy.add("organizations:DescribeOrganization", "error503", first=5)
+            rc, out, err = call(env, "organizations", "DescribeOrganization")
             self.assertEqual(rc, 1)
-            self.assertIn("TooManyRequestsException", err)
+            self.assertIn("ServiceUnavailable", err)
             self.assertIn("3 attempts", err)
             rc, out, err = call(dict(env, AWS_MAX_ATTEMPTS="6"), "organizations", "DescribeOrganization")
             self.assertEqual(rc, 0, err)

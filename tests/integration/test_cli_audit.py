@@ -1,5 +1,6 @@
 """The CLI end to end on the bundled example organization: exit codes, outputs, schema, errors, plugins."""
 import copy
+import shutil
 import json
 import os
 import tempfile
@@ -221,6 +222,42 @@ class CliAudit(unittest.TestCase):
             self.assertIn(why, r.stderr)
         r = run_cli(["checks", "--plugin", os.path.join(self.tmp, "missing.so")])
         self.assertEqual(r.returncode, 3)
+
+    def test_plugins_others_could_replace_are_refused(self):
+        plugin = os.path.join(PLUGINS, "account_name_convention.so")
+
+        def place(mode, dir_mode, owner=None):
+            d = tempfile.mkdtemp(dir=self.tmp)
+            path = os.path.join(d, "p.so")
+            shutil.copy(plugin, path)
+            os.chmod(path, mode)
+            os.chmod(d, dir_mode)
+            if owner is not None:
+                os.chown(path, owner, -1)
+            return path
+
+        cases = [(place(0o757, 0o755), "world-writable"), (place(0o755, 0o777), "without the sticky bit")]
+        if os.geteuid() == 0:  # only root can give a file to another user
+            cases.append((place(0o755, 0o755, owner=4242), "owned by uid 4242"))
+        for path, why in cases:
+            r = run_cli(["checks", "--plugin", path])
+            self.assertEqual(r.returncode, 3, path)
+            self.assertIn(why, r.stderr)
+            self.assertEqual(len(r.stderr.strip().splitlines()), 1, r.stderr)
+            self.assertIn(path, r.stderr)
+        # a sticky world-writable folder (as /tmp) and a file only its owner can write are fine
+        r = run_cli(["checks", "--plugin", place(0o755, 0o1777)])
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("account-name-convention", r.stdout)
+
+    def test_terminal_escapes_in_names_are_shown_not_sent(self):
+        for fmt in ("text", "markdown"):
+            _, paths = opftest.render_example(tempfile.mkdtemp(dir=self.tmp), fmt, hostile=opftest.TERMINAL_NAME)
+            with open(paths[fmt], encoding="utf-8") as f:
+                text = f.read()
+            self.assertEqual([c for c in text if (ord(c) < 0x20 and c != "\n") or 0x7f <= ord(c) < 0xa0], [], fmt)
+            if fmt == "text":
+                self.assertIn(opftest.TERMINAL_NAME_SHOWN, text)
 
     def test_explain_and_catalogue(self):
         r = run_cli(["explain", "payment-method"])

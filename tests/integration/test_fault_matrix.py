@@ -4,13 +4,21 @@ fault-injecting proxy: heavy throttling, transient server and network faults, cr
 Every faulty run is compared with a clean run through the same proxy: throttling and expired credentials must
 change no verdict at all; transient faults may turn a row unknown only when a call exhausted its attempts,
 and then the row names the operation and the error. No row is ever missing.
+
+Then hostile answers and signals against a small organization (HostileAnswers): endless pagination, an error
+in an HTTP 200, a body that never ends, a credential_process that hangs, a signal during every kind of wait.
+Each run must end within a bound of time and memory and say what happened.
 """
+import collections
 import json
 import os
 import re
+import signal
+import subprocess
 import tempfile
 import time
 import unittest
+import uuid
 
 import opftest
 from faultproxy import FaultProxy
@@ -213,6 +221,291 @@ class FaultMatrix(unittest.TestCase):
         self.assertEqual(self.proxy.calls["sts:AssumeRole"],
                          self.baseline_calls["sts:AssumeRole"] + refreshes + self.proxy.by_operation[("sts:AssumeRole", "expired")])
         self.assertEqual(self.changed_rows(report), [])
+
+
+Run = collections.namedtuple("Run", "returncode stdout stderr elapsed after_signal rss_mb")
+WRAPPED = bool(os.environ.get("OPF_CLI_WRAPPER"))  # valgrind: far slower, and its own memory
+SLOW = 10 if WRAPPED else 1
+ACCESS_DENIED_XML = ('<ErrorResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><Error><Type>Sender</Type>'
+                     '<Code>AccessDenied</Code><Message>User is not authorized to perform: iam:ListUsers</Message>'
+                     '</Error><RequestId>4a8b9c0d-0000-4000-8000-000000000000</RequestId></ErrorResponse>')
+
+
+def run_bounded(args, env, signal_after=None, sig=signal.SIGTERM, limit=90):
+    """Runs the CLI; with signal_after, sends sig that many seconds in. Returns its exit code, output, time
+    taken, time from the signal to its exit and peak memory (MB). A run past `limit` is killed, and fails."""
+    started = time.monotonic()
+    p = subprocess.Popen(opftest.command(args), env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    signalled = None
+    while True:
+        pid, status, usage = os.wait4(p.pid, os.WNOHANG)
+        if pid:
+            break
+        now = time.monotonic()
+        if signal_after is not None and signalled is None and now - started >= signal_after:
+            p.send_signal(sig)
+            signalled = now
+        if now - started > limit * SLOW:
+            p.kill()
+            pid, status, usage = os.wait4(p.pid, 0)
+            break
+        time.sleep(0.02)
+    p.returncode = os.waitstatus_to_exitcode(status)
+    out, err = p.stdout.read(), p.stderr.read()
+    p.stdout.close()
+    p.stderr.close()
+    ended = time.monotonic()
+    opftest.check_wrapper(p.returncode, err)
+    return Run(p.returncode, out, err, ended - started, ended - signalled if signalled else None,
+               usage.ru_maxrss / 1024.0)
+
+
+class HostileAnswers(unittest.TestCase):
+    CHECKS = "account-state,scp-denies-leave,break-glass-user"
+
+    @classmethod
+    def setUpClass(cls):
+        cls.moto = opftest.Moto()
+        cls.org = Org(cls.moto, members=5)
+        cls.proxy = FaultProxy(cls.moto.url, hang=60.0)
+        cls.tmp = tempfile.mkdtemp(prefix="opf-hostile-")
+        base = {"regions": ["us-east-1"], "access": {"concurrency": 2}}
+        # short limits, so that every bounded run is short; and patient ones, so that only a signal ends a run
+        short = {"call_budget_seconds": 4, "read_timeout_ms": 3000, "max_answer_bytes": 1 << 20, "max_pages": 40,
+                 "credential_process_timeout_seconds": 2}
+        patient = {"call_budget_seconds": 600, "read_timeout_ms": 120000, "max_pages": 1000000,
+                   "credential_process_timeout_seconds": 600}
+        cls.config, cls.patient = os.path.join(cls.tmp, "short.json"), os.path.join(cls.tmp, "patient.json")
+        for path, aws in ((cls.config, short), (cls.patient, patient)):
+            with open(path, "w") as f:
+                json.dump(dict(base, aws=aws), f)
+        cls.env = cls.moto.env(access_key=cls.org.access_key, secret_key=cls.org.secret_key)
+        cls.env.update({"AWS_ENDPOINT_URL": cls.proxy.url, "OPF_RETRY_BASE_MS": "20"})
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.proxy.stop()
+        cls.moto.stop()
+
+    def setUp(self):
+        self.proxy.clear()
+        self.proxy.answers = {}
+
+    def audit(self, config=None, env=None, **kw):
+        out = os.path.join(tempfile.mkdtemp(dir=self.tmp), "report.json")
+        r = run_bounded(["audit", "--config", config or self.config, "--quiet", "--checks", self.CHECKS, "--format",
+                         "json", "-o", out], env=env or self.env, **kw)
+        return r, (opftest.load_json(out) if os.path.exists(out) else None)
+
+    def assert_bounded(self, r, seconds, mb=120):
+        print("\n  %.1f s%s, %.0f MB, exit %d: %s" % (r.elapsed, " (%.1f s after the signal)" % r.after_signal
+                                                     if r.after_signal is not None else "", r.rss_mb, r.returncode,
+                                                     r.stderr.strip()[-300:]))
+        self.assertLess(r.after_signal if r.after_signal is not None else r.elapsed, seconds * SLOW)
+        if not WRAPPED:
+            self.assertLess(r.rss_mb, mb)
+        self.assertEqual(len(r.stderr.strip().splitlines()), 1, r.stderr)  # one line says what happened
+
+    @staticmethod
+    def paging(token, delay=0.0):
+        """An answer for ListAccounts: moto's first page (moto refuses tokens it did not give), with token()."""
+        first = {}
+
+        def answer(request, status, headers, body):
+            time.sleep(delay)
+            if status == 200:
+                first.setdefault("page", (headers, json.loads(body)))
+            headers, doc = first["page"]
+            return 200, headers, json.dumps(dict(doc, NextToken=token())).encode()
+        return answer
+
+    def test_endless_pagination_is_an_error(self):
+        self.proxy.answer("organizations:ListAccounts", self.paging(lambda: "the-same-token"))
+        r, _ = self.audit()
+        self.assert_bounded(r, 20)
+        self.assertEqual(r.returncode, 3)
+        self.assertIn("organizations:ListAccounts: EndlessPagination", r.stderr)
+        self.assertLessEqual(self.proxy.calls["organizations:ListAccounts"], 2)
+
+        self.proxy.answer("organizations:ListAccounts", self.paging(lambda: str(uuid.uuid4())))
+        r, _ = self.audit()
+        self.assert_bounded(r, 20)
+        self.assertEqual(r.returncode, 3)
+        self.assertIn("past 40 pages (aws.max_pages)", r.stderr)
+
+    def test_an_error_in_an_http_200_is_that_error(self):
+        denied = b'{"__type":"AccessDeniedException","Message":"You don\'t have permissions to access this resource."}'
+        self.proxy.answer("organizations:ListAccounts", lambda q, s, h, b: (200, h, denied))
+        r, report = self.audit()
+        self.assert_bounded(r, 20)
+        self.assertEqual(r.returncode, 3)  # never an audit of 0 accounts
+        self.assertIn("AccessDeniedException", r.stderr)
+        self.assertIsNone(report)
+        # an answer without the operation's required member is no answer either
+        self.proxy.answer("organizations:ListAccounts", lambda q, s, h, b: (200, h, b'{"NextToken":null}'))
+        r, _ = self.audit()
+        self.assert_bounded(r, 20)
+        self.assertEqual(r.returncode, 3)
+        self.assertIn("MalformedResponse", r.stderr)
+        self.assertIn("Accounts is missing", r.stderr)
+        # a member account's Query answer: HTTP 200 carrying <ErrorResponse>
+        self.proxy.answers = {}
+        self.proxy.answer("iam:ListUsers", lambda q, s, h, b: (200, {"Content-Type": "text/xml"}, ACCESS_DENIED_XML.encode()))
+        bundle = os.path.join(tempfile.mkdtemp(dir=self.tmp), "b.json")
+        r = run_bounded(["collect", "--config", self.config, "--quiet", "--checks", self.CHECKS, "-o", bundle], env=self.env)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        users = [a["evidence"]["iam.users"] for a in opftest.load_json(bundle)["accounts"] if a["id"] != self.org.norole]
+        self.assertEqual(len(users), 5)
+        for item in users:
+            self.assertEqual(item["error"]["code"], "AccessDenied", item)
+
+    def test_a_body_that_never_ends_is_abandoned(self):
+        self.proxy.add("organizations:DescribeOrganization", "endless", first=10)
+        r, _ = self.audit()
+        self.assert_bounded(r, 20)
+        self.assertEqual(r.returncode, 3)
+        self.assertIn("ResponseTooLarge", r.stderr)
+        self.assertIn("1048576 bytes (aws.max_answer_bytes)", r.stderr)
+        self.assertEqual(self.proxy.calls["organizations:DescribeOrganization"], 3)  # a failed attempt each
+
+    def credential_process_env(self, runs):
+        home = tempfile.mkdtemp(dir=self.tmp)
+        env = self.moto.env(home=home)
+        del env["AWS_ACCESS_KEY_ID"], env["AWS_SECRET_ACCESS_KEY"]
+        with open(env["AWS_CONFIG_FILE"], "w") as f:
+            f.write("[profile proc]\ncredential_process = sh -c 'echo $$ >> %s; exec sleep 300'\n" % runs)
+        env.update({"AWS_PROFILE": "proc", "AWS_ENDPOINT_URL": self.proxy.url})
+        return env
+
+    def assert_killed(self, runs):
+        with open(runs) as f:
+            pids = [int(line) for line in f]
+        self.assertEqual(len(pids), 1, "credential_process ran %d times" % len(pids))  # never again after a stop
+        time.sleep(0.2)
+        try:
+            with open("/proc/%d/cmdline" % pids[0]) as f:
+                self.assertNotIn("sleep", f.read(), "credential_process still runs")
+        except FileNotFoundError:
+            pass  # gone
+
+    def test_a_hanging_credential_process_is_killed(self):
+        runs = os.path.join(tempfile.mkdtemp(dir=self.tmp), "runs")
+        r, _ = self.audit(env=self.credential_process_env(runs))
+        self.assert_bounded(r, 2 + 8)
+        self.assertEqual(r.returncode, 3)
+        self.assertIn("credential_process timed out", r.stderr)
+        self.assert_killed(runs)
+        # a signal while it runs: killed at once, and not run a second time
+        runs = os.path.join(tempfile.mkdtemp(dir=self.tmp), "runs")
+        r, _ = self.audit(config=self.patient, env=self.credential_process_env(runs), signal_after=1.5)
+        self.assert_bounded(r, 3)
+        self.assertEqual(r.returncode, 3)
+        self.assert_killed(runs)
+
+    def test_a_signal_ends_every_kind_of_wait(self):
+        cases = [
+            # backoff between the attempts of a failing call (a long base, many attempts)
+            ("backoff", lambda: self.proxy.add("organizations:DescribeOrganization", "error503", first=10 ** 6),
+             {"AWS_MAX_ATTEMPTS": "100", "OPF_RETRY_BASE_MS": "5000"}),
+            # throttling: backoff and the adaptive rate's pacing, bounded only by a long budget
+            ("throttling", lambda: self.proxy.add("organizations:ListAccounts", "throttle", first=10 ** 6),
+             {"OPF_RETRY_BASE_MS": "1000"}),
+            # a listing that goes on, page after page
+            ("pagination", lambda: self.proxy.answer("organizations:ListAccounts",
+                                                      self.paging(lambda: str(uuid.uuid4()), delay=0.05)), {}),
+            # a request whose answer does not come (the HTTP loop)
+            ("http", lambda: self.proxy.add("organizations:DescribeOrganization", "hang", first=10), {}),
+        ]
+        for name, arrange, env in cases:
+            with self.subTest(wait=name):
+                self.setUp()
+                arrange()
+                for sig in (signal.SIGTERM, signal.SIGINT):
+                    r, _ = self.audit(config=self.patient, env=dict(self.env, **env), signal_after=2.0, sig=sig)
+                    self.assert_bounded(r, 2.5)
+                    self.assertEqual(r.returncode, 3)
+                    self.assertIn("Interrupted", r.stderr)
+
+    def test_a_signal_during_member_collection_keeps_what_was_collected(self):
+        self.proxy.add("iam:ListUsers", "hang", first=100)
+        bundle = os.path.join(tempfile.mkdtemp(dir=self.tmp), "b.json")
+        r = run_bounded(["collect", "--config", self.patient, "--quiet", "--checks", self.CHECKS, "-o", bundle],
+                        env=self.env, signal_after=4.0)
+        self.assertLess(r.after_signal, 2.5 * SLOW, r.stderr)
+        self.assertEqual(r.returncode, 3, r.stderr)
+        doc = opftest.load_json(bundle)
+        self.assertFalse(doc["complete"])
+        self.assertEqual(len(doc["accounts"]), 6)
+        items = [i for a in doc["accounts"] for i in a["evidence"].values()]
+        self.assertTrue(any(i.get("error", {}).get("code") == "Interrupted" for i in items))
+        # the report counts those failed items, and auditing it can never say ready
+        a = run_cli(["audit", "--evidence", bundle, "--config", self.patient])
+        self.assertIn(a.returncode, (1, 2), a.stderr)
+
+    def test_invalid_attempts_and_concurrency_are_refused(self):
+        for value in ("0", "-1", "abc", "4294967297", "1000000"):
+            r = run_cli(["audit", "--config", self.config, "--quiet"], env=dict(self.env, AWS_MAX_ATTEMPTS=value))
+            self.assertEqual(r.returncode, 3, value)
+            self.assertEqual(len(r.stderr.strip().splitlines()), 1, r.stderr)
+            self.assertIn("AWS_MAX_ATTEMPTS", r.stderr)
+        for value in (0, 4294967297):
+            path = os.path.join(self.tmp, "c%d.json" % value)
+            with open(path, "w") as f:
+                json.dump({"access": {"concurrency": value}}, f)
+            r = run_cli(["audit", "--config", path, "--quiet"], env=self.env)
+            self.assertEqual(r.returncode, 3, value)
+            self.assertIn("$.access.concurrency: %d is out of range" % value, r.stderr)
+        for value in ("0", "-3", "x", "4294967297"):
+            self.assertEqual(run_cli(["audit", "--config", self.config, "--concurrency", value]).returncode, 64, value)
+
+    def test_discovery_failures_say_what_failed(self):
+        for kind, says in (("throttle", "TooManyRequestsException"), ("truncate", "ConnectionError"),
+                           ("error503", "ServiceUnavailable")):
+            with self.subTest(kind=kind):
+                self.setUp()
+                self.proxy.add("organizations:ListAccounts", kind, first=10 ** 6)
+                r, _ = self.audit()
+                self.assert_bounded(r, 20)
+                self.assertEqual(r.returncode, 3)
+                self.assertIn("organizations:ListAccounts", r.stderr)
+                self.assertIn(says, r.stderr)
+                self.assertNotIn("not the management account", r.stderr)
+
+    def test_hostile_account_entries_degrade_that_account(self):
+        def hostile(request, status, headers, body):
+            doc = json.loads(body)
+            accounts = doc["Accounts"]
+            evil = next(a for a in accounts if a["Id"] == self.org.sandbox)
+            evil["Name"] = "sand\u0000box"
+            accounts += [dict(accounts[0], Id="12345"), dict(accounts[1])]  # a short id, an account listed twice
+            return status, headers, json.dumps(doc).encode()
+        self.proxy.answer("organizations:ListAccounts", hostile)
+        bundle = os.path.join(tempfile.mkdtemp(dir=self.tmp), "b.json")
+        r = run_bounded(["collect", "--config", self.config, "--quiet", "--checks", self.CHECKS, "-o", bundle], env=self.env)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        doc = opftest.load_json(bundle)
+        self.assertEqual(sorted(a["id"] for a in doc["accounts"]), sorted(self.org.accounts + [self.org.org["MasterAccountId"]]))
+        self.assertFalse(doc["complete"])  # two listed entries could not be audited
+        self.assertIn("12345 (not a 12-digit id)", doc["organization"]["evidence"]["organizations.accounts_rejected"]["error"]["message"])
+        sandbox = next(a for a in doc["accounts"] if a["id"] == self.org.sandbox)
+        self.assertEqual(sandbox["evidence"]["organizations.account"]["error"]["code"], "MalformedResponse")
+        report = os.path.join(os.path.dirname(bundle), "r.json")
+        a = run_cli(["audit", "--evidence", bundle, "--config", self.config, "--checks", self.CHECKS, "--format", "json",
+                     "-o", report])
+        self.assertIn(a.returncode, (1, 2), a.stderr)  # the bundle loads; its verdict cannot be ready
+        rows = [x for x in opftest.load_json(report)["results"] if x["subject_id"] == self.org.sandbox and x["check"] == "account-state"]
+        self.assertEqual(rows[0]["status"], "unknown")
+
+    def test_errors_count_the_failed_evidence_items(self):
+        bundle = os.path.join(tempfile.mkdtemp(dir=self.tmp), "b.json")
+        self.assertEqual(run_bounded(["collect", "--config", self.config, "--quiet", "--checks", self.CHECKS, "-o", bundle],
+                                     env=self.env).returncode, 0)
+        doc = opftest.load_json(bundle)
+        evidence = [doc["organization"]["evidence"], doc["operator_session"]["evidence"]] + [a["evidence"] for a in doc["accounts"]]
+        failed = sum(1 for ev in evidence for item in ev.values() if "error" in item)
+        self.assertGreater(failed, 0)  # the account without the audit role at least
+        r, report = self.audit()
+        self.assertEqual(report["stats"]["errors"], failed)
 
 
 if __name__ == "__main__":

@@ -31,7 +31,7 @@ def subject_of(row):
 class HtmlReport(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        opftest.require(chromium.find(), "chromium is not installed (scripts/install-deps.sh)")
+        opftest.require(chromium.find(), "chromium is not installed (scripts/install-deps.sh --test)")
         cls.browser = chromium.Chromium()
         for domain in ("Page", "Runtime", "Log", "Network"):
             cls.browser.call(domain + ".enable")

@@ -53,7 +53,7 @@ class Rendered(html.parser.HTMLParser):
 def render(path):
     """GFM as GitHub renders it, with raw HTML let through so that any injected markup would show."""
     cmark = opftest.which("cmark-gfm")
-    opftest.require(cmark, "cmark-gfm is not installed (scripts/install-deps.sh)")
+    opftest.require(cmark, "cmark-gfm is not installed (scripts/install-deps.sh --test)")
     out = subprocess.run([cmark, "--unsafe", "-e", "table", "-e", "strikethrough", "-e", "autolink", path],
                          capture_output=True, text=True, check=True).stdout
     page = Rendered()

@@ -169,6 +169,16 @@ class PrometheusReport(unittest.TestCase):
         self.assertIn(opftest.HOSTILE_NAME, names)
         self.assertIn(opftest.HOSTILE_NAME + " 2", names)
 
+    def test_terminal_escapes_in_names_are_shown_not_sent(self):
+        tmp = tempfile.mkdtemp(prefix="opf-prom-")
+        _, paths = opftest.render_example(tmp, "prometheus", hostile=opftest.TERMINAL_NAME)
+        with open(paths["prometheus"], encoding="utf-8") as f:
+            text = f.read()
+        self.assertEqual([c for c in text if (ord(c) < 0x20 and c != "\n") or 0x7f <= ord(c) < 0xa0], [])
+        names = {labels["account_name"] for labels, _ in parse_openmetrics(text)["orgpreflight_check_status"]["samples"]}
+        # a line feed keeps the label syntax's own escape
+        self.assertIn(opftest.TERMINAL_NAME_SHOWN.replace("\\x0a", "\n"), names)
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -1,5 +1,5 @@
 /*
- * SigV4 against AWS's official vectors ($OPF_SHARED_DIR/testdata/sigv4/v4, header signing): for every
+ * SigV4 against AWS's official vectors (tests/data/sigv4/v4, header signing): for every
  * case the canonical request, the string to sign and the signature must match byte for byte.
  * Query (presigned) signing is not applicable: orgpreflight signs headers only.
  */
@@ -151,9 +151,10 @@ static int s_run_case(const char *dir, const char *name, char *why, size_t whyle
 
 static void test_official_vectors(void **state)
 {
-    const char *shared = getenv("OPF_SHARED_DIR");
+    const char *root = getenv("OPF_SOURCE_DIR");
     char dir[1024];
-    snprintf(dir, sizeof(dir), "%s/testdata/sigv4/v4", shared ? shared : "../shared");
+    /* ctest runs unit tests from tests/, so the fallback is relative to it */
+    snprintf(dir, sizeof(dir), "%s/tests/data/sigv4/v4", root ? root : "..");
     DIR *d = opendir(dir);
     assert_non_null(d);
     struct dirent *e;

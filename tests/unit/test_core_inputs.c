@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -180,6 +182,53 @@ static void test_atomic_write_mode_and_no_leftovers(void **state)
     json_decref(doc);
 }
 
+/* Output onto a special file: character devices and FIFOs are written in place, never replaced; sockets,
+ * directories and the like are refused. Only nodes made in the test's own folder are used. */
+static void test_atomic_write_targets_devices_and_fifos_in_place(void **state)
+{
+    struct opf_error err = {0};
+    char null_dev[512], fifo[512], sock[512];
+    snprintf(null_dev, sizeof(null_dev), "%s/null", s_dir);
+    snprintf(fifo, sizeof(fifo), "%s/fifo", s_dir);
+    snprintf(sock, sizeof(sock), "%s/dir", s_dir);
+    json_t *doc = json_pack("{s:s}", "k", "v");
+    struct stat st;
+    if (mknod(null_dev, S_IFCHR | 0644, makedev(1, 3)) == 0) { /* root only: the null device's numbers */
+        assert_int_equal(opf_json_write_file(doc, null_dev, 0600, &err), 0);
+        assert_int_equal(stat(null_dev, &st), 0);
+        assert_true(S_ISCHR(st.st_mode));
+        assert_int_equal(st.st_mode & 0777, 0644); /* not chmod-ed either */
+    }
+    assert_int_equal(mkfifo(fifo, 0644), 0);
+    pid_t reader = fork();
+    assert_true(reader >= 0);
+    if (reader == 0) {
+        char buf[64];
+        FILE *f = fopen(fifo, "r");
+        size_t n = f ? fread(buf, 1, sizeof(buf), f) : 0;
+        _exit(n > 0 && memchr(buf, '{', n) ? 0 : 1);
+    }
+    assert_int_equal(opf_json_write_file(doc, fifo, 0600, &err), 0);
+    int status = 0;
+    assert_int_equal(waitpid(reader, &status, 0), reader);
+    assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0); /* the reader got the document */
+    assert_int_equal(stat(fifo, &st), 0);
+    assert_true(S_ISFIFO(st.st_mode));
+    /* a directory: refused with one line naming it */
+    assert_int_equal(mkdir(sock, 0700), 0);
+    assert_int_not_equal(opf_json_write_file(doc, sock, 0600, &err), 0);
+    assert_non_null(strstr(err.message, sock));
+    assert_non_null(strstr(err.message, "directory"));
+    assert_null(strchr(err.message, '\n'));
+    assert_int_equal(stat(sock, &st), 0);
+    assert_true(S_ISDIR(st.st_mode));
+    /* no temporary file left beside any of them */
+    char cmd[600];
+    snprintf(cmd, sizeof(cmd), "ls '%s' | grep -q tmp", s_dir);
+    assert_int_not_equal(system(cmd), 0);
+    json_decref(doc);
+}
+
 static int s_setup(void **state)
 {
     return mkdtemp(s_dir) ? 0 : -1;
@@ -202,6 +251,7 @@ int main(void)
         cmocka_unit_test(test_time_parse),
         cmocka_unit_test(test_dates_and_waiver_expiry),
         cmocka_unit_test(test_atomic_write_mode_and_no_leftovers),
+        cmocka_unit_test(test_atomic_write_targets_devices_and_fifos_in_place),
     };
     return cmocka_run_group_tests(tests, s_setup, s_teardown);
 }
