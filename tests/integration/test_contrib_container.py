@@ -117,6 +117,10 @@ class Dockerfile(unittest.TestCase):
         runtime = set().union(*[apt_installed(arg) for stage, op, arg in instructions() if stage == 1 and op == "RUN"])
         self.assertEqual(runtime - {"ca-certificates"}, linked_packages() - BASE_PACKAGES)
         self.assertIn("ca-certificates", runtime)  # TLS to AWS verifies against the system store
+        # and the Debian package's dependencies (cmake/package.cmake) name the same packages
+        with open(os.path.join(opftest.SOURCE_DIR, "cmake", "package.cmake")) as f:
+            depends = re.search(r'CPACK_DEBIAN_PACKAGE_DEPENDS\s+"([^"]*)"', f.read().replace("\\\n", "")).group(1)
+        self.assertEqual({d.split()[0] for d in depends.split(",")} - BASE_PACKAGES, runtime)
         # the build stage has the development package of each
         build = set().union(*[apt_installed(arg) for stage, op, arg in instructions() if stage == 0 and op == "RUN"])
         for dev in ("libcurl4-openssl-dev", "libssl-dev", "libjansson-dev", "libexpat1-dev", "libc-ares-dev"):

@@ -5,6 +5,7 @@ scripts/securityhub-import.sh does the same import 100 findings at a time."""
 import os
 import re
 import subprocess
+import sys
 import tempfile
 import unittest
 
@@ -213,9 +214,13 @@ class SecurityHubImport(unittest.TestCase):
         import json
         with open(asff, "w") as fh:
             json.dump(findings, fh)
-        opftest.require(opftest.which("aws") and opftest.which("jq"), "the aws CLI and jq are needed")
+        # the aws CLI of tests/requirements.txt: beside this python (a virtual environment's), else on PATH
+        bindir = os.path.dirname(sys.executable)
+        aws = os.path.join(bindir, "aws") if os.path.exists(os.path.join(bindir, "aws")) else opftest.which("aws")
+        opftest.require(aws and opftest.which("jq"), "the aws CLI (tests/requirements.txt) and jq are needed")
         env = self.moto.env()
         env.pop("AWS_REGION")
+        env["PATH"] = os.path.dirname(aws) + os.pathsep + env["PATH"]
         r = subprocess.run(["bash", IMPORT_SCRIPT, asff, "--endpoint-url", self.moto.url, "--region", REGION],
                            env=env, capture_output=True, text=True, timeout=300)
         self.assertEqual(r.returncode, 0, r.stderr)
