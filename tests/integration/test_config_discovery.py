@@ -114,6 +114,9 @@ class Schema(unittest.TestCase):
                  ({"gate": {"fail_on": "sometimes"}}, False),
                  ({"gate": {"fail_on_warn": True}}, False),
                  ({"access": {"concurrency": -1}}, False),
+                 ({"access": {"concurrency": 0}}, False),
+                 ({"aws": {"max_answer_bytes": 512}}, False),
+                 ({"aws": {"call_budget_seconds": 600, "max_pages": 50}}, True),
                  ({"regions": ["EU-CENTRAL-1"]}, False),
                  ({"root_email": {"smtp_probe": "yes"}}, False),
                  ({"migration": {"path": "sideways"}}, False)]
