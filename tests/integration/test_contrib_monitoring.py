@@ -35,6 +35,12 @@ def dashboard_exprs():
     return [t["expr"] for p in doc["panels"] for t in p.get("targets", [])]
 
 
+def dashboard_targets():
+    with open(DASHBOARD) as f:
+        doc = json.load(f)
+    return [t for p in doc["panels"] for t in p.get("targets", [])]
+
+
 def alert_rules():
     with open(ALERTS) as f:
         return [r for g in yaml.safe_load(f)["groups"] for r in g["rules"]]
@@ -127,6 +133,17 @@ class Monitoring(unittest.TestCase):
         self.assertLessEqual({"orgpreflight_verdict", "orgpreflight_check_status", "orgpreflight_results",
                               "orgpreflight_run_duration_seconds", "orgpreflight_evidence_complete",
                               "orgpreflight_audit_timestamp_seconds"}, seen)
+
+    def test_legends_name_labels_the_query_keeps(self):
+        """A legend's {{label}} must be a label of the query's metrics that an aggregation keeps."""
+        for t in dashboard_targets():
+            with self.subTest(expr=t["expr"]):
+                metrics, _ = names_in(t["expr"])
+                kept = set().union(*(self.exported[m] for m in metrics))
+                by = re.findall(r"\bby\s*\(([^)]*)\)", t["expr"])
+                if by:
+                    kept = set(re.findall(r"[a-zA-Z_]\w*", by[-1]))
+                self.assertLessEqual(set(re.findall(r"\{\{\s*(\w+)\s*\}\}", t.get("legendFormat", ""))), kept)
 
     def test_the_cross_check_can_fail(self):
         self.assertEqual(names_in('sum by (check) (orgpreflight_checks_failed{severity="x"}) > 0'),
