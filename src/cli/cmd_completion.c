@@ -75,6 +75,46 @@ static void s_values(FILE *out, const char *cmd, const char *name)
         s_check_ids(out);
 }
 
+enum s_kind { S_FREE, S_FILE, S_VALUES };
+
+/* How the value of option o completes; for S_VALUES, *values names the option whose values it takes. */
+static enum s_kind s_kind(const struct option *o, const char **values)
+{
+    /* --output names a file where it is -o's long form, else (as in the AWS CLI) a format */
+    if (strcmp(o->name, "output") == 0 && o->val != 'o') {
+        *values = "format";
+        return S_VALUES;
+    }
+    *values = o->name;
+    return s_in(s_file_options, o->name) ? S_FILE : s_in(s_valued_options, o->name) ? S_VALUES : S_FREE;
+}
+
+/* The long option a short option is the short form of: the one with its letter as value; NULL when none. */
+static const struct option *s_long_form(const struct opf_cmd *cmd, char c)
+{
+    for (const struct option *o = cmd->options; o && o->name; o++)
+        if (o->val == c)
+            return o;
+    return NULL;
+}
+
+/* The bash case arm completing the value of option `word` (--name or -c) of cmd. */
+static void s_bash_arm(FILE *out, const char *cmd, const char *word, const struct option *o)
+{
+    const char *values;
+    enum s_kind kind = o ? s_kind(o, &values) : S_FILE; /* a short option of its own takes a file (-o) */
+    fprintf(out, "        \"%s %s\") ", cmd, word);
+    if (kind == S_FILE) {
+        fputs("COMPREPLY=($(compgen -f -- \"$cur\")); return ;;\n", out);
+    } else if (kind == S_VALUES) {
+        fputs("words=\"", out);
+        s_values(out, cmd, values);
+        fputs("\" ;;\n", out);
+    } else {
+        fputs("return ;;\n", out); /* free text: nothing to offer */
+    }
+}
+
 static void s_bash(FILE *out)
 {
     size_t n;
@@ -88,24 +128,19 @@ static void s_bash(FILE *out)
     for (size_t i = 0; i < n; i++)
         fprintf(out, "%s%s", i ? " " : "", cmds[i].name);
     fputs("\"\n    else\n        case \"${COMP_WORDS[1]} $prev\" in\n", out);
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < n; i++) {
         for (const struct option *o = cmds[i].options; o && o->name; o++) {
-            if (o->has_arg == no_argument)
-                continue;
-            fprintf(out, "        \"%s --%s\"", cmds[i].name, o->name);
-            if (strcmp(o->name, "output") == 0 && strchr(cmds[i].short_options, 'o'))
-                fprintf(out, "|\"%s -o\"", cmds[i].name); /* -o is --output's short form */
-            fputs(") ", out);
-            if (s_in(s_file_options, o->name)) {
-                fputs("COMPREPLY=($(compgen -f -- \"$cur\")); return ;;\n", out);
-            } else if (s_in(s_valued_options, o->name)) {
-                fputs("words=\"", out);
-                s_values(out, cmds[i].name, o->name);
-                fputs("\" ;;\n", out);
-            } else {
-                fputs("return ;;\n", out); /* free text: nothing to offer */
-            }
+            char word[64];
+            snprintf(word, sizeof(word), "--%s", o->name);
+            if (o->has_arg != no_argument)
+                s_bash_arm(out, cmds[i].name, word, o);
         }
+        for (const char *c = cmds[i].short_options; *c; c++) {
+            char word[3] = {'-', *c, '\0'};
+            if (c[1] == ':')
+                s_bash_arm(out, cmds[i].name, word, s_long_form(&cmds[i], *c));
+        }
+    }
     fputs("        *)\n            case \"${COMP_WORDS[1]}\" in\n", out);
     for (size_t i = 0; i < n; i++) {
         /* every word is followed by a space; bash's word splitting ignores the last one */
@@ -143,6 +178,22 @@ static void s_zsh_text(FILE *out, const char *s)
     }
 }
 
+/* The _arguments action completing the value of option o (NULL: a short option of its own, a file). */
+static void s_zsh_action(FILE *out, const char *cmd, const struct option *o)
+{
+    const char *values;
+    enum s_kind kind = o ? s_kind(o, &values) : S_FILE;
+    if (kind == S_FILE) {
+        fputs("_files", out);
+    } else if (kind == S_VALUES) {
+        fputc('(', out);
+        s_values(out, cmd, values);
+        fputc(')', out);
+    } else {
+        fputc(' ', out); /* free text: nothing to offer */
+    }
+}
+
 static void s_zsh(FILE *out)
 {
     size_t n;
@@ -176,21 +227,21 @@ static void s_zsh(FILE *out)
             fprintf(out, " \\\n            '*--%s", o->name);
             if (o->has_arg != no_argument) {
                 fprintf(out, "=:%s:", o->name);
-                if (s_in(s_file_options, o->name)) {
-                    fputs("_files", out);
-                } else if (s_in(s_valued_options, o->name)) {
-                    fputc('(', out);
-                    s_values(out, cmds[i].name, o->name);
-                    fputc(')', out);
-                } else {
-                    fputc(' ', out); /* free text: nothing to offer */
-                }
+                s_zsh_action(out, cmds[i].name, o);
             }
             fputc('\'', out);
         }
-        for (const char *s = cmds[i].short_options; *s; s++)
-            if (*s != ':')
-                fprintf(out, " \\\n            '*-%c%s'", *s, s[1] == ':' ? ":file:_files" : "");
+        for (const char *c = cmds[i].short_options; *c; c++) {
+            if (*c == ':')
+                continue;
+            fprintf(out, " \\\n            '*-%c", *c);
+            if (c[1] == ':') {
+                const struct option *o = s_long_form(&cmds[i], *c);
+                fprintf(out, ":%s:", o ? o->name : "file");
+                s_zsh_action(out, cmds[i].name, o);
+            }
+            fputc('\'', out);
+        }
         if (strcmp(cmds[i].name, "explain") == 0) {
             fputs(" \\\n            '1:check:(", out);
             s_check_ids(out);
