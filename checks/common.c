@@ -65,19 +65,31 @@ bool opf_chk_require_org(const struct opf_context *ctx, const char *key, struct 
     return opf_require(&org, key, f, out);
 }
 
+/* The tail a full list ends with: "… and N more". */
+static const char s_more[] = "… and ";
+
 void opf_chk_list_join(char *buf, size_t len, const char *sep, const char *item)
 {
-    static const char more[] = "…";
-    size_t used = strlen(buf), m = sizeof(more) - 1;
-    if (used >= m && strcmp(buf + used - m, more) == 0)
-        return; /* already full */
+    size_t used = strlen(buf), dropped;
+    int end = 0;
+    char *tail = NULL;
+    for (char *p = strstr(buf, s_more); p; p = strstr(p + 1, s_more))
+        tail = p;
+    if (tail && sscanf(tail + sizeof(s_more) - 1, "%zu more%n", &dropped, &end) == 1 &&
+        tail[sizeof(s_more) - 1 + (size_t)end] == '\0') {
+        snprintf(tail, len - (size_t)(tail - buf), "%s%zu more", s_more, dropped + 1); /* never longer than room */
+        return;
+    }
     if (!used)
         sep = "";
-    /* an entry goes in only while a later separator and "…" still fit after it */
-    if (used + 2 * strlen(sep) + strlen(item) + m < len)
+    /* an entry goes in whole, and only while a separator and the longest tail still fit after it */
+    size_t room = strlen(sep) + sizeof(s_more) + sizeof("999999 more");
+    if (used + strlen(sep) + strlen(item) + room < len)
         snprintf(buf + used, len - used, "%s%s", sep, item);
-    else if (used + strlen(sep) + m < len)
-        snprintf(buf + used, len - used, "%s%s", sep, more);
+    else if (used + room < len)
+        snprintf(buf + used, len - used, "%s%s1 more", used ? " " : "", s_more);
+    else if (!used && len > strlen("…"))
+        snprintf(buf, len, "…"); /* no room even for the count */
 }
 
 void opf_chk_list_add(char *buf, size_t len, const char *item)

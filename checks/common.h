@@ -31,7 +31,8 @@ bool opf_chk_org_subject(const struct opf_context *ctx, struct opf_subject *out)
 bool opf_chk_require_org(const struct opf_context *ctx, const char *key, struct opf_finding *f,
                          struct opf_item *out);
 
-/* Appends `item` to the `sep`-separated list in `buf`; a list that no longer fits ends with "…". */
+/* Appends `item` whole to the `sep`-separated list in `buf`; a list that no longer fits ends with
+ * "… and N more" (N counting every item left out), never with a cut item. */
 void opf_chk_list_join(char *buf, size_t len, const char *sep, const char *item);
 /* The same with ", ". */
 void opf_chk_list_add(char *buf, size_t len, const char *item);

@@ -7,12 +7,12 @@
 
 static const char *const s_needs[] = {"organizations.organization", NULL};
 
-/* Appends "name (id)" to a bounded list. */
+/* Appends "name (id)" whole to a bounded list. */
 static void s_append(char *buf, size_t len, const char *name, const char *id)
 {
-    size_t used = strlen(buf);
-    if (used < len)
-        snprintf(buf + used, len - used, "%s%s (%s)", used ? ", " : "", name ? name : "?", id ? id : "?");
+    char entry[256];
+    snprintf(entry, sizeof(entry), "%s (%s)", name ? name : "?", id ? id : "?");
+    opf_chk_list_add(buf, len, entry);
 }
 
 static enum opf_status s_evaluate(const struct opf_check *check, const struct opf_subject *s,
@@ -66,6 +66,7 @@ const struct opf_check opf_check_management_account_last = {
     .title = "Management account moves last",
     .subject = OPF_SUBJECT_ORGANIZATION,
     .severity = OPF_SEV_BLOCKER,
+    .flags = OPF_CHECK_HOLDS_MANAGEMENT, /* it blocks the deletion, not the members */
     .needs = s_needs,
     .evaluate = s_evaluate,
     .rationale = "The management account cannot leave: it must remove every member and delete the organization "

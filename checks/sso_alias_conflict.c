@@ -134,6 +134,7 @@ const struct opf_check opf_check_sso_alias_conflict = {
     .title = "New access-portal alias is free",
     .subject = OPF_SUBJECT_ORGANIZATION,
     .severity = OPF_SEV_MEDIUM,
+    .flags = OPF_CHECK_HOLDS_MANAGEMENT, /* it blocks the deletion, not the members */
     .needs = s_needs,
     .evaluate = s_evaluate,
     .rationale = "An Identity Center portal alias stays with the organization that claimed it, even after that "

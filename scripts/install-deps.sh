@@ -18,7 +18,7 @@ packages=(build-essential cmake pkg-config
 if [ "$test" = 1 ]; then
   packages+=(libcmocka-dev python3 python3-venv python3-aiosmtpd python3-jsonschema
              dnsmasq-base stunnel4 openssl iproute2 chromium cmark-gfm
-             clang libclang-rt-14-dev valgrind time jq zsh prometheus systemd)
+             clang libclang-rt-14-dev valgrind time libxml2-utils jq zsh prometheus systemd)
 fi
 SUDO=""
 [ "$(id -u)" -ne 0 ] && SUDO=sudo

@@ -18,7 +18,7 @@ extern "C" {
 #endif
 
 /* Bumped whenever struct opf_check, opf_subject, opf_context or opf_finding change layout. */
-#define OPF_CHECK_ABI 1
+#define OPF_CHECK_ABI 2
 
 /* Order matters: reports sort by it and the verdict reads it. */
 enum opf_status {
@@ -57,6 +57,9 @@ enum opf_migration_path {
 /* check flags */
 #define OPF_CHECK_MEMBERS_ONLY 0x1u /* concerns members leaving: skipped for the management account */
 #define OPF_CHECK_ANY_STATE    0x2u /* still evaluated for suspended/closed accounts (account-state) */
+/* an organization-wide finding that holds back only the management account (it blocks the organization's
+ * deletion), not the members; without it a gating organization-wide finding holds back every account */
+#define OPF_CHECK_HOLDS_MANAGEMENT 0x4u
 
 /* What a check looks at. Everything is borrowed from the engine for the duration of evaluate(). */
 struct opf_subject {
@@ -85,6 +88,7 @@ struct opf_finding {
     enum opf_severity severity;      /* a check may change it per subject (break-glass-user) */
     char message[OPF_MESSAGE_MAX];
     json_t *evidence;                /* array of citations, see opf_finding_cite() */
+    time_t not_before;               /* a fail that ends by itself at this time (a wait period); 0: none */
 };
 
 struct opf_check;
@@ -155,7 +159,7 @@ bool opf_attestation_get(const struct opf_subject *s, const struct opf_context *
 const json_t *opf_config_get(const struct opf_context *ctx, const char *dotted_path);
 
 /* Parses AWS timestamps: ISO 8601 ("2026-11-21T10:00:00Z", fractional seconds and offsets accepted)
- * or epoch seconds as a JSON number. */
+ * or epoch seconds as a JSON number. The one date parser of the tool: an impossible day (2026-02-31) is refused. */
 bool opf_time_from_json(const json_t *v, time_t *out);
 bool opf_time_parse(const char *iso8601, time_t *out);
 

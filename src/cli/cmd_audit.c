@@ -17,8 +17,14 @@
 
 struct s_output {
     const char *format;
-    const char *file;   /* NULL: standard output */
+    const char *file;   /* NULL or "-": standard output */
 };
+
+/* -o - names standard output, as no -o does. */
+static bool s_stdout(const char *file)
+{
+    return !file || strcmp(file, "-") == 0;
+}
 
 struct s_args {
     const char *cmd;
@@ -66,15 +72,18 @@ static void s_usage(FILE *out, const char *cmd)
               "then orders the move: which accounts can move now, what each blocked one needs first, wait\n"
               "periods, the portal alias to claim, the break-glass users to keep, the management account last.\n\n"
               "  --evidence FILE        plan from this evidence bundle instead of a live organization\n"
-              "  --format NAME          markdown (default), json (repeatable)\n"
-              "  -o, --output FILE      write the preceding --format to FILE (atomically)\n", out);
+              "  --format NAME          markdown (default), json (repeatable; --output NAME is the same)\n"
+              "  -o FILE                write the preceding --format to FILE (atomically; - is standard output)\n",
+              out);
     else if (audit)
         fputs("Audits an organization and reports. With --evidence FILE it audits a saved bundle offline;\n"
               "otherwise it collects the evidence live with the operator's AWS credentials.\n\n"
               "  --evidence FILE        audit this evidence bundle instead of a live organization\n"
-              "  --format NAME          text (default), json, csv, junit, markdown, html, prometheus,\n"
-              "                         asff, ocsf (repeatable)\n"
-              "  -o, --output FILE      write the preceding --format to FILE (atomically)\n", out);
+              "  --format NAME          text (default), summary, json, csv, junit, markdown, html,\n"
+              "                         prometheus, openmetrics, asff, ocsf (repeatable; --output NAME is\n"
+              "                         the same)\n"
+              "  -o FILE                write the preceding --format to FILE (atomically; - is standard\n"
+              "                         output, where one format at most goes)\n", out);
     if (audit)
         fputs(
               "  --fail-on SEVERITY     gate severity: blocker, high (default), medium, low, info\n"
@@ -88,7 +97,8 @@ static void s_usage(FILE *out, const char *cmd)
               out);
     else
         fputs("Collects the evidence of a live organization into a bundle for a later offline audit.\n\n"
-              "  -o, --output FILE      the bundle to write (mode 0600: it holds e-mail addresses)\n",
+              "  -o FILE                the bundle to write (mode 0600: it holds e-mail addresses; - is standard\n"
+              "                         output)\n",
               out);
     fprintf(out, "  --config FILE          configuration (%s)\n", opf_cli_doc("config.md"));
     fputs("  --path leave|direct    migration path (overrides migration.path)\n"
@@ -116,12 +126,12 @@ static void s_usage(FILE *out, const char *cmd)
 enum {
     O_EVIDENCE = 256, O_FORMAT, O_FAIL_ON, O_CHECKS, O_SKIP, O_ATTEST, O_WAIVERS, O_PLUGIN, O_CONFIG, O_PATH,
     O_PROFILE, O_REGION, O_ENDPOINT, O_ROLE, O_EXTERNAL_ID, O_TARGET, O_ACCOUNTS, O_OU, O_EXCLUDE, O_CONCURRENCY,
-    O_QUIET, O_VERBOSE, O_DEBUG, O_NOW, O_REGIONS
+    O_QUIET, O_VERBOSE, O_DEBUG, O_NOW, O_REGIONS, O_OUTPUT
 };
 
 const struct option opf_audit_options[] = {
     {"evidence", required_argument, 0, O_EVIDENCE}, {"format", required_argument, 0, O_FORMAT},
-    {"output", required_argument, 0, 'o'}, {"fail-on", required_argument, 0, O_FAIL_ON},
+    {"output", required_argument, 0, O_OUTPUT}, {"fail-on", required_argument, 0, O_FAIL_ON},
     {"checks", required_argument, 0, O_CHECKS}, {"skip-checks", required_argument, 0, O_SKIP},
     {"attestations", required_argument, 0, O_ATTEST}, {"waivers", required_argument, 0, O_WAIVERS},
     {"plugin", required_argument, 0, O_PLUGIN}, {"config", required_argument, 0, O_CONFIG},
@@ -155,6 +165,11 @@ static int s_parse(struct s_args *a, int argc, char **argv)
                 a->outputs[a->noutputs - 1].file = optarg;
             }
             break;
+        case O_OUTPUT: /* the AWS CLI's --output FORMAT */
+            if (audit && !s_format_find(a->cmd, optarg))
+                return opf_cli_usage(a->cmd, "--output takes a format, as --format does (\"%s\" is none); -o FILE "
+                                             "names the file", optarg);
+            /* fall through */
         case O_FORMAT:
             if (!audit)
                 return opf_cli_usage(a->cmd, "--format is an option of audit and plan");
@@ -216,6 +231,16 @@ static int s_parse(struct s_args *a, int argc, char **argv)
         return opf_cli_usage(a->cmd, "--path takes leave or direct");
     if (a->noutputs == 0)
         a->outputs[a->noutputs++] = (struct s_output){s_is_plan(a->cmd) ? "markdown" : "text", NULL};
+    /* two formats on standard output would run together: one at most goes there */
+    const char *first = NULL;
+    for (size_t i = 0; i < a->noutputs; i++) {
+        if (!s_stdout(a->outputs[i].file))
+            continue;
+        if (first)
+            return opf_cli_usage(a->cmd, "--format %s and --format %s would both go to standard output: give one of "
+                                         "them -o FILE", first, a->outputs[i].format);
+        first = a->outputs[i].format;
+    }
     a->config = opf_cli_config_path(a->config, a->quiet);
     return -1;
 }
@@ -297,7 +322,7 @@ static json_t *s_collect(struct s_args *a, const json_t *cfg, const struct opf_r
     a->collect.debug = a->debug ? stderr : NULL;
     bool json_only = true;
     for (size_t i = 0; i < a->noutputs; i++)
-        json_only &= strcmp(a->outputs[i].format, "json") == 0 && !a->outputs[i].file;
+        json_only &= strcmp(a->outputs[i].format, "json") == 0 && s_stdout(a->outputs[i].file);
     a->collect.progress = !a->quiet && isatty(STDERR_FILENO) && !(s_evaluates(a->cmd) && json_only) ? stderr : NULL;
     json_t *bundle = path ? (opf_collect_write(&a->collect, path, stats, err) == 0 ? json_true() : NULL)
                           : opf_collect(&a->collect, stats, err);
@@ -332,12 +357,12 @@ static int s_outputs(const struct s_args *a, const json_t *report, struct opf_er
 {
     for (size_t i = 0; i < a->noutputs; i++) {
         const struct opf_report_format *fmt = s_format_find(a->cmd, a->outputs[i].format);
-        bool to_tty = !a->outputs[i].file && isatty(STDOUT_FILENO);
+        bool to_tty = s_stdout(a->outputs[i].file) && isatty(STDOUT_FILENO);
         const char *nc = getenv("NO_COLOR");
         struct opf_report_options o = {.color = to_tty && !(nc && *nc), .verbose = a->verbose,
                                        .region = s_region(a)};
         struct s_write w = {fmt, report, &o};
-        if (!a->outputs[i].file) {
+        if (s_stdout(a->outputs[i].file)) {
             if (fmt->write(report, stdout, &o) != 0 || fflush(stdout) != 0)
                 return opf_fail(err, OPF_EXIT_ERROR, "standard output: write failed");
         } else if (opf_file_write_atomic(a->outputs[i].file, 0644, s_write_cb, &w, err) != 0) {
@@ -420,18 +445,25 @@ static int s_run(struct s_args *a)
     if (!r || !(cfg = s_config(a, &err)))
         goto fail;
     if (a->now && !opf_time_parse(a->now, &now)) {
-        rc = opf_cli_usage(a->cmd, "--now takes an ISO 8601 time");
+        rc = opf_cli_usage(a->cmd, "--now %s: not a real date and time (ISO 8601, e.g. 2026-11-25T09:00:00Z)", a->now);
         goto out;
     }
     const char *att_file = s_cfg_str(cfg, "attestations", "file"), *w_file = s_cfg_str(cfg, "waivers", "file");
     if ((att_file && !(att = opf_attestations_load(att_file, &err))) || (w_file && !(waivers = opf_waivers_load(w_file, r, &err))))
         goto fail;
     if (strcmp(a->cmd, "collect") == 0) {
-        if (!(bundle = s_collect(a, cfg, r, &stats, a->bundle_out, &err)))
+        bool to_stdout = s_stdout(a->bundle_out);
+        if (!(bundle = s_collect(a, cfg, r, &stats, to_stdout ? NULL : a->bundle_out, &err)))
             goto fail;
+        if (to_stdout && (json_dumpf(bundle, stdout, JSON_COMPACT) != 0 || fputc('\n', stdout) == EOF ||
+                          fflush(stdout) != 0)) {
+            opf_fail(&err, OPF_EXIT_ERROR, "standard output: write failed");
+            goto fail;
+        }
         rc = s_interrupted ? OPF_EXIT_ERROR : OPF_EXIT_READY;
         if (s_interrupted)
-            fprintf(stderr, "orgpreflight: interrupted: %s holds the evidence collected so far, marked incomplete\n", a->bundle_out);
+            fprintf(stderr, "orgpreflight: interrupted: %s holds the evidence collected so far, marked incomplete\n",
+                    to_stdout ? "standard output" : a->bundle_out);
         goto out;
     }
     bundle = a->evidence ? opf_bundle_load(a->evidence, &err) : s_collect(a, cfg, r, &stats, NULL, &err);

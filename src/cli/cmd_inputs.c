@@ -12,7 +12,7 @@
 struct s_args {
     const char *cmd;
     const char *file, *config, *now;
-    const char *by, *note, *at;                 /* attest */
+    const char *by, *note, *at, *evidence;      /* attest */
     const char *reason, *owner, *expires;       /* waive */
     char *plugins[MAX_PLUGINS];
     size_t nplugins;
@@ -30,7 +30,8 @@ static void s_usage(const char *cmd)
                "FACT: %s.\n\n"
                "  --by NAME              who attests (required)\n"
                "  --note TEXT            how it was checked\n"
-               "  --at ISO8601           when it was checked (default: now)\n",
+               "  --at ISO8601           when it was checked (default: now)\n"
+               "  --evidence FILE        warn when ACCOUNT is not in this bundle's organization\n",
                facts);
     } else {
         fputs("usage: orgpreflight waive CHECK SUBJECT --reason TEXT --owner NAME --expires YYYY-MM-DD [OPTIONS]\n\n"
@@ -51,13 +52,13 @@ static void s_usage(const char *cmd)
           stdout);
 }
 
-enum { O_FILE = 256, O_CONFIG, O_NOW, O_BY, O_NOTE, O_AT, O_REASON, O_OWNER, O_EXPIRES, O_PLUGIN };
+enum { O_FILE = 256, O_CONFIG, O_NOW, O_BY, O_NOTE, O_AT, O_REASON, O_OWNER, O_EXPIRES, O_PLUGIN, O_EVIDENCE };
 
 const struct option opf_attest_options[] = {
     {"file", required_argument, 0, O_FILE}, {"config", required_argument, 0, O_CONFIG},
     {"now", required_argument, 0, O_NOW},   {"by", required_argument, 0, O_BY},
     {"note", required_argument, 0, O_NOTE}, {"at", required_argument, 0, O_AT},
-    {"help", no_argument, 0, 'h'},          {0, 0, 0, 0}};
+    {"evidence", required_argument, 0, O_EVIDENCE}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
 const struct option opf_waive_options[] = {
     {"file", required_argument, 0, O_FILE},       {"config", required_argument, 0, O_CONFIG},
     {"now", required_argument, 0, O_NOW},         {"reason", required_argument, 0, O_REASON},
@@ -81,6 +82,7 @@ static int s_parse(struct s_args *a, int argc, char **argv)
         case O_BY: a->by = optarg; break;
         case O_NOTE: a->note = optarg; break;
         case O_AT: a->at = optarg; break;
+        case O_EVIDENCE: a->evidence = optarg; break;
         case O_REASON: a->reason = optarg; break;
         case O_OWNER: a->owner = optarg; break;
         case O_EXPIRES: a->expires = optarg; break;
@@ -113,7 +115,9 @@ static int s_now(const struct s_args *a, time_t *now)
         *now = time(NULL);
         return -1;
     }
-    return opf_time_parse(a->now, now) ? -1 : opf_cli_usage(a->cmd, "--now takes an ISO 8601 time");
+    return opf_time_parse(a->now, now) ? -1
+                                       : opf_cli_usage(a->cmd, "--now %s: not a real date and time (ISO 8601, e.g. "
+                                                               "2026-11-25T09:00:00Z)", a->now);
 }
 
 /* The file to append to: --file, else the one the --config names (`section`.file). *cfg keeps it alive.
@@ -133,6 +137,33 @@ static int s_target(const struct s_args *a, const char *section, json_t **cfg, c
     *path = json_string_value(json_object_get(json_object_get(*cfg, section), "file"));
     if (!*path)
         return opf_cli_usage(a->cmd, "%s sets no %s.file: give --file PATH", config, section);
+    return -1;
+}
+
+/* With --evidence: a warning when the account is not one of the bundle's organization (a typo attests nothing
+ * the audit will use). Returns -1 to continue, else an exit code. */
+static int s_known_account(const struct s_args *a, const char *account)
+{
+    if (!a->evidence)
+        return -1;
+    struct opf_error err = {0};
+    json_t *bundle = opf_bundle_load(a->evidence, &err);
+    if (!bundle)
+        return opf_cli_error(&err);
+    bool known = false;
+    size_t i;
+    const json_t *acct;
+    json_array_foreach(json_object_get(bundle, "accounts"), i, acct) {
+        const char *id = json_string_value(json_object_get(acct, "id"));
+        known |= id && strcmp(id, account) == 0;
+    }
+    if (!known)
+    {
+        const char *org = json_string_value(json_object_get(json_object_get(bundle, "organization"), "id"));
+        fprintf(stderr, "orgpreflight attest: warning: %s is not an account of organization %s (%s); attested anyway\n",
+                account, org ? org : "(unnamed)", a->evidence);
+    }
+    json_decref(bundle);
     return -1;
 }
 
@@ -162,13 +193,15 @@ int opf_cmd_attest(int argc, char **argv)
     if ((rc = s_now(&a, &now)) >= 0)
         return rc;
     if (a.at && !opf_time_parse(a.at, &at))
-        return opf_cli_usage(a.cmd, "--at takes an ISO 8601 time");
+        return opf_cli_usage(a.cmd, "--at %s: not a real date and time (ISO 8601, e.g. 2026-11-24T16:30:00Z)", a.at);
     if (!a.at)
         at = now;
     /* The audit ignores an attestation dated after it runs: refuse one that would never count. */
     if (at > now)
         return opf_cli_usage(a.cmd, "--at %s is in the future", a.at);
 
+    if ((rc = s_known_account(&a, account)) >= 0)
+        return rc;
     json_t *cfg = NULL;
     const char *path = NULL;
     if ((rc = s_target(&a, "attestations", &cfg, &path)) < 0) {
@@ -203,8 +236,10 @@ static int s_check_waiver(const struct s_args *a, const struct opf_check *check,
         return opf_cli_usage(a->cmd, "--reason TEXT is required: why the finding is accepted");
     if (s_blank(a->owner))
         return opf_cli_usage(a->cmd, "--owner NAME is required: who answers for the waiver");
-    if (!a->expires || !opf_date_parse(a->expires, &day))
-        return opf_cli_usage(a->cmd, "--expires takes a date YYYY-MM-DD");
+    if (!a->expires)
+        return opf_cli_usage(a->cmd, "--expires YYYY-MM-DD is required");
+    if (!opf_date_parse(a->expires, &day))
+        return opf_cli_usage(a->cmd, "--expires %s: not a real date YYYY-MM-DD", a->expires);
     if (opf_waiver_expired(a->expires, now))
         return opf_cli_usage(a->cmd, "--expires %s is in the past: the waiver would never apply", a->expires);
     return -1;
@@ -234,12 +269,19 @@ int opf_cmd_waive(int argc, char **argv)
     else if ((rc = s_check_waiver(&a, check, subject, now)) < 0 && (rc = s_target(&a, "waivers", &cfg, &path)) < 0) {
         json_t *entry = json_pack("{s:s, s:s, s:s, s:s, s:s}", "check", check_id, "account_id", subject, "reason",
                                   a.reason, "owner", a.owner, "expires", a.expires);
-        if (opf_waiver_append(path, entry, r, &err) != 0) {
+        json_t *replaced = NULL;
+        if (opf_waiver_append(path, entry, r, &replaced, &err) != 0) {
             rc = opf_cli_error(&err);
         } else {
-            printf("%s: %s waived for %s until %s (owner %s)\n", path, check_id, subject, a.expires, a.owner);
+            printf("%s: %s waived for %s until %s (owner %s)", path, check_id, subject, a.expires, a.owner);
+            if (replaced) /* one waiver per finding: the new one takes the old one's place */
+                printf("; it replaces the waiver of %s for %s until %s (owner %s)", check_id, subject,
+                       json_string_value(json_object_get(replaced, "expires")),
+                       json_string_value(json_object_get(replaced, "owner")));
+            putchar('\n');
             rc = OPF_EXIT_READY;
         }
+        json_decref(replaced);
     }
     json_decref(cfg);
     opf_registry_free(r);

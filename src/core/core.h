@@ -32,7 +32,10 @@ void opf_attestation_facts_join(char *buf, size_t len);
  * file must validate (a malformed one is left untouched), the result is validated as a whole, and the file
  * is replaced atomically with its mode kept (0644 when new), one entry per line. */
 int opf_attestation_append(const char *path, json_t *entry, struct opf_error *err);
-int opf_waiver_append(const char *path, json_t *entry, const struct opf_registry *r, struct opf_error *err);
+/* A waiver for the finding (check, account_id) of one already in the file takes its place, in place: *replaced
+ * (when given) is then the old one, a new reference, else NULL. */
+int opf_waiver_append(const char *path, json_t *entry, const struct opf_registry *r, json_t **replaced,
+                      struct opf_error *err);
 
 /* A calendar date YYYY-MM-DD (a real day: no 2027-02-30) at 00:00 UTC. */
 bool opf_date_parse(const char *ymd, time_t *out);
@@ -69,6 +72,26 @@ json_t *opf_report_diff(const json_t *old_report, const char *old_name, const js
                         const char *new_name, enum opf_severity fail_on);
 /* OPF_EXIT_NOT_READY when a new failure is gating, else OPF_EXIT_READY. */
 enum opf_exit opf_diff_exit_code(const json_t *diff);
+
+/* ---- per-account readiness (src/core/readiness.c, docs/report.md) ---- */
+
+/* How a row weighs at the gate: a fail or an unknown at or above fail_on (an unreadable row is unknown). */
+enum opf_gate { OPF_GATE_NONE = 0, OPF_GATE_FAIL, OPF_GATE_UNKNOWN };
+enum opf_gate opf_row_gate(const json_t *row, enum opf_severity fail_on);
+
+/* Suspended or closing: the account cannot move at all. */
+bool opf_account_state_immovable(const char *state);
+
+enum opf_readiness { OPF_READY = 0, OPF_BLOCKED, OPF_CANNOT_MOVE, OPF_UNDETERMINED };
+const char *opf_readiness_name(enum opf_readiness r); /* "ready", "blocked", "cannot-move", "undetermined" */
+
+/* Each account's readiness from a report document's rows: {"accounts": {ID: {"readiness", "blocking_checks",
+ * "wait_until"}}, "counts": {READINESS: N}, "all_accounts": [checks that hold back every account]}. New
+ * reference. */
+json_t *opf_readiness(const json_t *report);
+/* Writes it into the report: each row its `gating`, each inventory row its three members, the summary `readiness` (the counts)
+ * and `holding_back_all_accounts`. */
+void opf_readiness_annotate(json_t *report);
 
 /* A 12-digit AWS account id. */
 bool opf_is_account_id(const char *s);

@@ -21,12 +21,6 @@ static const char *s_str(const json_t *o, const char *k)
     return v ? v : "";
 }
 
-/* Accounts in these states cannot move at all: their other checks are moot. */
-static bool s_immovable(const char *state)
-{
-    return strcmp(state, "SUSPENDED") == 0 || strcmp(state, "PENDING_CLOSURE") == 0 || strcmp(state, "CLOSED") == 0;
-}
-
 static bool s_selected(const struct opf_audit_options *o, const char *id)
 {
     if (o->only_checks && *o->only_checks && !opf_list_contains(o->only_checks, id))
@@ -53,13 +47,22 @@ static void s_note_expired(struct s_audit *a, const json_t *w)
     json_array_append(a->expired, (json_t *)w);
 }
 
+/* Whom a gating row of the check holds back (docs/report.md). */
+static const char *s_holds_back(const struct opf_check *c)
+{
+    if (c->subject == OPF_SUBJECT_ACCOUNT)
+        return "account";
+    return c->flags & OPF_CHECK_HOLDS_MANAGEMENT ? "management-account" : "all-accounts";
+}
+
 /* Runs one check on one subject (or records why it does not apply) and appends the row. */
 static void s_evaluate(struct s_audit *a, const struct opf_check *c, const struct opf_subject *s)
 {
     struct opf_finding f = {.status = OPF_STATUS_COUNT, .severity = c->severity, .evidence = json_array()};
     const char *state = s->kind == OPF_SUBJECT_ACCOUNT ? s_str(s->record, "state") : "";
 
-    if (s_immovable(state) && !(c->flags & OPF_CHECK_ANY_STATE))
+    /* an account that cannot move at all: its other checks are moot */
+    if (opf_account_state_immovable(state) && !(c->flags & OPF_CHECK_ANY_STATE))
         opf_set(&f, OPF_SKIPPED, "the account is %s and cannot move at all (see account-state)", state);
     else if (s->is_management && (c->flags & OPF_CHECK_MEMBERS_ONLY))
         opf_set(&f, OPF_SKIPPED, "concerns members leaving; this is the management account");
@@ -90,6 +93,12 @@ static void s_evaluate(struct s_audit *a, const struct opf_check *c, const struc
                             "subject_name", s->name ? s->name : "", "status", opf_status_name(f.status), "severity",
                             opf_severity_name(f.severity), "message", f.message, "evidence", f.evidence,
                             "remediation", c->remediation ? c->remediation : "", "waiver", waiver);
+    json_object_set_new(row, "holds_back", json_string(s_holds_back(c)));
+    if (f.not_before && f.status == OPF_FAIL) {
+        char when[32];
+        opf_time_format(f.not_before, when, sizeof(when));
+        json_object_set_new(row, "not_before", json_string(when));
+    }
     json_array_append_new(a->results, row);
 }
 
@@ -155,14 +164,9 @@ static const char *s_verdict(const json_t *results, enum opf_severity fail_on, b
     size_t i;
     const json_t *row;
     json_array_foreach(results, i, row) {
-        enum opf_severity sev;
-        enum opf_status st;
-        if (!opf_severity_parse(s_str(row, "severity"), &sev) || !opf_status_parse(s_str(row, "status"), &st))
-            unknown = true; /* an unreadable row never counts as a pass */
-        else if (sev >= fail_on && st == OPF_FAIL)
-            fail = true;
-        else if (sev >= fail_on && st == OPF_UNKNOWN)
-            unknown = true;
+        enum opf_gate g = opf_row_gate(row, fail_on);
+        fail |= g == OPF_GATE_FAIL;
+        unknown |= g == OPF_GATE_UNKNOWN;
     }
     return fail ? "not-ready" : unknown ? "undetermined" : "ready";
 }
@@ -291,5 +295,7 @@ json_t *opf_audit(const struct opf_registry *r, const json_t *bundle, const stru
     json_decref(defaults);
     if (!report)
         opf_fail(err, OPF_EXIT_ERROR, "out of memory building the report");
+    else
+        opf_readiness_annotate(report);
     return report;
 }

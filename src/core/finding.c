@@ -61,8 +61,18 @@ enum opf_status opf_set(struct opf_finding *f, enum opf_status status, const cha
 {
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(f->message, sizeof(f->message), fmt, ap);
+    int n = vsnprintf(f->message, sizeof(f->message), fmt, ap);
     va_end(ap);
+    if (n >= (int)sizeof(f->message)) {
+        /* too long: end at the last whole word, never mid-token (the evidence keeps every value) */
+        static const char more[] = " …";
+        size_t cut = sizeof(f->message) - sizeof(more);
+        while (cut > 0 && f->message[cut] != ' ')
+            cut--;
+        while (cut > 0 && strchr(" ,;:(", f->message[cut - 1]))
+            cut--;
+        memcpy(f->message + cut, more, sizeof(more));
+    }
     return f->status = status;
 }
 
@@ -154,7 +164,10 @@ bool opf_time_parse(const char *s, time_t *out)
     if (!s || !s_digits(&p, 4, &y) || *p++ != '-' || !s_digits(&p, 2, &mo) || *p++ != '-' ||
         !s_digits(&p, 2, &d))
         return false;
-    if (mo < 1 || mo > 12 || d < 1 || d > 31)
+    /* a real day of a real month: 2026-02-31 is refused, never read as March 3 */
+    static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    if (mo < 1 || mo > 12 || d < 1 || d > days[mo - 1] + (mo == 2 && leap))
         return false;
     long offset = 0;
     if (*p == 'T' || *p == 't' || *p == ' ') {

@@ -226,8 +226,24 @@ static int s_write_doc(FILE *out, void *ud)
     return ferror(out) ? -1 : 0;
 }
 
+/* The entry of `list` that `entry` takes the place of: the same value at every key of `same` (NULL-terminated);
+ * its index, or -1. */
+static long s_same(const json_t *list, const json_t *entry, const char *const *same)
+{
+    size_t i;
+    const json_t *e;
+    json_array_foreach(list, i, e) {
+        bool eq = same && *same;
+        for (const char *const *k = same; k && *k && eq; k++)
+            eq = json_equal(json_object_get(e, *k), json_object_get(entry, *k));
+        if (eq)
+            return (long)i;
+    }
+    return -1;
+}
+
 static int s_append(const char *path, const char *list, json_t *entry, s_entry_fn *check, const void *ud,
-                    struct opf_error *err)
+                    const char *const *same, json_t **replaced, struct opf_error *err)
 {
     struct stat st;
     int mode = 0644, rc = -1;
@@ -251,7 +267,14 @@ static int s_append(const char *path, const char *list, json_t *entry, s_entry_f
         opf_fail(err, OPF_EXIT_ERROR, "%s: cannot read: %s", path, strerror(errno));
         goto out;
     }
-    json_array_append_new(json_object_get(doc, list), entry);
+    json_t *entries = json_object_get(doc, list);
+    long at = s_same(entries, entry, same);
+    if (at >= 0 && replaced) {
+        *replaced = json_incref(json_array_get(entries, (size_t)at));
+        json_array_set_new(entries, (size_t)at, entry);
+    } else {
+        json_array_append_new(entries, entry);
+    }
     entry = NULL;
     /* The new entry is checked exactly like the file's own (a last guard; callers validate first). */
     if (s_each(doc, list, path, err, check, ud) == 0) {
@@ -267,10 +290,14 @@ out:
 
 int opf_attestation_append(const char *path, json_t *entry, struct opf_error *err)
 {
-    return s_append(path, "attestations", entry, s_attestation, NULL, err);
+    return s_append(path, "attestations", entry, s_attestation, NULL, NULL, NULL, err); /* a history: newest wins */
 }
 
-int opf_waiver_append(const char *path, json_t *entry, const struct opf_registry *r, struct opf_error *err)
+int opf_waiver_append(const char *path, json_t *entry, const struct opf_registry *r, json_t **replaced,
+                      struct opf_error *err)
 {
-    return s_append(path, "waivers", entry, s_waiver, r, err);
+    static const char *const same[] = {"check", "account_id", NULL};
+    if (replaced)
+        *replaced = NULL;
+    return s_append(path, "waivers", entry, s_waiver, r, same, replaced, err);
 }

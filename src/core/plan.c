@@ -82,6 +82,7 @@ struct s_plan {
     json_t *deletion_blockers;/* management-account-last and sso-alias-conflict rows that block the deletion */
     const json_t *alias_row;
     json_t *steps;
+    json_t *readiness;        /* opf_readiness() of the report: the one definition of who can move */
 };
 
 static const char *s_str(const json_t *o, const char *k)
@@ -106,15 +107,10 @@ static enum s_placement s_placement_of(const char *check)
     return S_BEFORE;
 }
 
-/* The gate's rule, as the verdict reads it: fail or unknown at or above the gate blocks; an unreadable row
- * blocks too, since it can never count as a pass. */
+/* The gate's rule, as the verdict reads it (an unreadable row blocks too). */
 static bool s_blocks(const json_t *row, enum opf_severity gate)
 {
-    enum opf_severity sev;
-    enum opf_status st;
-    if (!opf_severity_parse(s_str(row, "severity"), &sev) || !opf_status_parse(s_str(row, "status"), &st))
-        return true;
-    return sev >= gate && (st == OPF_FAIL || st == OPF_UNKNOWN);
+    return opf_row_gate(row, gate) != OPF_GATE_NONE;
 }
 
 /* Worth an action although it does not block: a warning, or a fail or unknown below the gate. */
@@ -124,9 +120,10 @@ static bool s_noteworthy(const json_t *row)
     return strcmp(st, "warn") == 0 || strcmp(st, "fail") == 0 || strcmp(st, "unknown") == 0;
 }
 
-static bool s_immovable_state(const char *state)
+/* The account's entry in p->readiness. */
+static const json_t *s_ready(const struct s_plan *p, const struct s_account *a)
 {
-    return strcmp(state, "SUSPENDED") == 0 || strcmp(state, "PENDING_CLOSURE") == 0 || strcmp(state, "CLOSED") == 0;
+    return json_object_get(json_object_get(p->readiness, "accounts"), a->id);
 }
 
 static struct s_account *s_account(struct s_plan *p, const char *id)
@@ -218,24 +215,6 @@ static long s_wait_days(const struct s_plan *p)
 {
     const json_t *v = json_object_get(json_object_get(p->config, "migration"), "wait_period_days");
     return json_is_integer(v) && json_integer_value(v) >= 0 ? (long)json_integer_value(v) : S_DEFAULT_WAIT_DAYS;
-}
-
-/* When the wait period ends, from the evidence wait-period reads, in its order: the Account API's
- * AccountCreatedDate, else the organization's JoinedTimestamp (the same moment for created accounts). */
-static bool s_wait_end(const struct s_plan *p, const char *id, time_t *out)
-{
-    struct opf_subject s;
-    struct opf_item item;
-    time_t created;
-    if (!s_bundle_subject(p, id, &s))
-        return false;
-    bool found = opf_evidence_get(&s, "account.information", &item) == OPF_ITEM_OK &&
-                 opf_time_from_json(json_object_get(item.data, "AccountCreatedDate"), &created);
-    if (!found && opf_evidence_get(&s, "organizations.account", &item) == OPF_ITEM_OK)
-        found = opf_time_from_json(json_object_get(json_object_get(item.data, "Account"), "JoinedTimestamp"), &created);
-    if (found)
-        *out = created + (time_t)s_wait_days(p) * 86400;
-    return found;
 }
 
 /* The services an account administers, from ListDelegatedServicesForAccount; an empty array when unknown. */
@@ -809,13 +788,8 @@ static void s_plan_steps(struct s_plan *p)
 
 static const char *s_readiness(const struct s_plan *p, const struct s_account *a)
 {
-    if (a->immovable)
-        return "cannot-move";
-    if (a->wait || s_member_blocked(p, a))
-        return "blocked";
-    if (a->is_management && json_array_size(p->deletion_blockers))
-        return "blocked";
-    return "ready";
+    const char *r = s_str(s_ready(p, a), "readiness");
+    return *r ? r : "undetermined";
 }
 
 static json_t *s_rows_brief(const json_t *rows)
@@ -925,17 +899,17 @@ static json_t *s_break_glass_doc(const struct s_plan *p)
 
 static json_t *s_summary(const struct s_plan *p)
 {
-    json_int_t ready = 0, blocked = 0, cannot = 0, now = 0;
-    for (size_t k = 0; k < p->n; k++) {
-        const char *r = s_readiness(p, &p->accts[k]);
-        ready += strcmp(r, "ready") == 0;
-        blocked += strcmp(r, "blocked") == 0;
-        cannot += strcmp(r, "cannot-move") == 0;
-        now += !p->accts[k].is_management && strcmp(r, "ready") == 0;
-    }
-    bool all = blocked == 0 && cannot == 0 && p->complete;
-    return json_pack("{s:s, s:I, s:I, s:I, s:I, s:I}", "verdict", all ? "ready" : "blocked", "accounts",
-                     (json_int_t)p->n, "ready", ready, "move_now", now, "blocked", blocked, "cannot_move", cannot);
+    json_int_t now = 0;
+    for (size_t k = 0; k < p->n; k++)
+        now += !p->accts[k].is_management && strcmp(s_readiness(p, &p->accts[k]), "ready") == 0;
+    const json_t *c = json_object_get(p->readiness, "counts");
+    json_int_t ready = json_integer_value(json_object_get(c, "ready"));
+    bool all = ready == (json_int_t)p->n && p->complete;
+    return json_pack("{s:s, s:I, s:I, s:I, s:I, s:I, s:I}", "verdict", all ? "ready" : "blocked", "accounts",
+                     (json_int_t)p->n, "ready", ready, "move_now", now, "blocked",
+                     json_integer_value(json_object_get(c, "blocked")), "cannot_move",
+                     json_integer_value(json_object_get(c, "cannot-move")), "undetermined",
+                     json_integer_value(json_object_get(c, "undetermined")));
 }
 
 static int s_load(struct s_plan *p, struct opf_error *err)
@@ -963,7 +937,7 @@ static int s_load(struct s_plan *p, struct opf_error *err)
         a->id = s_str(row, "id");
         a->name = s_str(row, "name");
         a->is_management = json_is_true(json_object_get(row, "is_management")) || strcmp(a->id, p->mgmt_id) == 0;
-        a->immovable = s_immovable_state(s_str(row, "state"));
+        a->immovable = opf_account_state_immovable(s_str(row, "state"));
         a->blockers = json_array();
         a->before = json_array();
         a->after = json_array();
@@ -977,9 +951,10 @@ static int s_load(struct s_plan *p, struct opf_error *err)
         else
             s_classify_other_row(p, row); /* an account row without inventory blocks everything, never passes */
     }
+    p->readiness = opf_readiness(p->report);
     for (size_t k = 0; k < p->n; k++)
-        if (p->accts[k].wait)
-            p->accts[k].wait_known = s_wait_end(p, p->accts[k].id, &p->accts[k].wait_end);
+        if (p->accts[k].wait) /* the date the finding gives; none is invented */
+            p->accts[k].wait_known = opf_time_parse(s_str(s_ready(p, &p->accts[k]), "wait_until"), &p->accts[k].wait_end);
     return 0;
 }
 
@@ -996,6 +971,7 @@ static void s_free(struct s_plan *p)
     json_decref(p->operator_rows);
     json_decref(p->deletion_blockers);
     json_decref(p->steps);
+    json_decref(p->readiness);
 }
 
 json_t *opf_plan(const struct opf_registry *r, const json_t *report, const json_t *bundle,

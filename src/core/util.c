@@ -50,11 +50,7 @@ void opf_time_format(time_t t, char *buf, size_t len)
 
 bool opf_date_parse(const char *ymd, time_t *out)
 {
-    char back[32];
-    if (!ymd || strlen(ymd) != 10 || !opf_time_parse(ymd, out))
-        return false;
-    opf_time_format(*out, back, sizeof(back)); /* the parser takes day 31 of any month: a real day formats back */
-    return strncmp(back, ymd, 10) == 0;
+    return ymd && strlen(ymd) == 10 && opf_time_parse(ymd, out); /* the one parser refuses impossible days */
 }
 
 bool opf_is_account_id(const char *s)

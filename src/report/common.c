@@ -1,6 +1,8 @@
 /* What several report writers share: reading rows, walking them subject by subject, escaping markup. */
 #include <string.h>
 
+#include <orgpreflight/orgpreflight.h>
+
 #include "report/report.h"
 
 const char *const opf_report_statuses[] = {"pass", "warn", "fail", "unknown", "skipped", "waived", NULL};
@@ -48,6 +50,19 @@ const json_t *opf_report_account(const json_t *report, const char *id)
             return a;
     }
     return NULL;
+}
+
+const json_t *opf_report_subject_account(const json_t *report, const json_t *head, size_t *cursor)
+{
+    if (strcmp(opf_report_str(head, "subject_type"), "account") != 0)
+        return NULL;
+    const char *id = opf_report_str(head, "subject_id");
+    const json_t *a = json_array_get(json_object_get(report, "accounts"), *cursor);
+    if (a && strcmp(opf_report_str(a, "id"), id) == 0) {
+        ++*cursor;
+        return a;
+    }
+    return opf_report_account(report, id);
 }
 
 static bool s_same_subject(const json_t *a, const json_t *b)
@@ -147,4 +162,56 @@ void opf_report_xml(FILE *out, const char *s)
 {
     for (; *s; s++)
         opf_report_xml_char(out, *s);
+}
+
+void opf_report_list(FILE *out, const json_t *list, size_t max, void (*escape)(FILE *, const char *))
+{
+    size_t i, n = json_array_size(list);
+    const json_t *v;
+    json_array_foreach(list, i, v) {
+        if (i == max)
+            break;
+        if (i)
+            fputs(", ", out);
+        escape(out, json_string_value(v) ? json_string_value(v) : "");
+    }
+    if (n > max)
+        fprintf(out, " … and %zu more", n - max);
+}
+
+const char *opf_report_gate_note(const json_t *report, const json_t *row)
+{
+    enum opf_severity gate = OPF_SEV_HIGH, sev;
+    opf_severity_parse(opf_report_str(json_object_get(report, "migration"), "fail_on"), &gate);
+    if (!opf_severity_parse(opf_report_str(row, "severity"), &sev))
+        return NULL;
+    if (opf_report_status_is(row, "warn") && sev >= gate)
+        return "does not gate: a warning asks for action but never blocks the move";
+    if ((opf_report_status_is(row, "fail") || opf_report_status_is(row, "unknown")) && sev < gate)
+        return "does not gate: below the gate severity";
+    return NULL;
+}
+
+json_t *opf_report_remediations(const json_t *report)
+{
+    json_t *out = json_array(), *index = json_object();
+    size_t i;
+    const json_t *row;
+    json_array_foreach(json_object_get(report, "results"), i, row) {
+        if (!opf_report_is_problem(row))
+            continue;
+        const char *check = opf_report_str(row, "check");
+        json_t *entry = json_object_get(index, check);
+        if (!entry) {
+            entry = json_pack("{s:s, s:s, s:s, s:b, s:[]}", "check", check, "title", opf_report_str(row, "title"),
+                              "remediation", opf_report_str(row, "remediation"), "gating", 0, "subjects");
+            json_object_set_new(index, check, entry);
+            json_array_append(out, entry);
+        }
+        if (json_is_true(json_object_get(row, "gating")))
+            json_object_set_new(entry, "gating", json_true());
+        json_array_append_new(json_object_get(entry, "subjects"), json_string(opf_report_str(row, "subject_id")));
+    }
+    json_decref(index);
+    return out;
 }

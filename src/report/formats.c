@@ -2,6 +2,7 @@
 #include <string.h>
 #include "report/report.h"
 
+opf_report_write_fn opf_report_write_summary, opf_report_write_openmetrics;
 opf_report_write_fn opf_report_write_json, opf_report_write_text, opf_report_write_csv,
     opf_report_write_junit, opf_report_write_markdown,
     opf_report_write_html, opf_report_write_prometheus, opf_report_write_asff, opf_report_write_ocsf,
@@ -9,12 +10,14 @@ opf_report_write_fn opf_report_write_json, opf_report_write_text, opf_report_wri
 
 static const struct opf_report_format s_formats[] = {
     {"text", "txt", opf_report_write_text},
+    {"summary", "txt", opf_report_write_summary},
     {"json", "json", opf_report_write_json},
     {"csv", "csv", opf_report_write_csv},
     {"junit", "xml", opf_report_write_junit},
     {"markdown", "md", opf_report_write_markdown},
     {"html", "html", opf_report_write_html},
     {"prometheus", "prom", opf_report_write_prometheus},
+    {"openmetrics", "om", opf_report_write_openmetrics},
     {"asff", "asff.json", opf_report_write_asff},
     {"ocsf", "ocsf.json", opf_report_write_ocsf},
 };

@@ -1,7 +1,9 @@
 /*
- * OpenMetrics text for node_exporter's textfile collector: a sample per result with its status and
- * severity as labels, the counts per status, the verdict, and when the run happened and how long it took.
- * Only gauges and no sample timestamps, so the Prometheus text parser reads it too; "# EOF" ends it.
+ * Metrics text: a sample per result with its status, severity and gating as labels, per account whether it is
+ * ready and how many findings hold it back, the counts per status and readiness, the verdict, what ran and when.
+ * `openmetrics` types the verdict as a stateset and the run as an info metric; `prometheus` writes the very same
+ * samples as gauges, which the Prometheus text parser (node_exporter's textfile collector, promtool) reads.
+ * No sample timestamps; "# EOF" ends both.
  */
 #include <string.h>
 
@@ -34,15 +36,20 @@ static void s_label(FILE *out, const char *name, const char *value, bool first)
     fputc('"', out);
 }
 
+static void s_typed(FILE *out, const char *name, const char *type, const char *help)
+{
+    fprintf(out, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
+}
+
 static void s_family(FILE *out, const char *name, const char *help)
 {
-    fprintf(out, "# HELP %s %s\n# TYPE %s gauge\n", name, help, name);
+    s_typed(out, name, "gauge", help);
 }
 
 static void s_results(FILE *out, const json_t *report)
 {
     s_family(out, "orgpreflight_check_status",
-             "1 for each result of a check on a subject, its status and severity as labels "
+             "1 for each result of a check on a subject, its status, severity and whether it gates as labels "
              "(account_id and account_name are empty for organization-wide subjects)");
     size_t i;
     const json_t *row;
@@ -55,6 +62,7 @@ static void s_results(FILE *out, const json_t *report)
         s_label(out, "check", opf_report_str(row, "check"), false);
         s_label(out, "status", opf_report_str(row, "status"), false);
         s_label(out, "severity", opf_report_str(row, "severity"), false);
+        s_label(out, "gating", json_is_true(json_object_get(row, "gating")) ? "true" : "false", false);
         fputs("} 1\n", out);
     }
     s_family(out, "orgpreflight_results", "Results per status");
@@ -62,22 +70,56 @@ static void s_results(FILE *out, const json_t *report)
         fprintf(out, "orgpreflight_results{status=\"%s\"} %lld\n", *st, opf_report_count(report, *st));
 }
 
-static void s_verdict(FILE *out, const json_t *report)
+/* Two samples per account, whatever the number of checks: bounded series. */
+static void s_accounts(FILE *out, const json_t *report)
+{
+    const json_t *accounts = json_object_get(report, "accounts");
+    size_t i;
+    const json_t *a;
+    s_family(out, "orgpreflight_account_ready", "1 when nothing holds the account back at the gate, else 0");
+    json_array_foreach(accounts, i, a) {
+        fputs("orgpreflight_account_ready{", out);
+        s_label(out, "account_id", opf_report_str(a, "id"), true);
+        s_label(out, "account_name", opf_report_str(a, "name"), false);
+        fprintf(out, "} %d\n", strcmp(opf_report_str(a, "readiness"), "ready") == 0);
+    }
+    s_family(out, "orgpreflight_account_blocking_findings",
+             "Findings that hold the account back at the gate (organization-wide ones that hold back every account "
+             "are in orgpreflight_check_status)");
+    json_array_foreach(accounts, i, a) {
+        fputs("orgpreflight_account_blocking_findings{", out);
+        s_label(out, "account_id", opf_report_str(a, "id"), true);
+        s_label(out, "account_name", opf_report_str(a, "name"), false);
+        fprintf(out, "} %zu\n", json_array_size(json_object_get(a, "blocking_checks")));
+    }
+    static const char *const states[] = {"ready", "blocked", "cannot-move", "undetermined"};
+    const json_t *r = json_object_get(json_object_get(report, "summary"), "readiness");
+    s_family(out, "orgpreflight_accounts", "Accounts per readiness");
+    for (size_t k = 0; k < sizeof(states) / sizeof(states[0]); k++)
+        fprintf(out, "orgpreflight_accounts{readiness=\"%s\"} %lld\n", states[k],
+                json_integer_value(json_object_get(r, states[k])));
+}
+
+static void s_verdict(FILE *out, const json_t *report, bool openmetrics)
 {
     static const char *const verdicts[] = {"ready", "not-ready", "undetermined"};
     const char *verdict = opf_report_str(json_object_get(report, "summary"), "verdict");
-    s_family(out, "orgpreflight_verdict", "1 for the audit's verdict, 0 for the others");
+    s_typed(out, "orgpreflight_verdict", openmetrics ? "stateset" : "gauge",
+            "The audit's verdict: 1 for it, 0 for the others");
     for (size_t i = 0; i < sizeof(verdicts) / sizeof(verdicts[0]); i++)
-        fprintf(out, "orgpreflight_verdict{verdict=\"%s\"} %d\n", verdicts[i], strcmp(verdict, verdicts[i]) == 0);
+        fprintf(out, "orgpreflight_verdict{orgpreflight_verdict=\"%s\"} %d\n", verdicts[i],
+                strcmp(verdict, verdicts[i]) == 0);
     s_family(out, "orgpreflight_evidence_complete", "1 when the evidence collection completed, 0 when interrupted");
     fprintf(out, "orgpreflight_evidence_complete %d\n", json_is_true(json_object_get(report, "complete")));
 }
 
-static void s_audit(FILE *out, const json_t *report)
+static void s_audit(FILE *out, const json_t *report, bool openmetrics)
 {
     const json_t *org = json_object_get(report, "organization"), *mig = json_object_get(report, "migration");
-    s_family(out, "orgpreflight_audit", "Constant 1: what was audited, on which path, at which gate, by which version");
-    fputs("orgpreflight_audit{", out);
+    /* an info family is named without the _info its sample carries */
+    s_typed(out, openmetrics ? "orgpreflight_audit" : "orgpreflight_audit_info", openmetrics ? "info" : "gauge",
+            "What was audited, on which path, at which gate, by which version");
+    fputs("orgpreflight_audit_info{", out);
     s_label(out, "organization_id", opf_report_str(org, "id"), true);
     s_label(out, "management_account_id", opf_report_str(org, "management_account_id"), false);
     s_label(out, "path", opf_report_str(mig, "path"), false);
@@ -107,12 +149,12 @@ static void s_stats(FILE *out, const json_t *report)
     fprintf(out, "orgpreflight_evidence_errors %lld\n", (long long)json_integer_value(json_object_get(stats, "errors")));
 }
 
-int opf_report_write_prometheus(const json_t *report, FILE *out, const struct opf_report_options *opts)
+static int s_write(const json_t *report, FILE *out, bool openmetrics)
 {
-    (void)opts;
     s_results(out, report);
-    s_verdict(out, report);
-    s_audit(out, report);
+    s_accounts(out, report);
+    s_verdict(out, report, openmetrics);
+    s_audit(out, report, openmetrics);
     s_time(out, report, "generated_at", "orgpreflight_audit_timestamp_seconds",
            "When the audit ran (the time it evaluated as of), Unix time");
     s_time(out, report, "evidence_collected_at", "orgpreflight_evidence_timestamp_seconds",
@@ -124,4 +166,16 @@ int opf_report_write_prometheus(const json_t *report, FILE *out, const struct op
     s_stats(out, report);
     fputs("# EOF\n", out);
     return ferror(out) ? -1 : 0;
+}
+
+int opf_report_write_prometheus(const json_t *report, FILE *out, const struct opf_report_options *opts)
+{
+    (void)opts;
+    return s_write(report, out, false);
+}
+
+int opf_report_write_openmetrics(const json_t *report, FILE *out, const struct opf_report_options *opts)
+{
+    (void)opts;
+    return s_write(report, out, true);
 }

@@ -30,6 +30,11 @@ def find():
     return opftest.which("chromium") or opftest.which("chromium-browser")
 
 
+def screenshot(browser):
+    """The page's first screen (the window's size) as PNG bytes."""
+    return base64.b64decode(browser.call("Page.captureScreenshot", format="png")["data"])
+
+
 class WebSocket:
     """A client WebSocket: masked text frames out, reassembled messages in."""
 

@@ -132,6 +132,43 @@ class CliAttestWaive(unittest.TestCase):
         self.assertIn("waiver EXPIRED on 2026-10-31, not applied: MFA device", text)  # the example's expired one
         self.assertIn("Expired waivers (no longer applied):\n  break-glass-user for 852963741085, expired 2026-10-31", text)
 
+    def test_a_second_waiver_for_the_same_finding_replaces_the_first(self):
+        args = ["payment-method", DATA_PLATFORM, "--reason", "card being added by finance", "--owner", "finance"]
+        self.assertEqual(self.waive(*args, "--expires", "2026-12-31").returncode, 0)
+        count = len(opftest.load_json(self.waivers)["waivers"])
+        r = self.waive(*args[:3], "card arrives in January", "--owner", "finance", "--expires", "2027-01-31")
+        self.assertEqual((r.returncode, r.stderr), (0, ""))
+        self.assertIn("replaces the waiver of payment-method for %s until 2026-12-31 (owner finance)" % DATA_PLATFORM,
+                      r.stdout)
+        waivers = opftest.load_json(self.waivers)["waivers"]
+        self.assertEqual(len(waivers), count)
+        mine = [w for w in waivers if w["check"] == "payment-method" and w["account_id"] == DATA_PLATFORM]
+        self.assertEqual([(w["reason"], w["expires"]) for w in mine], [("card arrives in January", "2027-01-31")])
+
+    def test_impossible_dates_are_refused(self):
+        for args, flag in ((["attest", DATA_PLATFORM, "payment-method", "true", "--by", "ops", "--at", "2026-11-31"],
+                            "--at 2026-11-31"),
+                           (["attest", DATA_PLATFORM, "payment-method", "true", "--by", "ops", "--now",
+                             "2026-02-31T10:00:00Z"], "--now 2026-02-31T10:00:00Z"),
+                           (["waive", "payment-method", DATA_PLATFORM, "--reason", "r", "--owner", "o", "--expires",
+                             "2027-02-29"], "--expires 2027-02-29")):
+            r = self.cli(*args, "--config", self.config)
+            self.assertEqual(r.returncode, 64, (args, r.stderr))
+            self.assertIn(flag, r.stderr)
+            self.assertIn("not a real", r.stderr)
+        r = self.cli("audit", "--evidence", os.path.join(EXAMPLES, "evidence.json"), "--now", "2026-02-31")
+        self.assertEqual(r.returncode, 64)
+        self.assertIn("--now 2026-02-31: not a real", r.stderr)
+
+    def test_attest_warns_about_an_account_outside_the_organization(self):
+        bundle = os.path.join(EXAMPLES, "evidence.json")
+        r = self.attest("123456789012", "payment-method", "true", "--by", "ops", "--evidence", bundle)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("warning: 123456789012 is not an account of organization o-7rmx2kq4ud", r.stderr)
+        self.assertEqual(opftest.load_json(self.attestations)["attestations"][-1]["account_id"], "123456789012")
+        r = self.attest(DATA_PLATFORM, "payment-method", "true", "--by", "ops", "--evidence", bundle)
+        self.assertEqual((r.returncode, r.stderr), (0, ""))
+
     def test_waive_accepts_plugin_checks_with_the_plugin(self):
         plugin = os.path.join(PLUGINS, "account_name_convention.so")
         opftest.require(os.path.exists(plugin), "example plugin not built: " + plugin)
@@ -160,7 +197,7 @@ class CliAttestWaive(unittest.TestCase):
             ([DATA_PLATFORM, "payment-method", "yes", "--by", "ops"], "VALUE \"yes\": expected true or false"),
             ([DATA_PLATFORM, "payment-method", "true"], "--by NAME is required"),
             ([DATA_PLATFORM, "payment-method", "true", "--by", "  "], "--by NAME is required"),
-            (ok + ["--at", "yesterday"], "--at takes an ISO 8601 time"),
+            (ok + ["--at", "yesterday"], "--at yesterday: not a real date and time"),
             (ok + ["--at", "2026-11-26T00:00:00Z"], "--at 2026-11-26T00:00:00Z is in the future"),
             (ok + ["--note", ""], "--note is empty"),
             ([DATA_PLATFORM, "payment-method"], "takes ACCOUNT FACT true|false"),
@@ -184,11 +221,11 @@ class CliAttestWaive(unittest.TestCase):
             (["payment-method", DATA_PLATFORM, "--reason", " ", "--owner", "o", "--expires", "2026-12-31"],
              "--reason TEXT is required"),
             (["payment-method", DATA_PLATFORM, "--reason", "r", "--expires", "2026-12-31"], "--owner NAME is required"),
-            (["payment-method", DATA_PLATFORM, "--reason", "r", "--owner", "o"], "--expires takes a date YYYY-MM-DD"),
+            (["payment-method", DATA_PLATFORM, "--reason", "r", "--owner", "o"], "--expires YYYY-MM-DD is required"),
             (["payment-method", DATA_PLATFORM, "--reason", "r", "--owner", "o", "--expires", "2027-02-30"],
-             "--expires takes a date YYYY-MM-DD"),
+             "--expires 2027-02-30: not a real date YYYY-MM-DD"),
             (["payment-method", DATA_PLATFORM, "--reason", "r", "--owner", "o", "--expires", "2026-12-31T00:00:00Z"],
-             "--expires takes a date YYYY-MM-DD"),
+             "--expires 2026-12-31T00:00:00Z: not a real date YYYY-MM-DD"),
             (["payment-method", DATA_PLATFORM, "--reason", "r", "--owner", "o", "--expires", "2026-11-24"],
              "--expires 2026-11-24 is in the past"),
             (["payment-method"] + good, "takes CHECK SUBJECT"),

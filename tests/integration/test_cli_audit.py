@@ -93,7 +93,7 @@ class CliAudit(unittest.TestCase):
         self.assertEqual(int(root.get("tests")), len(report["results"]))
         self.assertEqual(int(root.get("failures")), counts["fail"])
         self.assertEqual(int(root.get("errors")), counts["unknown"])
-        self.assertEqual(int(root.get("skipped")), counts["skipped"] + counts["waived"])
+        self.assertEqual(sum(int(s.get("skipped")) for s in root.findall("testsuite")), counts["skipped"] + counts["waived"])
         cases = root.findall("./testsuite/testcase")
         self.assertEqual(len(cases), len(report["results"]))
         self.assertEqual(len(root.findall("./testsuite/testcase/failure")), counts["fail"])
@@ -198,6 +198,35 @@ class CliAudit(unittest.TestCase):
             self.assertEqual(r.returncode, 0, cmd)
             self.assertIn("usage: orgpreflight " + cmd, r.stdout)
 
+    def test_outputs_one_format_per_destination(self):
+        # two formats with no -o would be concatenated on standard output: refused, naming the second
+        r = self.audit("--format", "text", "--format", "json")
+        self.assertEqual(r.returncode, 64)
+        self.assertEqual(r.stdout, "")
+        self.assertIn("--format json", r.stderr)
+        self.assertIn("standard output", r.stderr)
+        self.assertEqual(len(r.stderr.strip().splitlines()), 1)
+        r = self.audit("--format", "json", "-o", "-", "--format", "text")
+        self.assertEqual(r.returncode, 64)
+        self.assertIn("--format text", r.stderr)
+        # -o - is standard output; --output FORMAT is --format, as in the AWS CLI
+        out = os.path.join(self.tmp, "r.txt")
+        r = self.audit("--format", "json", "-o", "-", "--format", "text", "-o", out)
+        self.assertEqual(r.returncode, 1, r.stderr)
+        self.assertEqual(json.loads(r.stdout)["summary"]["verdict"], "not-ready")
+        self.assertFalse(os.path.exists("-"))
+        with open(out) as f:
+            self.assertIn("Verdict: not-ready", f.read())
+        r = self.audit("--output", "json")
+        self.assertEqual(json.loads(r.stdout)["schema"], "orgpreflight/report/v1")
+        r = self.audit("--output", "report.json")
+        self.assertEqual(r.returncode, 64)
+        self.assertIn("--output takes a format", r.stderr)
+        # the summary format: the account table alone
+        r = self.audit("--format", "summary")
+        self.assertIn("ACCOUNT ", r.stdout)
+        self.assertNotIn("Details", r.stdout)
+
     def test_direct_path_skips_standalone_requirements(self):
         out = os.path.join(self.tmp, "r.json")
         self.audit("--path", "direct", "--format", "json", "-o", out)
@@ -216,7 +245,7 @@ class CliAudit(unittest.TestCase):
         self.assertIn("account-name-convention", run_cli(["checks", "--plugin", plugin]).stdout)
 
     def test_plugins_with_wrong_abi_or_taken_id_are_refused(self):
-        for name, why in (("wrong_abi.so", "check ABI 999"), ("duplicate_id.so", "account-state is already registered")):
+        for name, why in (("wrong_abi.so", "check ABI 1000, this orgpreflight needs ABI 2"), ("duplicate_id.so", "account-state is already registered")):
             r = run_cli(["checks", "--plugin", os.path.join(PLUGINS, name)])
             self.assertEqual(r.returncode, 3, name)
             self.assertIn(why, r.stderr)

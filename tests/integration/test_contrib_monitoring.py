@@ -132,7 +132,9 @@ class Monitoring(unittest.TestCase):
         # the panels the dashboard promises
         self.assertLessEqual({"orgpreflight_verdict", "orgpreflight_check_status", "orgpreflight_results",
                               "orgpreflight_run_duration_seconds", "orgpreflight_evidence_complete",
-                              "orgpreflight_audit_timestamp_seconds"}, seen)
+                              "orgpreflight_audit_timestamp_seconds", "orgpreflight_accounts",
+                              "orgpreflight_account_ready", "orgpreflight_account_blocking_findings",
+                              "orgpreflight_evidence_errors"}, seen)
 
     def test_legends_name_labels_the_query_keeps(self):
         """A legend's {{label}} must be a label of the query's metrics that an aggregation keeps."""
@@ -155,7 +157,7 @@ class Monitoring(unittest.TestCase):
             doc = json.load(f)
         titles = {p["title"] for p in doc["panels"]}
         self.assertLessEqual({"Verdict", "Accounts ready vs blocked", "Failures per check", "Evidence errors",
-                              "Run duration"}, titles)
+                              "Run duration", "Accounts not ready"}, titles)
         self.assertEqual(len({p["id"] for p in doc["panels"]}), len(doc["panels"]))
         for p in doc["panels"]:
             self.assertEqual(p["datasource"], {"type": "prometheus", "uid": "${datasource}"})
@@ -163,10 +165,10 @@ class Monitoring(unittest.TestCase):
     def test_alerts_fire_when_they_should(self):
         """promtool's rule unit tests: each alert fires on the situation it names and not before."""
         series = 'orgpreflight_check_status{subject_type="account", account_id="418273645091", ' \
-                 'account_name="data-platform", check="payment-method", status="fail", severity="blocker"}'
+                 'account_name="data-platform", check="payment-method", status="fail", severity="blocker", gating="true"}'
         blocker_labels = {"alertname": "OrgpreflightNewBlocker", "subject_type": "account",
                           "account_id": "418273645091", "account_name": "data-platform", "check": "payment-method",
-                          "status": "fail", "severity": "critical"}
+                          "status": "fail", "severity": "critical", "gating": "true"}
         notes = {r["alert"]: r["annotations"] for r in alert_rules()}
 
         def fired(labels, **values):
@@ -181,6 +183,10 @@ class Monitoring(unittest.TestCase):
              "input_series": [
                  # absent for two days, then failing
                  {"series": series, "values": "_x48 1x96"},
+                 # failing all along, only its gating label changes after two days: not a new blocker
+                 {"series": series.replace("payment-method", "scp-denies-leave").replace('"true"', '"false"'),
+                  "values": "1x48 _x96"},
+                 {"series": series.replace("payment-method", "scp-denies-leave"), "values": "_x48 1x96"},
                  # the audit ran at time 0 and never again
                  {"series": "orgpreflight_audit_timestamp_seconds", "values": "0x240"},
                  # 1 unknown for a week, then 3

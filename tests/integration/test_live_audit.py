@@ -133,6 +133,11 @@ class LiveAudit(unittest.TestCase):
     def test_collect_then_audit_equals_live_audit(self):
         bundle_path = os.path.join(self.tmp, "replay-bundle.json")
         self.assertEqual(run_cli(["collect", "--config", self.config, "--quiet", "-o", bundle_path], env=self.env).returncode, 0)
+        # -o - writes the bundle to standard output, never to a file named "-"
+        piped = run_cli(["collect", "--config", self.config, "--quiet", "-o", "-"], env=self.env)
+        self.assertEqual(piped.returncode, 0, piped.stderr)
+        self.assertEqual(json.loads(piped.stdout)["schema"], "orgpreflight/evidence/v1")
+        self.assertFalse(os.path.exists("-"))
         replay = run_cli(["audit", "--evidence", bundle_path, "--config", self.config, "--now", NOW, "--format", "json"])
         self.assertEqual(replay.returncode, self.live.returncode)
         offline = json.loads(replay.stdout)

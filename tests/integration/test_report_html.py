@@ -176,6 +176,66 @@ class HtmlReport(unittest.TestCase):
                          sum(1 for x in report["results"] if name in x["subject_name"] or name in x["message"]))
         self.assert_quiet(url)
 
+    def test_account_overview_sorts_jumps_and_charts_follow_the_filters(self):
+        report, url = self.open(hostile=False)
+        b = self.browser
+        # one line per account, in the report's order, with its readiness coloured and its blocking checks
+        lines = b.evaluate("""Array.from(document.querySelectorAll("#accounts .chunk > .tr")).map(function (r) {
+            return [r.getAttribute("data-id"), r.children[3].textContent, r.children[3].firstChild.className,
+                    r.children[4].textContent, r.children[5].textContent]; })""")
+        self.assertEqual([x[0] for x in lines], [a["id"] for a in report["accounts"]])
+        held = report["summary"]["holding_back_all_accounts"]
+        for (ident, readiness, cls, checks, wait), a in zip(lines, report["accounts"]):
+            self.assertEqual(readiness, a["readiness"])
+            self.assertEqual(cls, "badge r-" + a["readiness"])
+            want = ", ".join(a["blocking_checks"])
+            if held and a["readiness"] not in ("ready", "cannot-move"):
+                want = want + " + organization-wide" if want else "organization-wide"
+            self.assertEqual(checks, want)
+            self.assertEqual(wait, a["wait_until"] or "")
+        colours = set(b.evaluate("""Array.from(document.querySelectorAll("#accounts .badge")).map(function (e) {
+            return getComputedStyle(e).backgroundColor; })"""))
+        self.assertGreaterEqual(len(colours), 2)  # blocked and cannot-move differ
+        self.assertIn(b.evaluate('document.querySelector("#accounts .chunk .badge.r-blocked") && '
+                                 'getComputedStyle(document.querySelector("#accounts .chunk .badge.r-blocked"))'
+                                 '.backgroundColor'), colours)
+        # a check id never wraps inside itself
+        self.assertEqual(set(b.evaluate("""Array.from(document.querySelectorAll("code.check")).map(function (e) {
+            return getComputedStyle(e).whiteSpace; })""")), {"nowrap"})
+
+        # sorting by name, then by readiness (blocked first)
+        b.evaluate('document.querySelectorAll("#accounts .th > span")[1].click()')
+        names = b.evaluate('Array.from(document.querySelectorAll("#accounts .chunk > .tr")).map(function (r) {'
+                           ' return r.children[1].textContent; })')
+        self.assertEqual(names, sorted(names, key=str.lower))
+        b.evaluate('document.querySelectorAll("#accounts .th > span")[3].click()')
+        order = b.evaluate('Array.from(document.querySelectorAll("#accounts .chunk > .tr")).map(function (r) {'
+                           ' return r.children[3].textContent; })')
+        rank = ["blocked", "cannot-move", "undetermined", "ready"]
+        self.assertEqual(order, sorted(order, key=rank.index))
+
+        # a click on an account brings its details into view
+        target = next(a for a in report["accounts"] if a["name"] == "security")
+        b.evaluate('window.scrollTo(0, 0); document.querySelector(\'#accounts .tr[data-id="%s"] span\').click()'
+                   % target["id"])
+        top = b.evaluate('document.getElementById("a-%s").getBoundingClientRect().top' % target["id"])
+        self.assertLess(abs(top), 5)
+
+        # the charts count what the filters show
+        def bar(chart, label):
+            return b.evaluate('document.querySelector(\'#%s g.bar[data-label="%s"] text.total\').textContent'
+                              % (chart, label))
+        b.evaluate(show_only(["fail"]))
+        self.assertEqual(bar("chart-status", "fail"), str(report["summary"]["counts"]["fail"]))
+        self.assertEqual(bar("chart-status", "pass"), "0")
+        fails = sum(1 for x in report["results"] if x["check"] == "payment-method" and x["status"] == "fail")
+        self.assertEqual(bar("chart-check", "payment-method"), str(fails))
+        b.evaluate('document.getElementById("q").focus()')
+        b.call("Input.insertText", text="data-platform")
+        shown = len(b.evaluate(VISIBLE_ROWS))
+        self.assertEqual(sum(int(bar("chart-status", s)) for s in report["summary"]["counts"]), shown)
+        self.assert_quiet(url)
+
 
 if __name__ == "__main__":
     unittest.main()

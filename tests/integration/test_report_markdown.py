@@ -89,16 +89,42 @@ class MarkdownReport(unittest.TestCase):
                          list(dict.fromkeys(subject(x) for x in problems)))
         got = []
         for table in page.tables:
-            if table["rows"][0] == ["Status", "Severity", "Check", "Finding", "Remediation"]:
-                self.assertTrue(all(len(r) == 5 for r in table["rows"]), table["rows"])
+            if table["rows"][0] == ["Status", "Severity", "Check", "Finding"]:
+                self.assertTrue(all(len(r) == 4 for r in table["rows"]), table["rows"])
                 got += table["rows"][1:]
         want = []
+        gate = ["info", "low", "medium", "high", "blocker"].index(report["migration"]["fail_on"])
         for x in problems:
-            status = x["status"]
+            status, severity = x["status"], x["severity"]
             if x["waiver"] and x["waiver"].get("expired"):
                 status += " (waiver expired %s)" % x["waiver"]["expires"]
-            want.append([status, x["severity"], x["check"], x["message"], x["remediation"]])
+            above = ["info", "low", "medium", "high", "blocker"].index(severity) >= gate
+            if x["status"] == "warn" and above:  # the reason it does not gate, next to its severity
+                severity += " (does not gate: a warning asks for action but never blocks the move)"
+            elif x["status"] != "warn" and not above:
+                severity += " (does not gate: below the gate severity)"
+            want.append([status, severity, x["check"], x["message"]])
         self.assertEqual(got, want)
+
+        # the accounts first: one line per account with its readiness, blocking checks and wait-period end
+        accounts = next(t["rows"] for t in page.tables if t["rows"][0][:4] == ["Account", "Name", "OU", "Readiness"])
+        held = report["summary"]["holding_back_all_accounts"]
+        for line, a in zip(accounts[1:], report["accounts"]):
+            checks = ", ".join(a["blocking_checks"])
+            if held and a["readiness"] not in ("ready", "cannot-move"):
+                checks = checks + " + organization-wide" if checks else "organization-wide"
+            self.assertEqual(line, [a["id"], a["name"], a["ou_path"], a["readiness"], checks, a["wait_until"] or ""])
+        self.assertEqual(len(accounts) - 1, len(report["accounts"]))
+        self.assertLess(page.headings.index(("h2", "Accounts")), page.headings.index(("h2", "Problems")))
+
+        # each remediation once, with the subjects it applies to
+        fixes = next(t["rows"] for t in page.tables if t["rows"][0] == ["Check", "Gates", "Subjects", "Remediation"])
+        self.assertEqual(sorted(r[0] for r in fixes[1:]), sorted(set(x["check"] for x in problems)))
+        for check, gates, applies, remediation in fixes[1:]:
+            rows = [x for x in problems if x["check"] == check]
+            self.assertEqual(remediation, rows[0]["remediation"])
+            self.assertEqual(gates, "yes" if any(x["gating"] for x in rows) else "no")
+            self.assertTrue(applies.startswith("%d: " % len(rows)), applies)
 
         # waived rows and expired waivers, each in its own table
         waived = [t["rows"] for t in page.tables if t["rows"][0][:3] == ["Subject", "Check", "Was"]]

@@ -91,12 +91,17 @@ def parse_openmetrics(text):
             if not m:
                 raise ValueError("not a sample")
             name, labels, value, timestamp = m.groups()
-            if name != current or families[name]["type"] != "gauge":
-                raise ValueError("sample %s outside its gauge family" % name)
+            kind = families[current]["type"] if current else None
+            if not (kind in ("gauge", "stateset") and name == current or kind == "info" and name == current + "_info"):
+                raise ValueError("sample %s outside its gauge, stateset or info family" % name)
             if timestamp is not None:
                 raise ValueError("a timestamp: the textfile collector refuses them")
             labels = parse_labels(labels or "")
-            samples = families[name]["samples"]
+            if kind == "stateset" and (current not in labels or value not in ("0", "1")):
+                raise ValueError("a stateset sample needs the label %s and the value 0 or 1" % current)
+            if kind == "info" and value != "1":
+                raise ValueError("an info sample's value is 1")
+            samples = families[current]["samples"]
             if any(other == labels for other, _ in samples):
                 raise ValueError("duplicate label set")
             samples.append((labels, parse_value(value)))
@@ -122,31 +127,50 @@ class ParserIsStrict(unittest.TestCase):
 
 
 class PrometheusReport(unittest.TestCase):
-    def check(self, hostile):
+    def check(self, hostile, fmt="prometheus"):
+        """--format prometheus: gauges only, for the Prometheus text parser (the textfile collector, promtool);
+        --format openmetrics: the same samples, the verdict typed as a stateset and the run as an info metric."""
         tmp = tempfile.mkdtemp(prefix="opf-prom-")
-        report, paths = opftest.render_example(tmp, "prometheus", hostile=hostile)
-        with open(paths["prometheus"], encoding="utf-8") as f:
-            families = parse_openmetrics(f.read())
+        report, paths = opftest.render_example(tmp, fmt, hostile=hostile)
+        with open(paths[fmt], encoding="utf-8") as f:
+            text = f.read()
+        families = parse_openmetrics(text)
+        typed = {"orgpreflight_verdict": "stateset", "orgpreflight_audit": "info"} if fmt == "openmetrics" else {}
         for name, f in families.items():
             self.assertTrue(name.startswith("orgpreflight_"), name)
-            self.assertEqual(f["type"], "gauge", name)
+            self.assertEqual(f["type"], typed.get(name, "gauge"), name)
             self.assertTrue(f["help"], name)
+        promtool = opftest.which("promtool")
+        if fmt == "prometheus" and promtool:
+            r = opftest.run(["check", "metrics"], program=promtool, input=text)
+            self.assertNotIn("error", (r.stdout + r.stderr).lower())
 
         status = families["orgpreflight_check_status"]["samples"]
         want = [{"subject_type": x["subject_type"],
                  "account_id": x["subject_id"] if x["subject_type"] == "account" else "",
                  "account_name": x["subject_name"] if x["subject_type"] == "account" else "",
-                 "check": x["check"], "status": x["status"], "severity": x["severity"]} for x in report["results"]]
+                 "check": x["check"], "status": x["status"], "severity": x["severity"],
+                 "gating": "true" if x["gating"] else "false"} for x in report["results"]]
         self.assertEqual([labels for labels, _ in status], want)
         self.assertTrue(all(v == 1 for _, v in status))
 
+        # per account, bounded: ready 0/1 and the count of its own blocking findings
+        ready = {l["account_id"]: v for l, v in families["orgpreflight_account_ready"]["samples"]}
+        self.assertEqual(ready, {a["id"]: float(a["readiness"] == "ready") for a in report["accounts"]})
+        blocking = {l["account_id"]: v for l, v in families["orgpreflight_account_blocking_findings"]["samples"]}
+        own = {a["id"]: len(a["blocking_checks"]) for a in report["accounts"]}
+        self.assertEqual(blocking, own)
+        per = {l["readiness"]: v for l, v in families["orgpreflight_accounts"]["samples"]}
+        self.assertEqual(per, report["summary"]["readiness"])
+
         counts = {l["status"]: v for l, v in families["orgpreflight_results"]["samples"]}
         self.assertEqual(counts, report["summary"]["counts"])
-        verdict = {l["verdict"]: v for l, v in families["orgpreflight_verdict"]["samples"]}
+        verdict = {l["orgpreflight_verdict"]: v for l, v in families["orgpreflight_verdict"]["samples"]}
         self.assertEqual(verdict, {v: float(v == report["summary"]["verdict"])
                                    for v in ("ready", "not-ready", "undetermined")})
         self.assertEqual(families["orgpreflight_evidence_complete"]["samples"], [({}, 1.0)])
-        [(audit, one)] = families["orgpreflight_audit"]["samples"]
+        family = "orgpreflight_audit" if fmt == "openmetrics" else "orgpreflight_audit_info"
+        [(audit, one)] = families[family]["samples"]
         self.assertEqual((audit["organization_id"], audit["path"], audit["fail_on"], one),
                          (report["organization"]["id"], report["migration"]["path"], report["migration"]["fail_on"], 1))
 
@@ -162,6 +186,9 @@ class PrometheusReport(unittest.TestCase):
 
     def test_example(self):
         self.check(hostile=False)
+
+    def test_openmetrics_types(self):
+        self.check(hostile=False, fmt="openmetrics")
 
     def test_hostile_names_are_escaped_labels(self):
         status = self.check(hostile=True)

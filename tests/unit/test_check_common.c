@@ -158,14 +158,17 @@ static void report_booleans(void **state)
 
 static void bounded_lists(void **state)
 {
-    char buf[27] = ""; /* room for two regions and a trailing ", …" */
+    char buf[48] = ""; /* room for two regions and a long "… and N more" */
     opf_chk_list_add(buf, sizeof(buf), "eu-west-1");
     opf_chk_list_add(buf, sizeof(buf), "us-east-1");
     assert_string_equal(buf, "eu-west-1, us-east-1");
-    opf_chk_list_add(buf, sizeof(buf), "ap-south-1"); /* does not fit: the list says it goes on */
-    assert_string_equal(buf, "eu-west-1, us-east-1, …");
+    opf_chk_list_add(buf, sizeof(buf), "ap-south-1"); /* does not fit whole: counted, never cut */
+    assert_string_equal(buf, "eu-west-1, us-east-1 … and 1 more");
     opf_chk_list_add(buf, sizeof(buf), "x");
-    assert_string_equal(buf, "eu-west-1, us-east-1, …");
+    assert_string_equal(buf, "eu-west-1, us-east-1 … and 2 more");
+    for (int i = 0; i < 9; i++)
+        opf_chk_list_add(buf, sizeof(buf), "member-24 (950412345678)");
+    assert_string_equal(buf, "eu-west-1, us-east-1 … and 11 more");
     char joined[64] = "";
     opf_chk_list_join(joined, sizeof(joined), "; ", "created on 2026-11-10");
     opf_chk_list_join(joined, sizeof(joined), "; ", "3 accounts");

@@ -48,6 +48,37 @@ static void active_members_warn_with_the_list(void **state)
                                 "(304955176822), data-platform (418273645091)");
 }
 
+/* Fifty members: the message names the first whole, then counts the rest; no name or id is ever cut. */
+static void long_lists_end_with_a_count(void **state)
+{
+    struct opf_fx *fx = *state;
+    static const char *const keep[] = {"210987654321", NULL};
+    s_keep(fx, keep);
+    json_t *accounts = json_object_get(fx->bundle, "accounts");
+    for (int i = 0; i < 50; i++) {
+        char id[16], name[32];
+        snprintf(id, sizeof(id), "9504%08d", i);
+        snprintf(name, sizeof(name), "member-%02d", i);
+        json_array_append_new(accounts, json_pack("{s:s, s:s, s:s}", "id", id, "name", name, "state", "ACTIVE"));
+    }
+    opf_fx_organization(fx);
+    opf_fx_run(fx, C);
+    opf_fx_assert(fx, OPF_WARN, "50 members still to go");
+    const char *msg = fx->finding.message, *more = strstr(msg, " … and ");
+    assert_non_null(more);
+    int left = 0, end = 0;
+    assert_int_equal(sscanf(more + strlen(" … and "), "%d more%n", &left, &end), 1);
+    assert_int_equal(more[strlen(" … and ") + (size_t)end], '\0');
+    /* every name listed is whole, and listed plus counted is every member */
+    int listed = 0;
+    for (const char *p = strstr(msg, "member-"); p && p < more; p = strstr(p + 1, "member-")) {
+        assert_non_null(strchr(p, ')'));
+        assert_true(strchr(p, ')') < more);
+        listed++;
+    }
+    assert_int_equal(listed + left, 50);
+}
+
 static void empty_organization_passes(void **state)
 {
     struct opf_fx *fx = *state;
@@ -80,6 +111,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         OPF_FX_TEST(suspended_member_fails),
         OPF_FX_TEST(active_members_warn_with_the_list),
+        OPF_FX_TEST(long_lists_end_with_a_count),
         OPF_FX_TEST(empty_organization_passes),
         OPF_FX_TEST(incomplete_or_unreadable_is_unknown),
     };

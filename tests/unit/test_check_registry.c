@@ -36,9 +36,12 @@ static void every_check_is_well_formed(void **state)
         assert_true(strlen(c->remediation) > 20);
         assert_true(c->severity < OPF_SEVERITY_COUNT);
         assert_true(c->subject < OPF_SUBJECT_KIND_COUNT);
-        /* only account checks can be limited to members or to a state */
-        if (c->flags)
+        /* only account checks can be limited to members or to a state; only organization-wide ones hold back
+         * the management account alone */
+        if (c->flags & (OPF_CHECK_MEMBERS_ONLY | OPF_CHECK_ANY_STATE))
             assert_int_equal(c->subject, OPF_SUBJECT_ACCOUNT);
+        if (c->flags & OPF_CHECK_HOLDS_MANAGEMENT)
+            assert_int_not_equal(c->subject, OPF_SUBJECT_ACCOUNT);
         for (size_t j = 0; j < n; j++)
             assert_string_not_equal(all[j]->id, c->id);
     }
@@ -63,6 +66,10 @@ static void the_engine_rules_are_declared_by_flags(void **state)
     assert_true(s_find("stacksets-retain")->flags & OPF_CHECK_MEMBERS_ONLY);
     assert_true(s_find("org-access-role-trust")->flags & OPF_CHECK_MEMBERS_ONLY);
     assert_int_equal(s_find("target-organization-ready")->subject, OPF_SUBJECT_TARGET_ORGANIZATION);
+    /* these block the organization's deletion, so they hold back the management account, never the members */
+    assert_true(s_find("management-account-last")->flags & OPF_CHECK_HOLDS_MANAGEMENT);
+    assert_true(s_find("sso-alias-conflict")->flags & OPF_CHECK_HOLDS_MANAGEMENT);
+    assert_false(s_find("operator-session-not-sso")->flags & OPF_CHECK_HOLDS_MANAGEMENT);
     /* a listing, never a gate */
     assert_int_equal(s_find("identity-center-assignments")->severity, OPF_SEV_INFO);
 }

@@ -37,6 +37,10 @@ static void just_created_fails_with_the_date_it_may_leave(void **state)
     opf_fx_run(fx, C);
     /* created 2026-11-23T14:12:09Z; now 2026-11-25T09:00:00Z; 4 days later is 2026-11-27T14:12:09Z */
     opf_fx_assert(fx, OPF_FAIL, "from 2026-11-27T14:12:09Z (in 54 hours)");
+    /* and the date in the finding itself, for the reports and the runbook */
+    time_t when;
+    assert_true(opf_time_parse("2026-11-27T14:12:09Z", &when));
+    assert_int_equal(fx->finding.not_before, when);
     fx->ctx.path = OPF_PATH_DIRECT;
     opf_fx_run(fx, C);
     opf_fx_assert(fx, OPF_FAIL, "direct path");
@@ -49,6 +53,7 @@ static void the_period_is_configurable(void **state)
     opf_fx_config(fx, "migration.wait_period_days", "1");
     opf_fx_run(fx, C);
     opf_fx_assert(fx, OPF_PASS, "more than 1 days");
+    assert_int_equal(fx->finding.not_before, 0); /* a pass waits for nothing */
     opf_fx_config(fx, "migration.wait_period_days", "7");
     opf_fx_run(fx, C);
     opf_fx_assert(fx, OPF_FAIL, "2026-11-30T14:12:09Z");

@@ -140,6 +140,14 @@ static void test_dates_and_waiver_expiry(void **state)
     assert_false(opf_date_parse("2026-11-31", &t));
     assert_false(opf_date_parse("2026-11-30T00:00:00Z", &t));
     assert_false(opf_date_parse(NULL, &t));
+    /* one strict parser: a time on an impossible day is refused too, never rolled over into the next month */
+    assert_false(opf_time_parse("2026-02-31T00:00:00Z", &t));
+    assert_false(opf_time_parse("2026-02-31", &t));
+    assert_false(opf_time_parse("2026-11-31T10:00:00+02:00", &t));
+    assert_false(opf_time_parse("2100-02-29T00:00:00Z", &t));
+    assert_true(opf_time_parse("2000-02-29T00:00:00Z", &t));
+    assert_true(opf_time_parse("2028-02-29T23:59:59Z", &t));
+    assert_true(opf_time_parse("2026-12-31T23:59:59Z", &t));
     assert_true(opf_date_parse("2026-11-30", &day));
     /* valid through its whole day, UTC */
     assert_false(opf_waiver_expired("2026-11-30", day + 86399));

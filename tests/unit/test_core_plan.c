@@ -35,6 +35,11 @@ static json_t *s_add(json_t *report, const char *check, const char *type, const 
                             "subject_type", type, "subject_id", subject, "subject_name", subject, "status", status,
                             "severity", severity, "message", "found something", "evidence", "remediation",
                             "fix it", "waiver");
+    /* as the engine writes it: these two organization-wide checks hold back only the management account */
+    bool mgmt_only = strcmp(check, "management-account-last") == 0 || strcmp(check, "sso-alias-conflict") == 0;
+    json_object_set_new(row, "holds_back", json_string(strcmp(type, "account") == 0 ? "account"
+                                                        : mgmt_only                ? "management-account"
+                                                                                   : "all-accounts"));
     json_array_append_new(json_object_get(report, "results"), row);
     return row;
 }
@@ -203,7 +208,7 @@ static void test_gate_decides_what_blocks(void **state)
     assert_true(s_number(rb, "fix-blockers") < s_move_step(rb, MEMBER));
     /* the unknown break-glass row blocks OTHER from the secure-access step; the medium fail is only advice */
     assert_non_null(s_action(s_step(rb, "secure-access"), OTHER, "break-glass-user"));
-    assert_string_equal(s_readiness(rb, OTHER), "blocked");
+    assert_string_equal(s_readiness(rb, OTHER), "undetermined"); /* an unknown, no fail: the report's readiness */
     const json_t *advice = s_action(s_step(rb, "move-after-fixes"), OTHER, "root-email-reachable");
     assert_non_null(advice);
     assert_false(json_is_true(json_object_get(advice, "blocking")));
@@ -250,19 +255,16 @@ static void test_delegated_administrator_is_deregistered_before_it_moves(void **
     json_decref(bundle);
 }
 
-static void test_wait_period_end_from_the_evidence_and_config(void **state)
+static void test_wait_period_end_from_the_finding(void **state)
 {
     json_t *report = s_report("high"), *bundle = s_bundle();
-    s_add(report, "wait-period", "account", MEMBER, "fail", "blocker");
-    s_add(report, "wait-period", "account", OTHER, "fail", "blocker");
-    /* the Account API's creation date wins; JoinedTimestamp is the fallback, as in wait-period */
+    /* the date is the one wait-period gives in its finding (not_before), never derived again here */
+    json_t *m = s_add(report, "wait-period", "account", MEMBER, "fail", "blocker");
+    json_object_set_new(m, "not_before", json_string("2026-11-30T14:12:09Z"));
+    json_t *o = s_add(report, "wait-period", "account", OTHER, "fail", "blocker");
+    json_object_set_new(o, "not_before", json_string("2026-12-01T00:00:00Z"));
     s_set_item(s_evidence_of(bundle, MEMBER), "account.information",
-               json_pack("{s:s}", "AccountCreatedDate", "2026-11-23T14:12:09Z"));
-    s_set_item(s_evidence_of(bundle, MEMBER), "organizations.account",
-               json_pack("{s:{s:s}}", "Account", "JoinedTimestamp", "2026-11-01T00:00:00Z"));
-    s_set_item(s_evidence_of(bundle, OTHER), "organizations.account",
-               json_pack("{s:{s:s, s:s}}", "Account", "JoinedMethod", "CREATED", "JoinedTimestamp",
-                         "2026-11-24T00:00:00.000000+00:00"));
+               json_pack("{s:s}", "AccountCreatedDate", "2026-11-01T00:00:00Z"));
     json_t *config = json_pack("{s:{s:i}}", "migration", "wait_period_days", 7);
     json_t *rb = s_plan(report, bundle, config);
     const json_t *wait = s_step(rb, "move-after-wait-period");
@@ -276,8 +278,8 @@ static void test_wait_period_end_from_the_evidence_and_config(void **state)
     assert_true(s_number(rb, "move-after-wait-period") < s_number(rb, "delete-organization"));
     json_decref(rb);
 
-    /* no creation date anywhere: the account still waits, with no date invented */
-    json_object_clear(s_evidence_of(bundle, OTHER));
+    /* a finding without a date: the account still waits, with no date invented */
+    json_object_del(o, "not_before");
     rb = s_plan(report, bundle, config);
     assert_true(json_is_null(json_object_get(s_account(rb, OTHER), "wait_until")));
     assert_true(json_is_null(json_object_get(s_step(rb, "move-after-wait-period"), "not_before")));
@@ -413,6 +415,7 @@ static void test_unmovable_account_and_management_last(void **state)
     assert_string_equal(s_readiness(rb, OTHER), "cannot-move");
     assert_true(json_is_null(json_object_get(s_account(rb, OTHER), "move_step")));
     assert_true(s_lists(s_step(rb, "move-now"), MEMBER)); /* members are not held by the deletion's blocker */
+    assert_string_equal(s_readiness(rb, MEMBER), "ready");
     const json_t *del = s_step(rb, "delete-organization");
     assert_non_null(s_action(del, MGMT, "management-account-last"));
     assert_string_equal(s_readiness(rb, MGMT), "blocked");
@@ -459,7 +462,7 @@ int main(void)
         cmocka_unit_test(test_clean_organization_moves_members_now_and_management_last),
         cmocka_unit_test(test_gate_decides_what_blocks),
         cmocka_unit_test(test_delegated_administrator_is_deregistered_before_it_moves),
-        cmocka_unit_test(test_wait_period_end_from_the_evidence_and_config),
+        cmocka_unit_test(test_wait_period_end_from_the_finding),
         cmocka_unit_test(test_portal_alias_is_claimed_before_the_organization_goes),
         cmocka_unit_test(test_organization_wide_blocker_holds_every_account),
         cmocka_unit_test(test_placement_of_findings_that_do_not_block),
