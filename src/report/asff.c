@@ -76,6 +76,9 @@ static json_t *s_product_fields(const json_t *report, const json_t *row)
                           opf_report_str(row, "severity"), "orgpreflight/OrganizationId",
                           opf_report_str(json_object_get(report, "organization"), "id"), "orgpreflight/Version",
                           opf_report_str(json_object_get(report, "tool"), "version"));
+    /* whether the finding holds the migration back at the gate (docs/report.md) */
+    bool gating = json_is_true(json_object_get(row, "gating"));
+    json_object_set_new(f, "orgpreflight/Gating", json_string(gating ? "true" : "false"));
     char *evidence = opf_export_evidence_summary(row);
     json_object_set_new(f, "orgpreflight/Evidence", opf_export_string(evidence ? evidence : "", ASFF_PRODUCT_FIELD_MAX));
     free(evidence);

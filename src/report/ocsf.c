@@ -118,7 +118,7 @@ static json_t *s_event(const json_t *report, const json_t *row, const char *regi
     json_t *ev = json_pack(
         "{s:{s:s, s:{s:s, s:s, s:s}, s:[s]}, s:I, s:i, s:s, s:i, s:s, s:i, s:s, s:I, s:s, s:i, s:s, s:i, s:s,"
         " s:s, s:{s:s, s:s, s:s, s:[s], s:I, s:I, s:o}, s:{s:[s], s:[s], s:s, s:s, s:i, s:s}, s:o, s:o,"
-        " s:{s:s, s:s, s:o}}",
+        " s:{s:s, s:s, s:b, s:o}}",
         "metadata", "version", OCSF_VERSION, "product", "name", "orgpreflight", "vendor_name", "orgpreflight",
         "version", opf_report_str(json_object_get(report, "tool"), "version"), "profiles", "cloud",
         "time", at,
@@ -137,8 +137,8 @@ static json_t *s_event(const json_t *report, const json_t *row, const char *regi
         "status_detail", opf_report_str(row, "message"),
         "resource", s_resource(report, row, region),
         "cloud", s_cloud(report, row, region),
-        "unmapped", "status", status, "severity", opf_report_str(row, "severity"), "evidence",
-        evidence ? evidence : json_array());
+        "unmapped", "status", status, "severity", opf_report_str(row, "severity"), "gating",
+        json_is_true(json_object_get(row, "gating")), "evidence", evidence ? evidence : json_array());
     if (ev && *opf_report_str(row, "remediation"))
         json_object_set_new(ev, "remediation", json_pack("{s:s}", "desc", opf_report_str(row, "remediation")));
     const json_t *w = json_object_get(row, "waiver");

@@ -126,6 +126,7 @@ class AsffShape(unittest.TestCase):
                     self.assertEqual(f["Remediation"]["Recommendation"]["Text"][:100], row["remediation"][:100])
                 fields = f["ProductFields"]
                 self.assertEqual((fields["orgpreflight/Check"], fields["orgpreflight/Status"]), (row["check"], status))
+                self.assertEqual(fields["orgpreflight/Gating"], "true" if row["gating"] else "false")
                 for e in row["evidence"]:
                     self.assertIn(e["item"], fields["orgpreflight/Evidence"])
                 if row["waiver"]:

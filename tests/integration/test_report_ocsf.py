@@ -137,6 +137,7 @@ class OcsfEvents(unittest.TestCase):
                 self.assertEqual(e["resource"]["name"], row["subject_name"])
                 self.assertEqual(e.get("remediation", {}).get("desc", ""), row["remediation"])
                 self.assertEqual(e["unmapped"]["evidence"], row["evidence"])
+                self.assertIs(e["unmapped"]["gating"], row["gating"])
                 self.assertEqual(e["finding_info"]["data_sources"],
                                  list(dict.fromkeys(x["source"] for x in row["evidence"] if x.get("source"))))
                 account = row["subject_id"] if row["subject_type"] == "account" else \
