@@ -24,7 +24,8 @@ static const char *s_label(const char *severity)
 {
     static const struct {
         const char *severity, *label;
-    } map[] = {{"blocker", "CRITICAL"}, {"high", "HIGH"}, {"medium", "MEDIUM"}, {"low", "LOW"}, {"info", "INFORMATIONAL"}};
+    } map[] = {{"blocker", "CRITICAL"}, {"high", "HIGH"}, {"medium", "MEDIUM"}, {"low", "LOW"},
+               {"info", "INFORMATIONAL"}};
     for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
         if (strcmp(map[i].severity, severity) == 0)
             return map[i].label;
@@ -80,7 +81,8 @@ static json_t *s_product_fields(const json_t *report, const json_t *row)
     bool gating = json_is_true(json_object_get(row, "gating"));
     json_object_set_new(f, "orgpreflight/Gating", json_string(gating ? "true" : "false"));
     char *evidence = opf_export_evidence_summary(row);
-    json_object_set_new(f, "orgpreflight/Evidence", opf_export_string(evidence ? evidence : "", ASFF_PRODUCT_FIELD_MAX));
+    json_object_set_new(f, "orgpreflight/Evidence",
+                        opf_export_string(evidence ? evidence : "", ASFF_PRODUCT_FIELD_MAX));
     free(evidence);
     const json_t *w = json_object_get(row, "waiver");
     if (json_is_object(w)) {
