@@ -153,8 +153,8 @@ class FaultMatrix(unittest.TestCase):
 
     def test_30_percent_throttling_on_every_service_changes_no_verdict(self):
         self.proxy.add_random("*", {"throttle": 0.30}, seed=30)
-        # 12 attempts: a call fails only after 12 throttles in a row, 0.3^12 = 5e-7 per call
-        report, run, elapsed = self.audit("throttle", AWS_MAX_ATTEMPTS="12")
+        # the default 3 attempts: throttling is retried until the call's time budget, not the attempts, ends it
+        report, run, elapsed = self.audit("throttle")
         self.assert_every_row_present(report, run)
         injected = self.proxy.injected["throttle"]
         for service in ("organizations", "iam", "sts", "account", "sso"):
@@ -173,9 +173,28 @@ class FaultMatrix(unittest.TestCase):
         self.assertGreaterEqual(stats["retries"], injected)  # plus the retries of calls moto always fails
         self.assertEqual(report["summary"], self.baseline["summary"])
 
+    def test_throttling_mixed_with_transient_faults_costs_no_evidence(self):
+        # AWS on a bad day: 20 % throttling, 5 % 503, 2 % resets, 1 % answers cut short, on every service
+        self.proxy.add_random("*", {"throttle": 0.20, "error503": 0.05, "reset": 0.02, "truncate": 0.01}, seed=20)
+        # Throttling needs no attempts (the call's budget bounds it); the other faults still end a call after its
+        # attempts. 8 % of ~1,800 requests fail that way: with 3 attempts about one call in 2,000 exhausts them
+        # (0.08^3), one or two per run, and a member's AssumeRole that does costs that account's rows; with 5,
+        # one run in a hundred.
+        report, run, elapsed = self.audit("mixed", AWS_MAX_ATTEMPTS="5")
+        self.assert_every_row_present(report, run)
+        injected = self.proxy.injected
+        for kind in ("throttle", "error503", "reset", "truncate"):
+            self.assertGreater(injected[kind], 0, kind)
+        print("faults injected %s of %d requests; rows changed: %d"
+              % (dict(injected), self.proxy.requests, len(self.changed_rows(report))))
+        self.maxDiff = None
+        self.assertEqual([(r["check"], r["subject_id"], r["message"]) for r in self.changed_rows(report)], [])
+        self.assertEqual(report["summary"], self.baseline["summary"])
+
     def test_transient_faults_end_as_named_unknowns_in_bounded_time(self):
-        # one call certain to exhaust its three attempts: the SCP lookup of the Sandbox OU's account
-        self.proxy.add("organizations:ListPoliciesForTarget", "error503", first=3, where=self.org.sandbox)
+        # one call certain to exhaust its three attempts: the targets of the Sandbox OU's SCP, read once for the
+        # whole organization, so every account's SCP evidence carries the error
+        self.proxy.add("organizations:ListTargetsForPolicy", "error503", first=3, where=self.org.deny_leave)
         self.proxy.add_random("*", {"error500": 0.025, "error503": 0.025, "reset": 0.02, "hang": 0.01,
                                     "truncate": 0.01, "malformed": 0.01}, seed=5)
         report, run, elapsed = self.audit("transient", config=self.config_hangs)
@@ -195,7 +214,7 @@ class FaultMatrix(unittest.TestCase):
             self.assertRegex(row["message"], TRANSIENT, row)
         scp = rows_by_key(report)[("scp-denies-leave", self.org.sandbox)]
         self.assertEqual(scp["status"], "unknown")
-        self.assertIn("organizations:ListPoliciesForTarget", scp["message"])
+        self.assertIn("organizations:ListTargetsForPolicy", scp["message"])
         self.assertIn("ServiceUnavailable", scp["message"])
         # libcurl itself sends a request again, once, when a reused connection turns out reset
         self.assertLessEqual(report["stats"]["api_calls"], self.proxy.requests)
@@ -225,7 +244,19 @@ class FaultMatrix(unittest.TestCase):
 
 Run = collections.namedtuple("Run", "returncode stdout stderr elapsed after_signal rss_mb")
 WRAPPED = bool(os.environ.get("OPF_CLI_WRAPPER"))  # valgrind: far slower, and its own memory
-SLOW = 10 if WRAPPED else 1
+
+
+def _sanitized():
+    try:
+        with open(os.path.join(os.environ.get("OPF_BINARY_DIR", ""), "CMakeCache.txt")) as f:
+            return "OPF_SANITIZE:BOOL=ON" in f.read()
+    except OSError:
+        return False
+
+
+SANITIZED = _sanitized()  # AddressSanitizer: slower, and its shadow memory counts
+SLOW = 10 if WRAPPED else 3 if SANITIZED else 1
+MEMORY = 4 if SANITIZED else 1
 ACCESS_DENIED_XML = ('<ErrorResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><Error><Type>Sender</Type>'
                      '<Code>AccessDenied</Code><Message>User is not authorized to perform: iam:ListUsers</Message>'
                      '</Error><RequestId>4a8b9c0d-0000-4000-8000-000000000000</RequestId></ErrorResponse>')
@@ -303,7 +334,7 @@ class HostileAnswers(unittest.TestCase):
                                                      r.stderr.strip()[-300:]))
         self.assertLess(r.after_signal if r.after_signal is not None else r.elapsed, seconds * SLOW)
         if not WRAPPED:
-            self.assertLess(r.rss_mb, mb)
+            self.assertLess(r.rss_mb, mb * MEMORY)
         self.assertEqual(len(r.stderr.strip().splitlines()), 1, r.stderr)  # one line says what happened
 
     @staticmethod

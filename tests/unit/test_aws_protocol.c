@@ -242,6 +242,67 @@ static void test_retry_decisions(void **state)
     }
 }
 
+/* An HTTP 200 that carries an AWS error is that error, in every protocol's spelling; real outputs are not. */
+static void test_errors_in_a_2xx_answer(void **state)
+{
+    const struct opf_aws_service *orgs = opf_aws_service_find("organizations"), *iam = opf_aws_service_find("iam");
+    const struct opf_aws_service *ec2 = opf_aws_service_find("ec2"), *s3 = opf_aws_service_find("s3");
+    const char *denied = "{\"__type\":\"AccessDeniedException\",\"Message\":\"You don't have permissions\"}";
+    assert_true(opf_protocol_is_error(orgs, denied, strlen(denied), ""));
+    assert_true(opf_protocol_is_error(orgs, "{}", 2, "AccessDeniedException:http://internal.amazon.com/"));
+    const char *query = "<?xml version=\"1.0\"?>\n<ErrorResponse xmlns=\"https://iam.amazonaws.com/doc/2010-05-08/\">"
+                        "<Error><Code>AccessDenied</Code></Error></ErrorResponse>";
+    assert_true(opf_protocol_is_error(iam, query, strlen(query), ""));
+    const char *ec2_err = "<Response><Errors><Error><Code>UnauthorizedOperation</Code></Error></Errors></Response>";
+    assert_true(opf_protocol_is_error(ec2, ec2_err, strlen(ec2_err), ""));
+    assert_true(opf_protocol_is_error(s3, "<Error><Code>AccessDenied</Code></Error>", 40, NULL));
+    const char *accounts = "{\"Accounts\":[{\"Id\":\"111122223333\"}]}";
+    assert_false(opf_protocol_is_error(orgs, accounts, strlen(accounts), ""));
+    const char *users = "<ListUsersResponse><ListUsersResult><Users/></ListUsersResult></ListUsersResponse>";
+    assert_false(opf_protocol_is_error(iam, users, strlen(users), NULL));
+    const char *policy = "{\"Version\":\"2012-10-17\",\"Statement\":[]}"; /* GetBucketPolicy's payload */
+    assert_false(opf_protocol_is_error(s3, policy, strlen(policy), NULL));
+}
+
+/* Answers are checked against the operation's output shape: required members present, of their type. */
+static void test_output_shape(void **state)
+{
+    const struct opf_aws_operation *list = opf_aws_operation_find("organizations", "ListAccounts");
+    const struct opf_aws_operation *who = opf_aws_operation_find("sts", "GetCallerIdentity");
+    struct opf_aws_error err = {0};
+    json_t *ok = json_pack("{s:[], s:s}", "Accounts", "NextToken", "t");
+    assert_int_equal(opf_aws_output_check(list, ok, &err), 0);
+    json_t *missing = json_pack("{s:s}", "NextToken", "t");
+    assert_int_equal(opf_aws_output_check(list, missing, &err), -1);
+    assert_string_equal(err.code, "MalformedResponse");
+    assert_non_null(strstr(err.message, "Accounts is missing"));
+    json_t *wrong = json_pack("{s:{}}", "Accounts");
+    assert_int_equal(opf_aws_output_check(list, wrong, &err), -1);
+    assert_non_null(strstr(err.message, "Accounts is not of its type"));
+    json_t *token = json_pack("{s:[], s:i}", "Accounts", "NextToken", 7);
+    assert_int_equal(opf_aws_output_check(list, token, &err), -1);
+    assert_non_null(strstr(err.message, "NextToken is not a string"));
+    json_t *id = json_pack("{s:s}", "Arn", "arn:aws:iam::111122223333:user/a");
+    assert_int_equal(opf_aws_output_check(who, id, &err), -1);
+    assert_non_null(strstr(err.message, "Account is missing"));
+    json_decref(ok), json_decref(missing), json_decref(wrong), json_decref(token), json_decref(id);
+}
+
+/* A NUL in a JSON string is never passed on: it becomes U+FFFD, the rest of the answer stays. */
+static void test_nul_in_json_strings(void **state)
+{
+    const struct opf_aws_service *orgs = opf_aws_service_find("organizations");
+    const struct opf_aws_operation *op = opf_aws_operation_find("organizations", "ListAccounts");
+    const char *body = "{\"Accounts\":[{\"Id\":\"111122223333\",\"Name\":\"a\\u0000b\"}]}";
+    struct opf_aws_error err = {0};
+    json_t *out = opf_protocol_parse(orgs, op, body, strlen(body), &err);
+    assert_non_null(out);
+    const json_t *name = json_object_get(json_array_get(json_object_get(out, "Accounts"), 0), "Name");
+    assert_int_equal(json_string_length(name), 5);
+    assert_string_equal(json_string_value(name), "a\xef\xbf\xbd" "b");
+    json_decref(out);
+}
+
 static void test_redaction(void **state)
 {
     char xml[] = "<Credentials><AccessKeyId>ASIAEXAMPLE</AccessKeyId><SecretAccessKey>s3cr3t/K</SecretAccessKey>"
@@ -298,6 +359,9 @@ int main(void)
         cmocka_unit_test(test_rest_xml_requests_from_the_path_template),
         cmocka_unit_test(test_rest_xml_and_ec2_answers_in_botocore_shape),
         cmocka_unit_test(test_retry_decisions),
+        cmocka_unit_test(test_errors_in_a_2xx_answer),
+        cmocka_unit_test(test_output_shape),
+        cmocka_unit_test(test_nul_in_json_strings),
         cmocka_unit_test(test_redaction),
         cmocka_unit_test(test_ini_reader),
     };
