@@ -193,7 +193,7 @@ static void the_result_names_what_decided(void **state)
     assert_string_equal(r.sid, "NoLeave");
     opf_policy_evaluate(&layers, &(struct opf_policy_request){"s3:GetObject", "*", NULL}, &r);
     assert_int_equal(r.reason, OPF_POLICY_BY_NO_ALLOW);
-    assert_int_equal(r.scp_level, 2); /* the account's own level lists no SCP */
+    assert_int_equal(r.scp_level, 1); /* Guardrails denies, and allows nothing: its level is the first without an Allow */
     assert_string_equal(r.policy, "");
     json_decref(identity);
     json_decref(scps);
