@@ -271,6 +271,8 @@ json_t *opf_audit(const struct opf_registry *r, const json_t *bundle, const stru
     a.ctx.attestation_max_age_days = max_age > 0 ? (int)max_age : 90;
     a.ctx.config = config;
     a.ctx.bundle = bundle;
+    struct opf_org_facts *facts = opf_org_facts_new(bundle);
+    a.ctx.org = facts;
 
     const json_t *org = json_object_get(bundle, "organization");
     const char *mgmt = s_str(org, "management_account_id");
@@ -314,6 +316,7 @@ json_t *opf_audit(const struct opf_registry *r, const json_t *bundle, const stru
         "fail_on", opf_severity_name(fail_on), "summary", s_summary(a.results, fail_on, complete), "accounts",
         inventory, "results", a.results, "waivers_expired", a.expired);
     json_decref(defaults);
+    opf_org_facts_free(facts);
     if (!report)
         opf_fail(err, OPF_EXIT_ERROR, "out of memory building the report");
     else {
