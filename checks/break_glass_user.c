@@ -3,134 +3,209 @@
 #include <string.h>
 
 #include "common.h"
+#include "policy/eval.h"
 
 static const char *const s_needs[] = {"iam.credential_report", "iam.users", NULL};
 
 #define OPF_ROOT_ROW "<root_account>"
 
-/* "Allow * on *" with no condition: what AdministratorAccess grants. */
-static bool s_allows_everything(const json_t *doc_json)
+/* What the break-glass user must be able to do on every resource once the account stands alone: run IAM (so
+ * it can grant anything else), assume roles, accept the new organization's invitation and use services. */
+static const char *const s_admin_actions[] = {
+    "iam:CreateUser", "iam:CreateRole", "iam:AttachUserPolicy", "iam:AttachRolePolicy", "iam:PutUserPolicy",
+    "iam:PutRolePolicy", "iam:UpdateAssumeRolePolicy", "iam:CreateAccessKey", "iam:DeleteUserPermissionsBoundary",
+    "sts:AssumeRole", "organizations:AcceptHandshake", "ec2:RunInstances", "s3:PutObject", NULL};
+
+/* AdministratorAccess's document: known without reading it, the one AWS managed policy bundles may omit. */
+#define OPF_ADMIN_DOCUMENT "{\"Version\": \"2012-10-17\", \"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"*\", " \
+                           "\"Resource\": \"*\"}]}"
+
+/* A managed policy as the evaluator takes it: {"Name", "Document"}, the document of its default version from
+ * the item's "Policies" (GetPolicy + GetPolicyVersion) or given with the attachment (`entry`), null when it
+ * was not read. */
+static json_t *s_managed(const json_t *users, const char *name, const char *arn, const json_t *entry)
 {
-    json_t *doc = opf_chk_policy_document(doc_json);
-    json_t *statements = opf_chk_policy_statements(doc);
-    size_t i;
-    const json_t *st;
-    bool all = false;
-    json_array_foreach(statements, i, st) {
-        const json_t *actions = json_object_get(st, "Action");
-        bool star = false;
-        if (json_is_string(actions))
-            star = strcmp(json_string_value(actions), "*") == 0 || strcmp(json_string_value(actions), "*:*") == 0;
-        size_t k;
-        const json_t *a;
-        json_array_foreach(actions, k, a) {
-            star |= json_is_string(a) && (strcmp(json_string_value(a), "*") == 0 ||
-                                          strcmp(json_string_value(a), "*:*") == 0);
-        }
-        if (star && opf_chk_statement_effect(st, "Allow") && !json_object_get(st, "Condition") &&
-            opf_chk_statement_all_resources(st))
-            all = true;
-    }
-    json_decref(statements);
-    json_decref(doc);
-    return all;
+    const json_t *policies = json_object_get(users, "Policies");
+    const json_t *doc = json_object_get(json_object_get(policies, arn ? arn : ""), "Document");
+    if (!doc)
+        doc = json_object_get(entry, "Document") ? json_object_get(entry, "Document")
+                                                 : json_object_get(entry, "PolicyDocument");
+    json_t *known = NULL;
+    if (!doc && arn && opf_chk_wildcard("arn:*:iam::aws:policy/AdministratorAccess", arn, false))
+        known = json_loads(OPF_ADMIN_DOCUMENT, 0, NULL);
+    json_t *p = json_pack("{s:s,s:O}", "Name", name ? name : arn ? arn : "(unnamed)", "Document",
+                          known ? known : doc ? doc : json_null());
+    json_decref(known);
+    return p;
 }
 
-/* Whether a principal's (user's or group's) policies make it an administrator; names the policy in `why`. */
-static bool s_admin_policies(const json_t *principal, const char *via, char *why, size_t len)
+/* A user's or a group's inline and managed policies, appended to `out`. */
+static void s_policies_of(const json_t *users, const json_t *principal, json_t *out)
 {
     size_t i;
     const json_t *p;
-    json_array_foreach(json_object_get(principal, "AttachedPolicies"), i, p) {
-        const char *arn = opf_chk_str(p, "PolicyArn");
-        if (arn && opf_chk_wildcard("arn:*:iam::aws:policy/AdministratorAccess", arn, false)) {
-            snprintf(why, len, "AdministratorAccess attached %s", via);
-            return true;
-        }
-    }
-    json_array_foreach(json_object_get(principal, "InlinePolicies"), i, p) {
-        if (s_allows_everything(json_object_get(p, "PolicyDocument"))) {
-            snprintf(why, len, "inline policy %s %s allows * on *", opf_chk_str(p, "PolicyName"), via);
-            return true;
-        }
-    }
-    return false;
+    json_array_foreach(json_object_get(principal, "AttachedPolicies"), i, p)
+        json_array_append_new(out, s_managed(users, opf_chk_str(p, "PolicyName"), opf_chk_str(p, "PolicyArn"), p));
+    json_array_foreach(json_object_get(principal, "InlinePolicies"), i, p)
+        json_array_append_new(out, json_pack("{s:s?,s:O?}", "Name", opf_chk_str(p, "PolicyName"), "Document",
+                                             json_object_get(p, "PolicyDocument")));
 }
 
-static bool s_is_admin(const json_t *user, char *why, size_t len)
+/* Whether the user may do every administrator action once the account is alone; `why` says what decided. A
+ * user whose boundary was never read (no "PermissionsBoundary" field: ListUsers omits it) is MAYBE. */
+static enum opf_policy_decision s_admin(const json_t *users, const json_t *user, const struct opf_subject *s,
+                                        const struct opf_context *ctx, char *why, size_t len)
 {
-    if (s_admin_policies(user, "to the user", why, len))
-        return true;
+    json_t *identity = json_array();
+    s_policies_of(users, user, identity);
     size_t i;
     const json_t *g;
-    json_array_foreach(json_object_get(user, "Groups"), i, g) {
-        char via[160];
-        snprintf(via, sizeof(via), "through group %s", opf_chk_str(g, "GroupName"));
-        if (s_admin_policies(g, via, why, len))
-            return true;
+    json_array_foreach(json_object_get(user, "Groups"), i, g) s_policies_of(users, g, identity);
+    const json_t *pb = json_object_get(user, "PermissionsBoundary");
+    json_t *boundary = NULL;
+    if (!pb) {
+        boundary = json_pack("{s:s,s:n}", "Name", "(not read: GetUser missing)", "Document");
+    } else if (!json_is_null(pb)) {
+        const char *arn = opf_chk_str(pb, "PermissionsBoundaryArn");
+        boundary = s_managed(users, arn, arn, pb);
     }
-    return false;
+    /* the sign-in the break-glass user makes: console, with MFA, outside any organization on the leave path */
+    json_t *context = json_pack("{s:s,s:s,s:s,s:s?,s:s?,s:s?}", "aws:MultiFactorAuthPresent", "true",
+                                "aws:SecureTransport", "true", "aws:PrincipalType", "User", "aws:PrincipalArn",
+                                opf_chk_str(user, "Arn"), "aws:username", opf_chk_str(user, "UserName"),
+                                "aws:PrincipalAccount", s->id);
+    if (opf_chk_path(s, ctx) == OPF_PATH_LEAVE)
+        json_object_set_new(context, "aws:PrincipalOrgID", json_null());
+    struct opf_policy_layers layers = {.identity = identity, .boundary = boundary};
+    enum opf_policy_decision worst = OPF_POLICY_ALLOW;
+    for (const char *const *a = s_admin_actions; *a; a++) {
+        struct opf_policy_result r;
+        enum opf_policy_decision d = opf_policy_evaluate(&layers, &(struct opf_policy_request){*a, "*", context}, &r);
+        /* a certain deny outranks a maybe: it settles that the user is not an administrator */
+        int rank = d == OPF_POLICY_ALLOW ? 0 : d == OPF_POLICY_MAYBE ? 1 : 2;
+        int worst_rank = worst == OPF_POLICY_ALLOW ? 0 : worst == OPF_POLICY_MAYBE ? 1 : 2;
+        if (rank > worst_rank) {
+            worst = d;
+            snprintf(why, len, "%s: %s", *a, r.why);
+        } else if (rank == 0 && a == s_admin_actions) {
+            snprintf(why, len, "%s", r.why);
+        }
+    }
+    json_decref(context);
+    json_decref(boundary);
+    json_decref(identity);
+    return worst;
 }
 
-static const json_t *s_user(const json_t *users, const char *name)
+static const json_t *s_row(const json_t *rows, const char *name)
 {
     size_t i;
-    const json_t *u;
-    json_array_foreach(json_object_get(users, "Users"), i, u) {
-        const char *n = opf_chk_str(u, "UserName");
+    const json_t *row;
+    json_array_foreach(rows, i, row) {
+        const char *n = opf_chk_str(row, "user");
         if (n && strcmp(n, name) == 0)
-            return u;
+            return row;
     }
     return NULL;
 }
 
-/* The report's users (never root) that match break_glass.user_pattern. */
-static json_t *s_candidates(const json_t *rows, const struct opf_context *ctx)
+static bool s_candidate(const char *user, const struct opf_context *ctx)
 {
     const char *pattern = json_string_value(opf_config_get(ctx, "break_glass.user_pattern"));
-    json_t *out = json_array();
-    size_t i;
-    json_t *row;
-    json_array_foreach(rows, i, row) {
-        const char *user = opf_chk_str(row, "user");
-        if (user && strcmp(user, OPF_ROOT_ROW) != 0 && (!pattern || opf_chk_wildcard(pattern, user, false)))
-            json_array_append(out, row);
-    }
-    return out;
+    return user && strcmp(user, OPF_ROOT_ROW) != 0 && (!pattern || opf_chk_wildcard(pattern, user, false));
 }
 
-/* The verdict once the candidates with a console password are known and the policy listings are read. */
-static enum opf_status s_judge(const json_t *with_password, const json_t *users, const struct opf_item *users_item,
-                               struct opf_finding *f, const char *path)
+/* Password and MFA of a user: the live GetLoginProfile/ListMFADevices answers where the collector read them,
+ * else the credential report (cached by AWS for up to four hours). False when neither says. */
+static bool s_facts(const json_t *user, const json_t *rows, bool *password, bool *mfa, char *decided, size_t len)
 {
-    const char *admin_without_mfa = NULL;
-    size_t i;
+    const json_t *row = s_row(rows, opf_chk_str(user, "UserName"));
+    const json_t *lp = json_object_get(user, "LoginProfile"), *devices = json_object_get(user, "MFADevices");
+    bool live_pw = lp && (json_is_object(lp) || json_is_null(lp)), live_mfa = json_is_array(devices);
+    if ((!live_pw || !live_mfa) && !row)
+        return false;
+    *password = live_pw ? json_is_object(lp) : opf_chk_report_true(row, "password_enabled");
+    *mfa = live_mfa ? json_array_size(devices) > 0 : opf_chk_report_true(row, "mfa_active");
+    if (!live_pw && !live_mfa)
+        snprintf(decided, len, "iam.credential_report");
+    else
+        snprintf(decided, len, "%s+%s", live_pw ? "iam:GetLoginProfile" : "iam.credential_report",
+                 live_mfa ? "iam:ListMFADevices" : "iam.credential_report");
+    return true;
+}
+
+/* The report's users with a console password, for the verdict when the user listing is unreadable. */
+static size_t s_report_passwords(const json_t *rows, const struct opf_context *ctx)
+{
+    size_t n = 0, i;
     const json_t *row;
+    json_array_foreach(rows, i, row) n += s_candidate(opf_chk_str(row, "user"), ctx) &&
+                                          opf_chk_report_true(row, "password_enabled");
+    return n;
+}
+
+static enum opf_status s_nobody(struct opf_finding *f, const char *path, const struct opf_context *ctx)
+{
+    const char *pattern = json_string_value(opf_config_get(ctx, "break_glass.user_pattern"));
+    return opf_set(f, OPF_FAIL, "%s path: no IAM user%s%s has a console password, so nothing but the root user "
+                                "works once the organization and Identity Center are gone",
+                   path, pattern ? " matching " : "", pattern ? pattern : "");
+}
+
+/* The first candidate of each kind, for the verdict. */
+struct s_found {
+    char name[128], why[400];
+};
+
+static void s_keep(struct s_found *slot, const char *name, const char *why)
+{
+    if (!slot->name[0] && name) {
+        snprintf(slot->name, sizeof(slot->name), "%s", name);
+        snprintf(slot->why, sizeof(slot->why), "%s", why);
+    }
+}
+
+/* The verdict over the listed users (live) that match the pattern and have a console password. */
+static enum opf_status s_judge(const json_t *rows, const struct opf_item *users_item, const struct opf_subject *s,
+                               const struct opf_context *ctx, struct opf_finding *f, const char *path)
+{
+    struct s_found pass = {0}, maybe = {0}, no_mfa = {0}, not_admin = {0};
+    size_t with_password = 0, i;
+    const json_t *user;
     json_t *values = json_array();
-    enum opf_status st = OPF_UNKNOWN;
-    json_array_foreach(with_password, i, row) {
-        const char *name = opf_chk_str(row, "user");
-        const json_t *user = s_user(users, name);
-        char why[256] = "";
-        bool admin = user && s_is_admin(user, why, sizeof(why));
-        bool mfa = opf_chk_report_true(row, "mfa_active");
-        json_array_append_new(values, json_pack("{s:s,s:b,s:b,s:s?}", "user", name, "mfa_active", mfa,
-                                                "administrator", admin, "via", admin ? why : NULL));
-        if (admin && mfa && st != OPF_PASS) {
-            st = opf_set(f, OPF_PASS, "%s path: IAM user %s has a console password, MFA and %s", path, name, why);
-        } else if (admin && !mfa && !admin_without_mfa) {
-            admin_without_mfa = name;
-        }
+    json_array_foreach(json_object_get(users_item->data, "Users"), i, user) {
+        const char *name = opf_chk_str(user, "UserName");
+        bool password, mfa;
+        char decided[96], why[400] = "";
+        if (!s_candidate(name, ctx) || !s_facts(user, rows, &password, &mfa, decided, sizeof(decided)) || !password)
+            continue;
+        with_password++;
+        enum opf_policy_decision d = s_admin(users_item->data, user, s, ctx, why, sizeof(why));
+        json_array_append_new(values, json_pack("{s:s,s:b,s:s,s:b,s:s,s:s}", "user", name, "mfa_active", mfa,
+                                                "decided_by", decided, "administrator", d == OPF_POLICY_ALLOW,
+                                                "evaluation", opf_policy_decision_name(d), "why", why));
+        if (d == OPF_POLICY_ALLOW)
+            s_keep(mfa ? &pass : &no_mfa, name, why);
+        else if (d == OPF_POLICY_MAYBE && mfa)
+            s_keep(&maybe, name, why);
+        else
+            s_keep(&not_admin, name, why);
     }
     opf_finding_cite(f, users_item, values);
     json_decref(values);
-    if (st == OPF_PASS)
-        return st;
-    if (admin_without_mfa)
+    if (pass.name[0])
+        return opf_set(f, OPF_PASS, "%s path: IAM user %s has a console password, MFA and every administrator "
+                                    "action (%s)", path, pass.name, pass.why);
+    if (maybe.name[0])
+        return opf_set(f, OPF_UNKNOWN, "%s path: IAM user %s has a console password and MFA, but whether it is an "
+                                       "administrator cannot be decided: %s", path, maybe.name, maybe.why);
+    if (no_mfa.name[0])
         return opf_set(f, OPF_FAIL, "%s path: IAM user %s is an administrator with a console password but no MFA; "
-                                    "that is not acceptable as break-glass access", path, admin_without_mfa);
+                                    "that is not acceptable as break-glass access", path, no_mfa.name);
+    if (with_password == 0)
+        return s_nobody(f, path, ctx);
     return opf_set(f, OPF_FAIL, "%s path: none of the %zu IAM users with a console password is an administrator "
-                                "with MFA", path, json_array_size(with_password));
+                                "with MFA (%s: %s)", path, with_password, not_admin.name, not_admin.why);
 }
 
 static enum opf_status s_evaluate(const struct opf_check *check, const struct opf_subject *s,
@@ -146,33 +221,22 @@ static enum opf_status s_evaluate(const struct opf_check *check, const struct op
     json_t *rows = opf_chk_credential_report(report_item.data, err, sizeof(err));
     if (!rows)
         return opf_set(f, OPF_UNKNOWN, "%s", err);
-    json_t *candidates = s_candidates(rows, ctx);
-    json_t *with_password = json_array();
-    size_t i;
-    json_t *row;
-    json_array_foreach(candidates, i, row) {
-        if (opf_chk_report_true(row, "password_enabled"))
-            json_array_append(with_password, row);
-    }
-    json_t *values = json_pack("{s:s?,s:I,s:I}", "GeneratedTime", opf_chk_str(report_item.data, "GeneratedTime"),
-                               "users", (json_int_t)json_array_size(candidates), "users_with_password",
-                               (json_int_t)json_array_size(with_password));
+    size_t in_report = s_report_passwords(rows, ctx);
+    json_t *values = json_pack("{s:s?,s:I}", "GeneratedTime", opf_chk_str(report_item.data, "GeneratedTime"),
+                               "users_with_password", (json_int_t)in_report);
     opf_finding_cite(f, &report_item, values);
     json_decref(values);
 
     struct opf_item users_item;
-    const char *pattern = json_string_value(opf_config_get(ctx, "break_glass.user_pattern"));
     enum opf_status st;
-    if (json_array_size(with_password) == 0)
-        st = opf_set(f, OPF_FAIL, "%s path: no IAM user%s%s has a console password, so nothing but the root "
-                                  "user works once the organization and Identity Center are gone",
-                     path, pattern ? " matching " : "", pattern ? pattern : "");
+    if (opf_evidence_get(s, "iam.users", &users_item) != OPF_ITEM_OK && in_report == 0)
+        st = s_nobody(f, path, ctx);
     else if (!opf_require(s, "iam.users", f, &users_item))
         st = f->status;
+    else if (!json_is_array(json_object_get(users_item.data, "Users")))
+        st = opf_set(f, OPF_UNKNOWN, "evidence iam.users has no Users list");
     else
-        st = s_judge(with_password, users_item.data, &users_item, f, path);
-    json_decref(with_password);
-    json_decref(candidates);
+        st = s_judge(rows, &users_item, s, ctx, f, path);
     json_decref(rows);
     return st;
 }

@@ -8,6 +8,7 @@
 #include <openssl/evp.h>
 
 #include "common.h"
+#include "policy/eval.h"
 
 enum opf_migration_path opf_chk_path(const struct opf_subject *s, const struct opf_context *ctx)
 {
@@ -115,32 +116,9 @@ size_t opf_chk_item_errors(const json_t *data, char *buf, size_t len)
     return json_is_array(errors) ? json_array_size(errors) : 0;
 }
 
-static bool s_char_eq(char a, char b, bool casefold)
-{
-    return casefold ? tolower((unsigned char)a) == tolower((unsigned char)b) : a == b;
-}
-
 bool opf_chk_wildcard(const char *pattern, const char *text, bool casefold)
 {
-    /* iterative matcher with one backtrack point: linear in practice, no recursion on hostile input */
-    const char *star = NULL, *resume = NULL;
-    while (*text) {
-        if (*pattern == '*') {
-            star = pattern++;
-            resume = text;
-        } else if (*pattern == '?' || (*pattern && s_char_eq(*pattern, *text, casefold))) {
-            pattern++;
-            text++;
-        } else if (star) {
-            pattern = star + 1;
-            text = ++resume;
-        } else {
-            return false;
-        }
-    }
-    while (*pattern == '*')
-        pattern++;
-    return *pattern == '\0';
+    return opf_policy_wildcard(pattern, text, casefold);
 }
 
 void opf_chk_format_time(time_t t, char *buf, size_t len)
@@ -160,11 +138,11 @@ enum opf_chk_attested opf_chk_attestation(const struct opf_subject *s, const str
     snprintf(key, sizeof(key), "attestation.%s", fact);
     if (opf_evidence_get(s, key, &item) != OPF_ITEM_OK)
         return OPF_ATTESTED_NONE;
+    opf_finding_cite(f, &item, item.data);
     if (!opf_attestation_get(s, ctx, fact, &a)) {
         snprintf(note, len, " The %s attestation has no readable value or date and was ignored.", fact);
         return OPF_ATTESTED_INVALID;
     }
-    opf_finding_cite(f, &item, item.data);
     if (!a.fresh && a.age_days < 0) {
         snprintf(note, len, " The %s attestation is dated in the future (%s) and was ignored.", fact, a.attested_at);
         return OPF_ATTESTED_STALE;
@@ -191,9 +169,19 @@ json_t *opf_chk_policy_document(const json_t *doc)
     return json_is_string(doc) ? json_loads(json_string_value(doc), 0, NULL) : NULL;
 }
 
+bool opf_chk_all_objects(const json_t *list)
+{
+    size_t i;
+    const json_t *e;
+    json_array_foreach(list, i, e) if (!json_is_object(e)) return false;
+    return json_is_array(list);
+}
+
 json_t *opf_chk_policy_statements(const json_t *document)
 {
     json_t *statement = json_object_get(document, "Statement");
+    if (json_is_array(statement) && !opf_chk_all_objects(statement))
+        return NULL; /* a null or a string among the statements: unreadable */
     if (json_is_array(statement))
         return json_incref(statement);
     if (json_is_object(statement)) {
@@ -202,49 +190,6 @@ json_t *opf_chk_policy_statements(const json_t *document)
         return list;
     }
     return NULL;
-}
-
-/* Does any pattern of a string-or-array element match `value`? */
-static bool s_any_pattern(const json_t *patterns, const char *value)
-{
-    if (json_is_string(patterns))
-        return opf_chk_wildcard(json_string_value(patterns), value, true);
-    size_t i;
-    const json_t *p;
-    json_array_foreach(patterns, i, p) {
-        if (json_is_string(p) && opf_chk_wildcard(json_string_value(p), value, true))
-            return true;
-    }
-    return false;
-}
-
-bool opf_chk_statement_covers(const json_t *statement, const char *action)
-{
-    const json_t *actions = json_object_get(statement, "Action");
-    if (actions)
-        return s_any_pattern(actions, action);
-    const json_t *not_actions = json_object_get(statement, "NotAction");
-    if (not_actions)
-        return !s_any_pattern(not_actions, action);
-    return false;
-}
-
-bool opf_chk_statement_all_resources(const json_t *statement)
-{
-    const json_t *resources = json_object_get(statement, "Resource");
-    if (json_object_get(statement, "NotResource"))
-        return false;
-    if (!resources)
-        return true; /* SCPs may omit Resource: it then means every resource */
-    if (json_is_string(resources))
-        return strcmp(json_string_value(resources), "*") == 0;
-    size_t i;
-    const json_t *r;
-    json_array_foreach(resources, i, r) {
-        if (json_is_string(r) && strcmp(json_string_value(r), "*") == 0)
-            return true;
-    }
-    return false;
 }
 
 bool opf_chk_statement_effect(const json_t *statement, const char *effect)

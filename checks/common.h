@@ -1,6 +1,6 @@
 /*
  * Logic shared by several built-in checks: the migration path a subject takes, the Organizations account
- * record, attestations, IAM policy statement matching and the IAM credential report.
+ * record, attestations, IAM policy documents and the IAM credential report.
  *
  * Everything here is pure: it reads evidence and writes findings, never performs I/O.
  */
@@ -12,6 +12,10 @@
 /* The route the subject takes: the management account always leaves (it must delete its organization
  * first), every other account takes the configured path. */
 enum opf_migration_path opf_chk_path(const struct opf_subject *s, const struct opf_context *ctx);
+
+/* Is `list` an array whose every element is an object? An entry that is null or a string is unreadable
+ * evidence, never "nothing to report". */
+bool opf_chk_all_objects(const json_t *list);
 
 /* A string member of a JSON object, or NULL. */
 const char *opf_chk_str(const json_t *obj, const char *key);
@@ -67,14 +71,8 @@ enum opf_chk_attested opf_chk_attestation(const struct opf_subject *s, const str
 json_t *opf_chk_policy_document(const json_t *doc);
 
 /* The statements of a policy document as an array (a lone statement object is wrapped); new reference,
- * NULL when the document has no Statement. */
+ * NULL when the document has no Statement or one of them is not an object (unreadable, never "nothing"). */
 json_t *opf_chk_policy_statements(const json_t *document);
-
-/* Does the statement's Action (or NotAction) cover `action`? Wildcards, case-insensitive. */
-bool opf_chk_statement_covers(const json_t *statement, const char *action);
-
-/* Does the statement apply to every resource ("Resource": "*", or no Resource/NotResource at all)? */
-bool opf_chk_statement_all_resources(const json_t *statement);
 
 /* Effect is "Allow" / "Deny" (case-sensitive in IAM). */
 bool opf_chk_statement_effect(const json_t *statement, const char *effect);

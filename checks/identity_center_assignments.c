@@ -54,11 +54,17 @@ static enum opf_status s_evaluate(const struct opf_check *check, const struct op
     const json_t *sets = json_object_get(item.data, "PermissionSets");
     if (!json_is_array(sets))
         return opf_set(f, OPF_UNKNOWN, "evidence sso_admin.account_assignments has no PermissionSets list");
+    size_t i, k;
+    const json_t *set, *a;
+    json_array_foreach(sets, i, set) {
+        const json_t *assignments = json_object_get(set, "AccountAssignments");
+        if (!json_is_object(set) || (assignments && !opf_chk_all_objects(assignments)))
+            return opf_set(f, OPF_UNKNOWN, "evidence sso_admin.account_assignments lists a permission set or an "
+                                           "assignment that cannot be read");
+    }
     char listing[S_LIST_MAX] = "";
     size_t n_assignments = 0;
     json_t *cited = json_array();
-    size_t i, k;
-    const json_t *set, *a;
     json_array_foreach(sets, i, set) {
         size_t counts[3] = {0, 0, 0}; /* groups, users, other principals */
         const json_t *assignments = json_object_get(set, "AccountAssignments");

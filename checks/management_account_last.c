@@ -5,7 +5,7 @@
 
 #include "common.h"
 
-static const char *const s_needs[] = {"organizations.organization", NULL};
+static const char *const s_needs[] = {"organizations.organization", "organizations.accounts", NULL};
 
 /* Appends "name (id)" whole to a bounded list. */
 static void s_append(char *buf, size_t len, const char *name, const char *id)
@@ -24,18 +24,26 @@ static enum opf_status s_evaluate(const struct opf_check *check, const struct op
     const char *mgmt = opf_chk_str(json_object_get(item.data, "Organization"), "MasterAccountId");
     if (!mgmt)
         return opf_set(f, OPF_UNKNOWN, "organizations.organization has no MasterAccountId");
-    /* the inventory is the bundle's account list: incomplete after an interrupted collection */
-    if (json_is_false(json_object_get(ctx->bundle, "complete")))
-        return opf_set(f, OPF_UNKNOWN, "the evidence bundle is incomplete, so the members still to go are unknown");
+    /* the organization's complete inventory (ListAccounts), not the accounts selected for this audit */
+    struct opf_item inv;
+    if (!opf_require(s, "organizations.accounts", f, &inv))
+        return f->status;
+    const json_t *accounts = json_object_get(inv.data, "Accounts");
+    if (!json_is_array(accounts))
+        return opf_set(f, OPF_UNKNOWN, "organizations.accounts has no Accounts list");
     char members[640] = "", blocking[640] = "";
     json_t *to_go = json_array();
     size_t i, n_blocking = 0;
+    bool has_mgmt = false, malformed = false;
     const json_t *acct;
-    json_array_foreach(json_object_get(ctx->bundle, "accounts"), i, acct) {
-        const char *id = opf_chk_str(acct, "id"), *name = opf_chk_str(acct, "name");
-        const char *state = opf_chk_str(acct, "state");
-        if (id && strcmp(id, mgmt) == 0)
+    json_array_foreach(accounts, i, acct) {
+        const char *id = opf_chk_str(acct, "Id"), *name = opf_chk_str(acct, "Name");
+        const char *state = opf_chk_str(acct, "State") ? opf_chk_str(acct, "State") : opf_chk_str(acct, "Status");
+        malformed |= !id;
+        if (id && strcmp(id, mgmt) == 0) {
+            has_mgmt = true;
             continue;
+        }
         json_array_append_new(to_go, json_pack("{s:s?,s:s?,s:s?}", "id", id, "name", name, "state", state));
         if (!state || strcmp(state, "ACTIVE") != 0) {
             s_append(blocking, sizeof(blocking), name, id);
@@ -45,9 +53,16 @@ static enum opf_status s_evaluate(const struct opf_check *check, const struct op
         }
     }
     size_t n = json_array_size(to_go);
-    json_t *values = json_pack("{s:s,s:o}", "MasterAccountId", mgmt, "members", to_go);
+    json_t *values = json_pack("{s:s}", "MasterAccountId", mgmt);
     opf_finding_cite(f, &item, values);
     json_decref(values);
+    values = json_pack("{s:I,s:o}", "accounts", (json_int_t)json_array_size(accounts), "members", to_go);
+    opf_finding_cite(f, &inv, values);
+    json_decref(values);
+    if (malformed || !has_mgmt)
+        return opf_set(f, OPF_UNKNOWN, "the account inventory (organizations.accounts) %s, so the members still to "
+                                       "go are unknown", malformed ? "has an entry without an Id"
+                                                                   : "does not list the management account");
     if (n_blocking)
         return opf_set(f, OPF_FAIL, "leave path for the management account: %zu member%s cannot leave (%s): a "
                                     "closed or suspended member keeps the organization from being deleted for up "

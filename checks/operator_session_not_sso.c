@@ -66,29 +66,51 @@ static bool s_value_mentions(const json_t *v, const char *needle)
     return false;
 }
 
-/* Does the role's trust policy lean on the old organization: its id in a condition (aws:PrincipalOrgID,
- * aws:PrincipalOrgPaths), or an Identity Center role as principal? `why` names the dependency. */
-static bool s_trust_depends_on_org(const json_t *role, const char *org_id, char *why, size_t len)
+/* Does a trust statement admit Identity Center roles, by principal or by a condition on the principal's ARN? */
+static bool s_admits_sso(const json_t *st)
+{
+    const json_t *principal = json_object_get(st, "Principal"), *cond = json_object_get(st, "Condition");
+    return s_value_mentions(principal, "AWSReservedSSO_") || s_value_mentions(principal, "sso.amazonaws.com/") ||
+           s_value_mentions(cond, "AWSReservedSSO_") || s_value_mentions(cond, "aws-reserved/sso.amazonaws.com");
+}
+
+/* How the role's trust policy leans on the old organization. */
+enum s_trust { S_INDEPENDENT = 0, S_DEPENDS, S_ONLY_SSO, S_UNREADABLE };
+
+/* Its id in a condition (aws:PrincipalOrgID, aws:PrincipalOrgPaths) or an Identity Center role as principal
+ * makes the role depend on the old organization; when every statement that admits anyone admits only Identity
+ * Center roles, nobody can assume it once that Identity Center is gone. `why` names the dependency. */
+static enum s_trust s_trust_of(const json_t *role, const char *org_id, char *why, size_t len)
 {
     json_t *owned = opf_chk_policy_document(json_object_get(role, "AssumeRolePolicyDocument"));
     json_t *statements = opf_chk_policy_statements(owned);
-    bool depends = false;
-    size_t i;
+    size_t allows = 0, sso = 0, i;
+    bool org = false;
     const json_t *st;
+    bool unreadable = !statements;
     json_array_foreach(statements, i, st) {
+        unreadable |= !json_is_object(st);
         if (!opf_chk_statement_effect(st, "Allow"))
             continue;
-        if (org_id && s_value_mentions(json_object_get(st, "Condition"), org_id)) {
-            snprintf(why, len, "its trust policy admits principals by the old organization's id %s", org_id);
-            depends = true;
-        } else if (s_value_mentions(json_object_get(st, "Principal"), "AWSReservedSSO_")) {
-            snprintf(why, len, "its trust policy admits an Identity Center role of the old organization");
-            depends = true;
-        }
+        allows++;
+        if (s_admits_sso(st))
+            sso++;
+        else if (org_id && s_value_mentions(json_object_get(st, "Condition"), org_id))
+            org = true;
     }
     json_decref(statements);
     json_decref(owned);
-    return depends;
+    if (unreadable)
+        return S_UNREADABLE;
+    if (sso && sso == allows) {
+        snprintf(why, len, "its trust policy admits only Identity Center roles of the old organization");
+        return S_ONLY_SSO;
+    }
+    if (sso)
+        snprintf(why, len, "its trust policy admits an Identity Center role of the old organization");
+    else if (org)
+        snprintf(why, len, "its trust policy admits principals by the old organization's id %s", org_id);
+    return sso || org ? S_DEPENDS : S_INDEPENDENT;
 }
 
 /* Assumed roles other than Identity Center's: pass only when the trust policy was read and is independent. */
@@ -100,17 +122,21 @@ static enum opf_status s_role(const struct opf_subject *s, const struct opf_cont
         return f->status;
     const json_t *role = json_object_get(item.data, "Role");
     const char *org_id = opf_chk_str(json_object_get(ctx->bundle, "organization"), "id");
+    const char *name = opf_chk_str(role, "RoleName");
     char why[256];
-    bool depends = s_trust_depends_on_org(role, org_id, why, sizeof(why));
-    json_t *values = json_pack("{s:s?,s:b}", "RoleName", opf_chk_str(role, "RoleName"), "depends_on_old_organization",
-                               depends);
+    enum s_trust trust = s_trust_of(role, org_id, why, sizeof(why));
+    json_t *values = json_pack("{s:s?,s:b}", "RoleName", name, "depends_on_old_organization", trust != S_INDEPENDENT);
     opf_finding_cite(f, &item, values);
     json_decref(values);
-    if (depends)
-        return opf_set(f, OPF_WARN, "the role %s may stop working after the move: %s", opf_chk_str(role, "RoleName"),
-                       why);
+    if (trust == S_UNREADABLE)
+        return opf_set(f, OPF_UNKNOWN, "the trust policy of the role %s could not be read", name ? name : arn);
+    if (trust == S_ONLY_SSO)
+        return opf_set(f, OPF_FAIL, "the role %s cannot be assumed again once the old organization's Identity "
+                                    "Center is gone: %s", name ? name : arn, why);
+    if (trust == S_DEPENDS)
+        return opf_set(f, OPF_WARN, "the role %s may stop working after the move: %s", name ? name : arn, why);
     return opf_set(f, OPF_PASS, "the caller is the role %s, whose trust does not depend on the old organization",
-                   opf_chk_str(role, "RoleName") ? opf_chk_str(role, "RoleName") : arn);
+                   name ? name : arn);
 }
 
 /* Credentials that expire inside the migration window turn a pass into a warning. */

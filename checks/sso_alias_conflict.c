@@ -26,16 +26,25 @@ static bool s_alias_of_url(const char *url, char *alias, size_t len)
     return true;
 }
 
+/* An alias as compared: lower case, and the ALIAS of a start URL given instead of the alias; false when empty
+ * or too long. */
+static bool s_normalise(const char *alias, char *out, size_t len)
+{
+    if (s_alias_of_url(alias, out, len))
+        return true;
+    size_t n = strlen(alias);
+    if (n == 0 || n >= len)
+        return false;
+    for (size_t i = 0; i <= n; i++)
+        out[i] = (char)tolower((unsigned char)alias[i]);
+    return true;
+}
+
 /* Adds an alias (with where it was seen) to the in-use map, first sighting wins. */
 static void s_add(json_t *in_use, const char *alias, const char *where)
 {
     char lower[128];
-    size_t n = strlen(alias);
-    if (n == 0 || n >= sizeof(lower))
-        return;
-    for (size_t i = 0; i <= n; i++)
-        lower[i] = (char)tolower((unsigned char)alias[i]);
-    if (!json_object_get(in_use, lower))
+    if (s_normalise(alias, lower, sizeof(lower)) && !json_object_get(in_use, lower))
         json_object_set_new(in_use, lower, json_string(where));
 }
 
@@ -97,22 +106,17 @@ static enum opf_status s_evaluate(const struct opf_check *check, const struct op
     json_t *values = json_pack("{s:o}", "Instances", arns);
     opf_finding_cite(f, &item, values);
     json_decref(values);
-    if (json_array_size(instances) == 0)
-        return opf_set(f, OPF_SKIPPED, "the old organization has no Identity Center instance, so it holds no "
-                                       "portal alias");
-
     const char *planned = json_string_value(opf_config_get(ctx, "identity_center.planned_portal_alias"));
     json_t *in_use = s_aliases_in_use(s, ctx, instances, f);
     enum opf_status st;
     char lower[128] = "";
-    if (planned) {
-        size_t n = strlen(planned) < sizeof(lower) - 1 ? strlen(planned) : sizeof(lower) - 1;
-        for (size_t k = 0; k < n; k++)
-            lower[k] = (char)tolower((unsigned char)planned[k]);
-        lower[n] = '\0';
-    }
-    const char *where = planned ? json_string_value(json_object_get(in_use, lower)) : NULL;
-    if (!planned || !*planned)
+    const char *where = planned && s_normalise(planned, lower, sizeof(lower))
+                            ? json_string_value(json_object_get(in_use, lower)) : NULL;
+    /* a deleted instance leaves its alias behind: only an alias nobody recorded is free of that question */
+    if (json_array_size(instances) == 0 && !where)
+        st = opf_set(f, OPF_SKIPPED, "the old organization has no Identity Center instance and no recorded portal "
+                                     "alias equals the planned one");
+    else if (!planned || !*planned)
         st = opf_set(f, OPF_WARN, "the old organization runs Identity Center but no new portal alias is planned "
                                   "(identity_center.planned_portal_alias): plan the new portal before users lose "
                                   "the old one");

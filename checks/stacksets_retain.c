@@ -35,11 +35,17 @@ static enum opf_status s_evaluate(const struct opf_check *check, const struct op
     const json_t *sets = json_object_get(item.data, "StackSets");
     if (!json_is_array(sets))
         return opf_set(f, OPF_UNKNOWN, "evidence cloudformation.stack_sets has no StackSets list");
+    size_t i;
+    const json_t *set;
+    json_array_foreach(sets, i, set) {
+        const json_t *instances = json_is_object(set) ? json_object_get(set, "StackInstances") : NULL;
+        if (!json_is_object(set) || (instances && !opf_chk_all_objects(instances)))
+            return opf_set(f, OPF_UNKNOWN, "evidence cloudformation.stack_sets lists a StackSet or a stack instance "
+                                           "that cannot be read");
+    }
     char deleting[S_LIST_MAX] = "", unreadable[S_LIST_MAX] = "";
     size_t n_deleting = 0, n_unreadable = 0, n_here = 0;
     json_t *cited = json_array();
-    size_t i;
-    const json_t *set;
     json_array_foreach(sets, i, set) {
         char regions[256], entry[512];
         const char *name = opf_chk_str(set, "StackSetName");

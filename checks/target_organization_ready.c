@@ -67,16 +67,34 @@ static const json_t *s_find_account(const json_t *accounts, const char *id)
     return NULL;
 }
 
-/* The accounts of the old organization that are to move: active ones not already in the target. */
-static json_t *s_to_move(const struct opf_context *ctx, const json_t *target_accounts)
+/* The accounts of the old organization that are to move: the active ones of its inventory (every account, not
+ * only those selected for this audit) not already in the target; NULL when the inventory is unreadable. */
+static json_t *s_to_move(const struct opf_context *ctx, const json_t *target_accounts, struct s_ready *r)
 {
+    struct opf_subject org;
+    struct opf_item item;
+    const json_t *inventory = NULL;
+    if (opf_chk_org_subject(ctx, &org) && opf_evidence_get(&org, "organizations.accounts", &item) == OPF_ITEM_OK)
+        inventory = json_object_get(item.data, "Accounts");
+    if (!json_is_array(inventory)) {
+        s_note(r, OPF_UNKNOWN, "the old organization's account inventory (its organizations.accounts) is missing or "
+                               "unreadable, so the accounts to move are unknown");
+        return NULL;
+    }
     json_t *out = json_array();
     size_t i;
     const json_t *a;
-    json_array_foreach(json_object_get(ctx->bundle, "accounts"), i, a) {
-        const char *state = opf_chk_str(a, "state");
-        if (state && strcmp(state, "ACTIVE") == 0 && !s_find_account(target_accounts, opf_chk_str(a, "id")))
-            json_array_append(out, (json_t *)a);
+    json_array_foreach(inventory, i, a) {
+        const char *id = opf_chk_str(a, "Id");
+        const char *state = opf_chk_str(a, "State") ? opf_chk_str(a, "State") : opf_chk_str(a, "Status");
+        if (!id) {
+            s_note(r, OPF_UNKNOWN, "the old organization's account inventory has an entry without an Id");
+            json_decref(out);
+            return NULL;
+        }
+        if (state && strcmp(state, "ACTIVE") == 0 && !s_find_account(target_accounts, id))
+            json_array_append_new(out, json_pack("{s:s,s:s?,s:s?}", "id", id, "name", opf_chk_str(a, "Name"), "email",
+                                                 opf_chk_str(a, "Email")));
     }
     return out;
 }
@@ -231,12 +249,12 @@ static enum opf_status s_evaluate(const struct opf_check *check, const struct op
     const json_t *handshakes = s_list(s, "organizations.handshakes", "Handshakes", &r, &hs_item);
     if (accounts && mgmt)
         s_age(ctx, accounts, mgmt, &r);
-    json_t *to_move = s_to_move(ctx, accounts);
+    json_t *to_move = s_to_move(ctx, accounts, &r);
     json_t *invited = json_object(), *expired = json_object();
     if (handshakes) {
         size_t pending = s_handshakes(ctx, handshakes, to_move, invited, expired, &r);
         s_invitations(to_move, invited, expired, &r);
-        if (accounts)
+        if (accounts && to_move)
             s_quota(ctx, json_array_size(accounts), pending, to_move, invited, &r);
         json_t *values = json_pack("{s:I,s:I,s:O}", "Handshakes", (json_int_t)json_array_size(handshakes), "pending",
                                    (json_int_t)pending, "invited", invited);
@@ -245,7 +263,7 @@ static enum opf_status s_evaluate(const struct opf_check *check, const struct op
     }
     if (accounts) {
         json_t *values = json_pack("{s:I,s:I}", "Accounts", (json_int_t)json_array_size(accounts), "to_move",
-                                   (json_int_t)json_array_size(to_move));
+                                   (json_int_t)json_array_size(to_move)); /* 0 when unknown: the verdict says so */
         opf_finding_cite(f, &acc_item, values);
         json_decref(values);
     }

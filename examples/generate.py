@@ -99,13 +99,24 @@ def iam_user(acct, name, uid, created, password=True, mfa=True, groups=(), attac
             if password else None,
             "MFADevices": [{"UserName": name, "SerialNumber": f"arn:aws:iam::{acct}:mfa/{name}",
                             "EnableDate": created}] if mfa else [],
+            "PermissionsBoundary": None,
             "AttachedPolicies": list(attached), "InlinePolicies": list(inline), "Groups": list(groups)}
 
 
+# The default version's document of each managed policy the example users have attached.
+MANAGED_DOCUMENTS = {ADMIN["PolicyArn"]: ("v1", {"Version": "2012-10-17", "Statement": [
+    {"Effect": "Allow", "Action": "*", "Resource": "*"}]})}
+
+
 def users_item(users):
-    return item("iam:ListUsers+iam:GetLoginProfile+iam:ListMFADevices+iam:ListAttachedUserPolicies+"
+    attached = {p["PolicyArn"]: p["PolicyName"] for u in users
+                for p in u["AttachedPolicies"] + [q for g in u["Groups"] for q in g["AttachedPolicies"]]}
+    policies = {arn: {"PolicyName": name, "DefaultVersionId": MANAGED_DOCUMENTS[arn][0],
+                      "Document": MANAGED_DOCUMENTS[arn][1]} for arn, name in sorted(attached.items())}
+    return item("iam:ListUsers+iam:GetUser+iam:GetLoginProfile+iam:ListMFADevices+iam:ListAttachedUserPolicies+"
                 "iam:ListUserPolicies+iam:GetUserPolicy+iam:ListGroupsForUser+iam:ListAttachedGroupPolicies+"
-                "iam:ListGroupPolicies+iam:GetGroupPolicy", {"Users": users}, at="2026-11-25T02:00:06Z")
+                "iam:ListGroupPolicies+iam:GetGroupPolicy+iam:GetPolicy+iam:GetPolicyVersion",
+                {"Users": users, "Policies": policies}, at="2026-11-25T02:00:06Z")
 
 
 def summary(password_present, mfa, users):
@@ -614,10 +625,16 @@ def operator_session():
 
 
 def main():
+    accounts = [management()] + members()
+    org = organization()
+    # the complete inventory (ListAccounts), after DescribeOrganization
+    inventory = item("organizations:ListAccounts", {"Accounts": [
+        a["evidence"]["organizations.account"]["data"]["Account"] for a in accounts]}, at="2026-11-25T02:00:01Z")
+    org["evidence"] = dict([next(iter(org["evidence"].items())), ("organizations.accounts", inventory)] +
+                           list(org["evidence"].items())[1:])
     bundle = {"schema": "orgpreflight/evidence/v1", "tool": {"name": "orgpreflight", "version": "0.1.0"},
-              "collected_at": COLLECTED, "complete": True, "organization": organization(),
-              "accounts": [management()] + members(), "operator_session": operator_session(),
-              "target_organization": target_organization()}
+              "collected_at": COLLECTED, "complete": True, "organization": org, "accounts": accounts,
+              "operator_session": operator_session(), "target_organization": target_organization()}
     out = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                                              "evidence.json")
     with open(out, "w") as f:

@@ -2,8 +2,9 @@
 # The whole test suite: finds a python3 with tests/requirements.txt or installs them into .venv
 # (scripts/test-python.sh; OPF_PYTHON=PATH names one instead), builds with warnings as errors and the tests
 # on, and runs every unit and integration test; then builds again with AddressSanitizer +
-# UndefinedBehaviorSanitizer and runs the suite once more (the slow least-privilege sweep excepted: it
-# exercises IAM policies, not new code paths); then runs the CLI of a few integration tests under valgrind
+# UndefinedBehaviorSanitizer and runs the suite once more (except the slow least-privilege sweep, which
+# exercises IAM policies, not new code paths, and the install and Python-requirement tests, which exercise
+# packaging and configuring, not the code); then runs the CLI of a few integration tests under valgrind
 # memcheck (OPF_SKIP_MEMCHECK=1 skips it) and fuzzes every parser for OPF_FUZZ_SECONDS in all (default 60;
 # OPF_SKIP_FUZZ=1 skips it).
 set -euo pipefail
@@ -22,7 +23,7 @@ if [ "${OPF_SKIP_SANITIZERS:-0}" != 1 ]; then
     -DCMAKE_BUILD_TYPE=Debug >/dev/null
   cmake --build "$build-sanitize" -j"$(nproc)"
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-    ctest --test-dir "$build-sanitize" --output-on-failure -j2 -E 'least_privilege|install_package'
+    ctest --test-dir "$build-sanitize" --output-on-failure -j2 -E 'least_privilege|install_package|python_requirements'
 fi
 
 if [ "${OPF_SKIP_MEMCHECK:-0}" != 1 ]; then

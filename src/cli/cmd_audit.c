@@ -108,9 +108,10 @@ static void s_usage(FILE *out, const char *cmd)
           "  --role-name NAME       role to assume in member accounts (default OrganizationAccountAccessRole)\n"
           "  --external-id ID       external id for that role\n"
           "  --target-profile NAME  also audit the target organization with this profile\n"
-          "  --accounts ID,...      only these accounts\n"
+          "  --accounts ID,...      only these accounts (of the organization, or of the --evidence bundle)\n"
           "  --ou OU-ID             only accounts in this OU and below\n"
           "  --exclude-accounts ID,...\n"
+          "                         a selection naming an unknown account or matching nothing exits 64\n"
           "  --concurrency N        accounts in flight (default 8)\n"
           "  --quiet                no progress line\n"
           "  --debug                redacted wire trace on stderr\n"
@@ -454,6 +455,10 @@ static int s_run(struct s_args *a)
     }
     bundle = a->evidence ? opf_bundle_load(a->evidence, &err) : s_collect(a, cfg, r, &stats, NULL, &err);
     if (!bundle)
+        goto fail;
+    /* a saved bundle is selected from as a live organization is */
+    const struct opf_selection sel = {a->collect.accounts, a->collect.ou, a->collect.exclude_accounts};
+    if (a->evidence && opf_bundle_select(bundle, &sel, a->evidence, &err) != 0)
         goto fail;
     struct opf_audit_options ao = {.config = cfg, .only_checks = a->checks, .skip_checks = a->skip_checks,
                                    .attestations = att, .waivers = waivers, .now = now,

@@ -42,7 +42,8 @@ bool opf_date_parse(const char *ymd, time_t *out);
 /* Is a waiver expiring on `expires` (YYYY-MM-DD) expired at `now`? It is valid through its whole day, UTC. */
 bool opf_waiver_expired(const char *expires, time_t now);
 
-/* The newest attestation for (account, fact), or NULL. Borrowed. */
+/* The newest attestation for (account, fact), or NULL; one whose attested_at cannot be read only when no
+ * other exists (the checks then cite it and ignore it). Borrowed. */
 const json_t *opf_attestation_newest(const json_t *attestations, const char *account_id, const char *fact);
 
 /* The waiver covering (check, subject), preferring an unexpired one; *expired tells which. Borrowed. */
@@ -73,6 +74,10 @@ json_t *opf_report_diff(const json_t *old_report, const char *old_name, const js
 /* OPF_EXIT_NOT_READY when a new failure is gating, else OPF_EXIT_READY. */
 enum opf_exit opf_diff_exit_code(const json_t *diff);
 
+/* The organization-wide facts of a bundle (src/core/orgfacts.c), for opf_context.org; NULL when out of
+ * memory. They copy what they keep. */
+struct opf_org_facts *opf_org_facts_new(const json_t *bundle);
+void opf_org_facts_free(struct opf_org_facts *facts);
 /* ---- per-account readiness (src/core/readiness.c, docs/report.md) ---- */
 
 /* How a row weighs at the gate: a fail or an unknown at or above fail_on (an unreadable row is unknown). */
@@ -98,5 +103,24 @@ bool opf_is_account_id(const char *s);
 
 /* Is the comma-separated `list` naming `id`? */
 bool opf_list_contains(const char *list, const char *id);
+
+/* ---- account selection (select.c) ---- */
+struct opf_selection {
+    const char *accounts;         /* --accounts ID,... */
+    const char *ou;               /* --ou OU-ID: that OU and everything below it */
+    const char *exclude_accounts; /* --exclude-accounts ID,... */
+};
+bool opf_selection_any(const struct opf_selection *s);
+/* Does the account (its id and the ids of the OUs on its path, root first) belong to the selection? */
+bool opf_selection_match(const struct opf_selection *s, const char *id, const json_t *ou_ids);
+/* A usage error naming what did not match: an --accounts id not in `inventory_ids`, an --ou or a selection
+ * that selected nothing, or `where` ("organization o-…") holding no account at all. */
+int opf_selection_check(const struct opf_selection *s, const json_t *inventory_ids, size_t selected,
+                        const char *where, struct opf_error *err);
+/* Records an active selection in the bundle ("selection"). */
+void opf_selection_record(json_t *bundle, const struct opf_selection *s);
+/* Keeps the bundle's accounts the selection matches (`name` names the bundle in errors); checks even an
+ * empty selection, so a bundle without accounts is refused. */
+int opf_bundle_select(json_t *bundle, const struct opf_selection *s, const char *name, struct opf_error *err);
 
 #endif

@@ -179,6 +179,27 @@ enum opf_exit opf_report_exit_code(const json_t *report, enum opf_severity fail_
                                                                                    : OPF_EXIT_UNDETERMINED;
 }
 
+/* How many of the organization's accounts were audited: {"accounts": N, "of": M (null when the bundle does not
+ * record the inventory)}, with the selection that chose them. */
+static json_t *s_scope(const json_t *bundle)
+{
+    const json_t *inv = json_object_get(json_object_get(json_object_get(bundle, "organization"), "evidence"),
+                                        "organizations.accounts");
+    const json_t *listed = json_object_get(json_object_get(inv, "data"), "Accounts");
+    json_t *scope = json_pack("{s:I, s:o}", "accounts", (json_int_t)json_array_size(json_object_get(bundle, "accounts")),
+                              "of", json_is_array(listed) ? json_integer((json_int_t)json_array_size(listed)) : json_null());
+    const json_t *sel = json_object_get(bundle, "selection");
+    json_t *flags = json_object();
+    static const char *const names[] = {"accounts", "ou", "exclude_accounts"};
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+        if (json_is_string(json_object_get(sel, names[i])))
+            json_object_set(flags, names[i], json_object_get(sel, names[i]));
+    if (json_object_size(flags))
+        json_object_set(scope, "selection", flags);
+    json_decref(flags);
+    return scope;
+}
+
 static json_t *s_summary(const json_t *results, enum opf_severity fail_on, bool complete)
 {
     json_t *counts = json_object();
@@ -250,6 +271,8 @@ json_t *opf_audit(const struct opf_registry *r, const json_t *bundle, const stru
     a.ctx.attestation_max_age_days = max_age > 0 ? (int)max_age : 90;
     a.ctx.config = config;
     a.ctx.bundle = bundle;
+    struct opf_org_facts *facts = opf_org_facts_new(bundle);
+    a.ctx.org = facts;
 
     const json_t *org = json_object_get(bundle, "organization");
     const char *mgmt = s_str(org, "management_account_id");
@@ -293,9 +316,12 @@ json_t *opf_audit(const struct opf_registry *r, const json_t *bundle, const stru
         "fail_on", opf_severity_name(fail_on), "summary", s_summary(a.results, fail_on, complete), "accounts",
         inventory, "results", a.results, "waivers_expired", a.expired);
     json_decref(defaults);
+    opf_org_facts_free(facts);
     if (!report)
         opf_fail(err, OPF_EXIT_ERROR, "out of memory building the report");
-    else
+    else {
+        json_object_set_new(json_object_get(report, "summary"), "scope", s_scope(bundle));
         opf_readiness_annotate(report);
+    }
     return report;
 }

@@ -13,6 +13,18 @@ static const char *s_str(const json_t *obj, const char *key)
     return json_is_string(v) ? json_string_value(v) : NULL;
 }
 
+/* A listing the collector merges page by page loses its token; one that still has it is partial. */
+static bool s_truncated(const json_t *data)
+{
+    static const char *const tokens[] = {"NextToken", "nextToken", "Marker", "NextMarker"};
+    for (size_t i = 0; i < sizeof(tokens) / sizeof(tokens[0]); i++) {
+        const char *t = json_string_value(json_object_get(data, tokens[i]));
+        if (t && *t)
+            return true;
+    }
+    return json_is_true(json_object_get(data, "IsTruncated")) || json_is_true(json_object_get(data, "Truncated"));
+}
+
 enum opf_item_state opf_evidence_get(const struct opf_subject *s, const char *key, struct opf_item *out)
 {
     memset(out, 0, sizeof(*out));
@@ -31,10 +43,17 @@ enum opf_item_state opf_evidence_get(const struct opf_subject *s, const char *ke
         return out->state = OPF_ITEM_ERROR;
     }
     out->data = json_object_get(item, "data");
-    if (!out->data) {
+    if (!json_is_object(out->data)) {
         /* an item with neither data nor error is malformed: treat it as an error, never as data */
         out->error_code = "MalformedEvidence";
-        out->error_message = "the item has neither data nor error";
+        out->error_message = out->data ? "the item's data is not an object" : "the item has neither data nor error";
+        out->data = NULL;
+        return out->state = OPF_ITEM_ERROR;
+    }
+    if (s_truncated(out->data)) {
+        out->error_code = "IncompleteListing";
+        out->error_message = "the listing was cut short: its data still carries a pagination token";
+        out->data = NULL;
         return out->state = OPF_ITEM_ERROR;
     }
     return out->state = OPF_ITEM_OK;

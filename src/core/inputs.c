@@ -62,7 +62,6 @@ static int s_attestation(const json_t *e, const char *name, const char *path, co
 {
     (void)ud;
     const char *fact = s_nonempty(e, "fact");
-    time_t t;
     if (!opf_is_account_id(json_string_value(json_object_get(e, "account_id"))))
         return opf_fail(err, OPF_EXIT_ERROR, "%s: %s.account_id: expected a 12-digit account id", name, path);
     if (!opf_attestation_fact_known(fact)) {
@@ -74,8 +73,7 @@ static int s_attestation(const json_t *e, const char *name, const char *path, co
         return opf_fail(err, OPF_EXIT_ERROR, "%s: %s.value: missing", name, path);
     if (!s_nonempty(e, "attested_by"))
         return opf_fail(err, OPF_EXIT_ERROR, "%s: %s.attested_by: expected who attests", name, path);
-    if (!opf_time_parse(json_string_value(json_object_get(e, "attested_at")), &t))
-        return opf_fail(err, OPF_EXIT_ERROR, "%s: %s.attested_at: expected an ISO 8601 date", name, path);
+    /* an unreadable attested_at is no reason to stop: the checks cite that entry and ignore it */
     const json_t *note = json_object_get(e, "note");
     if (note && !json_is_string(note) && !json_is_null(note))
         return opf_fail(err, OPF_EXIT_ERROR, "%s: %s.note: expected a string", name, path);
@@ -133,22 +131,25 @@ json_t *opf_waivers_load(const char *path, const struct opf_registry *r, struct 
 
 const json_t *opf_attestation_newest(const json_t *attestations, const char *account_id, const char *fact)
 {
-    const json_t *best = NULL;
+    const json_t *best = NULL, *undated = NULL;
     time_t best_t = 0;
     size_t i;
     const json_t *e;
     json_array_foreach(json_object_get(attestations, "attestations"), i, e) {
         time_t t;
         if (strcmp(json_string_value(json_object_get(e, "account_id")), account_id) != 0 ||
-            strcmp(json_string_value(json_object_get(e, "fact")), fact) != 0 ||
-            !opf_time_parse(json_string_value(json_object_get(e, "attested_at")), &t))
+            strcmp(json_string_value(json_object_get(e, "fact")), fact) != 0)
             continue;
+        if (!opf_time_parse(json_string_value(json_object_get(e, "attested_at")), &t)) {
+            undated = e; /* reported (and ignored) only when no dated one exists */
+            continue;
+        }
         if (!best || t >= best_t) {
             best = e;
             best_t = t;
         }
     }
-    return best;
+    return best ? best : undated;
 }
 
 const json_t *opf_waiver_find(const json_t *waivers, const char *check, const char *subject_id, time_t now,

@@ -696,6 +696,26 @@ static int s_step_unmovable(struct s_plan *p)
     return s_step_add(p, step);
 }
 
+/* A plan of part of the organization: the accounts outside it must go before the organization is deleted. */
+static void s_scope_action(struct s_plan *p, json_t *step)
+{
+    const json_t *scope = json_object_get(json_object_get(p->report, "summary"), "scope");
+    const json_t *of = json_object_get(scope, "of");
+    long long n = (long long)json_integer_value(json_object_get(scope, "accounts"));
+    char text[320];
+    if (!scope || (json_is_integer(of) && json_integer_value(of) <= n))
+        return;
+    if (json_is_integer(of))
+        snprintf(text, sizeof(text), "This plan covers %lld of the organization's %lld accounts: audit and move the "
+                                     "other %lld before the organization is deleted.",
+                 n, (long long)json_integer_value(of), (long long)json_integer_value(of) - n);
+    else
+        snprintf(text, sizeof(text), "This plan covers %lld accounts and the evidence does not record the "
+                                     "organization's inventory: list every account (organizations:ListAccounts) and "
+                                     "move the others before the organization is deleted.", n);
+    s_action(p, step, p->mgmt_id, NULL, text, true);
+}
+
 static int s_step_delete(struct s_plan *p)
 {
     json_t *step = s_step_new(p, "delete-organization", "Delete the old organization",
@@ -707,6 +727,7 @@ static int s_step_delete(struct s_plan *p)
         if (s_role_of(s_str(row, "check")) == S_MGMT_LAST)
             s_fix(p, step, p->mgmt_id, row, true);
     }
+    s_scope_action(p, step);
     s_action(p, step, p->mgmt_id, NULL,
              "Confirm that no member remains in the old organization (the audit below shows management-account-last "
              "passing) and that the new access portal works.", false);

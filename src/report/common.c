@@ -215,3 +215,28 @@ json_t *opf_report_remediations(const json_t *report)
     json_decref(index);
     return out;
 }
+
+bool opf_report_scope(const json_t *report, char *buf, size_t len)
+{
+    const json_t *scope = json_object_get(json_object_get(report, "summary"), "scope");
+    const json_t *of = json_object_get(scope, "of"), *sel = json_object_get(scope, "selection");
+    json_int_t n = json_integer_value(json_object_get(scope, "accounts"));
+    buf[0] = '\0';
+    if (!scope || (json_is_integer(of) && json_integer_value(of) == n))
+        return false;
+    char how[160] = "";
+    const char *flag[] = {"accounts", "ou", "exclude_accounts"}, *name[] = {"--accounts", "--ou", "--exclude-accounts"};
+    for (size_t i = 0; i < 3; i++) {
+        const char *v = json_string_value(json_object_get(sel, flag[i]));
+        size_t used = strlen(how);
+        if (v)
+            snprintf(how + used, sizeof(how) - used, "%s%s %s", used ? " " : "", name[i], v);
+    }
+    if (json_is_integer(of))
+        snprintf(buf, len, "scope: %lld of %lld accounts%s%s%s: organization-wide checks count every account",
+                 (long long)n, (long long)json_integer_value(of), how[0] ? " (" : "", how, how[0] ? ")" : "");
+    else
+        snprintf(buf, len, "scope: %lld accounts; the bundle does not record the organization's inventory, so "
+                           "organization-wide checks cannot be decided", (long long)n);
+    return true;
+}

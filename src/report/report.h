@@ -40,6 +40,9 @@ bool opf_report_waiver_expired(const json_t *row);
 long long opf_report_count(const json_t *report, const char *status);
 /* Why a verdict was reached, in words. */
 const char *opf_report_verdict_reason(const char *verdict);
+/* "scope: 3 of 51 accounts (--accounts …)" when the report covers part of the organization, or says the
+ * inventory is unknown; false (and "") when it covers every account. */
+bool opf_report_scope(const json_t *report, char *buf, size_t len);
 /* The inventory row of an account; NULL when absent. */
 const json_t *opf_report_account(const json_t *report, const char *id);
 

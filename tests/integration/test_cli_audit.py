@@ -227,6 +227,24 @@ class CliAudit(unittest.TestCase):
         self.assertIn("ACCOUNT ", r.stdout)
         self.assertNotIn("Details", r.stdout)
 
+    def test_a_warning_at_blocker_severity_says_why_it_does_not_gate(self):
+        # months later the payment-method attestations are stale: a blocker-severity warning, which never gates
+        later = ["audit", "--evidence", EXAMPLE, "--config", CONFIG, "--now", "2027-06-01T00:00:00Z"]
+        out = {fmt: os.path.join(self.tmp, "r." + fmt) for fmt in ("json", "junit", "markdown", "html", "csv")}
+        args = list(later)
+        for fmt, path in out.items():
+            args += ["--format", fmt, "-o", path]
+        self.assertIn(run_cli(args).returncode, (1, 2))
+        report = opftest.load_json(out["json"])
+        rows = [x for x in report["results"] if x["status"] == "warn" and x["severity"] == "blocker"]
+        self.assertTrue(rows)
+        self.assertFalse(any(x["gating"] for x in rows))
+        why = "does not gate: a warning asks for action but never blocks the move"
+        self.assertIn("(blocker warn, %s)" % why, run_cli(later).stdout)
+        for fmt in ("junit", "markdown", "html"):
+            with open(out[fmt], encoding="utf-8") as f:
+                self.assertIn(why, f.read(), fmt)
+
     def test_direct_path_skips_standalone_requirements(self):
         out = os.path.join(self.tmp, "r.json")
         self.audit("--path", "direct", "--format", "json", "-o", out)

@@ -181,6 +181,8 @@ class CliPlan(unittest.TestCase):
         bundle = opftest.load_json(EXAMPLE)
         keep = {"210987654321", "304955176822", "174185296307"}
         bundle["accounts"] = [a for a in bundle["accounts"] if a["id"] in keep]
+        inventory = bundle["organization"]["evidence"]["organizations.accounts"]["data"]
+        inventory["Accounts"] = [a for a in inventory["Accounts"] if a["Id"] in keep]  # an organization of those three
         path = os.path.join(self.tmp, "ready.json")
         with open(path, "w") as f:
             json.dump(bundle, f)

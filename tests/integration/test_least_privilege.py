@@ -15,7 +15,7 @@ from orgbuilder import MANAGEMENT_POLICY, MEMBER_POLICY, Org
 
 # moto answers these with 404/500 before it evaluates IAM (it has no Control Tower at all): removing them
 # cannot show up as AccessDenied here
-MOTO_UNIMPLEMENTED = {"account:GetAccountInformation", "account:GetContactInformation", "account:GetPrimaryEmail",
+MOTO_UNIMPLEMENTED = {"account:GetAccountInformation", "account:GetContactInformation",
                       "iam:ListOrganizationsFeatures", "controltower:ListLandingZones",
                       "controltower:ListEnabledBaselines"}
 NOT_EXERCISED = set()
@@ -57,12 +57,18 @@ class LeastPrivilege(unittest.TestCase):
             iam.create_user(UserName="bg-%s" % a)
             iam.add_user_to_group(GroupName="admins", UserName="bg-%s" % a)
             iam.put_user_policy(UserName="bg-%s" % a, PolicyName="p", PolicyDocument=json.dumps(MEMBER_POLICY))
+            # a managed policy: its default version's document is read
+            arn = iam.create_policy(PolicyName="bg", PolicyDocument=json.dumps(MEMBER_POLICY))["Policy"]["Arn"]
+            iam.attach_user_policy(UserName="bg-%s" % a, PolicyArn=arn)
         # and in the management account: the operator is in a group too
         iam = cls.moto.client("iam")
         iam.create_group(GroupName="auditors")
         iam.put_group_policy(GroupName="auditors", PolicyName="p", PolicyDocument=json.dumps(
             {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:ListBucket", "Resource": "*"}]}))
         iam.add_user_to_group(GroupName="auditors", UserName="auditor")
+        arn = iam.create_policy(PolicyName="auditors", PolicyDocument=json.dumps(
+            {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:ListBucket", "Resource": "*"}]}))
+        iam.attach_group_policy(GroupName="auditors", PolicyArn=arn["Policy"]["Arn"])
         # a resource of each kind whose policy is read, in a member and in the management account
         for where, clients in (("member", lambda svc: cls.org.member_client(cls.org.prod, svc)), ("mgmt", cls.moto.client)):
             clients("s3").create_bucket(Bucket="lp-" + where)
@@ -101,6 +107,9 @@ class LeastPrivilege(unittest.TestCase):
             return self.collect_denied(["--config", self.all_regions, "--accounts", self.org.prod])
         if not action:
             return self.collect_denied(["--config", self.config])
+        if action == "organizations:ListDelegatedServicesForAccount":
+            # asked only of the accounts ListDelegatedAdministrators names
+            return self.collect_denied(["--config", self.config, "--accounts", self.org.security])
         # one removal at a time: the management account and one member exercise every action, quicker
         mgmt = self.org.org["MasterAccountId"]
         return self.collect_denied(["--config", self.config, "--accounts", "%s,%s" % (mgmt, self.org.prod)])

@@ -14,7 +14,7 @@ XSD = os.path.join(opftest.SOURCE_DIR, "tests", "data", "junit", "junit-10.xsd")
 class JunitReport(unittest.TestCase):
     def check(self, hostile):
         xmllint = opftest.which("xmllint")
-        opftest.require(xmllint, "xmllint is not installed (libxml2-utils, scripts/install-deps.sh)")
+        opftest.require(xmllint, "xmllint is not installed (libxml2-utils, scripts/install-deps.sh --test)")
         tmp = tempfile.mkdtemp(prefix="opf-junit-")
         report, paths = opftest.render_example(tmp, "junit", hostile=hostile)
         r = subprocess.run([xmllint, "--noout", "--schema", XSD, paths["junit"]], capture_output=True, text=True)

@@ -60,9 +60,17 @@ static void malformed_listing_is_unknown(void **state)
     struct opf_fx *fx = *state;
     opf_fx_account(fx, "418273645091");
     opf_fx_set_json(fx, "organizations.delegated_services", "organizations:ListDelegatedServicesForAccount",
-                    "{\"NextToken\": \"x\"}");
+                    "{\"Services\": []}");
     opf_fx_run(fx, C);
     opf_fx_assert(fx, OPF_UNKNOWN, "no DelegatedServices");
+    /* a listing cut short (its pagination token kept) is no listing: without the organization's either, unknown */
+    opf_fx_set_json(fx, "organizations.delegated_services", "organizations:ListDelegatedServicesForAccount",
+                    "{\"DelegatedServices\": [], \"NextToken\": \"x\"}");
+    opf_fx_organization(fx);
+    opf_fx_remove(fx, "organizations.delegated_administrators");
+    opf_fx_account(fx, "418273645091");
+    opf_fx_run(fx, C);
+    opf_fx_assert(fx, OPF_UNKNOWN, "IncompleteListing");
 }
 
 int main(void)

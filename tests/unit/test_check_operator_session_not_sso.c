@@ -117,7 +117,39 @@ static void role_trust_decides(void **state)
                     "::210987654321:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_AdministratorAccess_8219a806"
                     "ceb01083\\\"}, \\\"Action\\\": \\\"sts:AssumeRole\\\"}]}\"}}");
     opf_fx_run(fx, C);
+    opf_fx_assert(fx, OPF_FAIL, "admits only Identity Center roles of the old organization");
+}
+
+static void trust_of_sso_roles_through_a_condition_is_found(void **state)
+{
+    struct opf_fx *fx = *state;
+    opf_fx_operator(fx);
+    s_caller(fx, "arn:aws:sts::210987654321:assumed-role/OrgMigrationOperator/ayse");
+    s_source(fx, "{\"source\": \"assume-role\", \"profile\": \"migrate\"}");
+    opf_fx_set_json(fx, "iam.operator_role", "iam:GetRole",
+                    "{\"Role\": {\"RoleName\": \"OrgMigrationOperator\", \"AssumeRolePolicyDocument\": {\"Statement\":"
+                    " [{\"Effect\": \"Allow\", \"Principal\": {\"AWS\": \"arn:aws:iam::210987654321:root\"}, \"Action\": "
+                    "\"sts:AssumeRole\", \"Condition\": {\"ArnLike\": {\"aws:PrincipalArn\": \"arn:aws:iam::210987654321:"
+                    "role/aws-reserved/sso.amazonaws.com/*/AWSReservedSSO_AdministratorAccess_*\"}}}]}}}");
+    opf_fx_run(fx, C);
+    opf_fx_assert(fx, OPF_FAIL, "admits only Identity Center roles of the old organization");
+    opf_fx_set_json(fx, "iam.operator_role", "iam:GetRole",
+                    "{\"Role\": {\"RoleName\": \"OrgMigrationOperator\", \"AssumeRolePolicyDocument\": {\"Statement\":"
+                    " [{\"Effect\": \"Allow\", \"Principal\": {\"AWS\": \"arn:aws:iam::210987654321:root\"}, \"Action\": "
+                    "\"sts:AssumeRole\", \"Condition\": {\"StringLike\": {\"aws:PrincipalArn\": \"arn:aws:iam::*:"
+                    "role/aws-reserved/sso.amazonaws.com/*\"}}}, {\"Effect\": \"Allow\", \"Principal\": {\"AWS\": "
+                    "\"arn:aws:iam::210987654321:user/break-glass-admin\"}, \"Action\": \"sts:AssumeRole\"}]}}}");
+    opf_fx_run(fx, C);
     opf_fx_assert(fx, OPF_WARN, "Identity Center role");
+    /* a trust policy that cannot be read proves nothing */
+    opf_fx_set_json(fx, "iam.operator_role", "iam:GetRole", "{\"Role\": {\"RoleName\": \"OrgMigrationOperator\"}}");
+    opf_fx_run(fx, C);
+    opf_fx_assert(fx, OPF_UNKNOWN, "could not be read");
+    opf_fx_set_json(fx, "iam.operator_role", "iam:GetRole",
+                    "{\"Role\": {\"RoleName\": \"OrgMigrationOperator\", \"AssumeRolePolicyDocument\": "
+                    "{\"Statement\": [null]}}}");
+    opf_fx_run(fx, C);
+    opf_fx_assert(fx, OPF_UNKNOWN, "could not be read");
 }
 
 static void unknown_evidence_or_principal_is_unknown(void **state)
@@ -159,6 +191,7 @@ int main(void)
         OPF_FX_TEST(root_warns),
         OPF_FX_TEST(role_chained_from_sso_warns),
         OPF_FX_TEST(role_trust_decides),
+        OPF_FX_TEST(trust_of_sso_roles_through_a_condition_is_found),
         OPF_FX_TEST(unknown_evidence_or_principal_is_unknown),
         OPF_FX_TEST(caller_without_arn_is_unknown),
     };

@@ -1,4 +1,5 @@
-/* scp-denies-leave: explicit denies (Action, wildcards, NotAction), implicit deny, conditions, both paths. */
+/* scp-denies-leave: explicit denies (Action, wildcards, NotAction), implicit deny, conditions, both paths, and
+ * every level of the path present. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -103,17 +104,17 @@ static void a_level_without_allow_denies_implicitly(void **state)
 {
     struct opf_fx *fx = *state;
     opf_fx_account(fx, "418273645091");
-    json_t *targets = json_pack("[{s:s,s:[{s:s,s:s,s:s}]}]", "TargetId", "ou-k3x9-8w2hd6ra", "Policies", "Id",
-                                "p-3kq9zz01", "Name", "AllowListWorkloads", "Content",
-                                "{\"Statement\": [{\"Effect\": \"Allow\", \"Action\": [\"ec2:*\", \"s3:*\", "
-                                "\"iam:*\"], \"Resource\": \"*\"}]}");
-    opf_fx_set_data(fx, "organizations.service_control_policies", "organizations:ListPoliciesForTarget",
-                    json_pack("{s:o}", "Targets", targets));
+    s_path(fx, NULL);
+    json_t *targets = json_object_get(opf_fx_data(fx, "organizations.service_control_policies"), "Targets");
+    json_object_set_new(json_array_get(targets, 1), "Policies",
+                        json_pack("[{s:s,s:s,s:s}]", "Id", "p-3kq9zz01", "Name", "AllowListWorkloads", "Content",
+                                  "{\"Statement\": [{\"Effect\": \"Allow\", \"Action\": [\"ec2:*\", \"s3:*\", "
+                                  "\"iam:*\"], \"Resource\": \"*\"}]}"));
     opf_fx_run(fx, C);
     opf_fx_assert(fx, OPF_FAIL, "no service control policy on ou-k3x9-8w2hd6ra allows");
 
     /* an allow that holds only under a condition cannot be evaluated either way */
-    json_t *policy = json_array_get(json_object_get(json_array_get(targets, 0), "Policies"), 0);
+    json_t *policy = json_array_get(json_object_get(json_array_get(targets, 1), "Policies"), 0);
     json_object_set_new(policy, "Content",
                         json_string("{\"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"*\", \"Resource\": "
                                     "\"*\", \"Condition\": {\"StringEquals\": {\"aws:RequestedRegion\": "
@@ -137,6 +138,48 @@ static void unreadable_policies_are_unknown(void **state)
     opf_fx_assert(fx, OPF_UNKNOWN, "no Targets");
 }
 
+static void every_level_of_the_path_must_be_there(void **state)
+{
+    struct opf_fx *fx = *state;
+    opf_fx_account(fx, "418273645091"); /* root r-k3x9, OU ou-k3x9-8w2hd6ra, the account */
+    s_path(fx, NULL);
+    json_t *targets = json_object_get(opf_fx_data(fx, "organizations.service_control_policies"), "Targets");
+    json_array_remove(targets, 1); /* the OU's policies were never listed */
+    opf_fx_run(fx, C);
+    opf_fx_assert(fx, OPF_UNKNOWN, "ou-k3x9-8w2hd6ra");
+    json_array_clear(targets);
+    opf_fx_run(fx, C);
+    opf_fx_assert(fx, OPF_UNKNOWN, "r-k3x9");
+    s_path(fx, NULL);
+    json_array_remove(json_object_get(opf_fx_data(fx, "organizations.service_control_policies"), "Targets"), 2);
+    opf_fx_run(fx, C);
+    opf_fx_assert(fx, OPF_UNKNOWN, "418273645091");
+}
+
+static void a_level_with_no_policy_is_a_collection_gap(void **state)
+{
+    struct opf_fx *fx = *state;
+    opf_fx_account(fx, "418273645091");
+    s_path(fx, NULL);
+    json_t *targets = json_object_get(opf_fx_data(fx, "organizations.service_control_policies"), "Targets");
+    json_array_clear(json_object_get(json_array_get(targets, 1), "Policies"));
+    opf_fx_run(fx, C);
+    opf_fx_assert(fx, OPF_UNKNOWN, "ou-k3x9-8w2hd6ra has no service control policy");
+    json_object_set_new(json_array_get(targets, 1), "Policies", json_string("p-FullAWSAccess"));
+    opf_fx_run(fx, C);
+    opf_fx_assert(fx, OPF_UNKNOWN, "ou-k3x9-8w2hd6ra");
+}
+
+static void an_account_without_its_path_is_unknown(void **state)
+{
+    struct opf_fx *fx = *state;
+    opf_fx_account(fx, "418273645091");
+    s_path(fx, NULL);
+    json_object_set_new(fx->record, "ou_path", json_array());
+    opf_fx_run(fx, C);
+    opf_fx_assert(fx, OPF_UNKNOWN, "path");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -147,6 +190,9 @@ int main(void)
         OPF_FX_TEST(conditional_or_scoped_deny_warns),
         OPF_FX_TEST(a_level_without_allow_denies_implicitly),
         OPF_FX_TEST(unreadable_policies_are_unknown),
+        OPF_FX_TEST(every_level_of_the_path_must_be_there),
+        OPF_FX_TEST(a_level_with_no_policy_is_a_collection_gap),
+        OPF_FX_TEST(an_account_without_its_path_is_unknown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

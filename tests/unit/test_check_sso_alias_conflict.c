@@ -90,6 +90,34 @@ static void http_start_urls_count_too(void **state)
     opf_fx_assert(fx, OPF_FAIL, "sso_start_url");
 }
 
+static void a_planned_alias_given_as_a_url_is_normalised(void **state)
+{
+    struct opf_fx *fx = *state;
+    opf_fx_organization(fx);
+    opf_fx_config(fx, "identity_center.current_portal_alias", "\"acme\"");
+    opf_fx_config(fx, "identity_center.planned_portal_alias", "\"https://acme.awsapps.com/start\"");
+    opf_fx_run(fx, C);
+    opf_fx_assert(fx, OPF_FAIL, "identity_center.current_portal_alias");
+    opf_fx_config(fx, "identity_center.current_portal_alias", "\"https://ACME.awsapps.com/start#/\"");
+    opf_fx_config(fx, "identity_center.planned_portal_alias", "\"acme\"");
+    opf_fx_run(fx, C);
+    opf_fx_assert(fx, OPF_FAIL, "identity_center.current_portal_alias");
+}
+
+static void the_alias_outlives_a_deleted_instance(void **state)
+{
+    struct opf_fx *fx = *state;
+    opf_fx_organization(fx);
+    opf_fx_set_json(fx, "sso_admin.instances", "sso-admin:ListInstances", "{\"Instances\": []}");
+    opf_fx_config(fx, "identity_center.current_portal_alias", "\"kuzey\"");
+    opf_fx_config(fx, "identity_center.planned_portal_alias", "\"kuzey\"");
+    opf_fx_run(fx, C);
+    opf_fx_assert(fx, OPF_FAIL, "\"kuzey\" is still held by the old organization");
+    opf_fx_config(fx, "identity_center.planned_portal_alias", "\"kuzey-cloud\"");
+    opf_fx_run(fx, C);
+    assert_int_not_equal(fx->finding.status, OPF_FAIL);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -100,6 +128,8 @@ int main(void)
         OPF_FX_TEST(a_different_alias_passes),
         OPF_FX_TEST(unreadable_instances_are_unknown),
         OPF_FX_TEST(http_start_urls_count_too),
+        OPF_FX_TEST(a_planned_alias_given_as_a_url_is_normalised),
+        OPF_FX_TEST(the_alias_outlives_a_deleted_instance),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
