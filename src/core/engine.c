@@ -265,6 +265,7 @@ json_t *opf_audit(const struct opf_registry *r, const json_t *bundle, const stru
     a.ctx.attestation_max_age_days = max_age > 0 ? (int)max_age : 90;
     a.ctx.config = config;
     a.ctx.bundle = bundle;
+    a.ctx.host = &opf_host;
 
     const json_t *org = json_object_get(bundle, "organization");
     const char *mgmt = s_str(org, "management_account_id");
