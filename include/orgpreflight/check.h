@@ -77,6 +77,7 @@ struct opf_subject {
 };
 
 struct opf_host;
+struct opf_org_facts;
 
 /* The audit-wide context: the same for every subject of one run. */
 struct opf_context {
@@ -85,6 +86,9 @@ struct opf_context {
     int attestation_max_age_days;
     const json_t *config;            /* effective configuration document (docs/config.md) */
     const json_t *bundle;            /* the whole evidence bundle, for organization-wide facts */
+    /* the bundle's organization-wide facts, computed once per audit: read them with opf_org_*() below
+     * rather than walking bundle per subject */
+    const struct opf_org_facts *org;
     const struct opf_host *host;     /* the helpers, for a module (below) */
 };
 
@@ -170,6 +174,13 @@ struct opf_attestation {
 OPF_API bool opf_attestation_get(const struct opf_subject *s, const struct opf_context *ctx, const char *fact,
                          struct opf_attestation *out);
 
+/* Organization-wide facts of ctx->org (src/core/orgfacts.c), each a lookup rather than a walk of the bundle. */
+/* The old organization's ids: its id first (when the bundle has one), then every root and OU id the
+ * inventory's OU paths name, each once (case-insensitive). Borrowed; NULL without ctx->org. */
+OPF_API const json_t *opf_org_old_ids(const struct opf_context *ctx);
+/* Is `id` the management account or an account of the bundle's inventory? */
+OPF_API bool opf_org_has_account(const struct opf_context *ctx, const char *id);
+
 /* Configuration lookup by dotted path ("root_email.allowed_domains"); NULL when absent. */
 OPF_API const json_t *opf_config_get(const struct opf_context *ctx, const char *dotted_path);
 
@@ -196,6 +207,8 @@ struct opf_host {
     bool (*attestation_get)(const struct opf_subject *s, const struct opf_context *ctx, const char *fact,
                             struct opf_attestation *out);
     const json_t *(*config_get)(const struct opf_context *ctx, const char *dotted_path);
+    const json_t *(*org_old_ids)(const struct opf_context *ctx);
+    bool (*org_has_account)(const struct opf_context *ctx, const char *id);
     bool (*time_from_json)(const json_t *v, time_t *out);
     bool (*time_parse)(const char *iso8601, time_t *out);
     const char *(*status_name)(enum opf_status s);

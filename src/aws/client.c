@@ -58,10 +58,13 @@ void opf_aws_creds_clear(struct opf_aws_creds *c)
 
 /* ---- the event loop ---- */
 
+/* One request handed to the loop. The worker that handed it waits on its own condition, so a finished request
+ * wakes only that worker (a shared broadcast woke every waiting worker for each answer). */
 struct opf_transfer {
     CURL *easy;
     CURLcode rc;
     bool done;
+    pthread_cond_t finished;           /* signalled under qlock when done is set */
     struct opf_transfer *next;
 };
 
@@ -91,7 +94,7 @@ static void *s_loop(void *arg)
             pthread_mutex_lock(&c->qlock);
             t->rc = m->data.result;
             t->done = true;
-            pthread_cond_broadcast(&c->qdone);
+            pthread_cond_signal(&t->finished);
             pthread_mutex_unlock(&c->qlock);
         }
         if (stop && running == 0)
@@ -104,6 +107,7 @@ static void *s_loop(void *arg)
 static CURLcode s_perform(struct opf_aws_client *c, CURL *easy)
 {
     struct opf_transfer t = {.easy = easy};
+    pthread_cond_init(&t.finished, NULL);
     pthread_mutex_lock(&c->qlock);
     t.next = c->queue;
     c->queue = &t;
@@ -111,8 +115,9 @@ static CURLcode s_perform(struct opf_aws_client *c, CURL *easy)
     curl_multi_wakeup(c->multi);
     pthread_mutex_lock(&c->qlock);
     while (!t.done)
-        pthread_cond_wait(&c->qdone, &c->qlock);
+        pthread_cond_wait(&t.finished, &c->qlock);
     pthread_mutex_unlock(&c->qlock);
+    pthread_cond_destroy(&t.finished);
     return t.rc;
 }
 
@@ -179,7 +184,6 @@ struct opf_aws_client *opf_aws_client_new(const struct opf_aws_client_options *o
     pthread_mutex_init(&c->debug_lock, NULL);
     pthread_cond_init(&c->orgs_cond, NULL);
     pthread_mutex_init(&c->qlock, NULL);
-    pthread_cond_init(&c->qdone, NULL);
     c->multi = curl_multi_init();
     curl_multi_setopt(c->multi, CURLMOPT_MAX_HOST_CONNECTIONS, 64L);
     if (!c->multi || pthread_create(&c->loop, NULL, s_loop, c) != 0) {

@@ -37,8 +37,7 @@ struct opf_aws_client {
     pthread_mutex_t debug_lock;
     CURLM *multi;                      /* driven by the event-loop thread only */
     pthread_t loop;
-    pthread_mutex_t qlock;             /* queue, stop and the transfers' done flags */
-    pthread_cond_t qdone;
+    pthread_mutex_t qlock;             /* queue, stop and the transfers' done flags (each has its own condition) */
     struct opf_transfer *queue;        /* transfers waiting to join the multi handle */
     bool stop;
     pthread_mutex_t lock;              /* stats, pacing */
