@@ -1,5 +1,4 @@
 /* orgpreflight: command dispatch. */
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -34,39 +33,6 @@ const struct opf_cmd *opf_cli_commands(size_t *count)
 {
     *count = sizeof(s_cmds) / sizeof(s_cmds[0]);
     return s_cmds;
-}
-
-int opf_cli_error(const struct opf_error *err)
-{
-    fprintf(stderr, "orgpreflight: %s\n", err->message);
-    return err->exit_code ? err->exit_code : OPF_EXIT_ERROR;
-}
-
-int opf_cli_usage(const char *cmd, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fprintf(stderr, "orgpreflight %s: ", cmd);
-    vfprintf(stderr, fmt, ap);
-    fprintf(stderr, " (see `orgpreflight %s --help`)\n", cmd);
-    va_end(ap);
-    return OPF_EXIT_USAGE;
-}
-
-struct opf_registry *opf_cli_registry(char **plugins, size_t nplugins, struct opf_error *err)
-{
-    struct opf_registry *r = opf_registry_new();
-    if (!r) {
-        snprintf(err->message, sizeof(err->message), "cannot build the check registry");
-        err->exit_code = OPF_EXIT_ERROR;
-        return NULL;
-    }
-    for (size_t i = 0; i < nplugins; i++)
-        if (opf_registry_load_plugin(r, plugins[i], err) != 0) {
-            opf_registry_free(r);
-            return NULL;
-        }
-    return r;
 }
 
 static int s_version(int argc, char **argv)

@@ -64,13 +64,14 @@ class InstallPackage(unittest.TestCase):
         shutil.rmtree(cls.tmp, ignore_errors=True)
 
     def assert_runs_from(self, root, prefix="/"):
-        """The CLI under root+prefix finds its library and names its documentation there, nothing else."""
+        """The CLI under root+prefix runs on its own (it carries the library's code; liborgpreflight.so is for
+        programs that embed it) and names its documentation there, nothing else."""
         opftest.require(can_hide(), "unshare -m (util-linux) cannot make a mount namespace here")
         home = os.path.normpath(os.path.join(root, prefix.lstrip("/")))
         cli = os.path.join(home, "bin", "orgpreflight")
         ldd = subprocess.run(["ldd", cli], capture_output=True, text=True).stdout
         self.assertNotIn("not found", ldd)
-        self.assertRegex(ldd, r"liborgpreflight\.so\.0 => %s/bin/\.\./lib/" % re.escape(home))
+        self.assertNotIn("liborgpreflight", ldd)
         r = run_hidden([cli, "explain", "payment-method"])
         self.assertEqual(r.returncode, 0, r.stderr)
         doc = os.path.join(home, "share", "doc", "orgpreflight", "checks.md")
