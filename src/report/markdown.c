@@ -270,15 +270,17 @@ static void s_problems(FILE *out, const json_t *report, size_t *used, json_t *le
     size_t shown = 0, left = 0, cursor = 0;
     struct opf_report_subject s = {.results = json_object_get(report, "results")};
     while (opf_report_next_subject(&s)) {
-        struct s_part part;
-        FILE *f = s_part_open(&part);
         const json_t *a = opf_report_subject_account(report, s.head, &cursor);
+        bool any = false;
+        for (size_t i = s.first; i < s.end && !any; i++)
+            any = opf_report_is_problem(json_array_get(s.results, i));
+        if (!any)
+            continue;
+        struct s_part part;
+        FILE *f = left ? NULL : s_part_open(&part); /* once one subject is left out, the rest are too */
         if (f)
             s_subject_problems(f, report, &s, a);
-        bool any = f && ftell(f) > 0;
-        if (!any)
-            s_part_put(&part, out, used);
-        else if (!left && s_part_put(&part, out, used))
+        if (f && s_part_put(&part, out, used))
             shown++;
         else
             left++;
