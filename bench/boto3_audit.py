@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """The benchmark's boto3 baseline: the calls `orgpreflight collect` makes (bench/plan.py), written as a careful
 engineer would with boto3: a ThreadPoolExecutor of --concurrency accounts, a boto3 session and clients per
-thread (and per assumed role), the SDK's standard retry mode, OU / SCP lookups cached once.
+thread (and per assumed role), the SDK's standard retry mode, and orgpreflight's organization-level call plan
+(the tree, the SCP attachments and the delegated administrators read once; GetAccountInformation only for
+recent CREATED members), each account's calls one after another as a thread pool runs them.
 
 Uses the environment's credentials, region and AWS_ENDPOINT_URL like the aws CLI. Writes the evidence as JSON
 and prints one summary line: {"calls", "retries", "errors", "throttling_errors"}.
@@ -9,6 +11,7 @@ and prints one summary line: {"calls", "retries", "errors", "throttling_errors"}
 import argparse
 import json
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import boto3
@@ -36,6 +39,7 @@ class Counters:
 
 COUNT = Counters()
 LOCAL = threading.local()
+ORG = {}  # the organization-wide facts, read once before the accounts: parents, scps, delegated
 
 
 def call(client, op, ok_errors=(), **kw):
@@ -70,43 +74,39 @@ def clients():
     return LOCAL.mgmt
 
 
-class Once:
-    """A cache filled once per key, even when several threads ask at the same time."""
-
-    def __init__(self):
-        self.lock, self.values, self.locks = threading.Lock(), {}, {}
-
-    def get(self, key, fetch):
-        with self.lock:
-            lock = self.locks.setdefault(key, threading.Lock())
-        with lock:
-            if key not in self.values:
-                self.values[key] = fetch()
-            return self.values[key]
+def tree(org, roots):
+    """{child id: its parent {"Id","Type","Name"}}: the organization's tree, read once from the roots down."""
+    parents, queue = {}, [{"Id": r["Id"], "Type": "ROOT", "Name": "Root"} for r in roots]
+    for p in queue:
+        for ou in items(call(org, "list_organizational_units_for_parent", ParentId=p["Id"]), "OrganizationalUnits"):
+            parents[ou["Id"]] = p
+            queue.append({"Id": ou["Id"], "Type": "ORGANIZATIONAL_UNIT", "Name": ou["Name"]})
+        for a in items(call(org, "list_accounts_for_parent", ParentId=p["Id"]), "Accounts"):
+            parents[a["Id"]] = p
+    return parents
 
 
-PARENTS, OU_NAMES, SCPS, POLICIES = Once(), Once(), Once(), Once()
+def scp_attachments(org):
+    """{target id: [policy with Content]}: every SCP's targets, read once."""
+    attached = {}
+    for p in items(call(org, "list_policies", Filter="SERVICE_CONTROL_POLICY"), "Policies"):
+        targets = items(call(org, "list_targets_for_policy", PolicyId=p["Id"]), "Targets")
+        if targets:
+            content = call(org, "describe_policy", PolicyId=p["Id"])["Policy"]["Content"]
+            for t in targets:
+                attached.setdefault(t["TargetId"], []).append(dict(p, Content=content))
+    return attached
 
 
-def parent_of(org, child):
-    def fetch():
-        p = items(call(org, "list_parents", ChildId=child), "Parents")[0]
-        name = "Root"
-        if p["Type"] == "ORGANIZATIONAL_UNIT":
-            name = OU_NAMES.get(p["Id"], lambda: call(org, "describe_organizational_unit",
-                                                      OrganizationalUnitId=p["Id"])["OrganizationalUnit"]["Name"])
-        return {"Id": p["Id"], "Type": p["Type"], "Name": name}
-    return PARENTS.get(child, fetch)
-
-
-def policies_for(org, target):
-    def fetch():
-        out = []
-        for p in items(call(org, "list_policies_for_target", TargetId=target, Filter="SERVICE_CONTROL_POLICY"), "Policies"):
-            content = POLICIES.get(p["Id"], lambda: call(org, "describe_policy", PolicyId=p["Id"])["Policy"]["Content"])
-            out.append(dict(p, Content=content))
-        return out
-    return SCPS.get(target, fetch)
+def needs_information(account, management):
+    """orgpreflight's rule: GetAccountInformation only where it can change a verdict (a recent CREATED member)."""
+    if account["Id"] == management:
+        return False
+    if "State" not in account or account.get("JoinedMethod") is None:
+        return True
+    joined = account["JoinedTimestamp"]
+    joined = joined.timestamp() if hasattr(joined, "timestamp") else float(joined)
+    return account["JoinedMethod"] == "CREATED" and time.time() < joined + 5 * 86400
 
 
 def iam_evidence(iam):
@@ -120,7 +120,7 @@ def iam_evidence(iam):
     users = []
     for u in items(call(iam, "list_users"), "Users"):
         name = u["UserName"]
-        user = {"UserName": name,
+        user = {"UserName": name, "User": call(iam, "get_user", UserName=name),
                 "LoginProfile": call(iam, "get_login_profile", ok_errors=("NoSuchEntity",), UserName=name),
                 "MFADevices": items(call(iam, "list_mfa_devices", UserName=name), "MFADevices"),
                 "AttachedPolicies": items(call(iam, "list_attached_user_policies", UserName=name), "AttachedPolicies"),
@@ -136,6 +136,13 @@ def iam_evidence(iam):
                                    for p in items(call(iam, "list_group_policies", GroupName=gn), "PolicyNames")]})
         users.append(user)
     ev["users"] = users
+    # the default version's document of each managed policy attached to a user or a group, once per ARN
+    arns = {p["PolicyArn"] for u in users for x in [u] + u["Groups"] for p in x["AttachedPolicies"]}
+    ev["policies"] = {}
+    for arn in sorted(arns):
+        got = call(iam, "get_policy", PolicyArn=arn)
+        version = got.get("Policy", {}).get("DefaultVersionId")
+        ev["policies"][arn] = call(iam, "get_policy_version", PolicyArn=arn, VersionId=version) if version else got
     return ev
 
 
@@ -146,18 +153,17 @@ def account_evidence(account, management):
     ev = {"account": account}
     path, current = [], aid
     while not current.startswith("r-"):
-        p = parent_of(org, current)
+        p = ORG["parents"][current]
         path.insert(0, p)
         current = p["Id"]
     ev["parents"] = path
-    ev["scps"] = [{"TargetId": t, "Policies": policies_for(org, t)} for t in [p["Id"] for p in path] + [aid]]
-    ev["delegated_services"] = call(org, "list_delegated_services_for_account",
-                                    ok_errors=("AccountNotRegisteredException",), AccountId=aid)
+    ev["scps"] = [{"TargetId": t, "Policies": ORG["scps"].get(t, [])} for t in [p["Id"] for p in path] + [aid]]
+    ev["delegated_services"] = (call(org, "list_delegated_services_for_account", AccountId=aid)
+                                if aid in ORG["delegated"] else {"DelegatedServices": []})
     target = {} if aid == management else {"AccountId": aid}
-    ev["information"] = call(acct, "get_account_information", **target)
+    if needs_information(account, management):
+        ev["information"] = call(acct, "get_account_information", **target)
     ev["contact"] = call(acct, "get_contact_information", **target)
-    if aid != management:
-        ev["primary_email"] = call(acct, "get_primary_email", **target)
     ev["alternate_contacts"] = {t: call(acct, "get_alternate_contact", ok_errors=("ResourceNotFoundException",),
                                         AlternateContactType=t, **target) for t in ("BILLING", "OPERATIONS", "SECURITY")}
     if aid == management:
@@ -187,10 +193,13 @@ def main():
     bundle["organization"] = call(org, "describe_organization")
     accounts = items(call(org, "list_accounts"), "Accounts")
     bundle["roots"] = call(org, "list_roots")
+    ORG["parents"] = tree(org, items(bundle["roots"], "Roots"))
     bundle["delegated_administrators"] = call(org, "list_delegated_administrators")
+    ORG["delegated"] = {a["Id"] for a in items(bundle["delegated_administrators"], "DelegatedAdministrators")}
     bundle["service_access"] = call(org, "list_aws_service_access_for_organization")
     bundle["sso_instances"] = call(s.client("sso-admin", config=CONFIG), "list_instances")
     bundle["organizations_features"] = call(c["iam"], "list_organizations_features")
+    ORG["scps"] = scp_attachments(org)
     management = bundle["organization"]["Organization"]["MasterAccountId"]
     with ThreadPoolExecutor(max_workers=args.concurrency) as pool:
         bundle["accounts"] = list(pool.map(lambda a: account_evidence(a, management), accounts))

@@ -11,6 +11,7 @@ New calls made by a collector are picked up by re-running this script:
     python3 bench/record.py [--cli build/orgpreflight] [-o bench/recorded/answers.json]
 """
 import argparse
+import collections
 import http.server
 import json
 import os
@@ -28,8 +29,8 @@ import urllib.request
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "tests", "integration"))
 import opftest  # noqa: E402  (moto and dnsmasq on loopback, shared with the integration tests)
+import plan  # noqa: E402
 import wire  # noqa: E402
-from run import BENCH_CHECKS  # noqa: E402
 
 ROLE = "OrganizationAccountAccessRole"
 DENY_LEAVE = {"Version": "2012-10-17", "Statement": [
@@ -93,9 +94,12 @@ class Recorder:
             def log_message(self, *args):
                 pass
 
+            def do_GET(self):
+                self.do_POST()
+
             def do_POST(self):
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-                status, headers, data = rec.forward(self.path, self.headers, body)
+                status, headers, data = rec.forward(self.command, self.path, self.headers, body)
                 rec.keep(self.path, self.headers, body, status, headers, data)
                 self.send_response(status)
                 for k, v in headers.items():
@@ -112,8 +116,8 @@ class Recorder:
         self.url = "http://127.0.0.1:%d" % self.server.server_address[1]
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
-    def forward(self, path, headers, body):
-        req = urllib.request.Request(self.upstream + path, data=body, method="POST")
+    def forward(self, method, path, headers, body):
+        req = urllib.request.Request(self.upstream + path, data=body if method == "POST" else None, method=method)
         for k, v in headers.items():
             if k.lower() not in ("content-length", "connection"):
                 req.add_header(k, v)
@@ -137,10 +141,12 @@ class Recorder:
 
 
 def implemented(ex):
-    """moto answers operations it lacks with HTML 404/500 pages or a 'not implemented' message."""
-    if ex["status"] in (404, 500, 501):
+    """moto answers operations it lacks with HTML 404/500 pages or a 'not implemented' message; an AWS-shaped error
+    (IAM's NoSuchEntity for a role that does not exist) is an answer."""
+    if "not yet implemented" in ex["body"].lower():
         return False
-    return "not yet implemented" not in ex["body"].lower()
+    aws_error = "<Code>" in ex["body"] or '"__type"' in ex["body"] or ex["error_type"]
+    return ex["status"] not in (404, 500, 501) or bool(aws_error)
 
 
 def templatise(exchanges, profiles, keys, management, organization):
@@ -149,12 +155,16 @@ def templatise(exchanges, profiles, keys, management, organization):
     by_account = {v: k for k, v in profiles.items()}
     answers = {}
     unrecorded = json.load(open(os.path.join(HERE, "unrecorded.json")))
+    missing = set()
     for ex in exchanges:
         req = ex["request"]
         caller = keys.get(req.access_key, management)
         subject = wire.subject_account(req.params, caller)
         profile = by_account.get(subject, "management")
         if not implemented(ex):
+            if req.operation not in unrecorded:
+                missing.add("%s (%d %s)" % (req.operation, ex["status"], ex["body"][:120]))
+                continue
             answer = dict(unrecorded[req.operation])
             answer["body"] = answer["body"].replace("{{ORGANIZATION}}", organization)
         else:
@@ -169,14 +179,36 @@ def templatise(exchanges, profiles, keys, management, organization):
         answer["body"] = body
         key = wire.answer_key(req.operation, profile, req.params, subject, management)
         answers[key] = answer
+    if missing:
+        sys.exit("moto lacks these operations and bench/unrecorded.json has no answer for them: " +
+                 ", ".join(sorted(missing)))
     return answers
+
+
+# The regions AWS enables by default (the others are opt-in): what a default audit scans in each account.
+DEFAULT_REGIONS = ("us-east-1", "us-east-2", "us-west-1", "us-west-2", "ap-south-1", "ap-northeast-1",
+                   "ap-northeast-2", "ap-northeast-3", "ap-southeast-1", "ap-southeast-2", "ca-central-1",
+                   "eu-central-1", "eu-west-1", "eu-west-2", "eu-west-3", "eu-north-1", "sa-east-1")
+
+
+def default_regions(body):
+    """moto's DescribeRegions answer, cut to the 17 regions enabled by default."""
+    items = re.findall(r"<item>.*?</item>", body, re.S)
+    keep = [i for i in items if re.search(r"<regionName>(.*?)</regionName>", i).group(1) in DEFAULT_REGIONS]
+    head, tail = body.split("<regionInfo>", 1)[0], body.rsplit("</regionInfo>", 1)[1]
+    return head + "<regionInfo>" + "".join(keep) + "</regionInfo>" + tail
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--cli", default=os.path.join(HERE, "..", "build", "orgpreflight"))
-    ap.add_argument("-o", "--output", default=os.path.join(HERE, "recorded", "answers.json"))
+    ap.add_argument("--default-audit", action="store_true",
+                    help="record every check's evidence (the default audit) into recorded/answers-default.json")
+    ap.add_argument("-o", "--output")
     args = ap.parse_args()
+    args.output = args.output or os.path.join(HERE, "recorded", "answers-default.json" if args.default_audit
+                                              else "answers.json")
+    checks = [] if args.default_audit else ["--checks", ",".join(plan.BENCH_CHECKS)]
     moto = opftest.Moto()
     dns = opftest.Dnsmasq(mx=[(DOMAIN, "mx1." + DOMAIN, 10)], a=[("mx1." + DOMAIN, "127.0.0.10")])
     rec = Recorder(moto.url)
@@ -194,21 +226,25 @@ def main():
         env = moto.env()
         env["AWS_ENDPOINT_URL"] = rec.url
         env["OPF_RETRY_BASE_MS"] = "1"
-        # the evidence the benchmark collects: the blocker checks' (bench/run.py)
-        r = subprocess.run([args.cli, "collect", "--config", config, "--quiet", "--checks", ",".join(BENCH_CHECKS),
-                            "-o", os.path.join(tmp, "b.json")], env=env, capture_output=True, text=True, timeout=300)
+        r = subprocess.run([args.cli, "collect", "--config", config, "--quiet"] + checks + ["-o", os.path.join(tmp, "b.json")],
+                           env=env, capture_output=True, text=True, timeout=300)
         if r.returncode != 0:
             sys.exit("collect failed: " + r.stderr)
         addresses = {e: "aws-%s@%s" % (a, DOMAIN) for a, e in emails.items()}
         for ex in rec.exchanges:
             ex["body"] = wire.replace_all(ex["body"], addresses)
         answers = templatise(rec.exchanges, profiles, rec.keys, management, org.describe_organization()["Organization"]["Id"])
+        for key, answer in answers.items():
+            if key.startswith("ec2:DescribeRegions|"):
+                answer["body"] = default_regions(answer["body"])
         listed = next(ex for ex in rec.exchanges if ex["request"].operation == "organizations:ListAccounts")
         accounts = json.loads(listed["body"])["Accounts"]
         doc = {"generated_by": "bench/record.py", "moto": __import__("moto").__version__,
                "management_account": management, "profiles": profiles, "email_domain": DOMAIN,
                "accounts": {p: next(a for a in accounts if a["Id"] == i) for p, i in profiles.items()},
-               "answers": dict(sorted(answers.items()))}
+               "answers": dict(sorted(answers.items())),
+               # what the recording sent (3 members), to check plan.py's tables against
+               "requests": dict(sorted(collections.Counter(ex["request"].operation for ex in rec.exchanges).items()))}
         os.makedirs(os.path.dirname(args.output), exist_ok=True)
         with open(args.output, "w") as f:
             json.dump(doc, f, indent=1, sort_keys=True)

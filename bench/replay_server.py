@@ -5,7 +5,12 @@
 * Keyed by operation (X-Amz-Target, Query Action or rest-JSON path), the profile of the account the call is
   about (AccountId / ChildId / TargetId / AssumeRole's RoleArn, else the caller, read from the access key of
   the Authorization header) and the other parameters. Member i mimics recorded profile i mod 3.
-* ListAccounts is synthesised: the management account and N members, 20 per page as AWS pages it.
+* ListAccounts is synthesised: the management account and N members, 20 per page as AWS pages it. Members
+  joined long ago, except every 100th (member 0, 100, ...), created the day before the run: the collector asks
+  GetAccountInformation only of accounts that recent (the waiting period).
+* The organization-wide lists that name accounts are synthesised from their recording:
+  ListAccountsForParent (an OU's or the root's accounts) and ListTargetsForPolicy (an SCP's targets) name every
+  synthesised member of the profiles the recorded answer names, 20 per page.
 * AssumeRole hands out an access key that names the account (ASIA<12 digits>BNCH), so that later calls made
   with it are answered for that account. Signatures are not checked.
 * Every answer waits --latency-ms (default 50) without blocking other connections.
@@ -32,6 +37,11 @@ import wire  # noqa: E402
 
 PAGE_SIZE = 20  # ListAccounts' page size in AWS
 FIRST_MEMBER = 900000000000
+JOINED_LONG_AGO = 1700000000.0  # 2023-11-14
+RECENT_EVERY = 100
+# organization-wide lists that name accounts: (list key, the id member of an entry)
+EXPANDED = {"organizations:ListAccountsForParent": ("Accounts", "Id"),
+            "organizations:ListTargetsForPolicy": ("Targets", "TargetId")}
 _KEY = re.compile(r"^ASIA(\d{12})BNCH$")
 _THROTTLE = {
     "json": (400, "application/x-amz-json-1.1", "",
@@ -39,11 +49,14 @@ _THROTTLE = {
     "query": (400, "text/xml", "",
               "<ErrorResponse><Error><Type>Sender</Type><Code>Throttling</Code><Message>Rate exceeded</Message></Error><RequestId>%s</RequestId></ErrorResponse>"),
     "rest-json": (429, "application/json", "TooManyRequestsException", '{"message":"Rate exceeded"}'),
+    "rest-xml": (503, "application/xml", "",
+                 "<Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message><RequestId>%s</RequestId></Error>"),
 }
 _UNRECORDED = {
     "json": (400, "application/x-amz-json-1.1", "", '{"__type":"BenchNotRecorded","Message":"%s"}'),
     "query": (400, "text/xml", "", "<ErrorResponse><Error><Type>Sender</Type><Code>BenchNotRecorded</Code><Message>%s</Message></Error></ErrorResponse>"),
     "rest-json": (400, "application/json", "BenchNotRecorded", '{"message":"%s"}'),
+    "rest-xml": (400, "application/xml", "", "<Error><Code>BenchNotRecorded</Code><Message>%s</Message></Error>"),
 }
 
 
@@ -78,14 +91,41 @@ class Org:
         self.ids = ["%012d" % (FIRST_MEMBER + i) for i in range(members)]
         self.profile_of = {a: self.profiles[i % len(self.profiles)] for i, a in enumerate(self.ids)}
         self.profile_of[self.management] = "management"
-        self.listed = [self._entry(self.management, "management", 0)] + \
-                      [self._entry(a, self.profile_of[a], i) for i, a in enumerate(self.ids)]
+        self.by_profile = {p: [a for a in self.ids if self.profile_of[a] == p] for p in self.profiles}
+        started = time.time()
+        self.listed = [self._entry(self.management, "management", 0, started)] + \
+                      [self._entry(a, self.profile_of[a], i, started) for i, a in enumerate(self.ids)]
+        self.listed_by_id = {e["Id"]: e for e in self.listed}
 
-    def _entry(self, account, profile, i):
+    def _entry(self, account, profile, i, started):
         e = json.loads(json.dumps(self.templates[profile]).replace(self.recorded_ids[profile], account))
+        recent = profile != "management" and i % RECENT_EVERY == 0
+        e["JoinedTimestamp"] = started - 86400 if recent else JOINED_LONG_AGO
         if profile != "management":
             e["Name"] = "member-%s-%d" % (profile, i)
         return e
+
+    def _expand(self, operation, body, params):
+        """A recorded organization-wide list with each recorded member replaced by every synthesised member of
+        its profile, paged."""
+        key, id_key = EXPANDED[operation]
+        doc = json.loads(body)
+        recorded = {v: p for p, v in self.recorded_ids.items() if p != "management"}
+        entries = []
+        for e in doc.get(key) or []:
+            profile = recorded.get(e.get(id_key))
+            if not profile:
+                entries.append(e)
+            elif key == "Accounts":
+                entries += [self.listed_by_id[a] for a in self.by_profile[profile]]
+            else:
+                text = json.dumps(e)
+                entries += [json.loads(text.replace(e[id_key], a)) for a in self.by_profile[profile]]
+        start = int(params.get("NextToken") or 0)
+        out = {key: entries[start:start + PAGE_SIZE]}
+        if start + PAGE_SIZE < len(entries):
+            out["NextToken"] = str(start + PAGE_SIZE)
+        return json.dumps(out)
 
     def list_accounts(self, params):
         start = int(params.get("NextToken") or 0)
@@ -106,6 +146,8 @@ class Org:
         if a is None:
             return None
         body = a["body"].replace("{{ACCOUNT}}", subject)
+        if req.operation in EXPANDED and a["status"] == 200:
+            body = self._expand(req.operation, body, req.params)
         if "{{ACCESS_KEY}}" in body:
             body = body.replace("{{ACCESS_KEY}}", access_key(subject)).replace(
                 "{{EXPIRATION}}", time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() + 3600)))

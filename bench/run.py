@@ -20,13 +20,6 @@ import tempfile
 import time
 import urllib.request
 
-# The checks whose evidence all three clients gather (the migration blockers). The hazard checks' regional
-# resource scans (S3, KMS, SNS, SQS, RAM in every enabled region) are not in the recorded answers nor in the
-# peers' scripts, so orgpreflight collects only what these checks read: the same calls as the peers.
-BENCH_CHECKS = ("account-state", "account-verified", "break-glass-user", "delegated-administrator",
-                "management-account-last", "operator-session-not-sso", "payment-method", "root-email-reachable",
-                "root-recovery", "scp-denies-leave", "sso-alias-conflict", "wait-period")
-
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
@@ -42,9 +35,9 @@ THROTTLING = ("Throttling", "ThrottlingException", "TooManyRequestsException", "
 
 
 class Replay:
-    def __init__(self, accounts, latency_ms, throttles=()):
+    def __init__(self, accounts, latency_ms, throttles=(), answers=plan.ANSWERS):
         args = [sys.executable, os.path.join(HERE, "replay_server.py"), "--accounts", str(accounts),
-                "--latency-ms", str(latency_ms)]
+                "--latency-ms", str(latency_ms), "--answers", answers]
         for t in throttles:
             args += ["--throttle", t]
         self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, text=True, start_new_session=True)
@@ -77,7 +70,8 @@ def timed(cmd, env, timeout=7200):
     wall_s = sum(float(x) * 60 ** i for i, x in enumerate(reversed(wall)))
     return r.returncode, r.stdout, r.stderr, {
         "wall_s": round(wall_s, 2), "cpu_s": round(float(field("User time (seconds)")) + float(field("System time (seconds)")), 2),
-        "rss_mb": round(int(field("Maximum resident set size (kbytes)")) / 1024, 1)}
+        "rss_mb": round(int(field("Maximum resident set size (kbytes)")) / 1024, 1),
+        "context_switches": int(field("Voluntary context switches")) + int(field("Involuntary context switches"))}
 
 
 def aws_env(url, home):
@@ -98,7 +92,7 @@ def bundle_errors(path):
     return len(errs), sum(c in THROTTLING for c in errs)
 
 
-def run_opf(cli, url, work, concurrency, dns, pacing):
+def run_opf(cli, url, work, concurrency, dns, pacing, default_audit=False):
     config = os.path.join(work, "config.json")
     with open(config, "w") as f:
         json.dump({"dns": {"servers": [dns], "timeout_ms": 2000}, "access": {"concurrency": concurrency}}, f)
@@ -106,7 +100,8 @@ def run_opf(cli, url, work, concurrency, dns, pacing):
     if not pacing:
         env["OPF_PACING"] = "off"
     out = os.path.join(work, "bundle.json")
-    rc, _, err, m = timed([cli, "collect", "--config", config, "--quiet", "--checks", ",".join(BENCH_CHECKS), "-o", out], env)
+    checks = [] if default_audit else ["--checks", ",".join(plan.BENCH_CHECKS)]
+    rc, _, err, m = timed([cli, "collect", "--config", config, "--quiet"] + checks + ["-o", out], env)
     if rc != 0:
         raise RuntimeError("orgpreflight collect failed: " + err)
     m["errors"], m["throttling_errors"] = bundle_errors(out)
@@ -151,13 +146,14 @@ def bounds(stats, expected, latency_ms, concurrency, throttles):
 
 def measure(args, size, client, throttled):
     throttles = AWS_LIKE if throttled else []
-    expected = plan.expected(size)
-    server = Replay(size, args.latency_ms, throttles)
+    default = getattr(args, "default_audit", False)
+    expected = plan.expected(size, default)
+    server = Replay(size, args.latency_ms, throttles, plan.ANSWERS_DEFAULT if default else plan.ANSWERS)
     dns = opftest.Dnsmasq(mx=[("corp.test", "mx1.corp.test", 10)], a=[("mx1.corp.test", "127.0.0.10")])
     work = tempfile.mkdtemp(prefix="opf-bench-")
     try:
         if client == "opf":
-            m = run_opf(args.cli, server.url, work, args.concurrency, dns.server, pacing=throttled)
+            m = run_opf(args.cli, server.url, work, args.concurrency, dns.server, pacing=throttled, default_audit=default)
         elif client == "boto3":
             m = run_boto3(server.url, work, args.concurrency)
         else:
@@ -166,7 +162,7 @@ def measure(args, size, client, throttled):
     finally:
         dns.stop()
         server.stop()
-    m.update(client=client, accounts=size, throttled=throttled, latency_ms=args.latency_ms,
+    m.update(client=client, accounts=size, throttled=throttled, latency_ms=args.latency_ms, default_audit=default,
              concurrency=1 if client == "cli" else args.concurrency, requests=s["total"],
              expected_requests=sum(expected.values()), throttled_answers=s["total_throttled"],
              unrecorded=s["total_unrecorded"], retries=s["total"] - sum(expected.values()),
@@ -175,6 +171,8 @@ def measure(args, size, client, throttled):
     conc = m["concurrency"]
     m.update(bounds(s, expected, args.latency_ms, conc, throttles))
     m["wall_over_latency_bound"] = round(m["wall_s"] / m["latency_bound_s"], 2)
+    m["context_switches_per_request"] = round(m["context_switches"] / max(m["requests"], 1), 2)
+    m["cpu_ms_per_request"] = round(1000.0 * m["cpu_s"] / max(m["requests"], 1), 3)
     if "rate_bound_s" in m:
         m["wall_over_rate_bound"] = round(m["wall_s"] / max(m["rate_bound_s"], m["latency_bound_s"]), 2)
     if m["unrecorded"]:
@@ -227,6 +225,9 @@ def main():
     ap.add_argument("--throttled-sizes", default="100,1000", help="sizes also run with AWS-like throttling")
     ap.add_argument("--plain-sizes", help="sizes run without throttling (default: all of --sizes)")
     ap.add_argument("--cli", default=os.path.join(ROOT, "build", "orgpreflight"))
+    ap.add_argument("--default-audit", action="store_true",
+                    help="orgpreflight collects every check's evidence (17 regions) from answers-default.json; "
+                         "the peers' scripts do not scan regions, so only --clients opf")
     ap.add_argument("-o", "--output", default=os.path.join(HERE, "results", "latest.json"))
     ap.add_argument("--append", action="store_true",
                     help="keep the output file's other results (a run replaces the one of the same N, client, throttling)")

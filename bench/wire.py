@@ -35,6 +35,10 @@ def parse_request(path, headers, body):
         op = params.get("Action", "")
         if not service:  # unsigned (AssumeRoleWithWebIdentity)
             service = "sts"
+    elif service == "s3":  # rest-xml, path style: GET / lists the buckets, GET /BUCKET?policy reads a policy
+        protocol = "rest-xml"
+        bucket = urllib.parse.unquote(path.split("?", 1)[0].strip("/"))
+        op, params = ("GetBucketPolicy", {"Bucket": bucket}) if bucket else ("ListBuckets", {})
     else:
         protocol = "rest-json"
         name = path.split("?", 1)[0].strip("/")

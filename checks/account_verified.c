@@ -15,15 +15,29 @@ struct s_seen {
     struct opf_item missing; /* the first item that could not be read */
 };
 
+/* The account's lifecycle state: GetAccountInformation's AccountState, else Organizations' State (ListAccounts,
+ * the same lifecycle states), which the collector reads for every account instead of calling the Account API,
+ * whose quota is 3 requests per second for the whole caller. */
 static enum opf_status s_account_state(const struct opf_subject *s, struct opf_finding *f, struct s_seen *seen)
 {
     struct opf_item item;
-    if (opf_evidence_get(s, "account.information", &item) != OPF_ITEM_OK) {
-        seen->missing = item;
-        return OPF_PASS;
+    const char *state = NULL, *field = "AccountState";
+    if (opf_evidence_get(s, "account.information", &item) == OPF_ITEM_OK) {
+        state = opf_chk_str(item.data, "AccountState");
+    } else {
+        struct opf_item listed;
+        const char *listed_state = opf_evidence_get(s, "organizations.account", &listed) == OPF_ITEM_OK
+                                       ? opf_chk_str(json_object_get(listed.data, "Account"), "State")
+                                       : NULL;
+        if (!listed_state) {
+            seen->missing = item;
+            return OPF_PASS;
+        }
+        item = listed;
+        state = listed_state;
+        field = "State";
     }
-    const char *state = opf_chk_str(item.data, "AccountState");
-    json_t *values = json_pack("{s:s?}", "AccountState", state);
+    json_t *values = json_pack("{s:s?}", field, state);
     opf_finding_cite(f, &item, values);
     json_decref(values);
     seen->information_ok = state != NULL;

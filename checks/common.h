@@ -1,6 +1,6 @@
 /*
  * Logic shared by several built-in checks: the migration path a subject takes, the Organizations account
- * record, attestations, IAM policy statement matching and the IAM credential report.
+ * record, attestations, IAM policy documents and the IAM credential report.
  *
  * Everything here is pure: it reads evidence and writes findings, never performs I/O.
  */
@@ -73,12 +73,6 @@ json_t *opf_chk_policy_document(const json_t *doc);
 /* The statements of a policy document as an array (a lone statement object is wrapped); new reference,
  * NULL when the document has no Statement or one of them is not an object (unreadable, never "nothing"). */
 json_t *opf_chk_policy_statements(const json_t *document);
-
-/* Does the statement's Action (or NotAction) cover `action`? Wildcards, case-insensitive. */
-bool opf_chk_statement_covers(const json_t *statement, const char *action);
-
-/* Does the statement apply to every resource ("Resource": "*", or no Resource/NotResource at all)? */
-bool opf_chk_statement_all_resources(const json_t *statement);
 
 /* Effect is "Allow" / "Deny" (case-sensitive in IAM). */
 bool opf_chk_statement_effect(const json_t *statement, const char *effect);

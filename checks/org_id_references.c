@@ -29,7 +29,7 @@ static const char *const s_org_keys[] = {"aws:PrincipalOrgID", "aws:PrincipalOrg
 
 /* What one evaluation found, across every item. */
 struct s_scan {
-    json_t *ids;               /* the old organization's o-, r- and ou- ids */
+    const json_t *ids;         /* the old organization's o-, r- and ou- ids */
     size_t resources, policies, unreadable;
     size_t n_deny, n_other;
     char denies[S_LIST_MAX];   /* "ARN (statement X: StringNotEquals aws:PrincipalOrgID)", … */
@@ -37,33 +37,6 @@ struct s_scan {
     char missing[S_LIST_MAX];  /* items that could not be read, with their error */
     size_t n_missing;
 };
-
-static void s_add_id(json_t *ids, const char *id)
-{
-    size_t i;
-    const json_t *v;
-    if (!id || !*id)
-        return;
-    json_array_foreach(ids, i, v) {
-        if (strcasecmp(json_string_value(v), id) == 0)
-            return;
-    }
-    json_array_append_new(ids, json_string(id));
-}
-
-/* The organization id and every root and OU id the bundle knows of: aws:PrincipalOrgPaths values may name
- * an OU path without the organization id ("o-*\/r-ab12/ou-ab12-11111111/"). */
-static json_t *s_old_ids(const struct opf_context *ctx)
-{
-    json_t *ids = json_array();
-    s_add_id(ids, opf_chk_str(json_object_get(ctx->bundle, "organization"), "id"));
-    size_t i, k;
-    const json_t *acct, *level;
-    json_array_foreach(json_object_get(ctx->bundle, "accounts"), i, acct) {
-        json_array_foreach(json_object_get(acct, "ou_path"), k, level) s_add_id(ids, opf_chk_str(level, "id"));
-    }
-    return ids;
-}
 
 static bool s_is_org_key(const char *key)
 {
@@ -209,12 +182,12 @@ static enum opf_status s_evaluate(const struct opf_check *check, const struct op
 {
     struct s_scan sc;
     memset(&sc, 0, sizeof(sc));
-    sc.ids = s_old_ids(ctx);
-    if (json_array_size(sc.ids) == 0) {
-        json_decref(sc.ids);
+    /* aws:PrincipalOrgPaths values may name an OU path without the organization id
+     * ("o-*\/r-ab12/ou-ab12-11111111/"), so the root and OU ids count too. */
+    sc.ids = opf_org_old_ids(ctx);
+    if (json_array_size(sc.ids) == 0)
         return opf_set(f, OPF_UNKNOWN, "the bundle's organization record has no id, so references to it cannot be "
                                        "recognized");
-    }
     for (size_t i = 0; i < S_NSOURCES; i++)
         s_scan_item(s, &s_sources[i], &sc, f);
     const char *org_id = json_string_value(json_array_get(sc.ids, 0));
@@ -239,7 +212,6 @@ static enum opf_status s_evaluate(const struct opf_check *check, const struct op
         st = opf_set(f, OPF_PASS, "none of the %zu policies of %zu roles, buckets, keys, topics and queues names the "
                                   "old organization %s or its %zu root and OU ids",
                      sc.policies, sc.resources, org_id, json_array_size(sc.ids) - 1);
-    json_decref(sc.ids);
     return st;
 }
 

@@ -9,29 +9,12 @@ static const char *const s_needs[] = {"ram.resource_shares", NULL};
 
 #define S_LIST_MAX 640
 
-/* Is `id` an account of the old organization, as far as the bundle knows? */
-static bool s_org_account(const struct opf_context *ctx, const char *id)
-{
-    const json_t *org = json_object_get(ctx->bundle, "organization");
-    const char *mgmt = opf_chk_str(org, "management_account_id");
-    if (mgmt && strcmp(mgmt, id) == 0)
-        return true;
-    size_t i;
-    const json_t *acct;
-    json_array_foreach(json_object_get(ctx->bundle, "accounts"), i, acct) {
-        const char *a = opf_chk_str(acct, "id");
-        if (a && strcmp(a, id) == 0)
-            return true;
-    }
-    return false;
-}
-
 /* A share reaches this account through the organization when its owner is an account of the organization, or
  * when it admits no external principals (then only accounts of the owner's organization can receive it). */
 static bool s_through_organization(const struct opf_context *ctx, const json_t *share)
 {
     const char *owner = opf_chk_str(share, "owningAccountId");
-    return (owner && s_org_account(ctx, owner)) || json_is_false(json_object_get(share, "allowExternalPrincipals"));
+    return opf_org_has_account(ctx, owner) || json_is_false(json_object_get(share, "allowExternalPrincipals"));
 }
 
 static bool s_retained(const json_t *share)

@@ -17,7 +17,8 @@
 extern "C" {
 #endif
 
-/* Bumped whenever struct opf_check, opf_subject, opf_context or opf_finding change layout. */
+/* Bumped whenever struct opf_check, opf_subject, opf_context or opf_finding change layout in a way a module
+ * built before would misread (a field appended to opf_context, which only the engine allocates, is not). */
 #define OPF_CHECK_ABI 2
 
 /* Order matters: reports sort by it and the verdict reads it. */
@@ -71,6 +72,8 @@ struct opf_subject {
     const json_t *evidence;   /* object: evidence key -> evidence item */
 };
 
+struct opf_org_facts;
+
 /* The audit-wide context: the same for every subject of one run. */
 struct opf_context {
     time_t now;                      /* evaluation time (fixed by tests) */
@@ -78,6 +81,9 @@ struct opf_context {
     int attestation_max_age_days;
     const json_t *config;            /* effective configuration document (docs/config.md) */
     const json_t *bundle;            /* the whole evidence bundle, for organization-wide facts */
+    /* Appended (modules reading the fields above are unaffected): the bundle's organization-wide facts,
+     * computed once per audit; read them with opf_org_*() below rather than walking bundle per subject. */
+    const struct opf_org_facts *org;
 };
 
 #define OPF_MESSAGE_MAX 1024
@@ -154,6 +160,13 @@ struct opf_attestation {
 };
 bool opf_attestation_get(const struct opf_subject *s, const struct opf_context *ctx, const char *fact,
                          struct opf_attestation *out);
+
+/* Organization-wide facts of ctx->org (src/core/orgfacts.c), each a lookup rather than a walk of the bundle. */
+/* The old organization's ids: its id first (when the bundle has one), then every root and OU id the
+ * inventory's OU paths name, each once (case-insensitive). Borrowed; NULL without ctx->org. */
+const json_t *opf_org_old_ids(const struct opf_context *ctx);
+/* Is `id` the management account or an account of the bundle's inventory? */
+bool opf_org_has_account(const struct opf_context *ctx, const char *id);
 
 /* Configuration lookup by dotted path ("root_email.allowed_domains"); NULL when absent. */
 const json_t *opf_config_get(const struct opf_context *ctx, const char *dotted_path);

@@ -45,12 +45,15 @@ static const struct opf_aws_operation s_operations[] = {
     OP("organizations", "DescribeAccount", .required = "Account:structure"),
     PAGED("organizations", "ListParents", "Parents", .required = "Parents:list"),
     PAGED("organizations", "ListRoots", "Roots", .required = "Roots:list"),
-    PAGED("organizations", "ListOrganizationalUnitsForParent", "OrganizationalUnits"),
+    PAGED("organizations", "ListOrganizationalUnitsForParent", "OrganizationalUnits", .required = "OrganizationalUnits:list"),
+    PAGED("organizations", "ListAccountsForParent", "Accounts", .required = "Accounts:list"),
     OP("organizations", "DescribeOrganizationalUnit", .required = "OrganizationalUnit:structure"),
     PAGED("organizations", "ListDelegatedAdministrators", "DelegatedAdministrators"),
     PAGED("organizations", "ListDelegatedServicesForAccount", "DelegatedServices"),
     PAGED("organizations", "ListAWSServiceAccessForOrganization", "EnabledServicePrincipals"),
     PAGED("organizations", "ListPoliciesForTarget", "Policies", .required = "Policies:list"),
+    PAGED("organizations", "ListPolicies", "Policies", .required = "Policies:list"),
+    PAGED("organizations", "ListTargetsForPolicy", "Targets", .required = "Targets:list"),
     OP("organizations", "DescribePolicy", .required = "Policy:structure"),
     PAGED("organizations", "ListHandshakesForOrganization", "Handshakes"),
     QUERY("iam", "GenerateCredentialReport", NULL),
@@ -110,6 +113,11 @@ const struct opf_aws_service *opf_aws_service_find(const char *name)
         if (strcmp(s_services[i].name, name) == 0)
             return &s_services[i];
     return NULL;
+}
+
+const struct opf_aws_service *opf_aws_service_at(size_t i)
+{
+    return i < sizeof(s_services) / sizeof(s_services[0]) ? &s_services[i] : NULL;
 }
 
 const struct opf_aws_operation *opf_aws_operation_find(const char *service, const char *operation)

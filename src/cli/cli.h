@@ -21,6 +21,7 @@ int opf_cmd_explain(int argc, char **argv);
 int opf_cmd_diff(int argc, char **argv);
 int opf_cmd_attest(int argc, char **argv);
 int opf_cmd_waive(int argc, char **argv);
+int opf_cmd_whoami(int argc, char **argv);
 
 /* Prints "orgpreflight: MESSAGE" on stderr and returns the error's exit code. */
 int opf_cli_error(const struct opf_error *err);

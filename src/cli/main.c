@@ -17,6 +17,7 @@ static const struct opf_cmd s_cmds[] = {
     {"diff", opf_cmd_diff, "compare two JSON reports: new failures, fixed, accounts added and gone"},
     {"attest", opf_cmd_attest, "record a dated attestation (payment method, phone, root mailbox...)"},
     {"waive", opf_cmd_waive, "record a waiver of one check for one account, with an owner and expiry"},
+    {"whoami", opf_cmd_whoami, "show who AWS calls would be made as: caller, credential source, region, endpoints"},
     {"version", s_version, "print the version"},
     {"help", s_help, "show this help"},
 };

@@ -10,7 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 #include <orgpreflight/collect.h>
 
@@ -18,7 +17,6 @@
 #include "aws/client.h"
 #include "collect/collect_internal.h"
 #include "core/core.h"
-#include "probes/probes.h"
 
 bool opf_collect_want(const struct opf_collect *k, const char *key)
 {
@@ -101,114 +99,25 @@ void opf_collect_cache_fill(struct opf_collect *k, json_t *cache, const char *ke
     pthread_mutex_unlock(&k->lock);
 }
 
-/* An OU's name, described once per OU. */
-static json_t *s_ou_name(struct opf_collect *k, const char *ou, struct opf_aws_error *err)
-{
-    json_t *name = opf_collect_cache_claim(k, k->ou_cache, ou);
-    if (name)
-        return name;
-    json_t *in = json_pack("{s:s}", "OrganizationalUnitId", ou);
-    json_t *out = opf_aws_call(k->mgmt, "organizations", "DescribeOrganizationalUnit", in, 0, err);
-    json_decref(in);
-    const char *n = json_string_value(json_object_get(json_object_get(out, "OrganizationalUnit"), "Name"));
-    if (out && !n)
-        opf_aws_error_set(err, "MalformedResponse", "DescribeOrganizationalUnit of %s returned no name", ou);
-    name = n ? json_string(n) : NULL;
-    json_decref(out);
-    opf_collect_cache_fill(k, k->ou_cache, ou, name);
-    return name;
-}
-
-/* The parent of a target ({Id, Type, Name}), listed once per target. */
-static json_t *s_parent_of(struct opf_collect *k, const char *child, struct opf_aws_error *err)
-{
-    json_t *parent = opf_collect_cache_claim(k, k->parent_cache, child);
-    if (parent)
-        return parent;
-    json_t *in = json_pack("{s:s}", "ChildId", child);
-    json_t *out = opf_aws_call(k->mgmt, "organizations", "ListParents", in, OPF_AWS_PAGINATE, err);
-    json_decref(in);
-    const json_t *p = json_array_get(json_object_get(out, "Parents"), 0);
-    const char *pid = json_string_value(json_object_get(p, "Id")), *type = json_string_value(json_object_get(p, "Type"));
-    if (out && !pid)
-        opf_aws_error_set(err, "MalformedResponse", "ListParents of %s returned no parent", child);
-    json_t *name = !pid ? NULL : type && strcmp(type, "ORGANIZATIONAL_UNIT") == 0 ? s_ou_name(k, pid, err) : json_string("Root");
-    parent = name ? json_pack("{s:s, s:s, s:o}", "Id", pid, "Type", type ? type : "", "Name", name) : NULL;
-    json_decref(out);
-    opf_collect_cache_fill(k, k->parent_cache, child, parent);
-    return parent;
-}
-
-/* The parent chain of a target, root first. */
-static json_t *s_parents(struct opf_collect *k, const char *id, struct opf_aws_error *err)
-{
-    json_t *path = json_array();
-    char current[64];
-    snprintf(current, sizeof(current), "%s", id);
-    for (int depth = 0; depth < 8 && strncmp(current, "r-", 2) != 0; depth++) {
-        json_t *parent = s_parent_of(k, current, err);
-        if (!parent) {
-            json_decref(path);
-            return NULL;
-        }
-        json_array_insert(path, 0, parent);
-        snprintf(current, sizeof(current), "%s", json_string_value(json_object_get(parent, "Id")));
-        json_decref(parent);
-    }
-    return path;
-}
-
-/* A policy's content, described once per policy. */
-static json_t *s_policy_content(struct opf_collect *k, const char *id, struct opf_aws_error *err)
-{
-    if (!id) {
-        opf_aws_error_set(err, "MalformedResponse", "ListPoliciesForTarget returned a policy without an Id");
-        return NULL;
-    }
-    json_t *content = opf_collect_cache_claim(k, k->policy_cache, id);
-    if (content)
-        return content;
-    json_t *in = json_pack("{s:s}", "PolicyId", id);
-    json_t *d = opf_aws_call(k->mgmt, "organizations", "DescribePolicy", in, 0, err);
-    json_decref(in);
-    if (d) {
-        content = json_incref(json_object_get(json_object_get(d, "Policy"), "Content"));
-        content = content ? content : json_string("");
-    }
-    json_decref(d);
-    opf_collect_cache_fill(k, k->policy_cache, id, content);
-    return content;
-}
-
-/* SCPs attached to a target, listed once per target. */
-static json_t *s_policies_for(struct opf_collect *k, const char *target, struct opf_aws_error *err)
-{
-    json_t *policies = opf_collect_cache_claim(k, k->scp_cache, target);
-    if (policies)
-        return policies;
-    json_t *in = json_pack("{s:s, s:s}", "TargetId", target, "Filter", "SERVICE_CONTROL_POLICY");
-    json_t *out = opf_aws_call(k->mgmt, "organizations", "ListPoliciesForTarget", in, OPF_AWS_PAGINATE, err);
-    json_decref(in);
-    policies = out ? json_array() : NULL;
-    size_t i;
-    json_t *p;
-    json_array_foreach(json_object_get(out, "Policies"), i, p) {
-        json_t *content = s_policy_content(k, json_string_value(json_object_get(p, "Id")), err);
-        if (!content) {
-            json_decref(policies);
-            policies = NULL;
-            break;
-        }
-        json_array_append_new(policies, json_pack("{s:O?, s:O?, s:O?, s:o}", "Id", json_object_get(p, "Id"), "Name",
-                                                  json_object_get(p, "Name"), "Arn", json_object_get(p, "Arn"), "Content",
-                                                  content));
-    }
-    json_decref(out);
-    opf_collect_cache_fill(k, k->scp_cache, target, policies);
-    return policies;
-}
-
 /* ---- one account ---- */
+
+/* Only the accounts ListDelegatedAdministrators names are asked which services they administer: for the others
+ * the answer is documented to be AccountNotRegisteredException, recorded as an empty list. */
+static void s_delegated_services(struct opf_collect *k, const char *id, json_t *ev)
+{
+    if (k->delegated && !json_object_get(k->delegated, id)) {
+        opf_collect_item(ev, "organizations.delegated_services", "organizations:ListDelegatedAdministrators",
+                         json_pack("{s:[]}", "DelegatedServices"), NULL);
+        return;
+    }
+    struct opf_aws_error err = {0};
+    json_t *in = json_pack("{s:s}", "AccountId", id);
+    json_t *r = opf_aws_call(k->mgmt, "organizations", "ListDelegatedServicesForAccount", in, OPF_AWS_PAGINATE, &err);
+    json_decref(in);
+    if (!r && strcmp(err.code, "AccountNotRegisteredException") == 0)
+        r = json_pack("{s:[]}", "DelegatedServices"); /* documented meaning: not a delegated administrator */
+    opf_collect_item(ev, "organizations.delegated_services", "organizations:ListDelegatedServicesForAccount", r, &err);
+}
 
 static char *s_url_decode(const char *s)
 {
@@ -241,159 +150,122 @@ void opf_collect_decode_document(json_t *obj, const char *key)
         json_object_set_new(obj, key, doc);
 }
 
-static json_t *s_credential_report(struct opf_aws_session *s, struct opf_aws_error *err)
+/* Whether GetAccountInformation can change a verdict for this account. Its quota is 3 requests per second per
+ * caller, so asking for every account would set the collection's pace (N / 3 seconds). ListAccounts already
+ * gives the state (State) and, for an account the organization created, its creation moment (JoinedTimestamp);
+ * AccountCreatedDate matters only while that moment is within the waiting period (plus a day of margin). */
+static bool s_needs_information(struct opf_collect *k, const json_t *listed, bool mgmt)
 {
-    /* The report is generated asynchronously; AWS answers with the existing one for four hours. */
-    for (int i = 0; i < 20; i++) {
-        json_t *g = opf_aws_call(s, "iam", "GenerateCredentialReport", NULL, 0, err);
-        if (!g)
-            return NULL;
-        const char *state = json_string_value(json_object_get(g, "State"));
-        bool complete = state && strcmp(state, "COMPLETE") == 0;
-        json_decref(g);
-        if (complete)
-            break;
-        usleep(500000);
-    }
-    return opf_aws_call(s, "iam", "GetCredentialReport", NULL, 0, err);
+    if (mgmt)
+        return false; /* the checks that read it pass the management account on other grounds */
+    if (!json_is_string(json_object_get(listed, "State")))
+        return true;
+    const char *method = json_string_value(json_object_get(listed, "JoinedMethod"));
+    if (!method || strcmp(method, "CREATED") != 0)
+        return method == NULL;
+    json_int_t days = json_integer_value(
+        json_object_get(json_object_get(k->opts->config, "migration"), "wait_period_days"));
+    time_t joined;
+    if (!opf_time_from_json(json_object_get(listed, "JoinedTimestamp"), &joined))
+        return true;
+    return time(NULL) < joined + (time_t)((days > 0 ? days : 4) + 1) * 86400;
 }
 
-static void s_member_iam(struct opf_collect *k, struct opf_aws_session *s, json_t *ev, const struct opf_aws_error *denied)
+/* What an account's jobs share. */
+struct s_account {
+    const char *id, *email;
+    bool mgmt;
+    const json_t *listed;                /* its ListAccounts entry */
+    json_t *base;                        /* the Account API's input: AccountId, none for the management account */
+};
+
+/* The Account API, from the management account (the root address comes from ListAccounts' Email, not
+ * GetPrimaryEmail, for the per-caller quota: docs/aws-client.md); one job per item. */
+static void s_information_job(struct opf_collect *k, void *arg, json_t *ev)
 {
+    const struct s_account *a = arg;
+    if (opf_collect_want(k, "account.information") && s_needs_information(k, a->listed, a->mgmt))
+        json_decref(s_call_item(k, k->mgmt, ev, "account.information", "account", "GetAccountInformation",
+                                json_deep_copy(a->base), 0));
+}
+
+static void s_contact_job(struct opf_collect *k, void *arg, json_t *ev)
+{
+    const struct s_account *a = arg;
+    if (opf_collect_want(k, "account.contact_information"))
+        json_decref(s_call_item(k, k->mgmt, ev, "account.contact_information", "account", "GetContactInformation",
+                                json_deep_copy(a->base), 0));
+}
+
+static void s_alternates_job(struct opf_collect *k, void *arg, json_t *ev)
+{
+    const struct s_account *a = arg;
+    if (!opf_collect_want(k, "account.alternate_contacts"))
+        return;
+    static const char *const types[] = {"BILLING", "OPERATIONS", "SECURITY"};
     struct opf_aws_error err = {0};
-    const struct opf_aws_error *pre = denied;
-    if (opf_collect_want(k, "iam.credential_report")) {
-        json_t *r = pre ? NULL : s_credential_report(s, &err);
-        opf_collect_item(ev, "iam.credential_report", "iam:GenerateCredentialReport+iam:GetCredentialReport", r, pre ? pre : &err);
-    }
-    if (opf_collect_want(k, "iam.account_summary")) {
-        json_t *r = pre ? NULL : opf_aws_call(s, "iam", "GetAccountSummary", NULL, 0, &err);
-        opf_collect_item(ev, "iam.account_summary", "iam:GetAccountSummary", r, pre ? pre : &err);
-    }
-    if (opf_collect_want(k, "iam.users")) {
-        json_t *r = pre ? NULL : opf_collect_users(k, s, &err);
-        opf_collect_item(ev, "iam.users", OPF_COLLECT_USERS_SOURCE, r, pre ? pre : &err);
-    }
-    if (opf_collect_want(k, "iam.account_aliases")) {
-        json_t *r = pre ? NULL : opf_aws_call(s, "iam", "ListAccountAliases", NULL, OPF_AWS_PAGINATE, &err);
-        opf_collect_item(ev, "iam.account_aliases", "iam:ListAccountAliases", r, pre ? pre : &err);
-    }
-    if (opf_collect_want(k, "iam.access_role")) {
-        json_t *in = json_pack("{s:s}", "RoleName", k->role_name);
-        json_t *r = pre ? NULL : opf_aws_call(s, "iam", "GetRole", in, 0, &err);
+    json_t *contacts = json_object();
+    bool ok = true;
+    for (size_t i = 0; i < 3 && ok; i++) {
+        json_t *in = json_deep_copy(a->base);
+        json_object_set_new(in, "AlternateContactType", json_string(types[i]));
+        json_t *r = opf_aws_call(k->mgmt, "account", "GetAlternateContact", in, 0, &err);
         json_decref(in);
-        opf_collect_decode_document(json_object_get(r, "Role"), "AssumeRolePolicyDocument");
-        opf_collect_item(ev, "iam.access_role", "iam:GetRole", r, pre ? pre : &err);
+        if (r)
+            json_object_set(contacts, types[i], json_object_get(r, "AlternateContact"));
+        else if (strcmp(err.code, "ResourceNotFoundException") == 0)
+            json_object_set_new(contacts, types[i], json_null()); /* not set */
+        else
+            ok = false;
+        json_decref(r);
     }
+    opf_collect_item(ev, "account.alternate_contacts", "account:GetAlternateContact",
+                     ok ? json_pack("{s:o}", "AlternateContacts", contacts) : (json_decref(contacts), NULL), &err);
 }
 
-static void s_account_api(struct opf_collect *k, const char *id, bool mgmt, json_t *ev)
+static void s_assignments_job(struct opf_collect *k, void *arg, json_t *ev)
 {
-    struct opf_aws_error err = {0};
-    /* The management account calls about itself without AccountId (standalone context). */
-    json_t *base = mgmt ? json_object() : json_pack("{s:s}", "AccountId", id);
-    static const struct {
-        const char *key, *op;
-    } calls[] = {{"account.information", "GetAccountInformation"},
-                 {"account.contact_information", "GetContactInformation"}};
-    for (size_t i = 0; i < 2; i++)
-        if (opf_collect_want(k, calls[i].key))
-            json_decref(s_call_item(k, k->mgmt, ev, calls[i].key, "account", calls[i].op, json_deep_copy(base), 0));
-    if (opf_collect_want(k, "account.primary_email") && !mgmt)
-        json_decref(s_call_item(k, k->mgmt, ev, "account.primary_email", "account", "GetPrimaryEmail",
-                                json_deep_copy(base), 0));
-    if (opf_collect_want(k, "account.alternate_contacts")) {
-        static const char *const types[] = {"BILLING", "OPERATIONS", "SECURITY"};
-        json_t *contacts = json_object();
-        bool ok = true;
-        for (size_t i = 0; i < 3 && ok; i++) {
-            json_t *in = json_deep_copy(base);
-            json_object_set_new(in, "AlternateContactType", json_string(types[i]));
-            json_t *r = opf_aws_call(k->mgmt, "account", "GetAlternateContact", in, 0, &err);
-            json_decref(in);
-            if (r)
-                json_object_set(contacts, types[i], json_object_get(r, "AlternateContact"));
-            else if (strcmp(err.code, "ResourceNotFoundException") == 0)
-                json_object_set_new(contacts, types[i], json_null()); /* not set */
-            else
-                ok = false;
-            json_decref(r);
-        }
-        opf_collect_item(ev, "account.alternate_contacts", "account:GetAlternateContact",
-               ok ? json_pack("{s:o}", "AlternateContacts", contacts) : (json_decref(contacts), NULL), &err);
-    }
-    json_decref(base);
+    opf_collect_assignments(k, ((const struct s_account *)arg)->id, ev);
 }
 
-static void s_dns(struct opf_collect *k, const char *email, json_t *ev)
+static void s_probes_job(struct opf_collect *k, void *arg, json_t *ev)
 {
-    const char *at = email ? strrchr(email, '@') : NULL;
-    struct opf_aws_error err = {0};
-    if (!at) {
-        opf_aws_error_set(&err, "NoRootEmail", "the account has no root e-mail address to probe");
-        opf_collect_item(ev, "probe.dns", "probe:dns", NULL, &err);
-        return;
-    }
-    const char *domain = at + 1;
-    json_t *cached = opf_collect_cache_claim(k, k->dns_cache, domain);
-    if (!cached) {
-        const json_t *dns = json_object_get(k->opts->config, "dns");
-        cached = opf_dns_probe(domain, json_object_get(dns, "servers"),
-                               (int)json_integer_value(json_object_get(dns, "timeout_ms")), err.code,
-                               sizeof(err.code), err.message, sizeof(err.message));
-        if (!cached)
-            cached = json_pack("{s:s, s:s}", "code", err.code, "message", err.message);
-        opf_collect_cache_fill(k, k->dns_cache, domain, cached);
-    }
-    if (json_object_get(cached, "rcode")) {
-        opf_collect_item(ev, "probe.dns", "probe:dns", json_deep_copy(cached), NULL);
-    } else {
-        snprintf(err.code, sizeof(err.code), "%s", json_string_value(json_object_get(cached, "code")));
-        snprintf(err.message, sizeof(err.message), "%s", json_string_value(json_object_get(cached, "message")));
-        opf_collect_item(ev, "probe.dns", "probe:dns", NULL, &err);
-    }
-    json_decref(cached);
+    opf_collect_probes(k, ((const struct s_account *)arg)->email, ev);
 }
 
-/* The optional RCPT TO probe at the first MX (lowest preference) of the root address's domain. */
-static void s_smtp(struct opf_collect *k, const char *email, json_t *ev)
+static void s_policies_job(struct opf_collect *k, void *arg, json_t *ev)
 {
-    const json_t *re = json_object_get(k->opts->config, "root_email");
-    if (!json_is_true(json_object_get(re, "smtp_probe")))
-        return;
+    const struct opf_collect_member *m = arg;
+    opf_collect_policies(k, m->s, m->mgmt, ev, m->denied);
+}
+
+/* Member accounts through the audit role; the management account with the operator's session. Once the session
+ * exists, its IAM items and resource policies are read side by side. */
+static void s_member_job(struct opf_collect *k, void *arg, json_t *ev)
+{
+    const struct s_account *a = arg;
+    struct opf_collect_member m = {.s = k->mgmt, .mgmt = a->mgmt};
     struct opf_aws_error err = {0};
-    const json_t *dns = json_object_get(json_object_get(ev, "probe.dns"), "data");
-    const char *exchange = NULL;
-    json_int_t best = 1 << 30;
-    size_t i;
-    const json_t *mx;
-    json_array_foreach(json_object_get(dns, "mx"), i, mx) {
-        const char *ex = json_string_value(json_object_get(mx, "exchange"));
-        if (ex && strcmp(ex, ".") != 0 && json_integer_value(json_object_get(mx, "preference")) < best) {
-            best = json_integer_value(json_object_get(mx, "preference"));
-            exchange = ex;
-        }
+    if (!a->mgmt) {
+        char arn[256];
+        snprintf(arn, sizeof(arn), "arn:%s:iam::%s:role/%s", k->partition, a->id, k->role_name);
+        m.s = opf_aws_session_assume_role(k->mgmt, arn, k->external_id, k->session_name);
+        json_t *who = m.s ? opf_aws_call(m.s, "sts", "GetCallerIdentity", NULL, 0, &err) : NULL;
+        if (!who)
+            m.denied = &err;
+        opf_collect_item(ev, "sts.assume_role", "sts:AssumeRole",
+                         who ? json_pack("{s:s, s:{s:O?}}", "RoleArn", arn, "AssumedRoleUser", "Arn",
+                                         json_object_get(who, "Arn"))
+                             : NULL,
+                         &err);
+        json_decref(who);
     }
-    if (!exchange) {
-        opf_aws_error_set(&err, "NoMailServer", "no MX to probe for %s", email ? email : "the root address");
-        opf_collect_item(ev, "probe.smtp", "probe:smtp", NULL, &err);
-        return;
-    }
-    const json_t *dcfg = json_object_get(k->opts->config, "dns");
-    json_t *host = opf_dns_probe(exchange, json_object_get(dcfg, "servers"),
-                                 (int)json_integer_value(json_object_get(dcfg, "timeout_ms")), err.code, sizeof(err.code),
-                                 err.message, sizeof(err.message));
-    const char *addr = json_string_value(json_array_get(json_object_get(host, "a"), 0));
-    json_t *out = NULL;
-    if (!addr && host)
-        opf_aws_error_set(&err, "NoMailServerAddress", "the MX %s has no A record", exchange);
-    else if (addr)
-        out = opf_smtp_probe(addr, (int)json_integer_value(json_object_get(re, "smtp_port")), email, 5000, err.code,
-                             sizeof(err.code), err.message, sizeof(err.message));
-    if (out)
-        json_object_set_new(out, "exchange", json_string(exchange));
-    opf_collect_item(ev, "probe.smtp", "probe:smtp", out, &err);
-    json_decref(host);
+    struct opf_collect_job jobs[6];
+    size_t n = opf_collect_iam_jobs(k, &m, jobs);
+    jobs[n++] = (struct opf_collect_job){.run = s_policies_job, .arg = &m};
+    opf_collect_jobs(k, jobs, n, ev);
+    if (m.s != k->mgmt)
+        opf_aws_session_free(m.s);
 }
 
 /* The string member of a ListAccounts entry that held a NUL character (the client shows it as U+FFFD). */
@@ -417,7 +289,7 @@ static void s_collect_account(struct opf_collect *k, json_t *record, const json_
     opf_collect_item(ev, "organizations.account", "organizations:ListAccounts",
                      bad ? NULL : json_pack("{s:O}", "Account", listed), &err);
 
-    json_t *path = s_parents(k, id, &err);
+    json_t *path = opf_collect_ou_path(k, id, &err);
     if (path) {
         json_t *ou_path = json_array();
         size_t i;
@@ -428,14 +300,15 @@ static void s_collect_account(struct opf_collect *k, json_t *record, const json_
         json_object_set_new(record, "ou_path", ou_path);
     }
     if (opf_collect_want(k, "organizations.parents"))
-        opf_collect_item(ev, "organizations.parents", "organizations:ListParents+organizations:DescribeOrganizationalUnit",
-               path ? json_pack("{s:O}", "Parents", path) : NULL, &err);
+        opf_collect_item(ev, "organizations.parents",
+                         "organizations:ListOrganizationalUnitsForParent+organizations:ListAccountsForParent",
+                         path ? json_pack("{s:O}", "Parents", path) : NULL, &err);
     if (opf_collect_want(k, "organizations.service_control_policies")) {
         json_t *targets = path ? json_array() : NULL;
         size_t i;
         json_t *p;
         json_array_foreach(path, i, p) {
-            json_t *pol = s_policies_for(k, json_string_value(json_object_get(p, "Id")), &err);
+            json_t *pol = opf_collect_scps_of(k, json_string_value(json_object_get(p, "Id")), &err);
             if (!pol) {
                 json_decref(targets);
                 targets = NULL;
@@ -443,52 +316,33 @@ static void s_collect_account(struct opf_collect *k, json_t *record, const json_
             }
             json_array_append_new(targets, json_pack("{s:O, s:o}", "TargetId", json_object_get(p, "Id"), "Policies", pol));
         }
-        json_t *own = targets ? s_policies_for(k, id, &err) : NULL;
+        json_t *own = targets ? opf_collect_scps_of(k, id, &err) : NULL;
         if (own)
             json_array_append_new(targets, json_pack("{s:s, s:o}", "TargetId", id, "Policies", own));
         else if (targets)
             json_decref(targets), targets = NULL;
-        opf_collect_item(ev, "organizations.service_control_policies", "organizations:ListPoliciesForTarget+organizations:DescribePolicy",
-               targets ? json_pack("{s:o}", "Targets", targets) : NULL, &err);
+        opf_collect_item(ev, "organizations.service_control_policies",
+                         "organizations:ListPolicies+organizations:ListTargetsForPolicy+organizations:DescribePolicy",
+                         targets ? json_pack("{s:o}", "Targets", targets) : NULL, &err);
     }
     json_decref(path);
-    if (opf_collect_want(k, "organizations.delegated_services")) {
-        json_t *in = json_pack("{s:s}", "AccountId", id);
-        json_t *r = opf_aws_call(k->mgmt, "organizations", "ListDelegatedServicesForAccount", in, OPF_AWS_PAGINATE, &err);
-        json_decref(in);
-        if (!r && strcmp(err.code, "AccountNotRegisteredException") == 0)
-            r = json_pack("{s:[]}", "DelegatedServices"); /* documented meaning: not a delegated administrator */
-        opf_collect_item(ev, "organizations.delegated_services", "organizations:ListDelegatedServicesForAccount", r, &err);
-    }
-    s_account_api(k, id, mgmt, ev);
-    opf_collect_assignments(k, id, ev);
-    if (opf_collect_want(k, "probe.dns"))
-        s_dns(k, json_string_value(json_object_get(record, "email")), ev);
-    if (opf_collect_want(k, "probe.smtp"))
-        s_smtp(k, json_string_value(json_object_get(record, "email")), ev);
-
-    /* Member accounts through the audit role; the management account with the operator's session. */
-    struct opf_aws_session *s = k->mgmt;
-    const struct opf_aws_error *denied = NULL;
-    if (!mgmt) {
-        char arn[256];
-        snprintf(arn, sizeof(arn), "arn:%s:iam::%s:role/%s", k->partition, id, k->role_name);
-        s = opf_aws_session_assume_role(k->mgmt, arn, k->external_id, k->session_name);
-        json_t *who = s ? opf_aws_call(s, "sts", "GetCallerIdentity", NULL, 0, &err) : NULL;
-        if (!who)
-            denied = &err;
-        opf_collect_item(ev, "sts.assume_role", "sts:AssumeRole",
-               who ? json_pack("{s:s, s:{s:O?}}", "RoleArn", arn, "AssumedRoleUser", "Arn", json_object_get(who, "Arn")) : NULL,
-               &err);
-        json_decref(who);
-    }
-    s_member_iam(k, s, ev, denied);
-    opf_collect_policies(k, s, mgmt, ev, denied);
-    if (s != k->mgmt)
-        opf_aws_session_free(s);
+    if (opf_collect_want(k, "organizations.delegated_services"))
+        s_delegated_services(k, id, ev);
+    struct s_account a = {.id = id, .email = json_string_value(json_object_get(record, "email")), .mgmt = mgmt,
+                          .listed = listed, .base = mgmt ? json_object() : json_pack("{s:s}", "AccountId", id)};
+    /* the member's chain (role session, then its reads) is the longest: the caller runs it, helpers the rest */
+    struct opf_collect_job jobs[] = {{.run = s_member_job, .arg = &a},  {.run = s_information_job, .arg = &a},
+                                     {.run = s_contact_job, .arg = &a}, {.run = s_alternates_job, .arg = &a},
+                                     {.run = s_assignments_job, .arg = &a}, {.run = s_probes_job, .arg = &a}};
+    opf_collect_jobs(k, jobs, sizeof(jobs) / sizeof(jobs[0]), ev);
+    json_decref(a.base);
 }
 
 /* ---- workers ---- */
+
+/* Helper threads per account in flight: an account's independent reads (five or six at a time) overlap, and
+ * the requests in flight stay below 1 + HELPERS_PER_WORKER times access.concurrency. */
+#define HELPERS_PER_WORKER 3
 
 static void *s_worker(void *arg)
 {
@@ -570,6 +424,8 @@ static json_t *s_run(struct opf_collect *k, struct opf_error *err)
     json_t *bundle = opf_collect_discover(k, &aerr, err);
     if (!bundle)
         return NULL;
+    if (opf_collect_want(k, "organizations.service_control_policies"))
+        opf_collect_tree_scps(k);
     opf_collect_organization(k, bundle);
     if (k->spill) {
         k->spill_at = calloc(k->n ? k->n : 1, sizeof(*k->spill_at));
@@ -589,6 +445,8 @@ static json_t *s_run(struct opf_collect *k, struct opf_error *err)
     workers = workers > 0 ? workers : 8;
     if ((size_t)workers > k->n)
         workers = (int)(k->n ? k->n : 1);
+    /* each account in flight may have several calls in flight: at most HELPERS_PER_WORKER more per worker */
+    opf_collect_pool_start(k, workers * HELPERS_PER_WORKER);
     pthread_t *threads = calloc((size_t)workers, sizeof(*threads));
     int started = 0;
     for (int i = 0; threads && i < workers; i++)
@@ -599,6 +457,7 @@ static json_t *s_run(struct opf_collect *k, struct opf_error *err)
     for (int i = 0; i < started; i++)
         pthread_join(threads[i], NULL);
     free(threads);
+    opf_collect_pool_stop(k);
     opf_collect_progress(k, true);
     bool interrupted = opts->interrupted && *opts->interrupted; /* accounts in flight then lack evidence */
     json_object_set_new(bundle, "complete", json_boolean(k->done == k->n && !interrupted && !k->listing_incomplete));
@@ -637,12 +496,10 @@ static void s_finish(struct opf_collect *k, struct opf_collect_stats *stats)
     free(k->collected);
     free(k->spill_at);
     free(k->spill_len);
-    json_decref(k->parent_cache);
-    json_decref(k->scp_cache);
-    json_decref(k->policy_cache);
     json_decref(k->dns_cache);
+    json_decref(k->delegated);
     json_decref(k->iam_policy_cache);
-    json_decref(k->ou_cache);
+    opf_collect_tree_free(k);
     opf_collect_organization_free(k);
     opf_aws_session_free(k->mgmt);
     opf_aws_client_free(k->client);

@@ -10,6 +10,38 @@
 
 #include "aws/aws.h"
 
+/* Organization-wide facts read once before the accounts (tree.c); read-only afterwards. */
+struct opf_collect_tree {
+    bool ok;
+    struct opf_aws_error error;          /* why not, when !ok */
+    json_t *parents;                     /* the tree: child id -> its parent {"Id","Type","Name"} */
+    json_t *attached;                    /* the SCPs: target id -> [{"Id","Name","Arn","Content"}] */
+};
+
+struct opf_collect;
+
+/* One independent part of an account's collection (jobs.c): it writes its items into ev, its own object. */
+typedef void opf_collect_job_fn(struct opf_collect *k, void *arg, json_t *ev);
+struct opf_collect_group;
+struct opf_collect_job {
+    opf_collect_job_fn *run;
+    void *arg;
+    json_t *ev;
+    int state;                           /* jobs.c */
+    struct opf_collect_group *group;
+    struct opf_collect_job *next;        /* in the pool's queue */
+};
+
+/* The helper threads jobs run on, shared by every account in flight. */
+struct opf_collect_pool {
+    pthread_mutex_t lock;                /* everything below and the jobs' states */
+    pthread_cond_t work;                 /* a job was queued, or stop */
+    struct opf_collect_job *head;        /* queued jobs, oldest first */
+    pthread_t *threads;
+    int nthreads;
+    bool stop;
+};
+
 struct opf_collect {
     const struct opf_collect_options *opts;
     struct opf_aws_client *client;
@@ -29,15 +61,36 @@ struct opf_collect {
     long *spill_at, spill_end;
     size_t *spill_len;
     bool spill_failed;
-    json_t *parent_cache, *ou_cache, *scp_cache, *policy_cache, *dns_cache; /* filled once each (collect.c) */
+    json_t *dns_cache;                   /* filled once per domain (collect.c) */
     json_t *iam_policy_cache;            /* managed policy ARN -> default version (iam_users.c) */
     /* read before the workers start, read-only afterwards */
+    struct opf_collect_tree tree, scps;
+    json_t *delegated;                   /* ids ListDelegatedAdministrators names; NULL when it failed */
+    struct opf_collect_pool pool;
     json_t *mgmt_regions;                /* the regions scanned in the management account */
     json_t *mgmt_region_errors;          /* why they are a fallback: "Errors" entries */
     json_t *sso_instance;                /* {"InstanceArn", "Region"}, {} when there is none, NULL on error */
     struct opf_aws_error sso_error;
     json_t *permission_set_names;        /* PermissionSetArn -> Name, under lock */
 };
+
+/* The session a member's evidence is read with, and what stopped it (the role could not be assumed). */
+struct opf_collect_member {
+    struct opf_aws_session *s;
+    const struct opf_aws_error *denied;
+    bool mgmt;
+};
+
+/* jobs.c: runs jobs[0..n) side by side (the caller takes part) and merges their items into ev in their order. */
+void opf_collect_jobs(struct opf_collect *k, struct opf_collect_job *jobs, size_t n, json_t *ev);
+void opf_collect_pool_start(struct opf_collect *k, int threads);
+void opf_collect_pool_stop(struct opf_collect *k);
+
+/* probes.c: probe.dns and probe.smtp of a root address, when the selected checks read them. */
+void opf_collect_probes(struct opf_collect *k, const char *email, json_t *ev);
+
+/* iam.c: the jobs of the member's IAM items the selected checks read (at most 5), into jobs; returns how many. */
+size_t opf_collect_iam_jobs(struct opf_collect *k, struct opf_collect_member *m, struct opf_collect_job *jobs);
 
 /* The regions an account's regional evidence covers, and what stops it. */
 struct opf_account_scope {
@@ -93,6 +146,15 @@ void opf_collect_scan(struct opf_collect *k, json_t *ev, const struct opf_scan *
 void opf_collect_policies(struct opf_collect *k, struct opf_aws_session *s, bool mgmt, json_t *ev,
                           const struct opf_aws_error *denied);
 
+/* tree.c: the tree under the roots of the organizations.roots item (always: every record has an OU path), and
+ * the SCP attachments (when a selected check reads them). */
+void opf_collect_tree(struct opf_collect *k, const json_t *roots_item);
+void opf_collect_tree_scps(struct opf_collect *k);
+/* An account's parents, root first ({"Id","Type","Name"}), or NULL with err. New reference. */
+json_t *opf_collect_ou_path(struct opf_collect *k, const char *id, struct opf_aws_error *err);
+/* The SCPs attached to a root, OU or account ([{"Id","Name","Arn","Content"}]), or NULL with err. New reference. */
+json_t *opf_collect_scps_of(struct opf_collect *k, const char *target, struct opf_aws_error *err);
+void opf_collect_tree_free(struct opf_collect *k);
 /* iam_users.c: the data of iam.users (docs/evidence.md) read with an account's session, or NULL with err. */
 #define OPF_COLLECT_USERS_SOURCE                                                                                     \
     "iam:ListUsers+iam:GetUser+iam:GetLoginProfile+iam:ListMFADevices+iam:ListAttachedUserPolicies+"                 \

@@ -70,27 +70,16 @@ static json_t *s_operator(struct opf_collect *k, struct opf_aws_error *aerr)
     return rec;
 }
 
-/* The ids of the OUs above an account for --ou selection: ListParents up to the root. */
+/* The ids of the OUs above an account for --ou selection, from the organization's tree (tree.c). */
 static json_t *s_ou_ids(struct opf_collect *k, const char *id)
 {
-    json_t *path = json_array();
-    char current[64];
-    snprintf(current, sizeof(current), "%s", id);
-    for (int d = 0; d < 8 && strncmp(current, "r-", 2) != 0; d++) {
-        json_t *in = json_pack("{s:s}", "ChildId", current);
-        struct opf_aws_error e;
-        json_t *out = opf_aws_call(k->mgmt, "organizations", "ListParents", in, OPF_AWS_PAGINATE, &e);
-        json_decref(in);
-        const json_t *p = json_array_get(json_object_get(out, "Parents"), 0);
-        if (!p) {
-            json_decref(out);
-            break;
-        }
-        json_array_append(path, json_object_get(p, "Id"));
-        snprintf(current, sizeof(current), "%s", json_string_value(json_object_get(p, "Id")));
-        json_decref(out);
-    }
-    return path;
+    struct opf_aws_error e;
+    json_t *parents = opf_collect_ou_path(k, id, &e), *ids = json_array();
+    size_t i;
+    const json_t *p;
+    json_array_foreach(parents, i, p) json_array_append(ids, json_object_get(p, "Id"));
+    json_decref(parents);
+    return ids;
 }
 
 static json_t *s_target(struct opf_collect *k, struct opf_error *err)
@@ -163,8 +152,18 @@ json_t *opf_collect_discover(struct opf_collect *k, struct opf_aws_error *aerr, 
         return NULL;
     }
     json_decref(s_call(k->mgmt, org_ev, "organizations.roots", "organizations", "ListRoots", OPF_AWS_PAGINATE));
-    json_decref(s_call(k->mgmt, org_ev, "organizations.delegated_administrators", "organizations",
-                       "ListDelegatedAdministrators", OPF_AWS_PAGINATE));
+    opf_collect_tree(k, json_object_get(org_ev, "organizations.roots"));
+    json_t *admins = s_call(k->mgmt, org_ev, "organizations.delegated_administrators", "organizations",
+                            "ListDelegatedAdministrators", OPF_AWS_PAGINATE);
+    k->delegated = admins ? json_object() : NULL;
+    size_t i;
+    json_t *a;
+    json_array_foreach(json_object_get(admins, "DelegatedAdministrators"), i, a) {
+        const char *id = json_string_value(json_object_get(a, "Id"));
+        if (id)
+            json_object_set_new(k->delegated, id, json_true());
+    }
+    json_decref(admins);
     json_decref(s_call(k->mgmt, org_ev, "organizations.service_access", "organizations",
                        "ListAWSServiceAccessForOrganization", OPF_AWS_PAGINATE));
     json_decref(s_call(k->mgmt, org_ev, "sso_admin.instances", "sso-admin", "ListInstances", OPF_AWS_PAGINATE));
@@ -191,18 +190,13 @@ json_t *opf_collect_discover(struct opf_collect *k, struct opf_aws_error *aerr, 
     k->records = calloc(count ? count : 1, sizeof(*k->records));
     k->listed = calloc(count ? count : 1, sizeof(*k->listed));
     k->collected = calloc(count ? count : 1, sizeof(*k->collected));
-    k->parent_cache = json_object();
-    k->ou_cache = json_object();
-    k->scp_cache = json_object();
-    k->policy_cache = json_object();
     k->dns_cache = json_object();
     k->iam_policy_cache = json_object();
     /* the organization's complete inventory, whatever is selected: organization-wide checks count on it */
     opf_collect_item(org_ev, "organizations.accounts", "organizations:ListAccounts", json_incref(listed), NULL);
     const struct opf_selection sel = {k->opts->accounts, k->opts->ou, k->opts->exclude_accounts};
     json_t *ids = json_array();
-    size_t i;
-    json_t *a, *seen = json_object(), *rejected = json_array();
+    json_t *seen = json_object(), *rejected = json_array();
     json_array_foreach(all, i, a) {
         const char *id = json_string_value(json_object_get(a, "Id"));
         if (!opf_is_account_id(id) || json_object_get(seen, id)) { /* the bundle loader's rules */

@@ -1,10 +1,12 @@
 /*
  * iam.users: every IAM user of an account with what evaluating its permissions takes: login profile, MFA
  * devices, permissions boundary (GetUser: ListUsers omits it), the inline and managed policies of the user
- * and of its groups, and the default version's document of every managed policy among them (GetPolicy +
- * GetPolicyVersion, read once per policy ARN across accounts: AWS managed policies are the same everywhere).
+ * and of its groups, and the default version's document of every managed policy among them and of the
+ * boundary (GetPolicy + GetPolicyVersion, read once per policy ARN across accounts: AWS managed policies are
+ * the same everywhere).
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "aws/client.h"
@@ -85,25 +87,33 @@ static json_t *s_managed(struct opf_collect *k, struct opf_aws_session *s, const
     return out;
 }
 
-/* Adds the documents of a user's or a group's managed policies to `policies` (ARN -> version); failures go
- * to errors, and the policy stays without a document. */
+/* Adds one managed policy's default version to `policies` (ARN -> version), once; a failure goes to errors
+ * and leaves the policy without a document. */
+static void s_document(struct opf_collect *k, struct opf_aws_session *s, const char *arn, const json_t *name,
+                       json_t *policies, json_t *errors)
+{
+    if (!arn || json_object_get(policies, arn))
+        return;
+    struct opf_aws_error err = {0};
+    json_t *doc = s_managed(k, s, arn, &err);
+    if (!doc) {
+        opf_collect_error_entry(errors, "global", &err, arn);
+        doc = json_pack("{s:O?}", "PolicyName", name);
+    }
+    json_object_set_new(policies, arn, doc);
+}
+
+/* The documents of a user's or a group's managed policies, and of a user's permissions boundary. */
 static void s_documents_of(struct opf_collect *k, struct opf_aws_session *s, const json_t *principal,
                            json_t *policies, json_t *errors)
 {
     size_t i;
     const json_t *p;
-    json_array_foreach(json_object_get(principal, "AttachedPolicies"), i, p) {
-        const char *arn = json_string_value(json_object_get(p, "PolicyArn"));
-        if (!arn || json_object_get(policies, arn))
-            continue;
-        struct opf_aws_error err = {0};
-        json_t *doc = s_managed(k, s, arn, &err);
-        if (!doc) {
-            opf_collect_error_entry(errors, "global", &err, arn);
-            doc = json_pack("{s:O?}", "PolicyName", json_object_get(p, "PolicyName"));
-        }
-        json_object_set_new(policies, arn, doc);
-    }
+    json_array_foreach(json_object_get(principal, "AttachedPolicies"), i, p)
+        s_document(k, s, json_string_value(json_object_get(p, "PolicyArn")), json_object_get(p, "PolicyName"),
+                   policies, errors);
+    const json_t *boundary = json_object_get(principal, "PermissionsBoundary");
+    s_document(k, s, json_string_value(json_object_get(boundary, "PermissionsBoundaryArn")), NULL, policies, errors);
 }
 
 static json_t *s_documents(struct opf_collect *k, struct opf_aws_session *s, const json_t *users, json_t *errors)
@@ -118,66 +128,180 @@ static json_t *s_documents(struct opf_collect *k, struct opf_aws_session *s, con
     return policies;
 }
 
+/* One read about a user (or one of its groups): its answer, or the error that stopped it. The reads of a user,
+ * and the users, run side by side (jobs.c); the first failure in their order is the item's error, as if they had
+ * been read one by one. */
+enum s_what { S_USER, S_LOGIN, S_MFA, S_ATTACHED, S_INLINE, S_GROUPS, S_USER_PARTS, S_GROUP_ATTACHED, S_GROUP_INLINE };
+
+struct s_part {
+    struct opf_aws_session *s;
+    const char *name;                    /* the user's or the group's */
+    enum s_what what;
+    json_t *out;                         /* NULL when err says why */
+    struct opf_aws_error err;
+};
+
+static void s_part_job(struct opf_collect *k, void *arg, json_t *ev);
+
+static bool s_parts(struct opf_collect *k, struct s_part *parts, size_t n, struct opf_aws_error *err)
+{
+    struct opf_collect_job jobs[S_USER_PARTS];
+    json_t *scratch = json_object();
+    for (size_t i = 0; i < n; i++)
+        jobs[i] = (struct opf_collect_job){.run = s_part_job, .arg = &parts[i]};
+    opf_collect_jobs(k, jobs, n, scratch);
+    json_decref(scratch);
+    for (size_t i = 0; i < n; i++)
+        if (!parts[i].out) {
+            *err = parts[i].err;
+            return false;
+        }
+    return true;
+}
+
+static void s_free_parts(struct s_part *parts, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        json_decref(parts[i].out);
+}
+
+/* A user's groups, each with its attached and inline policies. */
+static json_t *s_groups(struct opf_collect *k, struct opf_aws_session *s, const char *user, struct opf_aws_error *err)
+{
+    json_t *groups = s_list(s, "ListGroupsForUser", "Groups", "UserName", user, err);
+    json_t *out = groups ? json_array() : NULL;
+    size_t i;
+    json_t *g;
+    json_array_foreach(groups, i, g) {
+        const char *gname = json_string_value(json_object_get(g, "GroupName"));
+        struct s_part parts[2] = {{.s = s, .name = gname, .what = S_GROUP_ATTACHED},
+                                  {.s = s, .name = gname, .what = S_GROUP_INLINE}};
+        bool ok = s_parts(k, parts, 2, err);
+        if (ok)
+            json_array_append_new(out, json_pack("{s:s?, s:O, s:O}", "GroupName", gname, "AttachedPolicies",
+                                                 parts[0].out, "InlinePolicies", parts[1].out));
+        s_free_parts(parts, 2);
+        if (!ok) {
+            json_decref(out);
+            out = NULL;
+            break;
+        }
+    }
+    json_decref(groups);
+    return out;
+}
+
+static void s_part_job(struct opf_collect *k, void *arg, json_t *ev)
+{
+    (void)ev;
+    struct s_part *p = arg;
+    json_t *in = json_pack("{s:s?}", "UserName", p->name), *got = NULL;
+    switch (p->what) {
+    case S_USER: /* ListUsers omits the boundary: only GetUser tells */
+        got = opf_aws_call(p->s, "iam", "GetUser", in, 0, &p->err);
+        if (got) {
+            const json_t *pb = json_object_get(json_object_get(got, "User"), "PermissionsBoundary");
+            p->out = pb ? json_incref((json_t *)pb) : json_null();
+        }
+        break;
+    case S_LOGIN:
+        got = opf_aws_call(p->s, "iam", "GetLoginProfile", in, 0, &p->err);
+        if (got)
+            p->out = json_incref(json_object_get(got, "LoginProfile"));
+        else if (strcmp(p->err.code, "NoSuchEntity") == 0)
+            p->out = json_null(); /* no console password */
+        break;
+    case S_MFA:
+        p->out = s_list(p->s, "ListMFADevices", "MFADevices", "UserName", p->name, &p->err);
+        break;
+    case S_ATTACHED:
+        p->out = s_list(p->s, "ListAttachedUserPolicies", "AttachedPolicies", "UserName", p->name, &p->err);
+        break;
+    case S_INLINE:
+        p->out = s_inline(p->s, "ListUserPolicies", "GetUserPolicy", "UserName", p->name, &p->err);
+        break;
+    case S_GROUPS:
+        p->out = s_groups(k, p->s, p->name, &p->err);
+        break;
+    case S_GROUP_ATTACHED:
+        p->out = s_list(p->s, "ListAttachedGroupPolicies", "AttachedPolicies", "GroupName", p->name, &p->err);
+        break;
+    case S_GROUP_INLINE:
+        p->out = s_inline(p->s, "ListGroupPolicies", "GetGroupPolicy", "GroupName", p->name, &p->err);
+        break;
+    case S_USER_PARTS:
+        break;
+    }
+    json_decref(got);
+    json_decref(in);
+}
+
+struct s_user {
+    struct opf_aws_session *s;
+    const json_t *listed;
+    json_t *out;
+    struct opf_aws_error err;
+};
+
+static void s_user_job(struct opf_collect *k, void *arg, json_t *ev)
+{
+    (void)ev;
+    struct s_user *u = arg;
+    const json_t *l = u->listed;
+    struct s_part parts[S_USER_PARTS];
+    for (int i = 0; i < S_USER_PARTS; i++)
+        parts[i] = (struct s_part){.s = u->s, .name = json_string_value(json_object_get(l, "UserName")),
+                                   .what = (enum s_what)i};
+    if (s_parts(k, parts, S_USER_PARTS, &u->err))
+        u->out = json_pack("{s:O?, s:O?, s:O?, s:O?, s:O, s:O, s:O, s:O, s:O, s:O}", "UserName",
+                           json_object_get(l, "UserName"), "Arn", json_object_get(l, "Arn"), "UserId",
+                           json_object_get(l, "UserId"), "CreateDate", json_object_get(l, "CreateDate"),
+                           "PermissionsBoundary", parts[S_USER].out, "LoginProfile", parts[S_LOGIN].out, "MFADevices",
+                           parts[S_MFA].out, "AttachedPolicies", parts[S_ATTACHED].out, "InlinePolicies",
+                           parts[S_INLINE].out, "Groups", parts[S_GROUPS].out);
+    s_free_parts(parts, S_USER_PARTS);
+}
+
+/* Every user, read side by side: NULL with err when one could not be read (the first in ListUsers' order). */
+static json_t *s_users(struct opf_collect *k, struct opf_aws_session *s, const json_t *listed, struct opf_aws_error *err)
+{
+    size_t n = json_array_size(listed);
+    struct s_user *users = calloc(n ? n : 1, sizeof(*users));
+    struct opf_collect_job *jobs = calloc(n ? n : 1, sizeof(*jobs));
+    json_t *out = users && jobs ? json_array() : NULL;
+    if (!out)
+        opf_aws_error_set(err, "OutOfMemory", "no memory for %zu users", n);
+    for (size_t i = 0; out && i < n; i++) {
+        users[i] = (struct s_user){.s = s, .listed = json_array_get(listed, i)};
+        jobs[i] = (struct opf_collect_job){.run = s_user_job, .arg = &users[i]};
+    }
+    json_t *scratch = json_object();
+    if (out)
+        opf_collect_jobs(k, jobs, n, scratch);
+    json_decref(scratch);
+    for (size_t i = 0; out && i < n; i++) {
+        if (users[i].out) {
+            json_array_append(out, users[i].out);
+            continue;
+        }
+        *err = users[i].err;
+        json_decref(out);
+        out = NULL;
+    }
+    for (size_t i = 0; users && i < n; i++)
+        json_decref(users[i].out);
+    free(users);
+    free(jobs);
+    return out;
+}
+
 json_t *opf_collect_users(struct opf_collect *k, struct opf_aws_session *s, struct opf_aws_error *err)
 {
     json_t *list = opf_aws_call(s, "iam", "ListUsers", NULL, OPF_AWS_PAGINATE, err);
-    if (!list)
-        return NULL;
-    json_t *users = json_array();
-    size_t i;
-    json_t *u;
-    bool ok = true;
-    json_array_foreach(json_object_get(list, "Users"), i, u) {
-        const char *name = json_string_value(json_object_get(u, "UserName"));
-        json_t *user = json_pack("{s:O?, s:O?, s:O?, s:O?}", "UserName", json_object_get(u, "UserName"), "Arn",
-                                 json_object_get(u, "Arn"), "UserId", json_object_get(u, "UserId"), "CreateDate",
-                                 json_object_get(u, "CreateDate"));
-        json_t *in = json_pack("{s:s}", "UserName", name);
-        json_t *got = opf_aws_call(s, "iam", "GetUser", in, 0, err);
-        json_t *lp = got ? opf_aws_call(s, "iam", "GetLoginProfile", in, 0, err) : NULL;
-        json_decref(in);
-        if (!got || (!lp && strcmp(err->code, "NoSuchEntity") != 0))
-            ok = false;
-        /* ListUsers omits the boundary: only GetUser tells */
-        const json_t *pb = json_object_get(json_object_get(got, "User"), "PermissionsBoundary");
-        json_object_set_new(user, "PermissionsBoundary", pb ? json_incref((json_t *)pb) : json_null());
-        json_decref(got);
-        json_object_set_new(user, "LoginProfile", lp ? json_incref(json_object_get(lp, "LoginProfile")) : json_null());
-        json_decref(lp);
-        json_t *mfa = ok ? s_list(s, "ListMFADevices", "MFADevices", "UserName", name, err) : NULL;
-        json_t *att = mfa ? s_list(s, "ListAttachedUserPolicies", "AttachedPolicies", "UserName", name, err) : NULL;
-        json_t *inl = att ? s_inline(s, "ListUserPolicies", "GetUserPolicy", "UserName", name, err) : NULL;
-        json_t *groups = inl ? s_list(s, "ListGroupsForUser", "Groups", "UserName", name, err) : NULL;
-        ok = ok && groups;
-        json_t *gout = json_array();
-        size_t j;
-        json_t *g;
-        json_array_foreach(ok ? groups : NULL, j, g) {
-            const char *gname = json_string_value(json_object_get(g, "GroupName"));
-            json_t *gatt = s_list(s, "ListAttachedGroupPolicies", "AttachedPolicies", "GroupName", gname, err);
-            json_t *ginl = gatt ? s_inline(s, "ListGroupPolicies", "GetGroupPolicy", "GroupName", gname, err) : NULL;
-            if (!ginl) {
-                json_decref(gatt);
-                ok = false;
-                break;
-            }
-            json_array_append_new(gout, json_pack("{s:s, s:o, s:o}", "GroupName", gname, "AttachedPolicies", gatt,
-                                                  "InlinePolicies", ginl));
-        }
-        json_object_set_new(user, "MFADevices", mfa ? mfa : json_array());
-        json_object_set_new(user, "AttachedPolicies", att ? att : json_array());
-        json_object_set_new(user, "InlinePolicies", inl ? inl : json_array());
-        json_object_set_new(user, "Groups", gout);
-        json_decref(groups);
-        json_array_append_new(users, user);
-        if (!ok)
-            break;
-    }
+    json_t *users = list ? s_users(k, s, json_object_get(list, "Users"), err) : NULL;
     json_decref(list);
-    if (!ok) {
-        json_decref(users);
+    if (!users)
         return NULL;
-    }
     json_t *errors = json_array();
     json_t *policies = s_documents(k, s, users, errors);
     json_t *out = json_pack("{s:o, s:o}", "Users", users, "Policies", policies);

@@ -4,6 +4,7 @@
  * read region by region; a region or a resource that cannot be read is listed in the item's "Errors" (its
  * checks are then never a pass), while an AccessDenied on a listing operation fails the whole item.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "aws/aws.h"
@@ -81,42 +82,93 @@ json_t *opf_collect_regions(struct opf_collect *k, struct opf_aws_session *s, js
 
 /* ---- the scanner ---- */
 
-/* Lists in every region (regions NULL: once, globally) and reads each resource. Returns the data, or NULL
- * with err when a listing was denied. */
-static json_t *s_scan_run(struct opf_aws_session *s, const struct opf_scan *sc, const json_t *list_input,
-                          const json_t *regions, const json_t *errors_so_far, const void *arg, struct opf_aws_error *err)
+/* One region's listing and its resources' reads; regions are scanned side by side (jobs.c). */
+struct s_region_scan {
+    struct opf_aws_session *s;
+    const struct opf_scan *sc;
+    const json_t *list_input;
+    const char *region;                  /* NULL: the global listing */
+    const void *arg;
+    json_t *entries, *errors;
+    bool denied;                         /* the listing was refused: err says why */
+    struct opf_aws_error err;
+};
+
+static void s_region_job(struct opf_collect *k, void *arg, json_t *ev)
 {
-    json_t *entries = json_array(), *errors = json_deep_copy(errors_so_far);
+    (void)k;
+    (void)ev;
+    struct s_region_scan *r = arg;
+    const struct opf_scan *sc = r->sc;
+    r->entries = json_array();
+    r->errors = json_array();
+    json_t *out = opf_aws_call_in(r->s, r->region, sc->service, sc->list_op, r->list_input, OPF_AWS_PAGINATE, &r->err);
+    if (!out) {
+        r->denied = opf_collect_denied(r->err.code);
+        if (!r->denied)
+            opf_collect_error_entry(r->errors, r->region, &r->err, NULL);
+        return;
+    }
+    size_t j;
+    const json_t *listed;
+    json_array_foreach(json_object_get(out, sc->list_key), j, listed) {
+        struct opf_aws_error rerr = {0};
+        const char *resource = NULL;
+        json_t *entry = sc->read(r->s, r->region, listed, r->arg, &rerr, &resource);
+        if (entry)
+            json_array_append_new(r->entries, entry);
+        else
+            opf_collect_error_entry(r->errors, r->region, &rerr, resource);
+    }
+    json_decref(out);
+}
+
+/* Lists in every region (regions NULL: once, globally) and reads each resource. Returns the data, or NULL
+ * with err when a listing was denied (the first region in order that was). */
+static json_t *s_scan_run(struct opf_collect *k, struct opf_aws_session *s, const struct opf_scan *sc,
+                          const json_t *list_input, const json_t *regions, const json_t *errors_so_far,
+                          const void *arg, struct opf_aws_error *err)
+{
     size_t n = regions ? json_array_size(regions) : 1;
+    struct s_region_scan *scans = calloc(n ? n : 1, sizeof(*scans));
+    struct opf_collect_job *jobs = calloc(n ? n : 1, sizeof(*jobs));
+    if (!scans || !jobs) {
+        free(scans);
+        free(jobs);
+        opf_aws_error_set(err, "OutOfMemory", "no memory to scan %zu regions", n);
+        return NULL;
+    }
     for (size_t i = 0; i < n; i++) {
-        const char *region = regions ? json_string_value(json_array_get(regions, i)) : NULL;
-        json_t *out = opf_aws_call_in(s, region, sc->service, sc->list_op, list_input, OPF_AWS_PAGINATE, err);
-        if (!out && opf_collect_denied(err->code)) {
-            char msg[sizeof(err->message)];
-            snprintf(msg, sizeof(msg), "%s%s%s", region ? "in " : "", region ? region : "", region ? ": " : "");
-            size_t used = strlen(msg);
-            snprintf(msg + used, sizeof(msg) - used, "%s", err->message);
-            memcpy(err->message, msg, sizeof(msg));
+        scans[i] = (struct s_region_scan){.s = s, .sc = sc, .list_input = list_input, .arg = arg,
+                                          .region = regions ? json_string_value(json_array_get(regions, i)) : NULL};
+        jobs[i] = (struct opf_collect_job){.run = s_region_job, .arg = &scans[i]};
+    }
+    json_t *scratch = json_object();
+    opf_collect_jobs(k, jobs, n, scratch);
+    json_decref(scratch);
+    json_t *entries = json_array(), *errors = json_deep_copy(errors_so_far);
+    for (size_t i = 0; i < n && entries; i++) {
+        const struct s_region_scan *r = &scans[i];
+        if (r->denied) {
+            *err = r->err;
+            snprintf(err->message, sizeof(err->message), "%s%s%s%s", r->region ? "in " : "", r->region ? r->region : "",
+                     r->region ? ": " : "", r->err.message);
             json_decref(entries);
-            json_decref(errors);
-            return NULL;
+            entries = NULL;
+        } else {
+            json_array_extend(entries, r->entries);
+            json_array_extend(errors, r->errors);
         }
-        if (!out) {
-            opf_collect_error_entry(errors, region, err, NULL);
-            continue;
-        }
-        size_t j;
-        const json_t *listed;
-        json_array_foreach(json_object_get(out, sc->list_key), j, listed) {
-            struct opf_aws_error rerr = {0};
-            const char *resource = NULL;
-            json_t *entry = sc->read(s, region, listed, arg, &rerr, &resource);
-            if (entry)
-                json_array_append_new(entries, entry);
-            else
-                opf_collect_error_entry(errors, region, &rerr, resource);
-        }
-        json_decref(out);
+    }
+    for (size_t i = 0; i < n; i++) {
+        json_decref(scans[i].entries);
+        json_decref(scans[i].errors);
+    }
+    free(scans);
+    free(jobs);
+    if (!entries) {
+        json_decref(errors);
+        return NULL;
     }
     json_t *data = json_pack("{s:o, s:o}", sc->out_key, entries, "Errors", errors);
     if (regions)
@@ -132,7 +184,7 @@ void opf_collect_scan(struct opf_collect *k, json_t *ev, const struct opf_scan *
     struct opf_aws_error err = {0};
     json_t *data = NULL;
     if (!scope->denied)
-        data = s_scan_run(s, sc, list_input, scope->global ? NULL : scope->regions, scope->errors, arg, &err);
+        data = s_scan_run(k, s, sc, list_input, scope->global ? NULL : scope->regions, scope->errors, arg, &err);
     opf_collect_item(ev, sc->key, sc->source, data, scope->denied ? scope->denied : &err);
 }
 

@@ -74,6 +74,10 @@ json_t *opf_report_diff(const json_t *old_report, const char *old_name, const js
 /* OPF_EXIT_NOT_READY when a new failure is gating, else OPF_EXIT_READY. */
 enum opf_exit opf_diff_exit_code(const json_t *diff);
 
+/* The organization-wide facts of a bundle (src/core/orgfacts.c), for opf_context.org; NULL when out of
+ * memory. They copy what they keep. */
+struct opf_org_facts *opf_org_facts_new(const json_t *bundle);
+void opf_org_facts_free(struct opf_org_facts *facts);
 /* ---- per-account readiness (src/core/readiness.c, docs/report.md) ---- */
 
 /* How a row weighs at the gate: a fail or an unknown at or above fail_on (an unreadable row is unknown). */

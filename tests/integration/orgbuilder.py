@@ -37,6 +37,7 @@ class Org:
         p = org.create_policy(Content=json.dumps(DENY_LEAVE), Description="guardrails", Name="DenyLeave",
                               Type="SERVICE_CONTROL_POLICY")["Policy"]["PolicySummary"]["Id"]
         org.attach_policy(PolicyId=p, TargetId=self.ou["Sandbox"])
+        self.deny_leave = p
         # a delegated administrator
         org.enable_aws_service_access(ServicePrincipal="guardduty.amazonaws.com")
         org.register_delegated_administrator(AccountId=self.security, ServicePrincipal="guardduty.amazonaws.com")

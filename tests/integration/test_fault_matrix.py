@@ -192,8 +192,9 @@ class FaultMatrix(unittest.TestCase):
         self.assertEqual(report["summary"], self.baseline["summary"])
 
     def test_transient_faults_end_as_named_unknowns_in_bounded_time(self):
-        # one call certain to exhaust its three attempts: the SCP lookup of the Sandbox OU's account
-        self.proxy.add("organizations:ListPoliciesForTarget", "error503", first=3, where=self.org.sandbox)
+        # one call certain to exhaust its three attempts: the targets of the Sandbox OU's SCP, read once for the
+        # whole organization, so every account's SCP evidence carries the error
+        self.proxy.add("organizations:ListTargetsForPolicy", "error503", first=3, where=self.org.deny_leave)
         self.proxy.add_random("*", {"error500": 0.025, "error503": 0.025, "reset": 0.02, "hang": 0.01,
                                     "truncate": 0.01, "malformed": 0.01}, seed=5)
         report, run, elapsed = self.audit("transient", config=self.config_hangs)
@@ -213,7 +214,7 @@ class FaultMatrix(unittest.TestCase):
             self.assertRegex(row["message"], TRANSIENT, row)
         scp = rows_by_key(report)[("scp-denies-leave", self.org.sandbox)]
         self.assertEqual(scp["status"], "unknown")
-        self.assertIn("organizations:ListPoliciesForTarget", scp["message"])
+        self.assertIn("organizations:ListTargetsForPolicy", scp["message"])
         self.assertIn("ServiceUnavailable", scp["message"])
         # libcurl itself sends a request again, once, when a reused connection turns out reset
         self.assertLessEqual(report["stats"]["api_calls"], self.proxy.requests)

@@ -15,7 +15,7 @@ from orgbuilder import MANAGEMENT_POLICY, MEMBER_POLICY, Org
 
 # moto answers these with 404/500 before it evaluates IAM (it has no Control Tower at all): removing them
 # cannot show up as AccessDenied here
-MOTO_UNIMPLEMENTED = {"account:GetAccountInformation", "account:GetContactInformation", "account:GetPrimaryEmail",
+MOTO_UNIMPLEMENTED = {"account:GetAccountInformation", "account:GetContactInformation",
                       "iam:ListOrganizationsFeatures", "controltower:ListLandingZones",
                       "controltower:ListEnabledBaselines"}
 NOT_EXERCISED = set()
@@ -107,6 +107,9 @@ class LeastPrivilege(unittest.TestCase):
             return self.collect_denied(["--config", self.all_regions, "--accounts", self.org.prod])
         if not action:
             return self.collect_denied(["--config", self.config])
+        if action == "organizations:ListDelegatedServicesForAccount":
+            # asked only of the accounts ListDelegatedAdministrators names
+            return self.collect_denied(["--config", self.config, "--accounts", self.org.security])
         # one removal at a time: the management account and one member exercise every action, quicker
         mgmt = self.org.org["MasterAccountId"]
         return self.collect_denied(["--config", self.config, "--accounts", "%s,%s" % (mgmt, self.org.prod)])

@@ -104,8 +104,27 @@ static void a_pass_needs_the_account_api(void **state)
     opf_fx_account(fx, "418273645091");
     opf_fx_attest(fx, "phone-verified", "true", "2026-11-20");
     opf_fx_remove(fx, "account.information");
+    json_object_del(json_object_get(opf_fx_data(fx, "organizations.account"), "Account"), "State");
     opf_fx_run(fx, C);
     opf_fx_assert(fx, OPF_UNKNOWN, "account.information was not collected");
+}
+
+/* The collector asks GetAccountInformation only where it can change a verdict: elsewhere ListAccounts' State
+ * (the same lifecycle states) tells whether sign-up is complete. */
+static void organizations_state_stands_in_for_account_information(void **state)
+{
+    struct opf_fx *fx = *state;
+    opf_fx_account(fx, "418273645091");
+    opf_fx_attest(fx, "phone-verified", "true", "2026-11-20");
+    opf_fx_remove(fx, "account.information");
+    opf_fx_run(fx, C);
+    opf_fx_assert(fx, OPF_PASS, "phone verification is attested");
+    const json_t *values = json_object_get(opf_fx_cited(fx, "organizations.account"), "values");
+    assert_string_equal(json_string_value(json_object_get(values, "State")), "ACTIVE");
+    json_object_set_new(json_object_get(opf_fx_data(fx, "organizations.account"), "Account"), "State",
+                        json_string("PENDING_ACTIVATION"));
+    opf_fx_run(fx, C);
+    opf_fx_assert(fx, OPF_FAIL, "PENDING_ACTIVATION");
 }
 
 static void unknown_joined_method_is_unknown(void **state)
@@ -137,6 +156,7 @@ int main(void)
         OPF_FX_TEST(invited_passes_with_a_note),
         OPF_FX_TEST(created_without_attestation_fails_even_without_the_account_api),
         OPF_FX_TEST(a_pass_needs_the_account_api),
+        OPF_FX_TEST(organizations_state_stands_in_for_account_information),
         OPF_FX_TEST(unknown_joined_method_is_unknown),
         OPF_FX_TEST(account_information_without_state_is_unknown),
     };

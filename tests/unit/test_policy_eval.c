@@ -108,6 +108,10 @@ static const struct row ROWS[] = {
      "{\"Statement\":[{\"Effect\":\"Deny\",\"NotAction\":\"iam:ListMFADevices\",\"Resource\":\"*\",\"Condition\":"
      "{\"BoolIfExists\":{\"aws:MultiFactorAuthPresent\":\"false\"}}}]}}]", NULL, NULL,
      "{\"aws:MultiFactorAuthPresent\":\"true\"}", "iam:CreateUser", "*", OPF_POLICY_ALLOW, NULL},
+    {"the force-MFA deny written with a JSON boolean", "[" ADMIN ",{\"Name\":\"ForceMFA\",\"Document\":"
+     "{\"Statement\":[{\"Effect\":\"Deny\",\"NotAction\":\"iam:ListMFADevices\",\"Resource\":\"*\",\"Condition\":"
+     "{\"BoolIfExists\":{\"aws:MultiFactorAuthPresent\":false}}}]}}]", NULL, NULL,
+     "{\"aws:MultiFactorAuthPresent\":\"true\"}", "iam:CreateUser", "*", OPF_POLICY_ALLOW, NULL},
     {"IfExists: a key known to be absent passes", "[" ADMIN ",{\"Name\":\"NoTag\",\"Document\":{\"Statement\":"
      "[{\"Effect\":\"Deny\",\"Action\":\"*\",\"Resource\":\"*\",\"Condition\":{\"StringNotEqualsIfExists\":"
      "{\"aws:PrincipalTag/team\":\"ops\"}}}]}}]", NULL, NULL, "{\"aws:PrincipalTag/team\":null}", "iam:CreateUser", "*",

@@ -11,6 +11,7 @@
 #include <openssl/evp.h>
 
 #include "check_fixture.h"
+#include "core/core.h"
 
 static void s_fixture_path(const char *relpath, char *buf, size_t len)
 {
@@ -253,7 +254,12 @@ enum opf_status opf_fx_run(struct opf_fx *fx, const struct opf_check *check)
     fx->finding.status = OPF_UNKNOWN;
     fx->finding.severity = check->severity;
     fx->finding.evidence = json_array();
+    /* the engine's organization-wide facts, from the bundle as the test has edited it */
+    struct opf_org_facts *facts = opf_org_facts_new(fx->bundle);
+    fx->ctx.org = facts;
     enum opf_status st = check->evaluate(check, &fx->subject, &fx->ctx, &fx->finding);
+    fx->ctx.org = NULL;
+    opf_org_facts_free(facts);
     assert_int_equal(st, fx->finding.status);
     assert_true(fx->finding.message[0] != '\0');
     assert_true(json_is_array(fx->finding.evidence));
