@@ -9,7 +9,8 @@
 
 #include "report/report.h"
 
-#define S_BUDGET 60000          /* characters for the whole report */
+#define S_BUDGET 60000          /* characters for the whole report, */
+#define S_NOTE_ROOM 512         /* of which the last line, saying what was left out, may take this many */
 #define S_TABLE_MAX_ACCOUNTS 100 /* one line per account up to this many; beyond, one line per kind of block */
 #define S_LIST_MAX 10           /* ids listed in a cell before "… and N more" */
 
@@ -253,7 +254,7 @@ static FILE *s_part_open(struct s_part *p)
 /* Appends the part to out when it fits in what is left of the budget; true when it did. */
 static bool s_part_put(struct s_part *p, FILE *out, size_t *used)
 {
-    bool fits = p->f && fclose(p->f) == 0 && *used + p->len <= S_BUDGET;
+    bool fits = p->f && fclose(p->f) == 0 && *used + p->len <= S_BUDGET - S_NOTE_ROOM;
     if (fits) {
         fwrite(p->text, 1, p->len, out);
         *used += p->len;
