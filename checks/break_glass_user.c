@@ -242,7 +242,7 @@ static enum opf_status s_evaluate(const struct opf_check *check, const struct op
 }
 
 const struct opf_check opf_check_break_glass_user = {
-    .abi = OPF_CHECK_ABI,
+    OPF_CHECK_HEADER,
     .id = "break-glass-user",
     .title = "Break-glass IAM administrator exists",
     .subject = OPF_SUBJECT_ACCOUNT,

@@ -39,6 +39,14 @@ const json_t *opf_chk_account(const struct opf_subject *s, struct opf_finding *f
     return account;
 }
 
+enum opf_status opf_chk_unreadable(const struct opf_subject *s, const char *key, struct opf_finding *f)
+{
+    struct opf_item item;
+    if (opf_require(s, key, f, &item))
+        return opf_set(f, OPF_UNKNOWN, "evidence %s could not be judged", key);
+    return f->status;
+}
+
 bool opf_chk_org_subject(const struct opf_context *ctx, struct opf_subject *out)
 {
     const json_t *org = json_object_get(ctx->bundle, "organization");

@@ -26,6 +26,10 @@ long opf_chk_config_int(const struct opf_context *ctx, const char *path, long fa
 /* The "Account" object of the organizations.account item; NULL after setting the finding to UNKNOWN. */
 const json_t *opf_chk_account(const struct opf_subject *s, struct opf_finding *f, struct opf_item *item);
 
+/* For an item found missing or errored: sets the finding to UNKNOWN with the reason (as opf_require) and returns
+ * it; an item that reads after all still gives UNKNOWN, never a verdict nobody made. */
+enum opf_status opf_chk_unreadable(const struct opf_subject *s, const char *key, struct opf_finding *f);
+
 /* A view of the bundle's organization record as a subject, so account checks can read organization-wide
  * items (ListDelegatedAdministrators, ListOrganizationsFeatures). False when the bundle has none. */
 bool opf_chk_org_subject(const struct opf_context *ctx, struct opf_subject *out);

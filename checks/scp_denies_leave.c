@@ -144,7 +144,7 @@ static enum opf_status s_evaluate(const struct opf_check *check, const struct op
 }
 
 const struct opf_check opf_check_scp_denies_leave = {
-    .abi = OPF_CHECK_ABI,
+    OPF_CHECK_HEADER,
     .id = "scp-denies-leave",
     .title = "No SCP denies leaving or accepting",
     .subject = OPF_SUBJECT_ACCOUNT,

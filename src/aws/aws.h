@@ -1,7 +1,7 @@
 /*
  * The AWS client: SigV4 over libcurl, the credential chain, endpoints, the JSON, rest-JSON, Query, rest-XML
  * and EC2 protocols, pagination and the SDKs' retry modes. Read-only by construction: only operations in
- * the allow-list (src/aws/operations.c) can be sent.
+ * the allow-list (src/aws/model.c) can be sent.
  *
  * Threading: one event-loop thread drives every request through a curl multi handle (connections and TLS
  * sessions reused). opf_aws_call() is synchronous and thread-safe: collectors call it from worker threads,

@@ -84,18 +84,23 @@ static void s_print_text(const json_t *doc)
     }
 }
 
+enum { O_PROFILE = 1, O_REGION, O_ENDPOINT, O_FORMAT, O_DEBUG };
+const struct option opf_whoami_options[] = {{"profile", required_argument, 0, O_PROFILE},
+                                            {"region", required_argument, 0, O_REGION},
+                                            {"endpoint-url", required_argument, 0, O_ENDPOINT},
+                                            {"format", required_argument, 0, O_FORMAT},
+                                            {"debug", no_argument, 0, O_DEBUG},
+                                            {"help", no_argument, 0, 'h'},
+                                            {0, 0, 0, 0}};
+
 int opf_cmd_whoami(int argc, char **argv)
 {
-    enum { O_PROFILE = 1, O_REGION, O_ENDPOINT, O_FORMAT, O_DEBUG };
-    static const struct option opts[] = {{"profile", required_argument, 0, O_PROFILE}, {"region", required_argument, 0, O_REGION},
-                                         {"endpoint-url", required_argument, 0, O_ENDPOINT}, {"format", required_argument, 0, O_FORMAT},
-                                         {"debug", no_argument, 0, O_DEBUG}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
     struct opf_aws_client_options o = {0};
     bool json = false;
     int c;
     optind = 1;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":h", opf_whoami_options, NULL)) != -1) {
         switch (c) {
         case 'h':
             printf("usage: orgpreflight whoami [--profile NAME] [--region REGION] [--endpoint-url URL] "

@@ -273,6 +273,7 @@ json_t *opf_audit(const struct opf_registry *r, const json_t *bundle, const stru
     a.ctx.bundle = bundle;
     struct opf_org_facts *facts = opf_org_facts_new(bundle);
     a.ctx.org = facts;
+    a.ctx.host = &opf_host;
 
     const json_t *org = json_object_get(bundle, "organization");
     const char *mgmt = s_str(org, "management_account_id");
