@@ -9,7 +9,8 @@
 
 #include "report/report.h"
 
-#define S_BUDGET 60000          /* characters for the whole report */
+#define S_BUDGET 60000          /* characters for the whole report, */
+#define S_NOTE_ROOM 512         /* of which the last line, saying what was left out, may take this many */
 #define S_TABLE_MAX_ACCOUNTS 100 /* one line per account up to this many; beyond, one line per kind of block */
 #define S_LIST_MAX 10           /* ids listed in a cell before "… and N more" */
 
@@ -253,7 +254,7 @@ static FILE *s_part_open(struct s_part *p)
 /* Appends the part to out when it fits in what is left of the budget; true when it did. */
 static bool s_part_put(struct s_part *p, FILE *out, size_t *used)
 {
-    bool fits = p->f && fclose(p->f) == 0 && *used + p->len <= S_BUDGET;
+    bool fits = p->f && fclose(p->f) == 0 && *used + p->len <= S_BUDGET - S_NOTE_ROOM;
     if (fits) {
         fwrite(p->text, 1, p->len, out);
         *used += p->len;
@@ -270,15 +271,17 @@ static void s_problems(FILE *out, const json_t *report, size_t *used, json_t *le
     size_t shown = 0, left = 0, cursor = 0;
     struct opf_report_subject s = {.results = json_object_get(report, "results")};
     while (opf_report_next_subject(&s)) {
-        struct s_part part;
-        FILE *f = s_part_open(&part);
         const json_t *a = opf_report_subject_account(report, s.head, &cursor);
+        bool any = false;
+        for (size_t i = s.first; i < s.end && !any; i++)
+            any = opf_report_is_problem(json_array_get(s.results, i));
+        if (!any)
+            continue;
+        struct s_part part;
+        FILE *f = left ? NULL : s_part_open(&part); /* once one subject is left out, the rest are too */
         if (f)
             s_subject_problems(f, report, &s, a);
-        bool any = f && ftell(f) > 0;
-        if (!any)
-            s_part_put(&part, out, used);
-        else if (!left && s_part_put(&part, out, used))
+        if (f && s_part_put(&part, out, used))
             shown++;
         else
             left++;

@@ -72,11 +72,12 @@ static void s_summary(FILE *out, const json_t *rb)
     opf_report_markdown(out, opf_report_str(mig, "fail_on"));
     fputs(" (a fail or unknown at or above it blocks).\n\n## Summary\n\n", out);
     bool ready = strcmp(opf_report_str(sum, "verdict"), "ready") == 0;
-    fprintf(out, "**%s.** %lld of %lld accounts are ready (%lld members can move now), %lld are blocked, %lld cannot "
-                 "move.%s\n",
+    fprintf(out, "**%s.** %lld of %lld accounts are ready (%lld members can move now), %lld are blocked, %lld are "
+                 "undetermined (an unknown holds them), %lld cannot move.%s\n",
             ready ? "Ready" : "Blocked", json_integer_value(json_object_get(sum, "ready")),
             json_integer_value(json_object_get(sum, "accounts")), json_integer_value(json_object_get(sum, "move_now")),
-            json_integer_value(json_object_get(sum, "blocked")), json_integer_value(json_object_get(sum, "cannot_move")),
+            json_integer_value(json_object_get(sum, "blocked")), json_integer_value(json_object_get(sum, "undetermined")),
+            json_integer_value(json_object_get(sum, "cannot_move")),
             json_is_true(json_object_get(rb, "complete")) ? "" : " The evidence is incomplete: collect it again.");
 }
 

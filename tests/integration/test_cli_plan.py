@@ -47,6 +47,15 @@ class CliPlan(unittest.TestCase):
         return [r for r in report["results"]
                 if r["status"] in ("fail", "unknown") and SEVERITIES.index(r["severity"]) >= gate]
 
+    def assert_same_readiness(self, report, runbook):
+        """The runbook and the audit report give each account the same readiness and wait-period end."""
+        mine = {a["id"]: (a["readiness"], a["wait_until"]) for a in runbook["accounts"]}
+        theirs = {a["id"]: (a["readiness"], a["wait_until"]) for a in report["accounts"]}
+        self.assertEqual(mine, theirs)
+        counts = report["summary"]["readiness"]
+        self.assertEqual([runbook["summary"][k] for k in ("ready", "blocked", "cannot_move", "undetermined")],
+                         [counts[k] for k in ("ready", "blocked", "cannot-move", "undetermined")])
+
     def steps(self, runbook):
         return {s["id"]: s for s in runbook["steps"]}
 
@@ -121,6 +130,7 @@ class CliPlan(unittest.TestCase):
         self.assertEqual(plan.returncode, 1)  # some accounts are blocked
         self.assertEqual(runbook["summary"]["verdict"], "blocked")
         self.check_order(report, runbook)
+        self.assert_same_readiness(report, runbook)
         steps = self.steps(runbook)
         # the example's facts land where the story needs them
         self.assertIn("639182740516", steps["deregister-delegated-administrators"]["accounts"])
@@ -150,6 +160,8 @@ class CliPlan(unittest.TestCase):
         self.check_order(report, runbook)
         self.assertEqual(sorted(self.steps(runbook)["move-now"]["accounts"]), ["174185296307", "304955176822"])
         self.assertEqual(runbook["summary"]["move_now"], 2)
+        self.assert_same_readiness(report, runbook)
+        self.assertEqual(report["summary"]["readiness"]["ready"], 2)
 
     def test_markdown_has_the_sections(self):
         _, runbook, plan = self.run_both()
