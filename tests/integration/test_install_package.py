@@ -124,7 +124,9 @@ class InstallPackage(unittest.TestCase):
         files = {line.split()[5] for line in listing.splitlines()}
         for f in ("./usr/bin/orgpreflight", "./usr/lib/liborgpreflight.so.0", "./usr/share/man/man1/orgpreflight.1",
                   "./usr/share/doc/orgpreflight/checks.md", "./usr/share/orgpreflight/report.schema.json",
-                  "./usr/share/orgpreflight/examples/config.json", "./usr/include/orgpreflight/orgpreflight.h"):
+                  "./usr/share/orgpreflight/examples/config.json", "./usr/include/orgpreflight/orgpreflight.h",
+                  "./usr/share/bash-completion/completions/orgpreflight",
+                  "./usr/share/zsh/vendor-completions/_orgpreflight"):
             self.assertIn(f, files)
         depends = self.depends(deb)
         root = os.path.join(self.tmp, "root")
