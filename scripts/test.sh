@@ -5,7 +5,8 @@
 # UndefinedBehaviorSanitizer and runs the suite once more (except the slow least-privilege sweep, which
 # exercises IAM policies, not new code paths, and the install and Python-requirement tests, which exercise
 # packaging and configuring, not the code); then runs the CLI of a few integration tests under valgrind
-# memcheck (OPF_SKIP_MEMCHECK=1 skips it) and fuzzes every parser for OPF_FUZZ_SECONDS in all (default 60;
+# memcheck (OPF_SKIP_MEMCHECK=1 skips it), runs the live collection against moto with the CLI built with
+# ThreadSanitizer (OPF_SKIP_TSAN=1 skips it) and fuzzes every parser for OPF_FUZZ_SECONDS in all (default 60;
 # OPF_SKIP_FUZZ=1 skips it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -33,6 +34,18 @@ if [ "${OPF_SKIP_MEMCHECK:-0}" != 1 ]; then
   OPF_CLI_WRAPPER="valgrind -q --error-exitcode=99 --leak-check=full --show-leak-kinds=definite,indirect \
 --errors-for-leak-kinds=definite,indirect --child-silent-after-fork=yes" \
     ctest --test-dir "$build" --output-on-failure -j2 -R "${OPF_MEMCHECK_TESTS:-integration/(test_cli_audit|test_live_audit)\$}"
+fi
+
+if [ "${OPF_SKIP_TSAN:-0}" != 1 ]; then
+  # The collector's worker threads (one per account in flight) and the AWS client's event-loop thread, in a
+  # live collection against moto, with the CLI built with ThreadSanitizer: a data race or a lock-order
+  # inversion exits 66, which fails the test (scripts/tsan.supp: what is reported and is not one).
+  echo "== the live collection under ThreadSanitizer"
+  cmake -S . -B "$build-tsan" -DBUILD_TESTING=ON -DOPF_PYTHON="$python" -DOPF_WERROR=ON -DOPF_TSAN=ON \
+    -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+  cmake --build "$build-tsan" -j"$(nproc)" --target orgpreflight-cli
+  TSAN_OPTIONS="halt_on_error=1 exitcode=66 second_deadlock_stack=1 suppressions=$PWD/scripts/tsan.supp" \
+    ctest --test-dir "$build-tsan" --output-on-failure -R "${OPF_TSAN_TESTS:-integration/test_live_audit\$}"
 fi
 
 if [ "${OPF_SKIP_FUZZ:-0}" != 1 ]; then
