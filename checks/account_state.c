@@ -47,7 +47,7 @@ static enum opf_status s_evaluate(const struct opf_check *check, const struct op
 }
 
 const struct opf_check opf_check_account_state = {
-    .abi = OPF_CHECK_ABI,
+    OPF_CHECK_HEADER,
     .id = "account-state",
     .title = "Account is active",
     .subject = OPF_SUBJECT_ACCOUNT,

@@ -118,11 +118,9 @@ static enum opf_status s_evaluate(const struct opf_check *check, const struct op
         return f->status;
     if (!seen.information_ok || !seen.contact_ok) {
         /* a pass needs the Account API's view too: report the first item that could not be read */
-        struct opf_item item;
         if (!seen.missing.key)
             return opf_set(f, OPF_UNKNOWN, "leave path: account.information reports no AccountState");
-        opf_require(s, seen.missing.key, f, &item);
-        return f->status;
+        return opf_chk_unreadable(s, seen.missing.key, f);
     }
     if (attested == OPF_ATTESTED_TRUE)
         return opf_set(f, OPF_PASS, "leave path: phone verification is attested and the account is active with "
@@ -132,7 +130,7 @@ static enum opf_status s_evaluate(const struct opf_check *check, const struct op
 }
 
 const struct opf_check opf_check_account_verified = {
-    .abi = OPF_CHECK_ABI,
+    OPF_CHECK_HEADER,
     .id = "account-verified",
     .title = "Account completed standalone sign-up",
     .subject = OPF_SUBJECT_ACCOUNT,

@@ -41,7 +41,7 @@ static enum opf_status s_evaluate(const struct opf_check *check, const struct op
 }
 
 const struct opf_check opf_check_alternate_contacts = {
-    .abi = OPF_CHECK_ABI,
+    OPF_CHECK_HEADER,
     .id = "alternate-contacts",
     .title = "Alternate contacts are set",
     .subject = OPF_SUBJECT_ACCOUNT,

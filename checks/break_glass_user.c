@@ -21,11 +21,15 @@ static const char *const s_admin_actions[] = {
                            "\"Resource\": \"*\"}]}"
 
 /* A managed policy as the evaluator takes it: {"Name", "Document"}, the document of its default version from
- * the item's "Policies" (GetPolicy + GetPolicyVersion), null when it was not read. */
-static json_t *s_managed(const json_t *users, const char *name, const char *arn)
+ * the item's "Policies" (GetPolicy + GetPolicyVersion) or given with the attachment (`entry`), null when it
+ * was not read. */
+static json_t *s_managed(const json_t *users, const char *name, const char *arn, const json_t *entry)
 {
     const json_t *policies = json_object_get(users, "Policies");
     const json_t *doc = json_object_get(json_object_get(policies, arn ? arn : ""), "Document");
+    if (!doc)
+        doc = json_object_get(entry, "Document") ? json_object_get(entry, "Document")
+                                                 : json_object_get(entry, "PolicyDocument");
     json_t *known = NULL;
     if (!doc && arn && opf_chk_wildcard("arn:*:iam::aws:policy/AdministratorAccess", arn, false))
         known = json_loads(OPF_ADMIN_DOCUMENT, 0, NULL);
@@ -41,7 +45,7 @@ static void s_policies_of(const json_t *users, const json_t *principal, json_t *
     size_t i;
     const json_t *p;
     json_array_foreach(json_object_get(principal, "AttachedPolicies"), i, p)
-        json_array_append_new(out, s_managed(users, opf_chk_str(p, "PolicyName"), opf_chk_str(p, "PolicyArn")));
+        json_array_append_new(out, s_managed(users, opf_chk_str(p, "PolicyName"), opf_chk_str(p, "PolicyArn"), p));
     json_array_foreach(json_object_get(principal, "InlinePolicies"), i, p)
         json_array_append_new(out, json_pack("{s:s?,s:O?}", "Name", opf_chk_str(p, "PolicyName"), "Document",
                                              json_object_get(p, "PolicyDocument")));
@@ -63,7 +67,7 @@ static enum opf_policy_decision s_admin(const json_t *users, const json_t *user,
         boundary = json_pack("{s:s,s:n}", "Name", "(not read: GetUser missing)", "Document");
     } else if (!json_is_null(pb)) {
         const char *arn = opf_chk_str(pb, "PermissionsBoundaryArn");
-        boundary = s_managed(users, arn, arn);
+        boundary = s_managed(users, arn, arn, pb);
     }
     /* the sign-in the break-glass user makes: console, with MFA, outside any organization on the leave path */
     json_t *context = json_pack("{s:s,s:s,s:s,s:s?,s:s?,s:s?}", "aws:MultiFactorAuthPresent", "true",
@@ -238,7 +242,7 @@ static enum opf_status s_evaluate(const struct opf_check *check, const struct op
 }
 
 const struct opf_check opf_check_break_glass_user = {
-    .abi = OPF_CHECK_ABI,
+    OPF_CHECK_HEADER,
     .id = "break-glass-user",
     .title = "Break-glass IAM administrator exists",
     .subject = OPF_SUBJECT_ACCOUNT,

@@ -39,6 +39,14 @@ const json_t *opf_chk_account(const struct opf_subject *s, struct opf_finding *f
     return account;
 }
 
+enum opf_status opf_chk_unreadable(const struct opf_subject *s, const char *key, struct opf_finding *f)
+{
+    struct opf_item item;
+    if (opf_require(s, key, f, &item))
+        return opf_set(f, OPF_UNKNOWN, "evidence %s could not be judged", key);
+    return f->status;
+}
+
 bool opf_chk_org_subject(const struct opf_context *ctx, struct opf_subject *out)
 {
     const json_t *org = json_object_get(ctx->bundle, "organization");
@@ -190,49 +198,6 @@ json_t *opf_chk_policy_statements(const json_t *document)
         return list;
     }
     return NULL;
-}
-
-/* Does any pattern of a string-or-array element match `value`? */
-static bool s_any_pattern(const json_t *patterns, const char *value)
-{
-    if (json_is_string(patterns))
-        return opf_chk_wildcard(json_string_value(patterns), value, true);
-    size_t i;
-    const json_t *p;
-    json_array_foreach(patterns, i, p) {
-        if (json_is_string(p) && opf_chk_wildcard(json_string_value(p), value, true))
-            return true;
-    }
-    return false;
-}
-
-bool opf_chk_statement_covers(const json_t *statement, const char *action)
-{
-    const json_t *actions = json_object_get(statement, "Action");
-    if (actions)
-        return s_any_pattern(actions, action);
-    const json_t *not_actions = json_object_get(statement, "NotAction");
-    if (not_actions)
-        return !s_any_pattern(not_actions, action);
-    return false;
-}
-
-bool opf_chk_statement_all_resources(const json_t *statement)
-{
-    const json_t *resources = json_object_get(statement, "Resource");
-    if (json_object_get(statement, "NotResource"))
-        return false;
-    if (!resources)
-        return true; /* SCPs may omit Resource: it then means every resource */
-    if (json_is_string(resources))
-        return strcmp(json_string_value(resources), "*") == 0;
-    size_t i;
-    const json_t *r;
-    json_array_foreach(resources, i, r) {
-        if (json_is_string(r) && strcmp(json_string_value(r), "*") == 0)
-            return true;
-    }
-    return false;
 }
 
 bool opf_chk_statement_effect(const json_t *statement, const char *effect)

@@ -1,6 +1,6 @@
 /*
  * Logic shared by several built-in checks: the migration path a subject takes, the Organizations account
- * record, attestations, IAM policy statement matching and the IAM credential report.
+ * record, attestations, IAM policy documents and the IAM credential report.
  *
  * Everything here is pure: it reads evidence and writes findings, never performs I/O.
  */
@@ -25,6 +25,10 @@ long opf_chk_config_int(const struct opf_context *ctx, const char *path, long fa
 
 /* The "Account" object of the organizations.account item; NULL after setting the finding to UNKNOWN. */
 const json_t *opf_chk_account(const struct opf_subject *s, struct opf_finding *f, struct opf_item *item);
+
+/* For an item found missing or errored: sets the finding to UNKNOWN with the reason (as opf_require) and returns
+ * it; an item that reads after all still gives UNKNOWN, never a verdict nobody made. */
+enum opf_status opf_chk_unreadable(const struct opf_subject *s, const char *key, struct opf_finding *f);
 
 /* A view of the bundle's organization record as a subject, so account checks can read organization-wide
  * items (ListDelegatedAdministrators, ListOrganizationsFeatures). False when the bundle has none. */
@@ -73,12 +77,6 @@ json_t *opf_chk_policy_document(const json_t *doc);
 /* The statements of a policy document as an array (a lone statement object is wrapped); new reference,
  * NULL when the document has no Statement or one of them is not an object (unreadable, never "nothing"). */
 json_t *opf_chk_policy_statements(const json_t *document);
-
-/* Does the statement's Action (or NotAction) cover `action`? Wildcards, case-insensitive. */
-bool opf_chk_statement_covers(const json_t *statement, const char *action);
-
-/* Does the statement apply to every resource ("Resource": "*", or no Resource/NotResource at all)? */
-bool opf_chk_statement_all_resources(const json_t *statement);
 
 /* Effect is "Allow" / "Deny" (case-sensitive in IAM). */
 bool opf_chk_statement_effect(const json_t *statement, const char *effect);

@@ -136,7 +136,7 @@ static enum opf_status s_evaluate(const struct opf_check *check, const struct op
 }
 
 const struct opf_check opf_check_control_tower_enrolled = {
-    .abi = OPF_CHECK_ABI,
+    OPF_CHECK_HEADER,
     .id = "control-tower-enrolled",
     .title = "Account is not managed by Control Tower",
     .subject = OPF_SUBJECT_ACCOUNT,

@@ -31,11 +31,8 @@ static enum opf_status s_from_organization(const struct opf_subject *s, const st
     struct opf_subject org;
     struct opf_item item;
     if (!opf_chk_org_subject(ctx, &org) ||
-        opf_evidence_get(&org, "organizations.delegated_administrators", &item) != OPF_ITEM_OK) {
-        /* neither listing: unknown, with the per-account item's reason */
-        opf_require(s, own->key, f, &item);
-        return f->status;
-    }
+        opf_evidence_get(&org, "organizations.delegated_administrators", &item) != OPF_ITEM_OK)
+        return opf_chk_unreadable(s, own->key, f); /* neither listing: the per-account item's reason */
     const json_t *admins = json_object_get(item.data, "DelegatedAdministrators");
     size_t i;
     const json_t *admin;
@@ -80,7 +77,7 @@ static enum opf_status s_evaluate(const struct opf_check *check, const struct op
 }
 
 const struct opf_check opf_check_delegated_administrator = {
-    .abi = OPF_CHECK_ABI,
+    OPF_CHECK_HEADER,
     .id = "delegated-administrator",
     .title = "Account is not a delegated administrator",
     .subject = OPF_SUBJECT_ACCOUNT,

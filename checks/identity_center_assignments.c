@@ -15,7 +15,7 @@ static enum opf_status s_without_listing(const struct opf_subject *s, const stru
                                          struct opf_finding *f)
 {
     struct opf_subject org;
-    struct opf_item instances, own;
+    struct opf_item instances;
     if (opf_chk_org_subject(ctx, &org) && opf_evidence_get(&org, "sso_admin.instances", &instances) == OPF_ITEM_OK &&
         json_is_array(json_object_get(instances.data, "Instances")) &&
         json_array_size(json_object_get(instances.data, "Instances")) == 0) {
@@ -23,8 +23,7 @@ static enum opf_status s_without_listing(const struct opf_subject *s, const stru
         return opf_set(f, OPF_SKIPPED, "the old organization has no Identity Center instance, so nothing is "
                                        "assigned in this account");
     }
-    opf_require(s, "sso_admin.account_assignments", f, &own);
-    return f->status;
+    return opf_chk_unreadable(s, "sso_admin.account_assignments", f);
 }
 
 /* "AdministratorAccess (2 groups, 1 user)" */
@@ -98,7 +97,7 @@ static enum opf_status s_evaluate(const struct opf_check *check, const struct op
 }
 
 const struct opf_check opf_check_identity_center_assignments = {
-    .abi = OPF_CHECK_ABI,
+    OPF_CHECK_HEADER,
     .id = "identity-center-assignments",
     .title = "Identity Center assignments to recreate",
     .subject = OPF_SUBJECT_ACCOUNT,

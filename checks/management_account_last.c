@@ -76,7 +76,7 @@ static enum opf_status s_evaluate(const struct opf_check *check, const struct op
 }
 
 const struct opf_check opf_check_management_account_last = {
-    .abi = OPF_CHECK_ABI,
+    OPF_CHECK_HEADER,
     .id = "management-account-last",
     .title = "Management account moves last",
     .subject = OPF_SUBJECT_ORGANIZATION,

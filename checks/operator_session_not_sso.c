@@ -206,7 +206,7 @@ static enum opf_status s_evaluate(const struct opf_check *check, const struct op
 }
 
 const struct opf_check opf_check_operator_session_not_sso = {
-    .abi = OPF_CHECK_ABI,
+    OPF_CHECK_HEADER,
     .id = "operator-session-not-sso",
     .title = "Operator session survives the migration",
     .subject = OPF_SUBJECT_OPERATOR_SESSION,

@@ -98,7 +98,7 @@ static enum opf_status s_evaluate(const struct opf_check *check, const struct op
 }
 
 const struct opf_check opf_check_org_access_role_trust = {
-    .abi = OPF_CHECK_ABI,
+    OPF_CHECK_HEADER,
     .id = "org-access-role-trust",
     .title = "Access role does not keep trusting the old management account",
     .subject = OPF_SUBJECT_ACCOUNT,

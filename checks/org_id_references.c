@@ -216,7 +216,7 @@ static enum opf_status s_evaluate(const struct opf_check *check, const struct op
 }
 
 const struct opf_check opf_check_org_id_references = {
-    .abi = OPF_CHECK_ABI,
+    OPF_CHECK_HEADER,
     .id = "org-id-references",
     .title = "No policy depends on the old organization's id",
     .subject = OPF_SUBJECT_ACCOUNT,

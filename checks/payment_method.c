@@ -41,7 +41,7 @@ static enum opf_status s_evaluate(const struct opf_check *check, const struct op
 }
 
 const struct opf_check opf_check_payment_method = {
-    .abi = OPF_CHECK_ABI,
+    OPF_CHECK_HEADER,
     .id = "payment-method",
     .title = "Account has a valid payment method",
     .subject = OPF_SUBJECT_ACCOUNT,

@@ -82,7 +82,7 @@ static enum opf_status s_evaluate(const struct opf_check *check, const struct op
 }
 
 const struct opf_check opf_check_ram_org_shares = {
-    .abi = OPF_CHECK_ABI,
+    OPF_CHECK_HEADER,
     .id = "ram-org-shares",
     .title = "Organization resource shares survive the move",
     .subject = OPF_SUBJECT_ACCOUNT,

@@ -1,5 +1,6 @@
 /* The table of built-in checks: one entry per file in checks/. Order is the catalogue's order. */
 #include "checks.h"
+#include "core/core.h"
 
 static const struct opf_check *const s_builtin[] = {
     &opf_check_account_state,
@@ -29,4 +30,16 @@ static const struct opf_check *const s_builtin[] = {
 const struct opf_check *const *opf_builtin_checks(void)
 {
     return s_builtin;
+}
+
+struct opf_registry *opf_registry_new(void)
+{
+    struct opf_registry *r = opf_registry_empty();
+    struct opf_error err;
+    for (const struct opf_check *const *c = s_builtin; r && *c; c++)
+        if (opf_registry_add(r, *c, "built-in", &err) != 0) {
+            opf_registry_free(r);
+            return NULL;
+        }
+    return r;
 }

@@ -202,7 +202,7 @@ static enum opf_status s_evaluate(const struct opf_check *check, const struct op
 }
 
 const struct opf_check opf_check_root_email_reachable = {
-    .abi = OPF_CHECK_ABI,
+    OPF_CHECK_HEADER,
     .id = "root-email-reachable",
     .title = "Root e-mail address receives mail",
     .subject = OPF_SUBJECT_ACCOUNT,

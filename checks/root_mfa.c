@@ -93,7 +93,7 @@ static enum opf_status s_evaluate(const struct opf_check *check, const struct op
 }
 
 const struct opf_check opf_check_root_mfa = {
-    .abi = OPF_CHECK_ABI,
+    OPF_CHECK_HEADER,
     .id = "root-mfa",
     .title = "Root user with a password has MFA",
     .subject = OPF_SUBJECT_ACCOUNT,

@@ -67,7 +67,7 @@ static enum opf_status s_evaluate(const struct opf_check *check, const struct op
 }
 
 const struct opf_check opf_check_root_recovery = {
-    .abi = OPF_CHECK_ABI,
+    OPF_CHECK_HEADER,
     .id = "root-recovery",
     .title = "Root user can sign in once standalone",
     .subject = OPF_SUBJECT_ACCOUNT,

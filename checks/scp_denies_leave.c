@@ -3,65 +3,9 @@
 #include <string.h>
 
 #include "common.h"
+#include "policy/eval.h"
 
 static const char *const s_needs[] = {"organizations.service_control_policies", NULL};
-
-/* The first statement of each kind found along the path, for the message and the citation. */
-struct s_hit {
-    bool found;
-    char where[384]; /* "policy DenyLeave (p-…) on ou-… statement DenyLeavingOrganization" */
-};
-
-struct s_scan {
-    const char *action;
-    struct s_hit deny;        /* unconditional Deny on every resource */
-    struct s_hit conditional; /* Deny with a condition or on some resources only */
-    struct s_hit no_allow;    /* a level whose policies allow nothing that covers the action */
-    struct s_hit conditional_allow; /* a level that allows the action only under a condition */
-    struct s_hit bad_policy;  /* a policy whose content is not JSON */
-    size_t policies, targets;
-};
-
-static void s_note(struct s_hit *hit, const char *target, const json_t *policy, const json_t *st)
-{
-    if (hit->found)
-        return;
-    hit->found = true;
-    const char *sid = st ? opf_chk_str(st, "Sid") : NULL;
-    snprintf(hit->where, sizeof(hit->where), "policy %s (%s) on %s%s%s", opf_chk_str(policy, "Name"),
-             opf_chk_str(policy, "Id"), target, sid ? ", statement " : "", sid ? sid : "");
-}
-
-/* How a policy allows the action, for the level's implicit deny. */
-enum s_allow { S_ALLOW_NONE = 0, S_ALLOW_CONDITIONAL, S_ALLOW_CERTAIN };
-
-/* Scans one policy: notes denies, and returns how it allows the action. */
-static enum s_allow s_scan_policy(struct s_scan *scan, const char *target, const json_t *policy)
-{
-    const char *content = opf_chk_str(policy, "Content");
-    json_t *doc = content ? json_loads(content, 0, NULL) : NULL;
-    json_t *statements = opf_chk_policy_statements(doc);
-    enum s_allow allows = S_ALLOW_NONE;
-    if (!statements) {
-        s_note(&scan->bad_policy, target, policy, NULL);
-        json_decref(doc);
-        return S_ALLOW_CERTAIN; /* unreadable: reported as unknown, not as an implicit deny */
-    }
-    size_t i;
-    const json_t *st;
-    json_array_foreach(statements, i, st) {
-        if (!opf_chk_statement_covers(st, scan->action))
-            continue;
-        bool certain = !json_object_get(st, "Condition") && opf_chk_statement_all_resources(st);
-        if (opf_chk_statement_effect(st, "Deny"))
-            s_note(certain ? &scan->deny : &scan->conditional, target, policy, st);
-        else if (opf_chk_statement_effect(st, "Allow") && allows != S_ALLOW_CERTAIN)
-            allows = certain ? S_ALLOW_CERTAIN : S_ALLOW_CONDITIONAL;
-    }
-    json_decref(statements);
-    json_decref(doc);
-    return allows;
-}
 
 static const json_t *s_target(const json_t *targets, const char *id)
 {
@@ -110,6 +54,58 @@ static json_t *s_levels(const struct opf_subject *s, const json_t *targets, stru
     return levels;
 }
 
+/* Anyone in the account as far as identity policies go: only the SCPs decide. */
+#define S_ANYONE "[{\"Name\": \"(the account's principals)\", \"Document\": {\"Statement\": {\"Effect\": \"Allow\", " \
+                 "\"Action\": \"*\", \"Resource\": \"*\"}}}]"
+
+/* The levels as the policy evaluator takes them: per level, its SCPs named "policy NAME (ID) on TARGET". */
+static json_t *s_scp_levels(const json_t *levels, size_t *policies)
+{
+    json_t *out = json_array();
+    size_t i, k;
+    const json_t *t, *p;
+    json_array_foreach(levels, i, t) {
+        json_t *level = json_array();
+        json_array_foreach(json_object_get(t, "Policies"), k, p) {
+            char name[384];
+            snprintf(name, sizeof(name), "policy %s (%s) on %s", opf_chk_str(p, "Name") ? opf_chk_str(p, "Name") : "?",
+                     opf_chk_str(p, "Id") ? opf_chk_str(p, "Id") : "?", opf_chk_str(t, "TargetId"));
+            json_array_append_new(level, json_pack("{s:s, s:O?}", "Name", name, "Document", json_object_get(p, "Content")));
+            (*policies)++;
+        }
+        json_array_append_new(out, level);
+    }
+    return out;
+}
+
+/* The verdict from the evaluator's answer: `where` names the deciding policy and statement, `target` the
+ * level that decided. */
+static enum opf_status s_verdict(struct opf_finding *f, const struct opf_policy_result *r, const char *where,
+                                 const char *path, const char *action, const char *target, size_t policies,
+                                 size_t levels)
+{
+    switch (r->reason) {
+    case OPF_POLICY_BY_DENY:
+        return opf_set(f, OPF_FAIL, "%s path: %s explicitly denies %s", path, where, action);
+    case OPF_POLICY_BY_NO_ALLOW:
+        return opf_set(f, OPF_FAIL, "%s path: no service control policy on %s allows %s, so it is implicitly denied",
+                       path, target, action);
+    case OPF_POLICY_BY_CONDITIONAL_DENY:
+        return opf_set(f, OPF_WARN, "%s path: %s denies %s under a condition or for some resources only, which "
+                                    "this tool cannot evaluate", path, where, action);
+    case OPF_POLICY_BY_CONDITIONAL_ALLOW:
+        return opf_set(f, OPF_WARN, "%s path: the service control policies on %s allow %s only under a condition "
+                                    "or for some resources, which this tool cannot evaluate", path, target, action);
+    case OPF_POLICY_BY_ALLOW:
+        return opf_set(f, OPF_PASS, "%s path: none of the %zu service control policies on the account's %zu levels "
+                                    "denies %s", path, policies, levels, action);
+    case OPF_POLICY_BY_UNREADABLE:
+        return opf_set(f, OPF_UNKNOWN, "%s path: the content of %s is not a readable policy", path, where);
+    default:
+        return opf_set(f, OPF_UNKNOWN, "%s path: %s", path, r->why);
+    }
+}
+
 static enum opf_status s_evaluate(const struct opf_check *check, const struct opf_subject *s,
                                   const struct opf_context *ctx, struct opf_finding *f)
 {
@@ -120,61 +116,35 @@ static enum opf_status s_evaluate(const struct opf_check *check, const struct op
     if (!json_is_array(targets))
         return opf_set(f, OPF_UNKNOWN, "evidence organizations.service_control_policies has no Targets list");
     enum opf_migration_path route = opf_chk_path(s, ctx);
-    struct s_scan scan = {.action = route == OPF_PATH_DIRECT ? "organizations:AcceptHandshake"
-                                                             : "organizations:LeaveOrganization"};
+    const char *action = route == OPF_PATH_DIRECT ? "organizations:AcceptHandshake" : "organizations:LeaveOrganization";
     json_t *levels = s_levels(s, targets, f);
     if (!levels)
         return f->status;
-    size_t i;
-    const json_t *target;
-    json_array_foreach(levels, i, target) {
-        const char *id = opf_chk_str(target, "TargetId");
-        const json_t *policies = json_object_get(target, "Policies");
-        enum s_allow level = S_ALLOW_NONE;
-        size_t k;
-        const json_t *policy;
-        json_array_foreach(policies, k, policy) {
-            enum s_allow a = s_scan_policy(&scan, id ? id : "(unnamed target)", policy);
-            level = a > level ? a : level;
-            scan.policies++;
-        }
-        /* every level of the path must allow an action: SCPs are an allow-list at each level */
-        struct s_hit *gap = level == S_ALLOW_NONE ? &scan.no_allow : &scan.conditional_allow;
-        if (json_array_size(policies) > 0 && level != S_ALLOW_CERTAIN && !gap->found) {
-            gap->found = true;
-            snprintf(gap->where, sizeof(gap->where), "%s", id ? id : "(unnamed target)");
-        }
-        scan.targets++;
-    }
-    json_decref(levels);
-    json_t *values = json_pack("{s:s,s:I,s:I,s:s?,s:s?}", "action", scan.action, "targets", (json_int_t)scan.targets,
-                               "policies", (json_int_t)scan.policies, "denied_by",
-                               scan.deny.found ? scan.deny.where : NULL, "conditional_deny",
-                               scan.conditional.found ? scan.conditional.where : NULL);
+    size_t policies = 0;
+    json_t *scps = s_scp_levels(levels, &policies), *anyone = json_loads(S_ANYONE, 0, NULL);
+    struct opf_policy_layers layers = {.identity = anyone, .scp_levels = scps};
+    struct opf_policy_result r;
+    opf_policy_evaluate(&layers, &(struct opf_policy_request){action, "*", NULL}, &r);
+    const char *target = r.scp_level >= 0 ? opf_chk_str(json_array_get(levels, (size_t)r.scp_level), "TargetId") : NULL;
+    char where[480];
+    snprintf(where, sizeof(where), "%s%s%s", r.policy, r.sid[0] ? ", statement " : "", r.sid);
+    json_t *values = json_pack("{s:s,s:I,s:I,s:s,s:s,s:s?,s:s?}", "action", action, "targets",
+                               (json_int_t)json_array_size(levels), "policies", (json_int_t)policies, "evaluation",
+                               opf_policy_decision_name(r.decision), "why", r.why, "denied_by",
+                               r.reason == OPF_POLICY_BY_DENY ? where : NULL, "conditional_deny",
+                               r.reason == OPF_POLICY_BY_CONDITIONAL_DENY ? where : NULL);
     opf_finding_cite(f, &item, values);
     json_decref(values);
-    const char *path = opf_path_name(route);
-    if (scan.deny.found)
-        return opf_set(f, OPF_FAIL, "%s path: %s explicitly denies %s", path, scan.deny.where, scan.action);
-    if (scan.bad_policy.found)
-        return opf_set(f, OPF_UNKNOWN, "%s path: the content of %s is not a readable policy", path,
-                       scan.bad_policy.where);
-    if (scan.no_allow.found)
-        return opf_set(f, OPF_FAIL, "%s path: no service control policy on %s allows %s, so it is implicitly "
-                                    "denied", path, scan.no_allow.where, scan.action);
-    if (scan.conditional.found)
-        return opf_set(f, OPF_WARN, "%s path: %s denies %s under a condition or for some resources only, which "
-                                    "this tool cannot evaluate", path, scan.conditional.where, scan.action);
-    if (scan.conditional_allow.found)
-        return opf_set(f, OPF_WARN, "%s path: the service control policies on %s allow %s only under a condition "
-                                    "or for some resources, which this tool cannot evaluate",
-                       path, scan.conditional_allow.where, scan.action);
-    return opf_set(f, OPF_PASS, "%s path: none of the %zu service control policies on the account's %zu levels "
-                                "denies %s", path, scan.policies, scan.targets, scan.action);
+    enum opf_status st = s_verdict(f, &r, where, opf_path_name(route), action,
+                                   target ? target : "a level of the path", policies, json_array_size(levels));
+    json_decref(anyone);
+    json_decref(scps);
+    json_decref(levels);
+    return st;
 }
 
 const struct opf_check opf_check_scp_denies_leave = {
-    .abi = OPF_CHECK_ABI,
+    OPF_CHECK_HEADER,
     .id = "scp-denies-leave",
     .title = "No SCP denies leaving or accepting",
     .subject = OPF_SUBJECT_ACCOUNT,

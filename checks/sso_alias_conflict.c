@@ -133,7 +133,7 @@ static enum opf_status s_evaluate(const struct opf_check *check, const struct op
 }
 
 const struct opf_check opf_check_sso_alias_conflict = {
-    .abi = OPF_CHECK_ABI,
+    OPF_CHECK_HEADER,
     .id = "sso-alias-conflict",
     .title = "New access-portal alias is free",
     .subject = OPF_SUBJECT_ORGANIZATION,

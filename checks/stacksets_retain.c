@@ -104,7 +104,7 @@ static enum opf_status s_evaluate(const struct opf_check *check, const struct op
 }
 
 const struct opf_check opf_check_stacksets_retain = {
-    .abi = OPF_CHECK_ABI,
+    OPF_CHECK_HEADER,
     .id = "stacksets-retain",
     .title = "StackSets keep their stacks when the account leaves",
     .subject = OPF_SUBJECT_ACCOUNT,

@@ -281,7 +281,7 @@ static enum opf_status s_evaluate(const struct opf_check *check, const struct op
 }
 
 const struct opf_check opf_check_target_organization_ready = {
-    .abi = OPF_CHECK_ABI,
+    OPF_CHECK_HEADER,
     .id = "target-organization-ready",
     .title = "Target organization can take the accounts",
     .subject = OPF_SUBJECT_TARGET_ORGANIZATION,

@@ -70,7 +70,7 @@ static enum opf_status s_evaluate(const struct opf_check *check, const struct op
 }
 
 const struct opf_check opf_check_wait_period = {
-    .abi = OPF_CHECK_ABI,
+    OPF_CHECK_HEADER,
     .id = "wait-period",
     .title = "Created accounts are past the waiting period",
     .subject = OPF_SUBJECT_ACCOUNT,

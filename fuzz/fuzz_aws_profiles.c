@@ -52,18 +52,17 @@ int opf_fuzz_aws_profiles(const uint8_t *data, size_t size)
     c.credentials = json_object();
     if (s_read(data, config_len, "config", c.config) == 0 &&
         (!nul || s_read(nul + 1, size - config_len - 1, "credentials", c.credentials) == 0)) {
+        opf_aws_config_index(&c);
         const char *name;
         json_t *section;
-        json_object_foreach(c.config, name, section) {
-            if (strcmp(name, "default") == 0)
-                s_resolve(&c, name);
-            else if (strncmp(name, "profile ", 8) == 0)
-                s_resolve(&c, name + 8);
-        }
-        json_object_foreach(c.credentials, name, section) s_resolve(&c, name);
+        json_object_foreach(c.profiles, name, section) s_resolve(&c, name);
     }
     json_decref(c.config);
     json_decref(c.credentials);
+    json_decref(c.profiles);
+    json_decref(c.config_profiles);
+    json_decref(c.sso_sessions);
+    json_decref(c.services);
     return 0;
 }
 

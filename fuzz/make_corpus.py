@@ -84,6 +84,11 @@ def profiles():
           "external_id = x-1\nduration_seconds = 3600\nservices = local\n"
           "[services local]\norganizations =\n  endpoint_url = http://127.0.0.1:5000\n")
     write("aws_profiles", "broken", "[profile base]\nregion us-east-1\n")
+    # botocore's syntax: quoted and spaced names, key: value, [DEFAULT], continuation lines, a nested block
+    write("aws_profiles", "syntax", "[DEFAULT]\nregion = eu-north-1\n[profile \"dev\"] # comment\n"
+          "AWS_ACCESS_KEY_ID: AKIDEXAMPLE\naws_secret_access_key = s\n  continued\n[profile   ops]\n"
+          "role_arn = arn:aws:iam::1:role/ops\nsource_profile = dev\ns3 =\n  addressing_style = path\n"
+          "[ profile spaced ]\nregion = x\n\0[dev]\naws_session_token = t\n")
 
 
 def credential_reports():

@@ -1,6 +1,7 @@
 /*
  * An example external check module: account names must be lower-case kebab-case ("payments-staging"),
- * the convention the new organization's automation expects. Build it as a shared object and load it with
+ * the convention the new organization's automation expects. Build it as a shared object (it links against
+ * jansson only: the helpers come through ctx->host) and load it with
  *   orgpreflight audit --plugin ./account_name_convention.so ...
  */
 #include <ctype.h>
@@ -24,23 +25,23 @@ static enum opf_status s_evaluate(const struct opf_check *check, const struct op
                                   const struct opf_context *ctx, struct opf_finding *f)
 {
     (void)check;
-    (void)ctx;
+    const struct opf_host *host = ctx->host;
     struct opf_item item;
-    if (!opf_require(s, "organizations.account", f, &item))
+    if (!host->require(s, "organizations.account", f, &item))
         return f->status;
     const json_t *name = json_object_get(json_object_get(item.data, "Account"), "Name");
     if (!json_is_string(name))
-        return opf_set(f, OPF_UNKNOWN, "organizations.account has no account Name");
+        return host->set(f, OPF_UNKNOWN, "organizations.account has no account Name");
     json_t *values = json_pack("{s:O}", "Name", name);
-    opf_finding_cite(f, &item, values);
+    host->finding_cite(f, &item, values);
     json_decref(values);
     if (s_kebab(json_string_value(name)))
-        return opf_set(f, OPF_PASS, "the account name \"%s\" follows the naming convention", json_string_value(name));
-    return opf_set(f, OPF_WARN, "the account name \"%s\" is not lower-case kebab-case", json_string_value(name));
+        return host->set(f, OPF_PASS, "the account name \"%s\" follows the naming convention", json_string_value(name));
+    return host->set(f, OPF_WARN, "the account name \"%s\" is not lower-case kebab-case", json_string_value(name));
 }
 
 static const struct opf_check s_check = {
-    .abi = OPF_CHECK_ABI,
+    OPF_CHECK_HEADER,
     .id = "account-name-convention",
     .title = "Account name follows the naming convention",
     .subject = OPF_SUBJECT_ACCOUNT,
@@ -53,7 +54,7 @@ static const struct opf_check s_check = {
 
 static const struct opf_check *const s_checks[] = {&s_check, NULL};
 
-const struct opf_check *const *orgpreflight_plugin_checks(void)
+OPF_API const struct opf_check *const *orgpreflight_plugin_checks(void)
 {
     return s_checks;
 }

@@ -3,7 +3,8 @@
  *
  * A check is a pure function of collected evidence: it never performs I/O and keeps no global state.
  * Built-in checks live one per file in checks/ and are listed in checks/registry.c. External modules are
- * shared objects loaded with --plugin FILE.so that export OPF_PLUGIN_SYMBOL.
+ * shared objects loaded with --plugin FILE.so that export OPF_PLUGIN_SYMBOL; they call the helpers through
+ * ctx->host and link against nothing of orgpreflight (docs/contributing.md, "Check modules").
  */
 #ifndef ORGPREFLIGHT_CHECK_H
 #define ORGPREFLIGHT_CHECK_H
@@ -12,14 +13,17 @@
 #include <stddef.h>
 #include <time.h>
 #include <jansson.h>
+#include <orgpreflight/export.h>
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-/* Bumped whenever struct opf_check, opf_subject, opf_context or opf_finding change layout in a way a module
- * built before would misread (a field appended to opf_context, which only the engine allocates, is not). */
-#define OPF_CHECK_ABI 2
+/* The major version of the check ABI, bumped when a field of struct opf_check, opf_subject, opf_context,
+ * opf_finding, opf_item, opf_attestation or opf_host changes or moves: a module built for another major is
+ * refused. Fields are otherwise only appended at the end of a struct, which keeps the major: a module built
+ * against an older header (a smaller struct opf_check) loads, the fields it lacks read as zero. */
+#define OPF_CHECK_ABI 3
 
 /* Order matters: reports sort by it and the verdict reads it. */
 enum opf_status {
@@ -72,6 +76,7 @@ struct opf_subject {
     const json_t *evidence;   /* object: evidence key -> evidence item */
 };
 
+struct opf_host;
 struct opf_org_facts;
 
 /* The audit-wide context: the same for every subject of one run. */
@@ -81,9 +86,10 @@ struct opf_context {
     int attestation_max_age_days;
     const json_t *config;            /* effective configuration document (docs/config.md) */
     const json_t *bundle;            /* the whole evidence bundle, for organization-wide facts */
-    /* Appended (modules reading the fields above are unaffected): the bundle's organization-wide facts,
-     * computed once per audit; read them with opf_org_*() below rather than walking bundle per subject. */
+    /* the bundle's organization-wide facts, computed once per audit: read them with opf_org_*() below
+     * rather than walking bundle per subject */
     const struct opf_org_facts *org;
+    const struct opf_host *host;     /* the helpers, for a module (below) */
 };
 
 #define OPF_MESSAGE_MAX 1024
@@ -102,7 +108,8 @@ typedef enum opf_status opf_evaluate_fn(const struct opf_check *check, const str
                                         const struct opf_context *ctx, struct opf_finding *out);
 
 struct opf_check {
-    unsigned abi;                    /* OPF_CHECK_ABI: a module built for another ABI is refused */
+    unsigned abi;                    /* OPF_CHECK_ABI: a module built for another major is refused */
+    unsigned size;                   /* sizeof(struct opf_check) the module was built with */
     const char *id;                  /* stable kebab-case id used in reports, waivers, dashboards */
     const char *title;
     enum opf_subject_kind subject;
@@ -114,11 +121,16 @@ struct opf_check {
     const char *remediation;
 };
 
-/* A plugin exports this symbol: a function returning a NULL-terminated array of checks. */
+/* How every check begins: `static const struct opf_check c = {OPF_CHECK_HEADER, .id = "...", ...};` */
+#define OPF_CHECK_HEADER .abi = OPF_CHECK_ABI, .size = sizeof(struct opf_check)
+
+/* A plugin exports this symbol (OPF_API marks it so under -fvisibility=hidden too): a function returning a
+ * NULL-terminated array of checks. */
 #define OPF_PLUGIN_SYMBOL "orgpreflight_plugin_checks"
 typedef const struct opf_check *const *opf_plugin_checks_fn(void);
 
-/* ---- helpers a check may call (implemented in liborgpreflight, src/core/finding.c) ---- */
+/* ---- helpers a check may call (src/core/finding.c): built-in checks call them directly, a module through
+ * ctx->host (struct opf_host below) ---- */
 
 enum opf_item_state { OPF_ITEM_MISSING = 0, OPF_ITEM_ERROR, OPF_ITEM_OK };
 
@@ -134,19 +146,20 @@ struct opf_item {
 };
 
 /* Looks an item up on the subject (or, with subject NULL, fails). Never NULL fields for state/key. */
-enum opf_item_state opf_evidence_get(const struct opf_subject *s, const char *key, struct opf_item *out);
+OPF_API enum opf_item_state opf_evidence_get(const struct opf_subject *s, const char *key, struct opf_item *out);
 
 /* Looks an item up and, when it is missing or errored, sets the finding to UNKNOWN with the reason
  * ("iam.credential_report: AccessDenied: User ... is not authorized") and returns false. */
-bool opf_require(const struct opf_subject *s, const char *key, struct opf_finding *f, struct opf_item *out);
+OPF_API OPF_MUST_USE bool opf_require(const struct opf_subject *s, const char *key, struct opf_finding *f,
+                                      struct opf_item *out);
 
 /* Sets status and message (printf-style); returns the status so a check can `return opf_set(...)`. */
-enum opf_status opf_set(struct opf_finding *f, enum opf_status status, const char *fmt, ...)
+OPF_API enum opf_status opf_set(struct opf_finding *f, enum opf_status status, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
 /* Appends a citation {item, source, collected_at, values} to the finding's evidence; values is
  * borrowed (copied) and may be NULL. */
-void opf_finding_cite(struct opf_finding *f, const struct opf_item *item, const json_t *values);
+OPF_API void opf_finding_cite(struct opf_finding *f, const struct opf_item *item, const json_t *values);
 
 /* An operator attestation for this subject (injected by the engine as "attestation.<fact>"). */
 struct opf_attestation {
@@ -158,28 +171,51 @@ struct opf_attestation {
     const char *note;
     int age_days;
 };
-bool opf_attestation_get(const struct opf_subject *s, const struct opf_context *ctx, const char *fact,
+OPF_API bool opf_attestation_get(const struct opf_subject *s, const struct opf_context *ctx, const char *fact,
                          struct opf_attestation *out);
 
 /* Organization-wide facts of ctx->org (src/core/orgfacts.c), each a lookup rather than a walk of the bundle. */
 /* The old organization's ids: its id first (when the bundle has one), then every root and OU id the
  * inventory's OU paths name, each once (case-insensitive). Borrowed; NULL without ctx->org. */
-const json_t *opf_org_old_ids(const struct opf_context *ctx);
+OPF_API const json_t *opf_org_old_ids(const struct opf_context *ctx);
 /* Is `id` the management account or an account of the bundle's inventory? */
-bool opf_org_has_account(const struct opf_context *ctx, const char *id);
+OPF_API bool opf_org_has_account(const struct opf_context *ctx, const char *id);
 
 /* Configuration lookup by dotted path ("root_email.allowed_domains"); NULL when absent. */
-const json_t *opf_config_get(const struct opf_context *ctx, const char *dotted_path);
+OPF_API const json_t *opf_config_get(const struct opf_context *ctx, const char *dotted_path);
 
 /* Parses AWS timestamps: ISO 8601 ("2026-11-21T10:00:00Z", fractional seconds and offsets accepted)
  * or epoch seconds as a JSON number. The one date parser of the tool: an impossible day (2026-02-31) is refused. */
-bool opf_time_from_json(const json_t *v, time_t *out);
-bool opf_time_parse(const char *iso8601, time_t *out);
+OPF_API OPF_MUST_USE bool opf_time_from_json(const json_t *v, time_t *out);
+OPF_API OPF_MUST_USE bool opf_time_parse(const char *iso8601, time_t *out);
 
-const char *opf_status_name(enum opf_status s);        /* "pass", "warn", ... */
-const char *opf_severity_name(enum opf_severity s);    /* "blocker", "high", ... */
-const char *opf_subject_kind_name(enum opf_subject_kind k); /* "account", "operator-session", ... */
-const char *opf_path_name(enum opf_migration_path p);  /* "leave", "direct" */
+OPF_API const char *opf_status_name(enum opf_status s);        /* "pass", "warn", ... */
+OPF_API const char *opf_severity_name(enum opf_severity s);    /* "blocker", "high", ... */
+OPF_API const char *opf_subject_kind_name(enum opf_subject_kind k); /* "account", "operator-session", ... */
+OPF_API const char *opf_path_name(enum opf_migration_path p);  /* "leave", "direct" */
+
+/* The helpers above, for a module: handed to evaluate() as ctx->host, so that a module needs no symbol of
+ * the process that loads it. Fields are only appended; `size` is the running orgpreflight's
+ * sizeof(struct opf_host), and it never loads a module built against a newer header than its own. */
+struct opf_host {
+    size_t size;
+    enum opf_item_state (*evidence_get)(const struct opf_subject *s, const char *key, struct opf_item *out);
+    bool (*require)(const struct opf_subject *s, const char *key, struct opf_finding *f, struct opf_item *out);
+    enum opf_status (*set)(struct opf_finding *f, enum opf_status status, const char *fmt, ...)
+        __attribute__((format(printf, 3, 4)));
+    void (*finding_cite)(struct opf_finding *f, const struct opf_item *item, const json_t *values);
+    bool (*attestation_get)(const struct opf_subject *s, const struct opf_context *ctx, const char *fact,
+                            struct opf_attestation *out);
+    const json_t *(*config_get)(const struct opf_context *ctx, const char *dotted_path);
+    const json_t *(*org_old_ids)(const struct opf_context *ctx);
+    bool (*org_has_account)(const struct opf_context *ctx, const char *id);
+    bool (*time_from_json)(const json_t *v, time_t *out);
+    bool (*time_parse)(const char *iso8601, time_t *out);
+    const char *(*status_name)(enum opf_status s);
+    const char *(*severity_name)(enum opf_severity s);
+    const char *(*subject_kind_name)(enum opf_subject_kind k);
+    const char *(*path_name)(enum opf_migration_path p);
+};
 
 #ifdef __cplusplus
 }

@@ -37,14 +37,14 @@ struct opf_collect_stats {
 
 /* Returns a bundle (new reference), marked "complete": false when interrupted, or NULL with err
  * (no credentials, not an organization's management account or delegated administrator, ...). */
-json_t *opf_collect(const struct opf_collect_options *opts, struct opf_collect_stats *stats,
-                    struct opf_error *err);
+OPF_API OPF_MUST_USE json_t *opf_collect(const struct opf_collect_options *opts, struct opf_collect_stats *stats,
+                                         struct opf_error *err);
 
 /* Collects like opf_collect and writes the bundle to `path` (atomically, mode 0600). Each account's record leaves
  * memory as soon as it is complete (for an unlinked temporary file, copied into place at the end), so memory
  * does not grow with the number of accounts. Returns 0, or -1 with err. */
-int opf_collect_write(const struct opf_collect_options *opts, const char *path, struct opf_collect_stats *stats,
-                      struct opf_error *err);
+OPF_API OPF_MUST_USE int opf_collect_write(const struct opf_collect_options *opts, const char *path,
+                                           struct opf_collect_stats *stats, struct opf_error *err);
 
 #ifdef __cplusplus
 }

@@ -1,7 +1,7 @@
 /*
  * orgpreflight: audits an AWS Organization before its accounts move to another organization.
  *
- * Library flow (docs/design.md): load or collect an evidence bundle, evaluate the registered checks
+ * Library flow (README.md, "Library"): load or collect an evidence bundle, evaluate the registered checks
  * over it, and obtain a report document (orgpreflight/report/v1, docs/report.schema.json) that every
  * report writer renders. Library code does not print; errors come back in struct opf_error.
  */
@@ -19,7 +19,7 @@ extern "C" {
 #define OPF_EVIDENCE_SCHEMA "orgpreflight/evidence/v1"
 #define OPF_REPORT_SCHEMA   "orgpreflight/report/v1"
 
-const char *opf_version(void);
+OPF_API const char *opf_version(void);
 
 /* Process exit codes (README, docs/orgpreflight.1). */
 enum opf_exit {
@@ -38,26 +38,26 @@ struct opf_error {
 
 /* ---- checks registry ---- */
 struct opf_registry;
-struct opf_registry *opf_registry_new(void);             /* with the built-in checks */
-void opf_registry_free(struct opf_registry *r);
+OPF_API OPF_MUST_USE struct opf_registry *opf_registry_new(void); /* with the built-in checks */
+OPF_API void opf_registry_free(struct opf_registry *r);
 /* dlopen()s a module; refuses another ABI or an id already taken. */
-int opf_registry_load_plugin(struct opf_registry *r, const char *path, struct opf_error *err);
-size_t opf_registry_count(const struct opf_registry *r);
-const struct opf_check *opf_registry_at(const struct opf_registry *r, size_t i);
-const struct opf_check *opf_registry_find(const struct opf_registry *r, const char *id);
+OPF_API OPF_MUST_USE int opf_registry_load_plugin(struct opf_registry *r, const char *path, struct opf_error *err);
+OPF_API size_t opf_registry_count(const struct opf_registry *r);
+OPF_API const struct opf_check *opf_registry_at(const struct opf_registry *r, size_t i);
+OPF_API const struct opf_check *opf_registry_find(const struct opf_registry *r, const char *id);
 
 /* ---- evidence bundle ---- */
 /* Loads and validates a bundle; on error NULL with "FILE: line L column C: cause" or "FILE: $.path: cause". */
-json_t *opf_bundle_load(const char *path, struct opf_error *err);
-int opf_bundle_validate(const json_t *bundle, const char *name, struct opf_error *err);
+OPF_API OPF_MUST_USE json_t *opf_bundle_load(const char *path, struct opf_error *err);
+OPF_API OPF_MUST_USE int opf_bundle_validate(const json_t *bundle, const char *name, struct opf_error *err);
 /* Writes atomically (temporary file in the same directory, then rename) with mode `mode`. */
-int opf_json_write_file(const json_t *doc, const char *path, int mode, struct opf_error *err);
+OPF_API OPF_MUST_USE int opf_json_write_file(const json_t *doc, const char *path, int mode, struct opf_error *err);
 
 /* ---- configuration ---- */
 /* The defaults (docs/config.md). New reference. */
-json_t *opf_config_default(void);
+OPF_API OPF_MUST_USE json_t *opf_config_default(void);
 /* Loads FILE over the defaults; unknown keys and wrong types are errors. */
-json_t *opf_config_load(const char *path, struct opf_error *err);
+OPF_API OPF_MUST_USE json_t *opf_config_load(const char *path, struct opf_error *err);
 
 /* ---- audit ---- */
 struct opf_audit_options {
@@ -73,11 +73,11 @@ struct opf_audit_options {
 
 /* Evaluates every selected check for every subject of the bundle: returns the report document
  * (new reference) or NULL with err. */
-json_t *opf_audit(const struct opf_registry *r, const json_t *bundle, const struct opf_audit_options *opts,
-                  struct opf_error *err);
+OPF_API OPF_MUST_USE json_t *opf_audit(const struct opf_registry *r, const json_t *bundle,
+                                       const struct opf_audit_options *opts, struct opf_error *err);
 
 /* The exit code a report gives at a gate severity. */
-enum opf_exit opf_report_exit_code(const json_t *report, enum opf_severity fail_on);
+OPF_API enum opf_exit opf_report_exit_code(const json_t *report, enum opf_severity fail_on);
 
 /* ---- migration runbook (docs/runbook.md) ---- */
 #define OPF_RUNBOOK_SCHEMA "orgpreflight/runbook/v1"
@@ -93,15 +93,16 @@ struct opf_plan_options {
  * deregistered before they move, the portal alias claimed before the organization is deleted, the management
  * account last). `r` (may be NULL) names the attestation each check reads. Returns the runbook document (new
  * reference) or NULL with err. */
-json_t *opf_plan(const struct opf_registry *r, const json_t *report, const json_t *bundle,
-                 const struct opf_plan_options *opts, struct opf_error *err);
+OPF_API OPF_MUST_USE json_t *opf_plan(const struct opf_registry *r, const json_t *report, const json_t *bundle,
+                                      const struct opf_plan_options *opts, struct opf_error *err);
 
 /* OPF_EXIT_READY when every account can move (the management account once the members are gone), else
  * OPF_EXIT_NOT_READY. */
-enum opf_exit opf_runbook_exit_code(const json_t *runbook);
+OPF_API enum opf_exit opf_runbook_exit_code(const json_t *runbook);
 
-bool opf_severity_parse(const char *name, enum opf_severity *out);
-bool opf_status_parse(const char *name, enum opf_status *out);
+/* False for an unknown name, leaving *out as it was: a default set before the call stands. */
+OPF_API bool opf_severity_parse(const char *name, enum opf_severity *out);
+OPF_API bool opf_status_parse(const char *name, enum opf_status *out);
 
 #ifdef __cplusplus
 }

@@ -1,7 +1,7 @@
 /*
  * The AWS client: SigV4 over libcurl, the credential chain, endpoints, the JSON, rest-JSON, Query, rest-XML
- * and EC2 protocols, pagination and the SDKs' standard retry mode. Read-only by construction: only operations in
- * the allow-list (src/aws/operations.c) can be sent.
+ * and EC2 protocols, pagination and the SDKs' retry modes. Read-only by construction: only operations in
+ * the allow-list (src/aws/model.c) can be sent.
  *
  * Threading: one event-loop thread drives every request through a curl multi handle (connections and TLS
  * sessions reused). opf_aws_call() is synchronous and thread-safe: collectors call it from worker threads,
@@ -39,10 +39,10 @@ struct opf_aws_config;           /* parsed ~/.aws/config + credentials (config.c
 struct opf_cred_provider;        /* refreshing provider; thread-safe */
 
 struct opf_aws_client_options {
-    const char *profile;         /* --profile, else AWS_PROFILE, else "default" */
+    const char *profile;         /* --profile, else AWS_DEFAULT_PROFILE, AWS_PROFILE, else "default" */
     const char *region;          /* --region, else AWS_REGION, AWS_DEFAULT_REGION, the profile, us-east-1 */
     const char *endpoint_url;    /* --endpoint-url: overrides every service */
-    int max_attempts;            /* 0: AWS_MAX_ATTEMPTS, the profile's max_attempts, else 3 */
+    int max_attempts;            /* 0: AWS_MAX_ATTEMPTS, the profile's max_attempts, else the retry mode's */
     long connect_timeout_ms;     /* 0: 3000 */
     long read_timeout_ms;        /* 0: 30000 */
     int max_connections;         /* 0: 64 */
@@ -82,9 +82,17 @@ void opf_aws_session_free(struct opf_aws_session *s);
 
 /* Where the session's credentials came from, without secrets:
  * {"source":"env|profile|assume-role|sso|process|web-identity|container|imds|static",
- *  "profile":"...", "chain":[{"profile":"...","source":"..."}...], "role_arn":"...",
- *  "sso_start_url":"...", "expiration":"ISO 8601"|null}. New reference. */
+ *  "profile":"...", "file":"credentials file|config file", "chain":[{"profile":"...","source":"...",
+ *  "role_arn":"..."}..., the source's own description], "role_arn":"...", "sso_start_url":"...",
+ *  "sso_session":"...", "expiration":"ISO 8601"|null}. New reference. */
 json_t *opf_aws_session_describe(struct opf_aws_session *s);
+
+/* What the session resolves to, without secrets and without sending anything:
+ * {"profile":"...", "region":"...", "region_source":"--region|AWS_REGION|AWS_DEFAULT_REGION|profile|default",
+ *  "retry_mode":"standard|legacy|adaptive", "max_attempts":N, "credentials":<opf_aws_session_describe>,
+ *  "endpoints":{"SERVICE":{"url":"...","signing_region":"...","signing_name":"...","source":"..."} or
+ *               {"error":"CODE: message"}}}. New reference. */
+json_t *opf_aws_session_resolution(struct opf_aws_session *s);
 
 /* ---- calls ---- */
 

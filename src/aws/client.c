@@ -20,6 +20,7 @@
 #include <openssl/rand.h>
 
 #include "aws/client.h"
+#include "aws/endpoint.h"
 #include "aws/limits.h"
 #include "aws/protocol.h"
 #include "aws/sigv4.h"
@@ -129,51 +130,6 @@ static const char *s_env(const char *name)
     return v && *v ? v : NULL;
 }
 
-static char *s_home_path(const char *env, const char *rel)
-{
-    const char *v = s_env(env);
-    if (v)
-        return strdup(v);
-    const char *home = s_env("HOME");
-    struct opf_buf b = {0};
-    opf_buf_printf(&b, "%s/%s", home ? home : ".", rel);
-    return opf_buf_steal(&b);
-}
-
-const json_t *opf_aws_profile_section(const struct opf_aws_client *c, const char *profile)
-{
-    char name[300];
-    if (strcmp(profile, "default") == 0)
-        return json_object_get(c->config, "default");
-    snprintf(name, sizeof(name), "profile %s", profile);
-    return json_object_get(c->config, name);
-}
-
-const char *opf_aws_profile_get(const struct opf_aws_client *c, const char *profile, const char *key)
-{
-    const char *v = json_string_value(json_object_get(json_object_get(c->credentials, profile), key));
-    if (!v)
-        v = json_string_value(json_object_get(opf_aws_profile_section(c, profile), key));
-    return v;
-}
-
-static int s_load_files(struct opf_aws_client *c, struct opf_aws_error *err)
-{
-    char *config = s_home_path("AWS_CONFIG_FILE", ".aws/config");
-    char *creds = s_home_path("AWS_SHARED_CREDENTIALS_FILE", ".aws/credentials");
-    c->config = json_object();
-    c->credentials = json_object();
-    int rc = 0;
-    if (opf_ini_load(config, c->config, err->message, sizeof(err->message)) < 0 ||
-        opf_ini_load(creds, c->credentials, err->message, sizeof(err->message)) < 0) {
-        snprintf(err->code, sizeof(err->code), "ConfigFileError");
-        rc = -1;
-    }
-    free(config);
-    free(creds);
-    return rc;
-}
-
 struct opf_aws_client *opf_aws_client_new(const struct opf_aws_client_options *o, struct opf_aws_error *err)
 {
     pthread_once(&s_curl_once, s_curl_init);
@@ -192,23 +148,22 @@ struct opf_aws_client *opf_aws_client_new(const struct opf_aws_client_options *o
         free(c);
         return NULL;
     }
-    if (s_load_files(c, err) != 0) {
+    if (opf_aws_config_load(c, err) != 0 || opf_aws_config_resolve(c, o ? o->profile : NULL, o ? o->region : NULL, err) != 0 ||
+        opf_aws_retry_mode_resolve(c, err) != 0) {
         opf_aws_client_free(c);
         return NULL;
     }
-    const char *profile = o && o->profile ? o->profile : s_env("AWS_PROFILE");
-    c->profile = strdup(profile ? profile : "default");
-    const char *region = o && o->region ? o->region : s_env("AWS_REGION");
-    if (!region)
-        region = s_env("AWS_DEFAULT_REGION");
-    if (!region)
-        region = opf_aws_profile_get(c, c->profile, "region");
-    c->region = strdup(region ? region : "us-east-1");
+    if (!opf_aws_partition(c->region)) {
+        opf_aws_error_set(err, "UnsupportedPartition", "region %s (from %s) is in an isolated AWS partition (aws-iso*), "
+                          "which orgpreflight does not support", c->region, c->region_source);
+        opf_aws_client_free(c);
+        return NULL;
+    }
     c->endpoint_url = o && o->endpoint_url ? strdup(o->endpoint_url) : NULL;
     const char *attempts = s_env("AWS_MAX_ATTEMPTS");
     if (!attempts)
         attempts = opf_aws_profile_get(c, c->profile, "max_attempts");
-    c->max_attempts = o && o->max_attempts ? o->max_attempts : 3;
+    c->max_attempts = o && o->max_attempts ? o->max_attempts : c->retry_mode_attempts;
     if (!(o && o->max_attempts) && attempts &&
         opf_aws_parse_count(s_env("AWS_MAX_ATTEMPTS") ? "AWS_MAX_ATTEMPTS" : "max_attempts of the profile", attempts, 1,
                             100, &c->max_attempts, err) != 0) {
@@ -248,6 +203,10 @@ void opf_aws_client_free(struct opf_aws_client *c)
     curl_multi_cleanup(c->multi);
     json_decref(c->config);
     json_decref(c->credentials);
+    json_decref(c->profiles);
+    json_decref(c->config_profiles);
+    json_decref(c->sso_sessions);
+    json_decref(c->services);
     free(c->profile);
     free(c->region);
     free(c->endpoint_url);
@@ -267,57 +226,6 @@ void opf_aws_client_stats(const struct opf_aws_client *c, struct opf_aws_stats *
     pthread_mutex_lock((pthread_mutex_t *)&c->lock);
     *out = c->stats;
     pthread_mutex_unlock((pthread_mutex_t *)&c->lock);
-}
-
-/* ---- endpoints ---- */
-
-static bool s_truthy(const char *v)
-{
-    return v && (strcasecmp(v, "true") == 0 || strcmp(v, "1") == 0);
-}
-
-/* The URL for a service and the region its requests are signed for. */
-static void s_endpoint(const struct opf_aws_client *c, const struct opf_aws_service *svc, const char *region,
-                       char *url, size_t urllen, char *sign_region, size_t srlen)
-{
-    bool cn = strncmp(region, "cn-", 3) == 0, gov = strncmp(region, "us-gov-", 7) == 0;
-    const char *suffix = cn ? "amazonaws.com.cn" : "amazonaws.com";
-    if (svc->global) {
-        snprintf(sign_region, srlen, "%s", cn ? (strcmp(svc->name, "iam") == 0 ? "cn-north-1" : "cn-northwest-1")
-                                           : gov ? "us-gov-west-1" : "us-east-1");
-        if (strcmp(svc->name, "iam") == 0)
-            snprintf(url, urllen, "https://iam.%s", cn ? "cn-north-1.amazonaws.com.cn" : gov ? "us-gov.amazonaws.com" : suffix);
-        else
-            snprintf(url, urllen, "https://%s.%s.%s", svc->host_prefix, sign_region, suffix);
-    } else {
-        snprintf(sign_region, srlen, "%s", region);
-        snprintf(url, urllen, "https://%s.%s.%s", svc->host_prefix, region, suffix);
-    }
-    /* overrides: the flag, then (unless ignored) the environment and the profile */
-    const char *override = c->endpoint_url;
-    if (!override && !s_truthy(s_env("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")) &&
-        !s_truthy(opf_aws_profile_get(c, c->profile, "ignore_configured_endpoint_urls"))) {
-        char name[96];
-        snprintf(name, sizeof(name), "AWS_ENDPOINT_URL_%s", svc->env_suffix);
-        override = s_env(name);
-        if (!override)
-            override = s_env("AWS_ENDPOINT_URL");
-        const char *services = opf_aws_profile_get(c, c->profile, "services");
-        if (!override && services) {
-            char section[256], key[128];
-            snprintf(section, sizeof(section), "services %s", services);
-            snprintf(key, sizeof(key), "%s.endpoint_url", svc->name);
-            override = json_string_value(json_object_get(json_object_get(c->config, section), key));
-        }
-        if (!override)
-            override = opf_aws_profile_get(c, c->profile, "endpoint_url");
-    }
-    if (override) {
-        snprintf(url, urllen, "%s", override);
-        size_t n = strlen(url);
-        while (n > 0 && url[n - 1] == '/')
-            url[--n] = '\0';
-    }
 }
 
 /* ---- HTTP ---- */
@@ -366,6 +274,8 @@ static size_t s_header(char *ptr, size_t size, size_t n, void *ud)
             snprintf(r->request_id, sizeof(r->request_id), "%s", v);
         else if (strcasecmp(line, "x-amz-retry-after") == 0)
             r->retry_after_ms = atol(v);
+        else if (strcasecmp(line, "Date") == 0)
+            r->date = opf_aws_http_date(v);
     }
     return len;
 }
@@ -481,7 +391,7 @@ bool opf_aws_retryable(const char *code, long status)
         "RequestLimitExceeded", "BandwidthLimitExceeded", "LimitExceededException", "RequestThrottled", "SlowDown",
         "PriorRequestNotComplete", "EC2ThrottledException", "RequestTimeout", "RequestTimeoutException",
         "InternalError", "InternalFailure", "ServiceUnavailable", "ConnectionError", "MalformedResponse",
-        "ResponseTooLarge", NULL};
+        "IDPCommunicationError", "ResponseTooLarge", NULL};
     for (const char *const *c = codes; *c; c++)
         if (strcmp(*c, code) == 0)
             return true;
@@ -693,9 +603,13 @@ json_t *opf_aws_call_page(struct opf_aws_session *s, const char *region, const s
                           struct opf_aws_error *err)
 {
     struct opf_aws_client *c = s->c;
-    char url[1024], sign_region[64], host[512];
-    s_endpoint(c, svc, region ? region : s->region ? s->region : c->region, url, sizeof(url), sign_region,
-               sizeof(sign_region));
+    struct opf_endpoint ep;
+    if (opf_aws_endpoint(c, svc, region ? region : s->region ? s->region : c->region, &ep, err) != 0) {
+        snprintf(err->operation, sizeof(err->operation), "%s:%s", svc->name, op->name);
+        return NULL;
+    }
+    const char *url = ep.url, *sign_region = ep.signing_region;
+    char host[512];
     const char *h0 = strstr(url, "://");
     h0 = h0 ? h0 + 3 : url;
     snprintf(host, sizeof(host), "%.*s", (int)strcspn(h0, "/"), h0);
@@ -711,7 +625,7 @@ json_t *opf_aws_call_page(struct opf_aws_session *s, const char *region, const s
     if (wire.query && *wire.query)
         opf_buf_printf(&full_url, "?%s", wire.query);
     json_t *out = NULL;
-    bool refreshed = false, force_refresh = false;
+    bool refreshed = false, force_refresh = false, clock_corrected = false;
     int retry_cost = 0, failures = 0;
     for (int attempt = 1;; attempt++) {
         err->attempts = attempt;
@@ -733,7 +647,7 @@ json_t *opf_aws_call_page(struct opf_aws_session *s, const char *region, const s
                                      .nheaders = nhs, .body = wire.body, .body_len = strlen(wire.body),
                                      .region = sign_region, .service = svc->signing_name,
                                      .access_key_id = creds.access_key_id, .secret_access_key = creds.secret_access_key,
-                                     .session_token = creds.session_token, .when = time(NULL),
+                                     .session_token = creds.session_token, .when = opf_aws_clock_now(c),
                                      .normalize_path = !rest_xml, .content_sha256_header = rest_xml};
         struct opf_sigv4_output sig = {0};
         struct curl_slist *headers = NULL;
@@ -804,11 +718,16 @@ json_t *opf_aws_call_page(struct opf_aws_session *s, const char *region, const s
                 snprintf(err->request_id, sizeof(err->request_id), "%s", resp.request_id);
         }
         long retry_after = resp.retry_after_ms;
+        time_t server_date = resp.date;
         opf_buf_free(&resp.body);
         if (out) {
             s_adaptive_feedback(c, svc, false);
             s_return_tokens(s, retry_cost ? retry_cost : 1);
             break;
+        }
+        if (sign && !clock_corrected && rc == 0 && opf_aws_clock_correct(c, err->code, server_date)) {
+            clock_corrected = true; /* signed with a wrong clock: once more with the server's time, uncharged */
+            continue;
         }
         if (sign && !refreshed && s_expired_token(err->code) && opf_aws_session_refreshable(s)) {
             /* expired credentials: refresh once, charged neither to the attempts nor to the retry budget */
@@ -830,7 +749,7 @@ json_t *opf_aws_call_page(struct opf_aws_session *s, const char *region, const s
             if (++failures >= c->max_attempts)
                 break;
             int cost = strcmp(err->code, "RequestTimeout") == 0 ? RETRY_TIMEOUT_COST : RETRY_COST;
-            if (!s_take_tokens(s, cost))
+            if (c->retry_mode != OPF_RETRY_LEGACY && !s_take_tokens(s, cost)) /* legacy: no retry quota */
                 break;
             retry_cost += cost;
         } /* throttling costs no evidence: retried at the adaptive rate until the call's time budget ends */

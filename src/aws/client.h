@@ -14,6 +14,9 @@
 
 struct opf_transfer;
 
+enum opf_session_kind { OPF_SESSION_STATIC, OPF_SESSION_ASSUME_ROLE, OPF_SESSION_PROCESS, OPF_SESSION_WEB_IDENTITY,
+                        OPF_SESSION_SSO, OPF_SESSION_CONTAINER, OPF_SESSION_IMDS };
+
 struct opf_pace {                      /* a token bucket of the Account API's quotas */
     double tokens;
     long at_ms;
@@ -26,13 +29,24 @@ struct opf_adaptive {                  /* a service's sending rate, lowered when
     unsigned window_count;             /* requests sent since window_ms */
 };
 
+enum opf_retry_mode { OPF_RETRY_STANDARD, OPF_RETRY_LEGACY, OPF_RETRY_ADAPTIVE };
+
 struct opf_aws_client {
     char *profile, *region, *endpoint_url, *ca_bundle;
+    bool profile_explicit;             /* --profile: environment keys are skipped, as botocore does */
+    bool region_explicit;              /* --region, AWS_REGION or AWS_DEFAULT_REGION: beats any profile's */
+    const char *region_source;         /* "--region", "AWS_REGION", "AWS_DEFAULT_REGION", "profile", "default" */
     int max_attempts, max_pages;
+    enum opf_retry_mode retry_mode;
+    int retry_mode_attempts;           /* the mode's default attempts */
+    _Atomic long clock_offset_s;       /* added to the system clock when signing (clock.c) */
     long connect_timeout_ms, read_timeout_ms, backoff_base_ms;
     long call_budget_ms, max_answer_bytes, process_timeout_ms; /* limits.h */
     volatile int *interrupted;
-    json_t *config, *credentials;      /* the shared files, by section */
+    json_t *config, *credentials;      /* the shared files, by section as written */
+    json_t *profiles;                  /* botocore's profile map: config profiles, credentials file keys on top */
+    json_t *config_profiles;           /* the config file's profiles alone */
+    json_t *sso_sessions, *services;   /* [sso-session x], [services x] */
     FILE *debug;
     pthread_mutex_t debug_lock;
     CURLM *multi;                      /* driven by the event-loop thread only */
@@ -63,15 +77,28 @@ struct opf_http_resp {
     char error_type[128];     /* x-amzn-ErrorType */
     char request_id[96];
     long retry_after_ms;      /* x-amz-retry-after */
+    time_t date;              /* Date, 0 when absent */
 };
 
 /* One HTTP exchange: 0 with resp filled (any status), or -1 with a transport error in err. */
 int opf_aws_http(struct opf_aws_client *c, const char *method, const char *url, struct curl_slist *headers,
                  const char *body, struct opf_http_resp *resp, struct opf_aws_error *err);
 
-/* A profile's setting from the credentials file, then the config file. */
+/* ---- the shared files and settings (config.c) ---- */
+/* Reads both files and builds the profile map; -1 with err ("ConfigParseError", the file and line). */
+int opf_aws_config_load(struct opf_aws_client *c, struct opf_aws_error *err);
+/* Builds c->profiles, c->config_profiles, c->sso_sessions and c->services from c->config and c->credentials. */
+void opf_aws_config_index(struct opf_aws_client *c);
+/* Sets c->profile and c->region from the flags, the environment and the profile; -1 with err
+ * ("ProfileNotFound", "InvalidRegion"). */
+int opf_aws_config_resolve(struct opf_aws_client *c, const char *profile, const char *region, struct opf_aws_error *err);
+/* A profile of the map (credentials file keys over config file keys), or NULL. */
+const json_t *opf_aws_profile(const struct opf_aws_client *c, const char *profile);
 const char *opf_aws_profile_get(const struct opf_aws_client *c, const char *profile, const char *key);
-const json_t *opf_aws_profile_section(const struct opf_aws_client *c, const char *profile);
+/* A setting: the environment variable when set, else the client's profile's key. */
+const char *opf_aws_setting(const struct opf_aws_client *c, const char *env, const char *key);
+/* botocore's ensure_boolean: "true" in any case. */
+bool opf_aws_truthy(const char *v);
 
 /* One page of an operation, with its retries, by deadline_ms (paginate.c pages through). */
 struct opf_aws_service;
@@ -84,18 +111,32 @@ json_t *opf_aws_call_page(struct opf_aws_session *s, const char *region, const s
 json_t *opf_aws_call_ex(struct opf_aws_session *s, const char *service, const char *operation, const json_t *input,
                         unsigned flags, bool sign, struct opf_aws_error *err);
 
+/* A session of `kind` described by `describe` (taken); static ones hold a copy of the keys. */
+struct opf_aws_session *opf_aws_session_new(struct opf_aws_client *c, enum opf_session_kind kind, json_t *describe);
+struct opf_aws_session *opf_aws_session_static(struct opf_aws_client *c, const char *akid, const char *secret,
+                                               const char *token, json_t *describe);
+
 /* Current credentials (a copy the caller clears); force refreshes even valid ones. */
 int opf_aws_session_credentials(struct opf_aws_session *s, struct opf_aws_creds *out, bool force,
                                 struct opf_aws_error *err);
 bool opf_aws_session_refreshable(const struct opf_aws_session *s);
+
+/* AWS_RETRY_MODE / retry_mode (retry_mode.c); -1 with err for an unknown mode. */
+int opf_aws_retry_mode_resolve(struct opf_aws_client *c, struct opf_aws_error *err);
+
+/* The signing clock (clock.c): now, corrected by the offset a skewed answer showed. */
+time_t opf_aws_clock_now(struct opf_aws_client *c);
+/* An HTTP Date header (RFC 1123) as a time, 0 when unreadable. */
+time_t opf_aws_http_date(const char *v);
+/* After an error answer: when `code` is a clock-skew error and the answer's Date is five minutes or more from
+ * the signing clock, sets the offset and returns true (the caller signs again and retries once). */
+bool opf_aws_clock_correct(struct opf_aws_client *c, const char *code, time_t server_date);
 
 /* Retry policy, exposed for tests. */
 bool opf_aws_retryable(const char *code, long status);
 bool opf_aws_throttling(const char *code, long status);
 long opf_aws_backoff_ms(long base_ms, int attempt);
 
-enum opf_session_kind { OPF_SESSION_STATIC, OPF_SESSION_ASSUME_ROLE, OPF_SESSION_PROCESS, OPF_SESSION_WEB_IDENTITY,
-                        OPF_SESSION_SSO, OPF_SESSION_CONTAINER, OPF_SESSION_IMDS };
 
 #define RETRY_BUCKET_MAX 500 /* the SDKs' standard retry mode: tokens per client */
 

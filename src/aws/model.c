@@ -115,6 +115,11 @@ const struct opf_aws_service *opf_aws_service_find(const char *name)
     return NULL;
 }
 
+const struct opf_aws_service *opf_aws_service_at(size_t i)
+{
+    return i < sizeof(s_services) / sizeof(s_services[0]) ? &s_services[i] : NULL;
+}
+
 const struct opf_aws_operation *opf_aws_operation_find(const char *service, const char *operation)
 {
     for (size_t i = 0; i < sizeof(s_operations) / sizeof(s_operations[0]); i++)

@@ -3,6 +3,7 @@
 #define OPF_AWS_MODEL_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <jansson.h>
 
 #include "aws/aws.h"
@@ -39,6 +40,8 @@ struct opf_aws_operation {
 };
 
 const struct opf_aws_service *opf_aws_service_find(const char *name);
+/* The i-th service, NULL past the last. */
+const struct opf_aws_service *opf_aws_service_at(size_t i);
 /* NULL when the operation is not in the read-only allow-list. */
 const struct opf_aws_operation *opf_aws_operation_find(const char *service, const char *operation);
 

@@ -1,8 +1,7 @@
 /*
- * Sessions and the credential chain, in the SDKs' order: environment, web identity, the profile (static
- * keys, role_arn with source_profile or credential_source, credential_process, IAM Identity Center), then
- * container credentials and EC2 instance metadata (IMDSv2). Temporary credentials are refreshed five
- * minutes before they expire.
+ * Sessions and their credential providers: static keys, AssumeRole, credential_process, web identity, IAM
+ * Identity Center, container credentials and EC2 instance metadata (IMDSv2). Which provider a session uses
+ * is the chain's choice (chain.c). Temporary credentials are refreshed five minutes before they expire.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -15,12 +14,13 @@
 #include <openssl/sha.h>
 
 #include "aws/client.h"
+#include "aws/endpoint.h"
 #include "aws/limits.h"
 #include "aws/process.h"
+#include "aws/sigv4.h"
 #include "core/core.h"
 
 #define REFRESH_MARGIN_S 300
-#define MAX_CHAIN 8
 
 static const char *s_env(const char *name)
 {
@@ -33,7 +33,7 @@ static char *s_dup(const char *s)
     return s ? strdup(s) : NULL;
 }
 
-static struct opf_aws_session *s_new(struct opf_aws_client *c, enum opf_session_kind kind, json_t *describe)
+struct opf_aws_session *opf_aws_session_new(struct opf_aws_client *c, enum opf_session_kind kind, json_t *describe)
 {
     struct opf_aws_session *s = calloc(1, sizeof(*s));
     if (!s) {
@@ -122,6 +122,7 @@ static int s_http_json(struct opf_aws_client *c, const char *method, const char 
     int rc = 0;
     if (resp.status < 200 || resp.status >= 300) {
         opf_aws_error_set(err, "CredentialsError", "%s answered HTTP %ld", what, resp.status);
+        err->http_status = resp.status;
         rc = -1;
     } else if (out) {
         *out = json_loadb(resp.body.data ? resp.body.data : "", resp.body.len, 0, NULL);
@@ -221,27 +222,35 @@ static int s_refresh_sso(struct opf_aws_session *s, struct opf_aws_error *err)
     struct opf_error e;
     json_t *cache = opf_json_load_file(path, &e);
     if (!cache) {
-        opf_aws_error_set(err, "CredentialsError", "IAM Identity Center: no cached token for %s (%s); run `aws sso login`",
+        opf_aws_error_set(err, "SSOTokenError", "IAM Identity Center: no cached token for %s (%s); run `aws sso login`",
                           s->sso_start_url, path);
         return -1;
     }
     const char *token = json_string_value(json_object_get(cache, "accessToken"));
+    const char *at = json_string_value(json_object_get(cache, "expiresAt"));
+    char stamp[64] = "";
+    if (at) { /* the CLI v1 writes "2026-12-03T10:00:00UTC" */
+        size_t n = strlen(at);
+        snprintf(stamp, sizeof(stamp), "%.*s%s", (int)(n >= 3 && strcmp(at + n - 3, "UTC") == 0 ? n - 3 : n), at,
+                 n >= 3 && strcmp(at + n - 3, "UTC") == 0 ? "Z" : "");
+    }
     time_t expires = 0;
-    if (!token || !opf_time_from_json(json_object_get(cache, "expiresAt"), &expires) || expires <= time(NULL)) {
+    if (!token || !opf_time_parse(stamp, &expires) || expires <= time(NULL)) {
         json_decref(cache);
-        opf_aws_error_set(err, "CredentialsError", "IAM Identity Center: the cached token for %s has expired; run `aws sso login`",
+        opf_aws_error_set(err, "SSOTokenError", "IAM Identity Center: the cached token for %s has expired; run `aws sso login`",
                           s->sso_start_url);
         return -1;
     }
-    char url[1024];
-    const char *ep = s_env("AWS_ENDPOINT_URL_SSO");
-    if (!ep)
-        ep = s_env("AWS_ENDPOINT_URL");
-    if (ep)
-        snprintf(url, sizeof(url), "%s/federation/credentials?role_name=%s&account_id=%s", ep, s->sso_role, s->sso_account);
-    else
-        snprintf(url, sizeof(url), "https://portal.sso.%s.amazonaws.com/federation/credentials?role_name=%s&account_id=%s",
-                 s->sso_region, s->sso_role, s->sso_account);
+    struct opf_endpoint ep;
+    if (opf_aws_endpoint(s->c, opf_aws_sso_portal(), s->sso_region, &ep, err) != 0) {
+        json_decref(cache);
+        return -1;
+    }
+    struct opf_buf u = {0};
+    opf_buf_printf(&u, "%s/federation/credentials?role_name=", ep.url);
+    opf_uri_encode(&u, s->sso_role, strlen(s->sso_role), false);
+    opf_buf_puts(&u, "&account_id=");
+    opf_uri_encode(&u, s->sso_account, strlen(s->sso_account), false);
     struct opf_buf h = {0};
     opf_buf_printf(&h, "x-amz-sso_bearer_token: %s", token);
     struct curl_slist *headers = curl_slist_append(NULL, h.data);
@@ -249,8 +258,12 @@ static int s_refresh_sso(struct opf_aws_session *s, struct opf_aws_error *err)
     opf_buf_free(&h);
     json_decref(cache);
     json_t *out = NULL;
-    int rc = s_http_json(s->c, "GET", url, headers, &out, "IAM Identity Center GetRoleCredentials", err);
+    int rc = s_http_json(s->c, "GET", u.data, headers, &out, "IAM Identity Center GetRoleCredentials", err);
     curl_slist_free_all(headers);
+    opf_buf_free(&u);
+    if (rc != 0 && err->http_status == 401)
+        opf_aws_error_set(err, "SSOTokenError", "IAM Identity Center refused the cached token for %s; run `aws sso login`",
+                          s->sso_start_url);
     if (rc == 0)
         rc = s_creds_from(json_object_get(out, "roleCredentials"), "accessKeyId", "secretAccessKey", "sessionToken",
                           "expiration", true, &s->creds, "GetRoleCredentials", err);
@@ -331,6 +344,18 @@ static int s_refresh_imds(struct opf_aws_session *s, struct opf_aws_error *err)
     return rc;
 }
 
+struct opf_aws_session *opf_aws_session_static(struct opf_aws_client *c, const char *akid, const char *secret,
+                                               const char *token, json_t *describe)
+{
+    struct opf_aws_session *s = opf_aws_session_new(c, OPF_SESSION_STATIC, describe);
+    if (s) {
+        s->creds.access_key_id = strdup(akid);
+        s->creds.secret_access_key = strdup(secret);
+        s->creds.session_token = s_dup(token);
+    }
+    return s;
+}
+
 int opf_aws_session_credentials(struct opf_aws_session *s, struct opf_aws_creds *out, bool force,
                                 struct opf_aws_error *err)
 {
@@ -355,6 +380,14 @@ int opf_aws_session_credentials(struct opf_aws_session *s, struct opf_aws_creds 
         opf_aws_error_set(err, "CredentialsError", "no credentials");
         rc = -1;
     }
+    if (rc == 0 && s->kind != OPF_SESSION_STATIC && s->creds.expiration && s->creds.expiration <= time(NULL)) {
+        /* as botocore: refreshed credentials that are already expired are an error, not a reason to loop */
+        char at[32];
+        opf_time_format(s->creds.expiration, at, sizeof(at));
+        opf_aws_error_set(err, "ExpiredCredentials", "the %s credentials expired at %s as they were obtained",
+                          json_string_value(json_object_get(s->describe, "source")), at);
+        rc = -1;
+    }
     if (rc == 0) {
         out->access_key_id = strdup(s->creds.access_key_id);
         out->secret_access_key = strdup(s->creds.secret_access_key);
@@ -365,209 +398,10 @@ int opf_aws_session_credentials(struct opf_aws_session *s, struct opf_aws_creds 
     return rc;
 }
 
-/* ---- the chain ---- */
-
-static struct opf_aws_session *s_static(struct opf_aws_client *c, const char *akid, const char *secret,
-                                        const char *token, json_t *describe)
-{
-    struct opf_aws_session *s = s_new(c, OPF_SESSION_STATIC, describe);
-    if (s) {
-        s->creds.access_key_id = strdup(akid);
-        s->creds.secret_access_key = strdup(secret);
-        s->creds.session_token = s_dup(token);
-    }
-    return s;
-}
-
-static struct opf_aws_session *s_from_env(struct opf_aws_client *c)
-{
-    const char *a = s_env("AWS_ACCESS_KEY_ID"), *k = s_env("AWS_SECRET_ACCESS_KEY");
-    if (!a || !k)
-        return NULL;
-    return s_static(c, a, k, s_env("AWS_SESSION_TOKEN"), json_pack("{s:s}", "source", "env"));
-}
-
-static struct opf_aws_session *s_profile(struct opf_aws_client *c, const char *profile, const char **visited,
-                                         int depth, struct opf_aws_error *err);
-
-static struct opf_aws_session *s_profile(struct opf_aws_client *c, const char *profile, const char **visited,
-                                         int depth, struct opf_aws_error *err)
-{
-    for (int i = 0; i < depth; i++)
-        if (strcmp(visited[i], profile) == 0) {
-            opf_aws_error_set(err, "CredentialsError", "profile %s: source_profile chain loops back to itself", profile);
-            return NULL;
-        }
-    if (depth >= MAX_CHAIN) {
-        opf_aws_error_set(err, "CredentialsError", "profile %s: source_profile chain is too long", profile);
-        return NULL;
-    }
-    visited[depth] = profile;
-    bool exists = opf_aws_profile_section(c, profile) || json_object_get(c->credentials, profile);
-    if (!exists) {
-        opf_aws_error_set(err, "CredentialsError", "profile %s is not in the AWS config or credentials file", profile);
-        return NULL;
-    }
-#define P(key) opf_aws_profile_get(c, profile, key)
-    const char *role = P("role_arn"), *source = P("source_profile"), *csource = P("credential_source");
-    struct opf_aws_session *s = NULL;
-    if (role && (source || csource)) {
-        struct opf_aws_session *base = NULL;
-        /* a profile may source itself when it holds static keys: both of them, or it is a loop */
-        bool self_keys = source && strcmp(source, profile) == 0 && P("aws_access_key_id") && P("aws_secret_access_key");
-        if (source && !self_keys)
-            base = s_profile(c, source, visited, depth + 1, err);
-        else if (source)
-            base = s_static(c, P("aws_access_key_id"), P("aws_secret_access_key"), P("aws_session_token"),
-                            json_pack("{s:s, s:s}", "source", "profile", "profile", profile));
-        else if (strcmp(csource, "Environment") == 0)
-            base = s_from_env(c);
-        if (!base) {
-            if (!err->code[0])
-                opf_aws_error_set(err, "CredentialsError", "profile %s: credential_source %s gave no credentials",
-                                  profile, csource ? csource : "");
-            return NULL;
-        }
-        json_t *d = json_pack("{s:s, s:s, s:s}", "source", "assume-role", "profile", profile, "role_arn", role);
-        json_t *bd = base->describe;
-        json_t *chain = json_array();
-        json_array_append_new(chain, json_pack("{s:s, s:s}", "profile", profile, "source", "assume-role"));
-        if (json_object_get(bd, "chain"))
-            json_array_extend(chain, json_object_get(bd, "chain"));
-        else
-            json_array_append_new(chain, json_pack("{s:s?, s:s}", "profile", json_string_value(json_object_get(bd, "profile")),
-                                                   "source", json_string_value(json_object_get(bd, "source"))));
-        json_object_set_new(d, "chain", chain);
-        if (json_object_get(bd, "sso_start_url"))
-            json_object_set(d, "sso_start_url", json_object_get(bd, "sso_start_url"));
-        s = opf_aws_session_assume_role(base, role, P("external_id"), P("role_session_name"));
-        if (!s) {
-            opf_aws_session_free(base);
-            json_decref(d);
-            return NULL;
-        }
-        s->owns_base = true;
-        json_decref(s->describe);
-        s->describe = d;
-        const char *dur = P("duration_seconds");
-        s->duration_seconds = dur ? atoi(dur) : 0;
-    } else if (role) {
-        opf_aws_error_set(err, "CredentialsError", "profile %s: role_arn needs source_profile or credential_source", profile);
-        return NULL;
-    } else if (P("aws_access_key_id") && P("aws_secret_access_key")) {
-        s = s_static(c, P("aws_access_key_id"), P("aws_secret_access_key"), P("aws_session_token"),
-                     json_pack("{s:s, s:s}", "source", "profile", "profile", profile));
-    } else if (P("credential_process")) {
-        s = s_new(c, OPF_SESSION_PROCESS, json_pack("{s:s, s:s}", "source", "process", "profile", profile));
-        if (s)
-            s->command = strdup(P("credential_process"));
-    } else if (P("sso_session") || P("sso_start_url")) {
-        const char *session = P("sso_session");
-        const json_t *sect = NULL;
-        if (session) {
-            char name[300];
-            snprintf(name, sizeof(name), "sso-session %s", session);
-            sect = json_object_get(c->config, name);
-            if (!sect) {
-                opf_aws_error_set(err, "CredentialsError", "profile %s: sso_session %s has no [sso-session %s] section",
-                                  profile, session, session);
-                return NULL;
-            }
-        }
-        const char *url = sect ? json_string_value(json_object_get(sect, "sso_start_url")) : P("sso_start_url");
-        const char *region = sect ? json_string_value(json_object_get(sect, "sso_region")) : P("sso_region");
-        if (!url || !region || !P("sso_account_id") || !P("sso_role_name")) {
-            opf_aws_error_set(err, "CredentialsError", "profile %s: an Identity Center profile needs sso_start_url, "
-                              "sso_region, sso_account_id and sso_role_name", profile);
-            return NULL;
-        }
-        s = s_new(c, OPF_SESSION_SSO, json_pack("{s:s, s:s, s:s}", "source", "sso", "profile", profile, "sso_start_url", url));
-        if (s) {
-            s->sso_start_url = strdup(url);
-            s->sso_region = strdup(region);
-            s->sso_account = strdup(P("sso_account_id"));
-            s->sso_role = strdup(P("sso_role_name"));
-            s->sso_cache_key = strdup(session ? session : url); /* botocore's cache key */
-        }
-    } else {
-        opf_aws_error_set(err, "CredentialsError", "profile %s has no credentials (keys, role_arn, credential_process or sso)",
-                          profile);
-        return NULL;
-    }
-    if (s && P("region")) {
-        free(s->region); /* an assumed role starts with its base's region */
-        s->region = strdup(P("region"));
-    }
-#undef P
-    return s;
-}
-
-struct opf_aws_session *opf_aws_session_profile(struct opf_aws_client *c, const char *profile, struct opf_aws_error *err)
-{
-    const char *visited[MAX_CHAIN];
-    memset(err, 0, sizeof(*err));
-    return s_profile(c, profile, visited, 0, err);
-}
-
-struct opf_aws_session *opf_aws_session_default(struct opf_aws_client *c, struct opf_aws_error *err)
-{
-    memset(err, 0, sizeof(*err));
-    bool explicit_profile = s_env("AWS_PROFILE") || strcmp(c->profile, "default") != 0;
-    struct opf_aws_session *s = explicit_profile ? NULL : s_from_env(c);
-    if (s)
-        return s;
-    if (!explicit_profile && s_env("AWS_WEB_IDENTITY_TOKEN_FILE") && s_env("AWS_ROLE_ARN")) {
-        s = s_new(c, OPF_SESSION_WEB_IDENTITY, json_pack("{s:s, s:s}", "source", "web-identity", "role_arn", s_env("AWS_ROLE_ARN")));
-        if (s) {
-            s->token_file = strdup(s_env("AWS_WEB_IDENTITY_TOKEN_FILE"));
-            s->role_arn = strdup(s_env("AWS_ROLE_ARN"));
-            s->session_name = s_dup(s_env("AWS_ROLE_SESSION_NAME"));
-        }
-        return s;
-    }
-    if (explicit_profile || opf_aws_profile_section(c, "default") || json_object_get(c->credentials, "default")) {
-        s = opf_aws_session_profile(c, c->profile, err);
-        if (s || explicit_profile)
-            return s;
-        if (strstr(err->message, "has no credentials") == NULL)
-            return NULL; /* a broken default profile is an error, not a reason to look further */
-    }
-    memset(err, 0, sizeof(*err));
-    const char *full = s_env("AWS_CONTAINER_CREDENTIALS_FULL_URI"), *rel = s_env("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI");
-    if (full || rel) {
-        s = s_new(c, OPF_SESSION_CONTAINER, json_pack("{s:s}", "source", "container"));
-        if (s) {
-            struct opf_buf u = {0};
-            if (full)
-                opf_buf_puts(&u, full);
-            else
-                opf_buf_printf(&u, "http://169.254.170.2%s", rel);
-            s->url = opf_buf_steal(&u);
-        }
-        return s;
-    }
-    const char *disabled = s_env("AWS_EC2_METADATA_DISABLED");
-    if (!(disabled && strcasecmp(disabled, "true") == 0)) {
-        s = s_new(c, OPF_SESSION_IMDS, json_pack("{s:s}", "source", "imds"));
-        const char *ep = s_env("AWS_EC2_METADATA_SERVICE_ENDPOINT");
-        if (s)
-            s->url = strdup(ep ? ep : "http://169.254.169.254");
-        if (s) {
-            size_t n = strlen(s->url);
-            while (n && s->url[n - 1] == '/')
-                s->url[--n] = '\0';
-        }
-        return s;
-    }
-    opf_aws_error_set(err, "NoCredentials", "no AWS credentials found: set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, "
-                      "AWS_PROFILE or --profile, or a default profile in the AWS config files");
-    return NULL;
-}
-
 struct opf_aws_session *opf_aws_session_assume_role(struct opf_aws_session *base, const char *role_arn,
                                                     const char *external_id, const char *session_name)
 {
-    struct opf_aws_session *s = s_new(base->c, OPF_SESSION_ASSUME_ROLE,
+    struct opf_aws_session *s = opf_aws_session_new(base->c, OPF_SESSION_ASSUME_ROLE,
                                       json_pack("{s:s, s:s}", "source", "assume-role", "role_arn", role_arn));
     if (!s)
         return NULL;

@@ -2,6 +2,7 @@
 #ifndef OPF_CLI_H
 #define OPF_CLI_H
 
+#include <getopt.h>
 #include <stdio.h>
 #include <orgpreflight/orgpreflight.h>
 
@@ -11,7 +12,16 @@ struct opf_cmd {
     const char *name;
     opf_cmd_fn *run;
     const char *summary;
+    const struct option *options;  /* its long options (the completion is generated from them); NULL: none */
+    const char *short_options;     /* its getopt short options, "" when none */
 };
+
+/* The commands, in the order of `orgpreflight help` (src/cli/main.c). */
+const struct opf_cmd *opf_cli_commands(size_t *count);
+
+/* The option tables of the commands that have options. */
+extern const struct option opf_audit_options[], opf_checks_options[], opf_diff_options[], opf_attest_options[],
+    opf_waive_options[], opf_whoami_options[];
 
 int opf_cmd_audit(int argc, char **argv);
 int opf_cmd_collect(int argc, char **argv);
@@ -21,6 +31,13 @@ int opf_cmd_explain(int argc, char **argv);
 int opf_cmd_diff(int argc, char **argv);
 int opf_cmd_attest(int argc, char **argv);
 int opf_cmd_waive(int argc, char **argv);
+int opf_cmd_whoami(int argc, char **argv);
+int opf_cmd_completion(int argc, char **argv);
+
+/* The configuration file to use: `given` when set, else the first that exists of ./orgpreflight.json,
+ * $XDG_CONFIG_HOME/orgpreflight/config.json (default ~/.config) and /etc/orgpreflight/config.json, named on
+ * stderr unless quiet; NULL when there is none. */
+const char *opf_cli_config_path(const char *given, bool quiet);
 
 /* Prints "orgpreflight: MESSAGE" on stderr and returns the error's exit code. */
 int opf_cli_error(const struct opf_error *err);

@@ -80,7 +80,8 @@ static void s_usage(FILE *out, const char *cmd)
               "otherwise it collects the evidence live with the operator's AWS credentials.\n\n"
               "  --evidence FILE        audit this evidence bundle instead of a live organization\n"
               "  --format NAME          text (default), summary, json, csv, junit, markdown, html,\n"
-              "                         prometheus, openmetrics (repeatable; --output NAME is the same)\n"
+              "                         prometheus, openmetrics, asff, ocsf (repeatable; --output NAME is\n"
+              "                         the same)\n"
               "  -o FILE                write the preceding --format to FILE (atomically; - is standard\n"
               "                         output, where one format at most goes)\n", out);
     if (audit)
@@ -129,7 +130,7 @@ enum {
     O_QUIET, O_VERBOSE, O_DEBUG, O_NOW, O_REGIONS, O_OUTPUT
 };
 
-static const struct option s_options[] = {
+const struct option opf_audit_options[] = {
     {"evidence", required_argument, 0, O_EVIDENCE}, {"format", required_argument, 0, O_FORMAT},
     {"output", required_argument, 0, O_OUTPUT}, {"fail-on", required_argument, 0, O_FAIL_ON},
     {"checks", required_argument, 0, O_CHECKS}, {"skip-checks", required_argument, 0, O_SKIP},
@@ -153,7 +154,7 @@ static int s_parse(struct s_args *a, int argc, char **argv)
     int c;
     optind = 1;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, ":ho:", s_options, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":ho:", opf_audit_options, NULL)) != -1) {
         switch (c) {
         case 'h': s_usage(stdout, a->cmd); return 0;
         case 'o':
@@ -241,6 +242,7 @@ static int s_parse(struct s_args *a, int argc, char **argv)
                                          "them -o FILE", first, a->outputs[i].format);
         first = a->outputs[i].format;
     }
+    a->config = opf_cli_config_path(a->config, a->quiet);
     return -1;
 }
 
@@ -341,13 +343,25 @@ static int s_write_cb(FILE *out, void *ud)
     return w->fmt->write(w->report, out, w->opts);
 }
 
+/* The region security findings belong to: --region, else the AWS CLI's environment, else the writers' default. */
+static const char *s_region(const struct s_args *a)
+{
+    const char *r = a->collect.region;
+    if (!r || !*r)
+        r = getenv("AWS_REGION");
+    if (!r || !*r)
+        r = getenv("AWS_DEFAULT_REGION");
+    return r;
+}
+
 static int s_outputs(const struct s_args *a, const json_t *report, struct opf_error *err)
 {
     for (size_t i = 0; i < a->noutputs; i++) {
         const struct opf_report_format *fmt = s_format_find(a->cmd, a->outputs[i].format);
         bool to_tty = s_stdout(a->outputs[i].file) && isatty(STDOUT_FILENO);
         const char *nc = getenv("NO_COLOR");
-        struct opf_report_options o = {.color = to_tty && !(nc && *nc), .verbose = a->verbose};
+        struct opf_report_options o = {.color = to_tty && !(nc && *nc), .verbose = a->verbose,
+                                       .region = s_region(a)};
         struct s_write w = {fmt, report, &o};
         if (s_stdout(a->outputs[i].file)) {
             if (fmt->write(report, stdout, &o) != 0 || fflush(stdout) != 0)

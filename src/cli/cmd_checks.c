@@ -17,15 +17,18 @@ static json_t *s_check_json(const struct opf_check *c)
                      c->rationale ? c->rationale : "", "remediation", c->remediation ? c->remediation : "");
 }
 
+const struct option opf_checks_options[] = {{"plugin", required_argument, 0, 'p'},
+                                            {"format", required_argument, 0, 'f'},
+                                            {"help", no_argument, 0, 'h'},
+                                            {0, 0, 0, 0}};
+
 /* Shared option parsing: --plugin (repeatable), --format text|json, --help. */
 static int s_parse(const char *cmd, int argc, char **argv, char **plugins, size_t *nplugins, bool *json)
 {
-    static const struct option opts[] = {{"plugin", required_argument, 0, 'p'}, {"format", required_argument, 0, 'f'},
-                                         {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
     int c;
     optind = 1;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":h", opf_checks_options, NULL)) != -1) {
         switch (c) {
         case 'h':
             printf("usage: orgpreflight %s%s [--format text|json] [--plugin FILE.so]...\n", cmd,

@@ -25,16 +25,17 @@ struct s_args {
     enum opf_severity fail_on;
 };
 
+const struct option opf_diff_options[] = {{"format", required_argument, 0, 'f'}, {"output", required_argument, 0, 'o'},
+                                          {"fail-on", required_argument, 0, 'g'}, {"help", no_argument, 0, 'h'},
+                                          {0, 0, 0, 0}};
+
 /* Returns -1 to continue, else an exit code. */
 static int s_parse(struct s_args *a, int argc, char **argv)
 {
-    static const struct option opts[] = {{"format", required_argument, 0, 'f'}, {"output", required_argument, 0, 'o'},
-                                          {"fail-on", required_argument, 0, 'g'}, {"help", no_argument, 0, 'h'},
-                                          {0, 0, 0, 0}};
     int c;
     optind = 1;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, ":ho:", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":ho:", opf_diff_options, NULL)) != -1) {
         switch (c) {
         case 'h': s_usage(); return 0;
         case 'f':

@@ -52,25 +52,28 @@ static void s_usage(const char *cmd)
           stdout);
 }
 
+enum { O_FILE = 256, O_CONFIG, O_NOW, O_BY, O_NOTE, O_AT, O_REASON, O_OWNER, O_EXPIRES, O_PLUGIN, O_EVIDENCE };
+
+const struct option opf_attest_options[] = {
+    {"file", required_argument, 0, O_FILE}, {"config", required_argument, 0, O_CONFIG},
+    {"now", required_argument, 0, O_NOW},   {"by", required_argument, 0, O_BY},
+    {"note", required_argument, 0, O_NOTE}, {"at", required_argument, 0, O_AT},
+    {"evidence", required_argument, 0, O_EVIDENCE}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+const struct option opf_waive_options[] = {
+    {"file", required_argument, 0, O_FILE},       {"config", required_argument, 0, O_CONFIG},
+    {"now", required_argument, 0, O_NOW},         {"reason", required_argument, 0, O_REASON},
+    {"owner", required_argument, 0, O_OWNER},     {"expires", required_argument, 0, O_EXPIRES},
+    {"plugin", required_argument, 0, O_PLUGIN},   {"help", no_argument, 0, 'h'},
+    {0, 0, 0, 0}};
+
 /* Returns -1 to continue, else an exit code. */
 static int s_parse(struct s_args *a, int argc, char **argv)
 {
-    enum { O_FILE = 256, O_CONFIG, O_NOW, O_BY, O_NOTE, O_AT, O_REASON, O_OWNER, O_EXPIRES, O_PLUGIN, O_EVIDENCE };
-    static const struct option attest[] = {
-        {"file", required_argument, 0, O_FILE}, {"config", required_argument, 0, O_CONFIG},
-        {"now", required_argument, 0, O_NOW},   {"by", required_argument, 0, O_BY},
-        {"note", required_argument, 0, O_NOTE}, {"at", required_argument, 0, O_AT},
-        {"evidence", required_argument, 0, O_EVIDENCE}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
-    static const struct option waive[] = {
-        {"file", required_argument, 0, O_FILE},       {"config", required_argument, 0, O_CONFIG},
-        {"now", required_argument, 0, O_NOW},         {"reason", required_argument, 0, O_REASON},
-        {"owner", required_argument, 0, O_OWNER},     {"expires", required_argument, 0, O_EXPIRES},
-        {"plugin", required_argument, 0, O_PLUGIN},   {"help", no_argument, 0, 'h'},
-        {0, 0, 0, 0}};
     int c;
     optind = 1;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, ":h", strcmp(a->cmd, "attest") == 0 ? attest : waive, NULL)) != -1) {
+    const struct option *opts = strcmp(a->cmd, "attest") == 0 ? opf_attest_options : opf_waive_options;
+    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
         switch (c) {
         case 'h': s_usage(a->cmd); return 0;
         case O_FILE: a->file = optarg; break;
@@ -126,13 +129,14 @@ static int s_target(const struct s_args *a, const char *section, json_t **cfg, c
         *path = a->file;
         return -1;
     }
-    if (!a->config)
+    const char *config = opf_cli_config_path(a->config, false);
+    if (!config)
         return opf_cli_usage(a->cmd, "--file PATH is required (or --config FILE naming %s.file)", section);
-    if (!(*cfg = opf_config_load(a->config, &err)))
+    if (!(*cfg = opf_config_load(config, &err)))
         return opf_cli_error(&err);
     *path = json_string_value(json_object_get(json_object_get(*cfg, section), "file"));
     if (!*path)
-        return opf_cli_usage(a->cmd, "%s sets no %s.file: give --file PATH", a->config, section);
+        return opf_cli_usage(a->cmd, "%s sets no %s.file: give --file PATH", config, section);
     return -1;
 }
 

@@ -1,5 +1,4 @@
 /* orgpreflight: command dispatch. */
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -9,49 +8,31 @@ static int s_version(int argc, char **argv);
 static int s_help(int argc, char **argv);
 
 static const struct opf_cmd s_cmds[] = {
-    {"audit", opf_cmd_audit, "audit an organization (live, or a saved bundle with --evidence) and report"},
-    {"plan", opf_cmd_plan, "write the migration runbook: order, blockers, wait periods (markdown or json)"},
-    {"collect", opf_cmd_collect, "collect the evidence of a live organization into a bundle (-o FILE)"},
-    {"checks", opf_cmd_checks, "list the checks (--format json for the catalogue as JSON)"},
-    {"explain", opf_cmd_explain, "explain one check: why, evidence used, remediation"},
-    {"diff", opf_cmd_diff, "compare two JSON reports: new failures, fixed, accounts added and gone"},
-    {"attest", opf_cmd_attest, "record a dated attestation (payment method, phone, root mailbox...)"},
-    {"waive", opf_cmd_waive, "record a waiver of one check for one account, with an owner and expiry"},
-    {"version", s_version, "print the version"},
-    {"help", s_help, "show this help"},
+    {"audit", opf_cmd_audit, "audit an organization (live, or a saved bundle with --evidence) and report",
+     opf_audit_options, "ho:"},
+    {"plan", opf_cmd_plan, "write the migration runbook: order, blockers, wait periods (markdown or json)",
+     opf_audit_options, "ho:"},
+    {"collect", opf_cmd_collect, "collect the evidence of a live organization into a bundle (-o FILE)",
+     opf_audit_options, "ho:"},
+    {"checks", opf_cmd_checks, "list the checks (--format json for the catalogue as JSON)", opf_checks_options, "h"},
+    {"explain", opf_cmd_explain, "explain one check: why, evidence used, remediation", opf_checks_options, "h"},
+    {"diff", opf_cmd_diff, "compare two JSON reports: new failures, fixed, accounts added and gone",
+     opf_diff_options, "ho:"},
+    {"attest", opf_cmd_attest, "record a dated attestation (payment method, phone, root mailbox...)",
+     opf_attest_options, "h"},
+    {"waive", opf_cmd_waive, "record a waiver of one check for one account, with an owner and expiry",
+     opf_waive_options, "h"},
+    {"whoami", opf_cmd_whoami, "show who AWS calls would be made as: caller, credential source, region, endpoints",
+     opf_whoami_options, "h"},
+    {"completion", opf_cmd_completion, "print the bash or zsh completion script (completion bash|zsh)", NULL, "h"},
+    {"version", s_version, "print the version", NULL, ""},
+    {"help", s_help, "show this help", NULL, ""},
 };
 
-int opf_cli_error(const struct opf_error *err)
+const struct opf_cmd *opf_cli_commands(size_t *count)
 {
-    fprintf(stderr, "orgpreflight: %s\n", err->message);
-    return err->exit_code ? err->exit_code : OPF_EXIT_ERROR;
-}
-
-int opf_cli_usage(const char *cmd, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fprintf(stderr, "orgpreflight %s: ", cmd);
-    vfprintf(stderr, fmt, ap);
-    fprintf(stderr, " (see `orgpreflight %s --help`)\n", cmd);
-    va_end(ap);
-    return OPF_EXIT_USAGE;
-}
-
-struct opf_registry *opf_cli_registry(char **plugins, size_t nplugins, struct opf_error *err)
-{
-    struct opf_registry *r = opf_registry_new();
-    if (!r) {
-        snprintf(err->message, sizeof(err->message), "cannot build the check registry");
-        err->exit_code = OPF_EXIT_ERROR;
-        return NULL;
-    }
-    for (size_t i = 0; i < nplugins; i++)
-        if (opf_registry_load_plugin(r, plugins[i], err) != 0) {
-            opf_registry_free(r);
-            return NULL;
-        }
-    return r;
+    *count = sizeof(s_cmds) / sizeof(s_cmds[0]);
+    return s_cmds;
 }
 
 static int s_version(int argc, char **argv)
@@ -69,7 +50,7 @@ static int s_help(int argc, char **argv)
     printf("usage: orgpreflight COMMAND [OPTIONS]\n\n"
            "Audits an AWS Organization before its accounts move to another organization.\n\ncommands:\n");
     for (size_t i = 0; i < sizeof(s_cmds) / sizeof(s_cmds[0]); i++)
-        printf("  %-9s %s\n", s_cmds[i].name, s_cmds[i].summary);
+        printf("  %-10s %s\n", s_cmds[i].name, s_cmds[i].summary);
     printf("\n`orgpreflight COMMAND --help` describes each command's options.\n"
            "exit codes: 0 ready, 1 not ready, 2 undetermined, 3 could not run, 64 usage error\n");
     return 0;

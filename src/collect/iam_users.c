@@ -1,8 +1,9 @@
 /*
  * iam.users: every IAM user of an account with what evaluating its permissions takes: login profile, MFA
  * devices, permissions boundary (GetUser: ListUsers omits it), the inline and managed policies of the user
- * and of its groups, and the default version's document of every managed policy among them (GetPolicy +
- * GetPolicyVersion, read once per policy ARN across accounts: AWS managed policies are the same everywhere).
+ * and of its groups, and the default version's document of every managed policy among them and of the
+ * boundary (GetPolicy + GetPolicyVersion, read once per policy ARN across accounts: AWS managed policies are
+ * the same everywhere).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -86,25 +87,33 @@ static json_t *s_managed(struct opf_collect *k, struct opf_aws_session *s, const
     return out;
 }
 
-/* Adds the documents of a user's or a group's managed policies to `policies` (ARN -> version); failures go
- * to errors, and the policy stays without a document. */
+/* Adds one managed policy's default version to `policies` (ARN -> version), once; a failure goes to errors
+ * and leaves the policy without a document. */
+static void s_document(struct opf_collect *k, struct opf_aws_session *s, const char *arn, const json_t *name,
+                       json_t *policies, json_t *errors)
+{
+    if (!arn || json_object_get(policies, arn))
+        return;
+    struct opf_aws_error err = {0};
+    json_t *doc = s_managed(k, s, arn, &err);
+    if (!doc) {
+        opf_collect_error_entry(errors, "global", &err, arn);
+        doc = json_pack("{s:O?}", "PolicyName", name);
+    }
+    json_object_set_new(policies, arn, doc);
+}
+
+/* The documents of a user's or a group's managed policies, and of a user's permissions boundary. */
 static void s_documents_of(struct opf_collect *k, struct opf_aws_session *s, const json_t *principal,
                            json_t *policies, json_t *errors)
 {
     size_t i;
     const json_t *p;
-    json_array_foreach(json_object_get(principal, "AttachedPolicies"), i, p) {
-        const char *arn = json_string_value(json_object_get(p, "PolicyArn"));
-        if (!arn || json_object_get(policies, arn))
-            continue;
-        struct opf_aws_error err = {0};
-        json_t *doc = s_managed(k, s, arn, &err);
-        if (!doc) {
-            opf_collect_error_entry(errors, "global", &err, arn);
-            doc = json_pack("{s:O?}", "PolicyName", json_object_get(p, "PolicyName"));
-        }
-        json_object_set_new(policies, arn, doc);
-    }
+    json_array_foreach(json_object_get(principal, "AttachedPolicies"), i, p)
+        s_document(k, s, json_string_value(json_object_get(p, "PolicyArn")), json_object_get(p, "PolicyName"),
+                   policies, errors);
+    const json_t *boundary = json_object_get(principal, "PermissionsBoundary");
+    s_document(k, s, json_string_value(json_object_get(boundary, "PermissionsBoundaryArn")), NULL, policies, errors);
 }
 
 static json_t *s_documents(struct opf_collect *k, struct opf_aws_session *s, const json_t *users, json_t *errors)

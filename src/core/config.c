@@ -132,6 +132,8 @@ static int s_merge(json_t *dst, const json_t *src, const char *prefix, const cha
     json_object_foreach((json_t *)src, key, v) {
         char path[256];
         snprintf(path, sizeof(path), "%s%s%s", prefix, *prefix ? "." : "", key);
+        if (!*prefix && strcmp(key, "$schema") == 0 && json_is_string(v))
+            continue; /* names docs/config.schema.json for editors */
         json_t *def = json_object_get(dst, key);
         if (!def)
             return opf_fail(err, OPF_EXIT_ERROR, "%s: $.%s: unknown setting", file, path);

@@ -13,6 +13,11 @@ json_t *opf_json_load_file(const char *path, struct opf_error *err);
 /* ISO 8601 UTC of t ("2026-11-25T02:00:00Z"). */
 void opf_time_format(time_t t, char *buf, size_t len);
 
+/* The helpers a module's check calls (ctx->host; src/core/finding.c). */
+extern const struct opf_host opf_host;
+
+/* A registry without checks; opf_registry_new() (checks/registry.c) adds the built-in ones. */
+struct opf_registry *opf_registry_empty(void);
 /* Adds one check after validating it (ABI, id, fields, id not taken); `origin` names it in errors. */
 int opf_registry_add(struct opf_registry *r, const struct opf_check *c, const char *origin, struct opf_error *err);
 

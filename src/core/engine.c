@@ -189,8 +189,14 @@ static json_t *s_scope(const json_t *bundle)
     json_t *scope = json_pack("{s:I, s:o}", "accounts", (json_int_t)json_array_size(json_object_get(bundle, "accounts")),
                               "of", json_is_array(listed) ? json_integer((json_int_t)json_array_size(listed)) : json_null());
     const json_t *sel = json_object_get(bundle, "selection");
-    if (json_is_object(sel))
-        json_object_set(scope, "selection", (json_t *)sel);
+    json_t *flags = json_object();
+    static const char *const names[] = {"accounts", "ou", "exclude_accounts"};
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+        if (json_is_string(json_object_get(sel, names[i])))
+            json_object_set(flags, names[i], json_object_get(sel, names[i]));
+    if (json_object_size(flags))
+        json_object_set(scope, "selection", flags);
+    json_decref(flags);
     return scope;
 }
 
@@ -267,6 +273,7 @@ json_t *opf_audit(const struct opf_registry *r, const json_t *bundle, const stru
     a.ctx.bundle = bundle;
     struct opf_org_facts *facts = opf_org_facts_new(bundle);
     a.ctx.org = facts;
+    a.ctx.host = &opf_host;
 
     const json_t *org = json_object_get(bundle, "organization");
     const char *mgmt = s_str(org, "management_account_id");

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <orgpreflight/check.h>
+#include "core/core.h"
 
 static const char *s_str(const json_t *obj, const char *key)
 {
@@ -256,3 +256,21 @@ const char *opf_path_name(enum opf_migration_path p)
 {
     return p == OPF_PATH_DIRECT ? "direct" : "leave";
 }
+
+const struct opf_host opf_host = {
+    .size = sizeof(struct opf_host),
+    .evidence_get = opf_evidence_get,
+    .require = opf_require,
+    .set = opf_set,
+    .finding_cite = opf_finding_cite,
+    .attestation_get = opf_attestation_get,
+    .config_get = opf_config_get,
+    .org_old_ids = opf_org_old_ids,
+    .org_has_account = opf_org_has_account,
+    .time_from_json = opf_time_from_json,
+    .time_parse = opf_time_parse,
+    .status_name = opf_status_name,
+    .severity_name = opf_severity_name,
+    .subject_kind_name = opf_subject_kind_name,
+    .path_name = opf_path_name,
+};

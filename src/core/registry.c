@@ -1,14 +1,15 @@
-/* The check registry: built-in checks plus modules loaded with --plugin. */
+/* The check registry: the checks checks/registry.c adds (the built-in catalogue) plus modules loaded with
+ * --plugin. */
 #include <dlfcn.h>
 #include <errno.h>
 #include <libgen.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "checks/checks.h"
 #include "core/core.h"
 
 struct opf_registry {
@@ -16,6 +17,7 @@ struct opf_registry {
     size_t count, cap;
     void **handles;
     size_t nhandles;
+    struct opf_check **copies;       /* the modules' checks as this build reads them, one array per module */
 };
 
 int opf_registry_add(struct opf_registry *r, const struct opf_check *c, const char *origin, struct opf_error *err)
@@ -41,27 +43,21 @@ int opf_registry_add(struct opf_registry *r, const struct opf_check *c, const ch
     return 0;
 }
 
-struct opf_registry *opf_registry_new(void)
+struct opf_registry *opf_registry_empty(void)
 {
-    struct opf_registry *r = calloc(1, sizeof(*r));
-    if (!r)
-        return NULL;
-    struct opf_error err;
-    for (const struct opf_check *const *c = opf_builtin_checks(); *c; c++)
-        if (opf_registry_add(r, *c, "built-in", &err) != 0) {
-            opf_registry_free(r);
-            return NULL;
-        }
-    return r;
+    return calloc(1, sizeof(struct opf_registry));
 }
 
 void opf_registry_free(struct opf_registry *r)
 {
     if (!r)
         return;
-    for (size_t i = 0; i < r->nhandles; i++)
+    for (size_t i = 0; i < r->nhandles; i++) {
         dlclose(r->handles[i]);
+        free(r->copies[i]);
+    }
     free(r->handles);
+    free(r->copies);
     free(r->checks);
     free(r);
 }
@@ -90,6 +86,37 @@ static int s_plugin_trusted(const char *path, struct opf_error *err)
     }
 }
 
+/* A module's checks as this build reads them. The ABI major must match; struct opf_check only grows at its end,
+ * so a module built against an older header (a smaller size) loads with the fields it lacks zero, and one built
+ * against a newer header is refused rather than partly understood. */
+static struct opf_check *s_plugin_checks(const struct opf_check *const *list, const char *path, size_t *n,
+                                         struct opf_error *err)
+{
+    static const size_t required = offsetof(struct opf_check, evaluate) + sizeof(opf_evaluate_fn *);
+    for (*n = 0; list && list[*n]; (*n)++) {
+        const struct opf_check *c = list[*n];
+        if (c->abi != OPF_CHECK_ABI) {
+            opf_fail(err, OPF_EXIT_ERROR, "%s: check ABI %u, this orgpreflight needs ABI %u: rebuild the module",
+                     path, c->abi, OPF_CHECK_ABI);
+            return NULL;
+        }
+        if (c->size < required || c->size > sizeof(struct opf_check)) {
+            opf_fail(err, OPF_EXIT_ERROR, "%s: a check of %u bytes, this orgpreflight reads %zu to %zu: %s", path,
+                     c->size, required, sizeof(struct opf_check),
+                     c->size < required ? "rebuild the module" : "the module needs a newer orgpreflight");
+            return NULL;
+        }
+    }
+    struct opf_check *copies = calloc(*n ? *n : 1, sizeof(*copies));
+    if (!copies) {
+        opf_fail(err, OPF_EXIT_ERROR, "out of memory");
+        return NULL;
+    }
+    for (size_t i = 0; i < *n; i++)
+        memcpy(&copies[i], list[i], list[i]->size);
+    return copies;
+}
+
 int opf_registry_load_plugin(struct opf_registry *r, const char *path, struct opf_error *err)
 {
     if (s_plugin_trusted(path, err) != 0)
@@ -103,21 +130,30 @@ int opf_registry_load_plugin(struct opf_registry *r, const char *path, struct op
         dlclose(h);
         return opf_fail(err, OPF_EXIT_ERROR, "%s: not an orgpreflight plugin: no symbol %s", path, OPF_PLUGIN_SYMBOL);
     }
-    const struct opf_check *const *list = entry();
-    size_t before = r->count;
-    for (; list && *list; list++)
-        if (opf_registry_add(r, *list, path, err) != 0) {
-            r->count = before; /* all or nothing: a refused module adds no check */
-            dlclose(h);
-            return -1;
-        }
-    void **n = realloc(r->handles, (r->nhandles + 1) * sizeof(*n));
-    if (!n) {
-        r->count = before;
+    size_t n, before = r->count;
+    struct opf_check *copies = s_plugin_checks(entry(), path, &n, err);
+    if (!copies) {
         dlclose(h);
-        return opf_fail(err, OPF_EXIT_ERROR, "out of memory");
+        return -1;
     }
-    r->handles = n;
+    void **handles = realloc(r->handles, (r->nhandles + 1) * sizeof(*handles));
+    if (handles)
+        r->handles = handles;
+    struct opf_check **all = handles ? realloc(r->copies, (r->nhandles + 1) * sizeof(*all)) : NULL;
+    if (all)
+        r->copies = all;
+    if (!all)
+        opf_fail(err, OPF_EXIT_ERROR, "out of memory");
+    for (size_t i = 0; all && i < n; i++)
+        if (opf_registry_add(r, &copies[i], path, err) != 0)
+            all = NULL;
+    if (!all) {
+        r->count = before; /* all or nothing: a refused module adds no check */
+        free(copies);
+        dlclose(h);
+        return -1;
+    }
+    r->copies[r->nhandles] = copies;
     r->handles[r->nhandles++] = h;
     return 0;
 }

@@ -9,9 +9,15 @@
 /* How a statement, a policy or a layer relates to the request. */
 enum s_match { S_NO = 0, S_MAYBE, S_YES };
 
-/* What one layer (a set of policies) says; names are borrowed from the documents for the explanation. */
+/* The first statement of a kind in a layer: its policy's name (borrowed from the caller's policies) and Sid. */
+struct s_hit {
+    const char *policy;
+    char sid[64];
+};
+
+/* What one layer (a set of policies) says. */
 struct s_layer {
-    const char *deny, *maybe_deny, *maybe_allow, *unreadable, *allow;
+    struct s_hit deny, maybe_deny, maybe_allow, unreadable, allow;
 };
 
 static bool s_char_eq(char a, char b, bool casefold)
@@ -134,6 +140,20 @@ static const json_t *s_context(const json_t *context, const char *key)
     return NULL;
 }
 
+/* Condition values as policies write them: true and false are "true" and "false" (new reference). */
+static json_t *s_as_text(const json_t *values)
+{
+    if (json_is_boolean(values))
+        return json_string(json_is_true(values) ? "true" : "false");
+    json_t *out = json_is_array(values) ? json_array() : json_incref((json_t *)values);
+    size_t i;
+    const json_t *v;
+    json_array_foreach(values, i, v)
+        json_array_append_new(out, json_is_boolean(v) ? json_string(json_is_true(v) ? "true" : "false")
+                                                      : json_incref((json_t *)v));
+    return out;
+}
+
 /* One operator on one key: S_MAYBE when the operator or the key is not decidable here. */
 static enum s_match s_condition(const char *op, const char *key, const json_t *values, const json_t *context)
 {
@@ -166,9 +186,11 @@ static enum s_match s_condition(const char *op, const char *key, const json_t *v
     if (strcmp(op, "Bool") == 0)
         casefold = true;
     const json_t *list;
-    json_t *owned;
-    if (!s_patterns(values, &list, &owned))
+    json_t *owned, *text = s_as_text(values);
+    if (!s_patterns(text, &list, &owned)) {
+        json_decref(text);
         return S_MAYBE;
+    }
     bool hit = false;
     size_t i;
     const json_t *p;
@@ -178,6 +200,7 @@ static enum s_match s_condition(const char *op, const char *key, const json_t *v
                     : casefold ? strcasecmp(want, actual) == 0 : strcmp(want, actual) == 0;
     }
     json_decref(owned);
+    json_decref(text);
     return hit != negate ? S_YES : S_NO;
 }
 
@@ -210,6 +233,15 @@ static enum s_match s_min(enum s_match a, enum s_match b)
     return a < b ? a : b;
 }
 
+/* Keeps the first statement of a kind. */
+static void s_note(struct s_hit *hit, const char *policy, const char *sid)
+{
+    if (hit->policy)
+        return;
+    hit->policy = policy;
+    snprintf(hit->sid, sizeof(hit->sid), "%s", sid ? sid : "");
+}
+
 /* Folds one policy into the layer's summary. */
 static void s_policy(struct s_layer *layer, const json_t *policy, const struct opf_policy_request *req)
 {
@@ -225,7 +257,7 @@ static void s_policy(struct s_layer *layer, const json_t *policy, const struct o
         statements = wrapped;
     }
     if (!json_is_object(owned) || !json_is_array(statements)) {
-        layer->unreadable = layer->unreadable ? layer->unreadable : name;
+        s_note(&layer->unreadable, name, NULL);
         json_decref(owned);
         return;
     }
@@ -235,16 +267,16 @@ static void s_policy(struct s_layer *layer, const json_t *policy, const struct o
         const char *effect = json_string_value(json_object_get(st, "Effect"));
         bool deny = effect && strcmp(effect, "Deny") == 0, allow = effect && strcmp(effect, "Allow") == 0;
         if (!json_is_object(st) || (!deny && !allow)) {
-            layer->unreadable = layer->unreadable ? layer->unreadable : name;
+            s_note(&layer->unreadable, name, NULL);
             continue;
         }
         enum s_match m = s_min(s_min(s_action(st, req->action), s_resource(st, req->resource, deny)),
                                s_conditions(json_object_get(st, "Condition"), req->context));
-        const char **slot = m == S_NO ? NULL
-                            : deny    ? (m == S_YES ? &layer->deny : &layer->maybe_deny)
-                                      : (m == S_YES ? &layer->allow : &layer->maybe_allow);
-        if (slot && !*slot)
-            *slot = name;
+        struct s_hit *slot = m == S_NO ? NULL
+                             : deny    ? (m == S_YES ? &layer->deny : &layer->maybe_deny)
+                                       : (m == S_YES ? &layer->allow : &layer->maybe_allow);
+        if (slot)
+            s_note(slot, name, json_string_value(json_object_get(st, "Sid")));
     }
     json_decref(wrapped);
     json_decref(owned);
@@ -260,7 +292,7 @@ static struct s_layer s_layer_of(const json_t *policies, const struct opf_policy
         return layer;
     }
     if (!json_is_array(policies))
-        layer.unreadable = "(missing policy list)";
+        s_note(&layer.unreadable, "(missing policy list)", NULL);
     json_array_foreach(policies, i, p) s_policy(&layer, p, req);
     return layer;
 }
@@ -270,7 +302,7 @@ static struct s_layer s_layer_of(const json_t *policies, const struct opf_policy
 struct s_eval {
     struct s_layer layer[S_MAX_LAYERS];
     char label[S_MAX_LAYERS][48];
-    size_t n;
+    size_t n, first_scp;
     bool too_deep;
 };
 
@@ -285,8 +317,44 @@ static void s_add(struct s_eval *e, const json_t *policies, const struct opf_pol
     e->n++;
 }
 
-/* Records the decision and its explanation; evaluates to the decision. */
-#define S_SET(out, d, ...) (snprintf((out)->why, sizeof((out)->why), __VA_ARGS__), (out)->decision = (d))
+/* Records the decision, what decided it and its explanation; evaluates to the decision. */
+static enum opf_policy_decision s_set(struct opf_policy_result *out, const struct s_eval *e, size_t layer,
+                                      enum opf_policy_decision d, enum opf_policy_reason reason,
+                                      const struct s_hit *hit)
+{
+    out->decision = d;
+    out->reason = reason;
+    out->layer = layer;
+    out->scp_level = layer >= e->first_scp && layer < e->n ? (int)(layer - e->first_scp) : -1;
+    snprintf(out->policy, sizeof(out->policy), "%s", hit && hit->policy ? hit->policy : "");
+    snprintf(out->sid, sizeof(out->sid), "%s", hit ? hit->sid : "");
+    char what[300];
+    snprintf(what, sizeof(what), "%s %s%s%s", e->label[layer], out->policy, out->sid[0] ? ", statement " : "",
+             out->sid);
+    switch (reason) {
+    case OPF_POLICY_BY_DENY:
+        snprintf(out->why, sizeof(out->why), "explicit Deny in %s", what);
+        break;
+    case OPF_POLICY_BY_NO_ALLOW:
+        snprintf(out->why, sizeof(out->why), "no %s allows it", e->label[layer]);
+        break;
+    case OPF_POLICY_BY_CONDITIONAL_DENY:
+        snprintf(out->why, sizeof(out->why), "%s denies it under a condition or for some resources", what);
+        break;
+    case OPF_POLICY_BY_UNREADABLE:
+        snprintf(out->why, sizeof(out->why), "%s could not be read", what);
+        break;
+    case OPF_POLICY_BY_CONDITIONAL_ALLOW:
+        snprintf(out->why, sizeof(out->why), "%s allows it only under a condition or for some resources", what);
+        break;
+    case OPF_POLICY_BY_ALLOW:
+        snprintf(out->why, sizeof(out->why), "allowed by %s", what);
+        break;
+    default:
+        snprintf(out->why, sizeof(out->why), "the policy layers are malformed or too many to evaluate");
+    }
+    return d;
+}
 
 enum opf_policy_decision opf_policy_evaluate(const struct opf_policy_layers *layers,
                                              const struct opf_policy_request *req, struct opf_policy_result *out)
@@ -295,6 +363,7 @@ enum opf_policy_decision opf_policy_evaluate(const struct opf_policy_layers *lay
     s_add(&e, layers->identity, req, "identity policy");
     if (layers->boundary)
         s_add(&e, layers->boundary, req, "permissions boundary");
+    e.first_scp = e.n;
     if (layers->scp_levels) {
         size_t i;
         const json_t *level;
@@ -308,26 +377,24 @@ enum opf_policy_decision opf_policy_evaluate(const struct opf_policy_layers *lay
     }
     /* an explicit Deny anywhere wins */
     for (size_t i = 0; i < e.n; i++)
-        if (e.layer[i].deny)
-            return S_SET(out, OPF_POLICY_EXPLICIT_DENY, "explicit Deny in %s %s", e.label[i], e.layer[i].deny);
+        if (e.layer[i].deny.policy)
+            return s_set(out, &e, i, OPF_POLICY_EXPLICIT_DENY, OPF_POLICY_BY_DENY, &e.layer[i].deny);
     /* every layer must allow: one that certainly allows nothing is an implicit deny */
     for (size_t i = 0; i < e.n; i++) {
         const struct s_layer *l = &e.layer[i];
-        if (!l->allow && !l->maybe_allow && !l->unreadable)
-            return S_SET(out, OPF_POLICY_IMPLICIT_DENY, "no %s allows it", e.label[i]);
+        if (!l->allow.policy && !l->maybe_allow.policy && !l->unreadable.policy)
+            return s_set(out, &e, i, OPF_POLICY_IMPLICIT_DENY, OPF_POLICY_BY_NO_ALLOW, NULL);
     }
     for (size_t i = 0; i < e.n; i++) {
         const struct s_layer *l = &e.layer[i];
-        if (l->maybe_deny)
-            return S_SET(out, OPF_POLICY_MAYBE, "%s %s denies it under a condition or for some resources",
-                         e.label[i], l->maybe_deny);
-        if (l->unreadable)
-            return S_SET(out, OPF_POLICY_MAYBE, "%s %s could not be read", e.label[i], l->unreadable);
-        if (!l->allow)
-            return S_SET(out, OPF_POLICY_MAYBE, "%s %s allows it only under a condition or for some resources",
-                         e.label[i], l->maybe_allow);
+        if (l->maybe_deny.policy)
+            return s_set(out, &e, i, OPF_POLICY_MAYBE, OPF_POLICY_BY_CONDITIONAL_DENY, &l->maybe_deny);
+        if (l->unreadable.policy)
+            return s_set(out, &e, i, OPF_POLICY_MAYBE, OPF_POLICY_BY_UNREADABLE, &l->unreadable);
+        if (!l->allow.policy)
+            return s_set(out, &e, i, OPF_POLICY_MAYBE, OPF_POLICY_BY_CONDITIONAL_ALLOW, &l->maybe_allow);
     }
     if (e.too_deep)
-        return S_SET(out, OPF_POLICY_MAYBE, "the policy layers are malformed or too many to evaluate");
-    return S_SET(out, OPF_POLICY_ALLOW, "allowed by %s %s", e.label[0], e.layer[0].allow);
+        return s_set(out, &e, 0, OPF_POLICY_MAYBE, OPF_POLICY_BY_MALFORMED, NULL);
+    return s_set(out, &e, 0, OPF_POLICY_ALLOW, OPF_POLICY_BY_ALLOW, &e.layer[0].allow);
 }

@@ -41,9 +41,25 @@ struct opf_policy_layers {
     const json_t *scp_levels; /* array (root first) of arrays of policies, or NULL when no SCP applies */
 };
 
+/* What decided: the first of these, in this order, over the layers in evaluation order. */
+enum opf_policy_reason {
+    OPF_POLICY_BY_DENY = 0,          /* a Deny statement applies */
+    OPF_POLICY_BY_NO_ALLOW,          /* a layer has no Allow that could apply */
+    OPF_POLICY_BY_CONDITIONAL_DENY,  /* a Deny applies under a condition or to some resources */
+    OPF_POLICY_BY_UNREADABLE,        /* a policy or a statement could not be read */
+    OPF_POLICY_BY_CONDITIONAL_ALLOW, /* a layer allows only under a condition */
+    OPF_POLICY_BY_ALLOW,
+    OPF_POLICY_BY_MALFORMED          /* the layers themselves */
+};
+
 struct opf_policy_result {
     enum opf_policy_decision decision;
-    char why[320]; /* "explicit Deny in group policy DenyIAM", "the permissions boundary ReadOnly does not allow it" */
+    enum opf_policy_reason reason;
+    size_t layer;       /* 0 identity, then the boundary when there is one, then each SCP level */
+    int scp_level;      /* the index in scp_levels of that layer, -1 when it is not an SCP level */
+    char policy[160];   /* the deciding policy's Name ("" for OPF_POLICY_BY_NO_ALLOW) */
+    char sid[64];       /* its statement's Sid, "" when it has none */
+    char why[320];      /* "explicit Deny in identity policy DenyIAM", "no permissions boundary allows it" */
 };
 
 /* Evaluates one request against a principal's layers. */

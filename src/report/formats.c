@@ -5,7 +5,8 @@
 opf_report_write_fn opf_report_write_summary, opf_report_write_openmetrics;
 opf_report_write_fn opf_report_write_json, opf_report_write_text, opf_report_write_csv,
     opf_report_write_junit, opf_report_write_markdown,
-    opf_report_write_html, opf_report_write_prometheus, opf_runbook_write_markdown;
+    opf_report_write_html, opf_report_write_prometheus, opf_report_write_asff, opf_report_write_ocsf,
+    opf_runbook_write_markdown;
 
 static const struct opf_report_format s_formats[] = {
     {"text", "txt", opf_report_write_text},
@@ -17,6 +18,8 @@ static const struct opf_report_format s_formats[] = {
     {"html", "html", opf_report_write_html},
     {"prometheus", "prom", opf_report_write_prometheus},
     {"openmetrics", "om", opf_report_write_openmetrics},
+    {"asff", "asff.json", opf_report_write_asff},
+    {"ocsf", "ocsf.json", opf_report_write_ocsf},
 };
 
 const struct opf_report_format *opf_report_formats(size_t *count)

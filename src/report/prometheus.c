@@ -139,6 +139,16 @@ static void s_time(FILE *out, const json_t *report, const char *key, const char 
     fprintf(out, "# UNIT %s seconds\n%s %lld\n", name, name, (long long)t);
 }
 
+/* Live runs only (the report's stats): the evidence items the collection could not get. */
+static void s_stats(FILE *out, const json_t *report)
+{
+    const json_t *stats = json_object_get(report, "stats");
+    if (!json_is_object(stats))
+        return;
+    s_family(out, "orgpreflight_evidence_errors", "Evidence items the live collection could not collect");
+    fprintf(out, "orgpreflight_evidence_errors %lld\n", (long long)json_integer_value(json_object_get(stats, "errors")));
+}
+
 static int s_write(const json_t *report, FILE *out, bool openmetrics)
 {
     s_results(out, report);
@@ -153,6 +163,7 @@ static int s_write(const json_t *report, FILE *out, bool openmetrics)
              "Wall time of the run: the live collection, if any, and the audit");
     fprintf(out, "# UNIT orgpreflight_run_duration_seconds seconds\norgpreflight_run_duration_seconds %.3f\n",
             (double)json_integer_value(json_object_get(report, "duration_ms")) / 1000.0);
+    s_stats(out, report);
     fputs("# EOF\n", out);
     return ferror(out) ? -1 : 0;
 }

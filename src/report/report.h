@@ -9,6 +9,7 @@
 struct opf_report_options {
     bool color;                  /* text: ANSI colours (only on a terminal and without NO_COLOR) */
     bool verbose;                /* text: show passing rows too */
+    const char *region;          /* asff, ocsf: the AWS region the findings belong to (NULL: us-east-1) */
 };
 
 typedef int opf_report_write_fn(const json_t *report, FILE *out, const struct opf_report_options *opts);

@@ -9,6 +9,7 @@
 
 #define S_LIST_MAX 6     /* ids and checks listed before "… and N more" */
 #define S_NAME_WIDTH 24  /* a longer name or OU path is printed whole and shifts its line */
+#define S_WRAP 120       /* messages and remediations wrap between words at this column */
 
 /* A value from the report, shown (never a terminal control: opf_report_visible), padded to width. */
 static void s_put(FILE *out, const char *value, int width)
@@ -20,6 +21,38 @@ static void s_put(FILE *out, const char *value, int width)
 static void s_plain(FILE *out, const char *s)
 {
     s_put(out, s, 0);
+}
+
+/* Text from the report written from `column` on, wrapped between words at S_WRAP, continued at `indent`; a word
+ * longer than a line stays whole. */
+static void s_wrapped(FILE *out, const char *text, int column, int indent)
+{
+    char word[256];
+    bool first = true;
+    for (const char *p = text; *p;) {
+        size_t n = strcspn(p, " ");
+        if (!first) {
+            if (column + 1 + (int)n > S_WRAP && column > indent) {
+                fprintf(out, "\n%*s", indent, "");
+                column = indent;
+            } else {
+                fputc(' ', out);
+                column++;
+            }
+        }
+        for (size_t done = 0; done < n;) { /* in pieces only when a word outgrows the buffer */
+            size_t k = n - done < sizeof(word) - 1 ? n - done : sizeof(word) - 1;
+            memcpy(word, p + done, k);
+            word[k] = '\0';
+            s_put(out, word, 0);
+            done += k;
+        }
+        column += (int)n;
+        first = false;
+        p += n;
+        while (*p == ' ')
+            p++;
+    }
 }
 
 static const char *s_color(const char *word)
@@ -160,11 +193,13 @@ static void s_row(FILE *out, const json_t *report, const json_t *row, const stru
     fputc(' ', out);
     s_put(out, opf_report_str(row, "check"), 26);
     fputc(' ', out);
-    s_put(out, opf_report_str(row, "message"), 0);
+    int at = 2 + 8 + 1 + 8 + 1 + 26 + 1; /* where the message starts when the check id fits its column */
+    int len = (int)strlen(opf_report_str(row, "check"));
+    s_wrapped(out, opf_report_str(row, "message"), len > 26 ? at + len - 26 : at, at);
     fputc('\n', out);
     const char *note = opf_report_gate_note(report, row);
     if (note) {
-        fprintf(out, "%38s (", "");
+        fprintf(out, "%46s (", "");
         s_put(out, opf_report_str(row, "severity"), 0);
         fputc(' ', out);
         s_put(out, opf_report_str(row, "status"), 0);
@@ -173,7 +208,7 @@ static void s_row(FILE *out, const json_t *report, const json_t *row, const stru
     const json_t *w = json_object_get(row, "waiver");
     if (opf_report_waiver_expired(row) || json_is_object(w)) {
         bool expired = opf_report_waiver_expired(row);
-        fprintf(out, "%38s %s ", "", expired ? "waiver EXPIRED on" : "waived, was");
+        fprintf(out, "%46s %s ", "", expired ? "waiver EXPIRED on" : "waived, was");
         s_put(out, opf_report_str(w, expired ? "expires" : "original_status"), 0);
         fputs(expired ? ", not applied: " : ": ", out);
         s_put(out, opf_report_str(w, "reason"), 0);
@@ -235,7 +270,7 @@ static void s_remediations(FILE *out, const json_t *report)
         opf_report_list(out, subjects, S_LIST_MAX, s_plain);
         const char *fix = opf_report_str(e, "remediation");
         fputs("\n    ", out);
-        s_put(out, *fix ? fix : "(the check gives no remediation: see its message)", 0);
+        s_wrapped(out, *fix ? fix : "(the check gives no remediation: see its message)", 4, 4);
         fputc('\n', out);
     }
     json_decref(list);

@@ -295,7 +295,9 @@ class AwsClient(unittest.TestCase):
         self.assertEqual(rc, 1, err)
         self.assertIn("AssumeRole arn:aws:iam::%s:role/OrganizationAccountAccessRole" % member, err)
         self.assertRegex(err, "stats requests=2 ")
-        self.assertIn('"chain":[{"profile":"hop","source":"assume-role"},{"profile":"member","source":"assume-role"}', err)
+        self.assertRegex(err, r'"chain":\[\{"profile":"hop","source":"assume-role","role_arn":"[^"]+"\},'
+                              r'\{"profile":"member","source":"assume-role","role_arn":"[^"]+"\},'
+                              r'\{"source":"profile","profile":"base","file":"credentials file"\}\]')
         rc, out, err = call(dict(env, AWS_PROFILE="proc"), "sts", "GetCallerIdentity")
         self.assertEqual(rc, 0, err)
         self.assertIn('"source":"process"', err)
@@ -309,6 +311,36 @@ class AwsClient(unittest.TestCase):
         rc, out, err = call(broken, "sts", "GetCallerIdentity")
         self.assertEqual(rc, 3)
         self.assertIn(os.path.join(home, ".aws", "config") + ":2:", err)
+
+    def test_whoami(self):
+        r = opftest.run_cli(["whoami", "--format", "json"], env=self.env)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        doc = json.loads(r.stdout)
+        self.assertRegex(doc["caller"]["account"], r"^\d{12}$")
+        self.assertRegex(doc["caller"]["arn"], r"^arn:aws:iam::%s:user/" % doc["caller"]["account"])
+        self.assertEqual(doc["credentials"]["source"], "env")
+        self.assertEqual(doc["region"], "us-east-1")
+        self.assertEqual(doc["endpoints"]["iam"], {"url": self.moto.url, "signing_region": "us-east-1",
+                                                   "signing_name": "iam", "source": "AWS_ENDPOINT_URL"})
+        self.assertEqual(sorted(doc["endpoints"]), sorted(["organizations", "iam", "account", "sts", "sso-admin", "ec2", "s3",
+                                                           "kms", "sns", "sqs", "ram", "cloudformation", "controltower"]))
+        # a role chain, in words; --region beats the profile's region; no secret anywhere
+        env, _ = self._home(config="[profile audit]\nregion = eu-west-1\nrole_arn = arn:aws:iam::%s:role/"
+                                   "OrganizationAccountAccessRole\nsource_profile = base\n" % self.members[0],
+                            credentials="[base]\naws_access_key_id = %s\naws_secret_access_key = %s\n" % (self.ak, self.sk))
+        r = opftest.run_cli(["whoami", "--profile", "audit", "--region", "eu-central-1"], env=env)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("caller       arn:aws:sts::%s:assumed-role/OrganizationAccountAccessRole/" % self.members[0], r.stdout)
+        self.assertIn("credentials  role chain role arn:aws:iam::%s:role/OrganizationAccountAccessRole (profile audit) "
+                      "<- profile base (keys in the credentials file)" % self.members[0], r.stdout)
+        self.assertIn("region       eu-central-1 (from --region)", r.stdout)
+        self.assertRegex(r.stdout, r"  kms +%s  signed eu-central-1/kms  from AWS_ENDPOINT_URL" % self.moto.url)
+        for secret in (self.sk, opftest.TEST_SECRET_KEY):
+            self.assertNotIn(secret, r.stdout + r.stderr)
+        r = opftest.run_cli(["whoami"], env=dict(env, AWS_PROFILE="missing"))
+        self.assertEqual(r.returncode, 3)
+        self.assertEqual(r.stderr, "orgpreflight: AWS configuration: profile missing is not in the AWS config or "
+                                   "credentials file\n")
 
     def test_environment_comes_first(self):
         env, _ = self._home(credentials="[default]\naws_access_key_id = AKIAWRONGWRONGWRONG1\naws_secret_access_key = nope\n")

@@ -262,8 +262,16 @@ class CliAudit(unittest.TestCase):
         self.assertIn("pass", {x["status"] for x in rows})
         self.assertIn("account-name-convention", run_cli(["checks", "--plugin", plugin]).stdout)
 
+    def test_a_plugin_of_an_older_minor_loads(self):
+        r = run_cli(["checks", "--plugin", os.path.join(PLUGINS, "older_minor.so")])
+        self.assertEqual((r.returncode, r.stderr), (0, ""))
+        self.assertIn("older-minor", r.stdout)
+
     def test_plugins_with_wrong_abi_or_taken_id_are_refused(self):
-        for name, why in (("wrong_abi.so", "check ABI 1000, this orgpreflight needs ABI 2"), ("duplicate_id.so", "account-state is already registered")):
+        for name, why in (("wrong_abi.so", "check ABI 2, this orgpreflight needs ABI 3: rebuild the module"),
+                          ("newer_major.so", "check ABI 4, this orgpreflight needs ABI 3: rebuild the module"),
+                          ("newer_minor.so", "the module needs a newer orgpreflight"),
+                          ("duplicate_id.so", "account-state is already registered")):
             r = run_cli(["checks", "--plugin", os.path.join(PLUGINS, name)])
             self.assertEqual(r.returncode, 3, name)
             self.assertIn(why, r.stderr)

@@ -64,13 +64,14 @@ class InstallPackage(unittest.TestCase):
         shutil.rmtree(cls.tmp, ignore_errors=True)
 
     def assert_runs_from(self, root, prefix="/"):
-        """The CLI under root+prefix finds its library and names its documentation there, nothing else."""
+        """The CLI under root+prefix runs on its own (it carries the library's code; liborgpreflight.so is for
+        programs that embed it) and names its documentation there, nothing else."""
         opftest.require(can_hide(), "unshare -m (util-linux) cannot make a mount namespace here")
         home = os.path.normpath(os.path.join(root, prefix.lstrip("/")))
         cli = os.path.join(home, "bin", "orgpreflight")
         ldd = subprocess.run(["ldd", cli], capture_output=True, text=True).stdout
         self.assertNotIn("not found", ldd)
-        self.assertRegex(ldd, r"liborgpreflight\.so\.0 => %s/bin/\.\./lib/" % re.escape(home))
+        self.assertNotIn("liborgpreflight", ldd)
         r = run_hidden([cli, "explain", "payment-method"])
         self.assertEqual(r.returncode, 0, r.stderr)
         doc = os.path.join(home, "share", "doc", "orgpreflight", "checks.md")
@@ -123,7 +124,9 @@ class InstallPackage(unittest.TestCase):
         files = {line.split()[5] for line in listing.splitlines()}
         for f in ("./usr/bin/orgpreflight", "./usr/lib/liborgpreflight.so.0", "./usr/share/man/man1/orgpreflight.1",
                   "./usr/share/doc/orgpreflight/checks.md", "./usr/share/orgpreflight/report.schema.json",
-                  "./usr/share/orgpreflight/examples/config.json", "./usr/include/orgpreflight/orgpreflight.h"):
+                  "./usr/share/orgpreflight/examples/config.json", "./usr/include/orgpreflight/orgpreflight.h",
+                  "./usr/share/bash-completion/completions/orgpreflight",
+                  "./usr/share/zsh/vendor-completions/_orgpreflight"):
             self.assertIn(f, files)
         depends = self.depends(deb)
         root = os.path.join(self.tmp, "root")

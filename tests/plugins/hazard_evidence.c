@@ -10,15 +10,15 @@ static const char *const s_needs[] = {"iam.roles", "iam.access_role", "s3.bucket
 static enum opf_status s_evaluate(const struct opf_check *c, const struct opf_subject *s,
                                   const struct opf_context *ctx, struct opf_finding *f)
 {
-    (void)c; (void)s; (void)ctx;
-    return opf_set(f, OPF_SKIPPED, "collects evidence only");
+    (void)c; (void)s;
+    return ctx->host->set(f, OPF_SKIPPED, "collects evidence only");
 }
 
-static const struct opf_check s_check = {.abi = OPF_CHECK_ABI, .id = "hazard-evidence", .title = "Hazard evidence",
+static const struct opf_check s_check = {OPF_CHECK_HEADER, .id = "hazard-evidence", .title = "Hazard evidence",
                                          .subject = OPF_SUBJECT_ACCOUNT, .needs = s_needs, .evaluate = s_evaluate};
 static const struct opf_check *const s_checks[] = {&s_check, NULL};
 
-const struct opf_check *const *orgpreflight_plugin_checks(void)
+OPF_API const struct opf_check *const *orgpreflight_plugin_checks(void)
 {
     return s_checks;
 }

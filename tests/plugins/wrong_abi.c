@@ -1,18 +1,16 @@
-/* A module built for another check ABI: the registry must refuse it. */
+/* A module built for check ABI 2 (its struct opf_check had no size field): the registry must refuse it. */
 #include <orgpreflight/check.h>
 
-static enum opf_status s_evaluate(const struct opf_check *c, const struct opf_subject *s,
-                                  const struct opf_context *ctx, struct opf_finding *f)
-{
-    (void)c; (void)s; (void)ctx;
-    return opf_set(f, OPF_PASS, "never run");
-}
+struct abi2_check {
+    unsigned abi;
+    const char *id;
+    const char *title;
+};
 
-static const struct opf_check s_check = {.abi = OPF_CHECK_ABI + 998, .id = "future-check", .title = "Future",
-                                         .evaluate = s_evaluate};
-static const struct opf_check *const s_checks[] = {&s_check, NULL};
+static const struct abi2_check s_check = {.abi = 2, .id = "past-check", .title = "Past"};
+static const struct abi2_check *const s_checks[] = {&s_check, NULL};
 
-const struct opf_check *const *orgpreflight_plugin_checks(void)
+OPF_API const struct abi2_check *const *orgpreflight_plugin_checks(void)
 {
     return s_checks;
 }

@@ -318,32 +318,74 @@ static void test_redaction(void **state)
     assert_null(strstr(json, "\"t\""));
 }
 
+/* Parses `text` as a file; returns the document (or NULL with err). */
+static json_t *s_ini(const char *text, char *err, size_t errlen)
+{
+    FILE *f = fmemopen((void *)text, strlen(text), "r");
+    json_t *doc = json_object();
+    int rc = opf_ini_read(f, "config", doc, err, errlen);
+    fclose(f);
+    if (rc != 0) {
+        json_decref(doc);
+        return NULL;
+    }
+    return doc;
+}
+
+static const char *s_ini_get(const json_t *doc, const char *section, const char *key)
+{
+    return json_string_value(json_object_get(json_object_get(doc, section), key));
+}
+
+/* The files mean what they mean to botocore (Python's RawConfigParser). */
 static void test_ini_reader(void **state)
 {
-    char path[] = "/tmp/opf-ini-XXXXXX";
-    int fd = mkstemp(path);
-    FILE *f = fdopen(fd, "w");
-    fputs("# comment\n[default]\nregion = eu-west-1\n[profile   dev]\nrole_arn = arn:aws:iam::1:role/x\n"
-          "s3 =\n  max_concurrent_requests = 10\n[sso-session corp]\nsso_start_url = https://corp.awsapps.com/start\n", f);
-    fclose(f);
-    json_t *doc = json_object();
     char err[256];
-    assert_int_equal(opf_ini_load(path, doc, err, sizeof(err)), 0);
-    assert_string_equal(json_string_value(json_object_get(json_object_get(doc, "profile dev"), "role_arn")),
-                        "arn:aws:iam::1:role/x");
-    assert_string_equal(json_string_value(json_object_get(json_object_get(doc, "profile dev"), "s3.max_concurrent_requests")), "10");
-    assert_non_null(json_object_get(doc, "sso-session corp"));
+    json_t *doc = s_ini("# comment\n; another\n[default]\nREGION = eu-west-1\nAWS_Access_Key_ID: AKID\n"
+                        "[dev] # a comment after the header\nrole_arn = arn:aws:iam::1:role/x # kept\n"
+                        "[profile \"quoted\"]\nregion=us-west-2\n"
+                        "s3 =\n  max_concurrent_requests = 10\n  Addressing_Style = path\n"
+                        "[ profile spaced ]\nregion = x\n"
+                        "[multi]\nkey = first\n  second line\n"
+                        "[DEFAULT]\ninherited = yes\n", err, sizeof(err));
+    assert_non_null(doc);
+    assert_string_equal(s_ini_get(doc, "default", "region"), "eu-west-1");
+    assert_string_equal(s_ini_get(doc, "default", "aws_access_key_id"), "AKID");
+    assert_string_equal(s_ini_get(doc, "dev", "role_arn"), "arn:aws:iam::1:role/x # kept");
+    assert_string_equal(s_ini_get(doc, "profile \"quoted\"", "region"), "us-west-2");
+    assert_string_equal(s_ini_get(doc, "profile \"quoted\"", "s3.max_concurrent_requests"), "10");
+    assert_string_equal(s_ini_get(doc, "profile \"quoted\"", "s3.Addressing_Style"), "path");
+    assert_non_null(json_object_get(doc, " profile spaced "));
+    assert_string_equal(s_ini_get(doc, "multi", "key"), "first\nsecond line");
+    assert_string_equal(s_ini_get(doc, "dev", "inherited"), "yes");
+    assert_null(json_object_get(doc, "DEFAULT"));
     json_decref(doc);
-    f = fopen(path, "w");
-    fputs("[default]\nregion = us-east-1\nthis line is broken\n", f);
-    fclose(f);
-    doc = json_object();
-    assert_int_equal(opf_ini_load(path, doc, err, sizeof(err)), -1);
-    char want[300];
-    snprintf(want, sizeof(want), "%s:3: expected key = value", path);
-    assert_string_equal(err, want);
+
+    /* a value of any length */
+    char *big = malloc(20000);
+    int n = snprintf(big, 20000, "[default]\ncredential_process = ");
+    memset(big + n, 'x', 10000);
+    strcpy(big + n + 10000, "\n");
+    doc = s_ini(big, err, sizeof(err));
+    assert_non_null(doc);
+    assert_int_equal(strlen(s_ini_get(doc, "default", "credential_process")), 10000);
     json_decref(doc);
-    unlink(path);
+    free(big);
+
+    static const struct {
+        const char *text, *error;
+    } bad[] = {
+        {"[default]\nregion = us-east-1\nthis line is broken\n", "config:3: expected key = value"},
+        {"[a]\nx = 1\n[a]\n", "config:3: section [a] appears twice"},
+        {"[a]\nx = 1\nX = 2\n", "config:3: key x appears twice in its section"},
+        {"region = us-east-1\n", "config:1: a setting before any [section]"},
+        {"[a]\n= 1\n", "config:2: empty key"},
+        {"[a]\ns3 =\n  nested without equals\n", "config: [a] s3: a nested line without '=': nested without equals"},
+    };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        assert_null(s_ini(bad[i].text, err, sizeof(err)));
+        assert_string_equal(err, bad[i].error);
+    }
     doc = json_object();
     assert_int_equal(opf_ini_load("/nonexistent/config", doc, err, sizeof(err)), 1);
     json_decref(doc);

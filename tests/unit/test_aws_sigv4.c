@@ -175,8 +175,8 @@ static void test_official_vectors(void **state)
     assert_int_equal(failed, 0);
 }
 
-/* The extra vectors of aws-facts.md E.3 (botocore SigV4Auth): a real Organizations call, with and
- * without a session token, and the Query protocol. */
+/* Vectors computed with botocore's SigV4Auth: a real Organizations call, with and without a session token,
+ * and the Query protocol. */
 static void test_service_requests(void **state)
 {
     time_t when;

@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include <cmocka.h>
 
@@ -91,6 +92,18 @@ static void unreadable_evidence_is_unknown(void **state)
     opf_fx_set_json(fx, "iam.access_role", "iam:GetRole", "{\"Role\": {\"RoleName\": \"OrganizationAccountAccessRole\"}}");
     opf_fx_run(fx, C);
     opf_fx_assert(fx, OPF_UNKNOWN, "no readable trust policy");
+    /* a statement that is null or a string hides what it said: unreadable, never "trusts nobody" */
+    static const char *const hidden[] = {"null", "\"Allow everything\""};
+    for (size_t i = 0; i < 2; i++) {
+        char json[512];
+        snprintf(json, sizeof(json), "{\"Role\": {\"RoleName\": \"OrganizationAccountAccessRole\", "
+                                     "\"AssumeRolePolicyDocument\": {\"Statement\": [%s, {\"Effect\": \"Allow\", "
+                                     "\"Principal\": {\"Service\": \"ec2.amazonaws.com\"}, \"Action\": "
+                                     "\"sts:AssumeRole\"}]}}}", hidden[i]);
+        opf_fx_set_json(fx, "iam.access_role", "iam:GetRole", json);
+        opf_fx_run(fx, C);
+        opf_fx_assert(fx, OPF_UNKNOWN, "no readable trust policy");
+    }
     s_role(fx, "304955176822");
     json_object_del(json_object_get(fx->bundle, "organization"), "management_account_id");
     opf_fx_run(fx, C);

@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include "../../checks/checks.h"
+#include <orgpreflight/orgpreflight.h>
 
 static bool s_kebab(const char *id)
 {
@@ -20,6 +21,16 @@ static bool s_kebab(const char *id)
     return true;
 }
 
+/* The built-in catalogue, in its order (docs/checks.md's): adding, removing or reordering a check changes this
+ * list on purpose. */
+static const char *const s_catalogue[] = {
+    "account-state", "wait-period", "delegated-administrator", "scp-denies-leave", "payment-method",
+    "account-verified", "root-email-reachable", "root-recovery", "break-glass-user", "management-account-last",
+    "sso-alias-conflict", "operator-session-not-sso", "org-id-references", "stacksets-retain", "ram-org-shares",
+    "org-access-role-trust", "control-tower-enrolled", "root-mfa", "alternate-contacts",
+    "identity-center-assignments", "target-organization-ready", NULL,
+};
+
 static void every_check_is_well_formed(void **state)
 {
     const struct opf_check *const *all = opf_builtin_checks();
@@ -27,6 +38,7 @@ static void every_check_is_well_formed(void **state)
     for (; all[n]; n++) {
         const struct opf_check *c = all[n];
         assert_int_equal(c->abi, OPF_CHECK_ABI);
+        assert_int_equal(c->size, sizeof(struct opf_check));
         assert_true(s_kebab(c->id));
         assert_non_null(c->title);
         assert_non_null(c->evaluate);
@@ -45,7 +57,22 @@ static void every_check_is_well_formed(void **state)
         for (size_t j = 0; j < n; j++)
             assert_string_not_equal(all[j]->id, c->id);
     }
-    assert_true(n >= 3);
+    assert_int_equal(n, sizeof(s_catalogue) / sizeof(s_catalogue[0]) - 1);
+}
+
+static void the_catalogue_is_exactly_the_built_in_checks(void **state)
+{
+    struct opf_registry *r = opf_registry_new();
+    assert_non_null(r);
+    size_t n = 0;
+    for (; s_catalogue[n]; n++) {
+        assert_non_null(opf_builtin_checks()[n]);
+        assert_string_equal(opf_builtin_checks()[n]->id, s_catalogue[n]);
+        assert_ptr_equal(opf_registry_at(r, n), opf_builtin_checks()[n]);
+    }
+    assert_null(opf_builtin_checks()[n]);
+    assert_int_equal(opf_registry_count(r), n);
+    opf_registry_free(r);
 }
 
 static const struct opf_check *s_find(const char *id)
@@ -78,6 +105,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(every_check_is_well_formed),
+        cmocka_unit_test(the_catalogue_is_exactly_the_built_in_checks),
         cmocka_unit_test(the_engine_rules_are_declared_by_flags),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -41,12 +41,13 @@ static enum opf_status s_always_fail(const struct opf_check *c, const struct opf
     return opf_set(f, OPF_FAIL, "always fails");
 }
 
-static const struct opf_check s_item_check = {OPF_CHECK_ABI, "needs-item", "Needs the item", OPF_SUBJECT_ACCOUNT,
-                                              OPF_SEV_HIGH, OPF_CHECK_MEMBERS_ONLY, NULL, s_needs_item, "", "fix it"};
-static const struct opf_check s_silent_check = {OPF_CHECK_ABI, "silent", "Silent", OPF_SUBJECT_ACCOUNT,
-                                                OPF_SEV_HIGH, 0, NULL, s_silent, "", ""};
-static const struct opf_check s_low_check = {OPF_CHECK_ABI, "low-fail", "Low", OPF_SUBJECT_ORGANIZATION,
-                                             OPF_SEV_LOW, 0, NULL, s_always_fail, "", ""};
+static const struct opf_check s_item_check = {OPF_CHECK_ABI, sizeof(struct opf_check),
+    "needs-item", "Needs the item", OPF_SUBJECT_ACCOUNT, OPF_SEV_HIGH, OPF_CHECK_MEMBERS_ONLY, NULL, s_needs_item,
+    "", "fix it"};
+static const struct opf_check s_silent_check = {OPF_CHECK_ABI, sizeof(struct opf_check),
+    "silent", "Silent", OPF_SUBJECT_ACCOUNT, OPF_SEV_HIGH, 0, NULL, s_silent, "", ""};
+static const struct opf_check s_low_check = {OPF_CHECK_ABI, sizeof(struct opf_check),
+    "low-fail", "Low", OPF_SUBJECT_ORGANIZATION, OPF_SEV_LOW, 0, NULL, s_always_fail, "", ""};
 
 struct t_env {
     struct opf_registry *r;

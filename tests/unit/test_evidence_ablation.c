@@ -213,7 +213,7 @@ static void s_ablate(struct opf_registry *reg, size_t first, const char *origin)
     assert_non_null(config);
     struct run r = {.reg = reg, .gate = OPF_SEV_INFO};
     time_t now;
-    opf_time_parse("2026-11-25T09:00:00Z", &now);
+    assert_true(opf_time_parse("2026-11-25T09:00:00Z", &now));
     r.opts = (struct opf_audit_options){.config = config, .now = now};
     /* the example's attestations count: their facts are evidence too */
     FILE *f = fopen("../examples/attestations.json", "r");

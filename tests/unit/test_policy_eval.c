@@ -108,6 +108,10 @@ static const struct row ROWS[] = {
      "{\"Statement\":[{\"Effect\":\"Deny\",\"NotAction\":\"iam:ListMFADevices\",\"Resource\":\"*\",\"Condition\":"
      "{\"BoolIfExists\":{\"aws:MultiFactorAuthPresent\":\"false\"}}}]}}]", NULL, NULL,
      "{\"aws:MultiFactorAuthPresent\":\"true\"}", "iam:CreateUser", "*", OPF_POLICY_ALLOW, NULL},
+    {"the force-MFA deny written with a JSON boolean", "[" ADMIN ",{\"Name\":\"ForceMFA\",\"Document\":"
+     "{\"Statement\":[{\"Effect\":\"Deny\",\"NotAction\":\"iam:ListMFADevices\",\"Resource\":\"*\",\"Condition\":"
+     "{\"BoolIfExists\":{\"aws:MultiFactorAuthPresent\":false}}}]}}]", NULL, NULL,
+     "{\"aws:MultiFactorAuthPresent\":\"true\"}", "iam:CreateUser", "*", OPF_POLICY_ALLOW, NULL},
     {"IfExists: a key known to be absent passes", "[" ADMIN ",{\"Name\":\"NoTag\",\"Document\":{\"Statement\":"
      "[{\"Effect\":\"Deny\",\"Action\":\"*\",\"Resource\":\"*\",\"Condition\":{\"StringNotEqualsIfExists\":"
      "{\"aws:PrincipalTag/team\":\"ops\"}}}]}}]", NULL, NULL, "{\"aws:PrincipalTag/team\":null}", "iam:CreateUser", "*",
@@ -171,8 +175,33 @@ static void every_row_decides_as_documented(void **state)
     }
 }
 
+/* The result names what decided: the layer, the SCP level, the policy and the statement. */
+static void the_result_names_what_decided(void **state)
+{
+    (void)state;
+    json_t *identity = s_json("[" ADMIN "]");
+    json_t *scps = s_json("[" FULL_SCP ",[{\"Name\":\"Guardrails\",\"Document\":{\"Statement\":[{\"Sid\":\"NoLeave\","
+                          "\"Effect\":\"Deny\",\"Action\":\"organizations:LeaveOrganization\",\"Resource\":\"*\"}]}}],"
+                          "[]]");
+    struct opf_policy_layers layers = {identity, NULL, scps};
+    struct opf_policy_result r;
+    opf_policy_evaluate(&layers, &(struct opf_policy_request){"organizations:LeaveOrganization", "*", NULL}, &r);
+    assert_int_equal(r.reason, OPF_POLICY_BY_DENY);
+    assert_int_equal(r.scp_level, 1);
+    assert_int_equal(r.layer, 2);
+    assert_string_equal(r.policy, "Guardrails");
+    assert_string_equal(r.sid, "NoLeave");
+    opf_policy_evaluate(&layers, &(struct opf_policy_request){"s3:GetObject", "*", NULL}, &r);
+    assert_int_equal(r.reason, OPF_POLICY_BY_NO_ALLOW);
+    assert_int_equal(r.scp_level, 1); /* Guardrails denies, and allows nothing: its level is the first without an Allow */
+    assert_string_equal(r.policy, "");
+    json_decref(identity);
+    json_decref(scps);
+}
+
 int main(void)
 {
-    const struct CMUnitTest tests[] = {cmocka_unit_test(every_row_decides_as_documented)};
+    const struct CMUnitTest tests[] = {cmocka_unit_test(every_row_decides_as_documented),
+                                       cmocka_unit_test(the_result_names_what_decided)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

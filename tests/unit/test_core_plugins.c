@@ -1,0 +1,97 @@
+/* Check modules (tests/plugins): a module of an older minor of the check ABI loads with the fields it lacks
+ * zero and runs through ctx->host; another major, a newer minor and a taken id are refused, adding nothing. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "core/core.h"
+
+static const char s_bundle[] =
+    "{\"schema\":\"orgpreflight/evidence/v1\",\"collected_at\":\"2026-11-25T02:00:00Z\",\"complete\":true,"
+    "\"organization\":{\"id\":\"o-abc\",\"management_account_id\":\"111111111111\",\"evidence\":{}},"
+    "\"accounts\":[{\"id\":\"111111111111\",\"name\":\"mgmt\",\"state\":\"ACTIVE\",\"is_management\":true,"
+    "\"evidence\":{}}]}";
+
+static void s_path(char *buf, size_t len, const char *name)
+{
+    const char *dir = getenv("OPF_BINARY_DIR");
+    assert_non_null(dir);
+    snprintf(buf, len, "%s/plugins/%s.so", dir, name);
+}
+
+static void an_older_minor_loads_and_runs_through_the_host(void **state)
+{
+    struct opf_registry *r = opf_registry_new();
+    size_t builtin = opf_registry_count(r);
+    struct opf_error err = {0};
+    char path[4096];
+    s_path(path, sizeof(path), "older_minor");
+    assert_int_equal(opf_registry_load_plugin(r, path, &err), 0);
+    assert_int_equal(opf_registry_count(r), builtin + 1);
+    const struct opf_check *c = opf_registry_find(r, "older-minor");
+    assert_non_null(c);
+    assert_int_equal(c->size, offsetof(struct opf_check, rationale));
+    assert_null(c->rationale); /* beyond the module's struct: zero, not the bytes that follow it */
+    assert_null(c->remediation);
+
+    json_error_t jerr;
+    json_t *bundle = json_loads(s_bundle, 0, &jerr);
+    struct opf_audit_options o = {.only_checks = "older-minor", .now = 1795000000};
+    json_t *report = opf_audit(r, bundle, &o, &err);
+    assert_non_null(report);
+    size_t i;
+    json_t *row;
+    int rows = 0;
+    json_array_foreach(json_object_get(report, "results"), i, row) {
+        if (strcmp(json_string_value(json_object_get(row, "check")), "older-minor") != 0)
+            continue;
+        rows++;
+        assert_string_equal(json_string_value(json_object_get(row, "status")), "pass");
+        assert_string_equal(json_string_value(json_object_get(row, "message")), "loaded as organization");
+    }
+    assert_int_equal(rows, 1);
+    json_decref(report);
+    json_decref(bundle);
+    opf_registry_free(r);
+}
+
+static void s_refused(const char *name, const char *why)
+{
+    struct opf_registry *r = opf_registry_new();
+    size_t builtin = opf_registry_count(r);
+    struct opf_error err = {0};
+    char path[4096];
+    s_path(path, sizeof(path), name);
+    assert_int_equal(opf_registry_load_plugin(r, path, &err), -1);
+    assert_int_equal(err.exit_code, OPF_EXIT_ERROR);
+    if (!strstr(err.message, why))
+        fail_msg("%s: \"%s\" does not say \"%s\"", name, err.message, why);
+    assert_int_equal(opf_registry_count(r), builtin);
+    opf_registry_free(r);
+}
+
+static void another_major_a_newer_minor_and_a_taken_id_are_refused(void **state)
+{
+    char why[128];
+    snprintf(why, sizeof(why), "check ABI 2, this orgpreflight needs ABI %u: rebuild the module", OPF_CHECK_ABI);
+    s_refused("wrong_abi", why);
+    snprintf(why, sizeof(why), "check ABI %u, this orgpreflight needs ABI %u", OPF_CHECK_ABI + 1, OPF_CHECK_ABI);
+    s_refused("newer_major", why);
+    snprintf(why, sizeof(why), "a check of %zu bytes, this orgpreflight reads", sizeof(struct opf_check) + sizeof(char *));
+    s_refused("newer_minor", why);
+    s_refused("newer_minor", "the module needs a newer orgpreflight");
+    s_refused("duplicate_id", "check id account-state is already registered");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(an_older_minor_loads_and_runs_through_the_host),
+        cmocka_unit_test(another_major_a_newer_minor_and_a_taken_id_are_refused),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
