@@ -49,6 +49,7 @@ struct opf_aws_client_options {
     FILE *debug;                 /* --debug: redacted wire trace, or NULL */
     volatile int *interrupted;   /* set by a signal handler: every wait ends, calls fail "Interrupted" */
     long call_budget_ms;         /* 0: 300 s for one call, its retries and its pages */
+    long item_budget_ms;         /* 0: 1800 s for the calls of one evidence item (limits.h) */
     long max_answer_bytes;       /* 0: 64 MiB for one answer */
     int max_pages;               /* 0: 10,000 pages for one listing */
     long process_timeout_ms;     /* 0: 60 s for credential_process */

@@ -172,6 +172,7 @@ struct opf_aws_client *opf_aws_client_new(const struct opf_aws_client_options *o
     }
     c->interrupted = o ? o->interrupted : NULL;
     c->call_budget_ms = o && o->call_budget_ms > 0 ? o->call_budget_ms : OPF_CALL_BUDGET_MS_DEFAULT;
+    c->item_budget_ms = o && o->item_budget_ms > 0 ? o->item_budget_ms : OPF_ITEM_BUDGET_MS_DEFAULT;
     c->max_answer_bytes = o && o->max_answer_bytes > 0 ? o->max_answer_bytes : OPF_MAX_ANSWER_BYTES_DEFAULT;
     c->max_pages = o && o->max_pages > 0 ? o->max_pages : OPF_MAX_PAGES_DEFAULT;
     c->process_timeout_ms = o && o->process_timeout_ms > 0 ? o->process_timeout_ms : OPF_PROCESS_TIMEOUT_MS_DEFAULT;

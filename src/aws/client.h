@@ -41,7 +41,7 @@ struct opf_aws_client {
     int retry_mode_attempts;           /* the mode's default attempts */
     _Atomic long clock_offset_s;       /* added to the system clock when signing (clock.c) */
     long connect_timeout_ms, read_timeout_ms, backoff_base_ms;
-    long call_budget_ms, max_answer_bytes, process_timeout_ms; /* limits.h */
+    long call_budget_ms, item_budget_ms, max_answer_bytes, process_timeout_ms; /* limits.h */
     volatile int *interrupted;
     json_t *config, *credentials;      /* the shared files, by section as written */
     json_t *profiles;                  /* botocore's profile map: config profiles, credentials file keys on top */

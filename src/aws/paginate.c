@@ -1,6 +1,6 @@
 /*
  * A call as its caller sees it: the allow-list, then page after page of a listing merged into one answer,
- * all of it within the call's time budget. A listing that answers a token it gave before, or that goes on
+ * all of it within the call's time budget (and its evidence item's). A listing that answers a token it gave before, or that goes on
  * past max_pages, is an error: it would never end.
  */
 #include <string.h>
@@ -35,7 +35,12 @@ static json_t *s_call(struct opf_aws_session *s, const char *region, const char 
         snprintf(err->operation, sizeof(err->operation), "%s:%s", service, operation);
         return NULL;
     }
-    long deadline_ms = opf_aws_now_ms() + s->c->call_budget_ms;
+    long deadline_ms = opf_aws_call_deadline(s->c);
+    if (opf_aws_now_ms() >= deadline_ms) { /* its item's time is up: not sent */
+        opf_aws_error_stopped(s->c, err);
+        snprintf(err->operation, sizeof(err->operation), "%s:%s", service, operation);
+        return NULL;
+    }
     json_t *page_input = input ? json_deep_copy(input) : json_object();
     json_t *result = NULL, *seen = json_object(); /* the tokens given so far */
     for (int pages = 1;; pages++) {

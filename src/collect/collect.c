@@ -46,6 +46,15 @@ void opf_collect_item(json_t *evidence, const char *key, const char *source, jso
     json_object_set_new(evidence, key, item);
 }
 
+json_t *opf_collect_item_end(const struct opf_aws_item *item, const struct opf_aws_item *outer, json_t *data,
+                             struct opf_aws_error *err)
+{
+    if (opf_aws_item_end(item, outer, err))
+        return data;
+    json_decref(data);
+    return NULL;
+}
+
 /* How many items of an evidence object failed (carry an error instead of data): what stats.errors counts. */
 static unsigned long s_failed_items(const json_t *evidence)
 {
@@ -204,6 +213,8 @@ static void s_alternates_job(struct opf_collect *k, void *arg, json_t *ev)
         return;
     static const char *const types[] = {"BILLING", "OPERATIONS", "SECURITY"};
     struct opf_aws_error err = {0};
+    struct opf_aws_item item;
+    const struct opf_aws_item *outer = opf_aws_item_begin(k->client, &item, "account.alternate_contacts");
     json_t *contacts = json_object();
     bool ok = true;
     for (size_t i = 0; i < 3 && ok; i++) {
@@ -219,8 +230,9 @@ static void s_alternates_job(struct opf_collect *k, void *arg, json_t *ev)
             ok = false;
         json_decref(r);
     }
+    json_t *data = ok ? json_pack("{s:o}", "AlternateContacts", contacts) : (json_decref(contacts), NULL);
     opf_collect_item(ev, "account.alternate_contacts", "account:GetAlternateContact",
-                     ok ? json_pack("{s:o}", "AlternateContacts", contacts) : (json_decref(contacts), NULL), &err);
+                     opf_collect_item_end(&item, outer, data, &err), &err);
 }
 
 static void s_assignments_job(struct opf_collect *k, void *arg, json_t *ev)
@@ -404,6 +416,7 @@ static json_t *s_run(struct opf_collect *k, struct opf_error *err)
                                         .read_timeout_ms = json_integer_value(json_object_get(aws, "read_timeout_ms")),
                                         .interrupted = opts->interrupted,
                                         .call_budget_ms = 1000 * json_integer_value(json_object_get(aws, "call_budget_seconds")),
+                                        .item_budget_ms = 1000 * json_integer_value(json_object_get(aws, "item_budget_seconds")),
                                         .max_answer_bytes = json_integer_value(json_object_get(aws, "max_answer_bytes")),
                                         .max_pages = (int)json_integer_value(json_object_get(aws, "max_pages")),
                                         .process_timeout_ms = 1000 * json_integer_value(

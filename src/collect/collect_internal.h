@@ -9,6 +9,7 @@
 #include <orgpreflight/collect.h>
 
 #include "aws/aws.h"
+#include "aws/limits.h"
 
 /* Organization-wide facts read once before the accounts (tree.c); read-only afterwards. */
 struct opf_collect_tree {
@@ -29,6 +30,7 @@ struct opf_collect_job {
     json_t *ev;
     int state;                           /* jobs.c */
     struct opf_collect_group *group;
+    const struct opf_aws_item *item;     /* the evidence item of the thread that forked it */
     struct opf_collect_job *next;        /* in the pool's queue */
 };
 
@@ -118,6 +120,10 @@ json_t *opf_collect_discover(struct opf_collect *k, struct opf_aws_error *aerr, 
 
 /* Adds an evidence item under `key`: the data (stolen) or, when data is NULL, the error. */
 void opf_collect_item(json_t *evidence, const char *key, const char *source, json_t *data, const struct opf_aws_error *err);
+/* Ends an item of several calls begun with opf_aws_item_begin: returns its data, or, when its time budget ran out,
+ * NULL (the partial data dropped) with err saying so. */
+json_t *opf_collect_item_end(const struct opf_aws_item *item, const struct opf_aws_item *outer, json_t *data,
+                             struct opf_aws_error *err);
 
 void opf_collect_progress(struct opf_collect *k, bool final);
 

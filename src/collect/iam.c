@@ -33,7 +33,9 @@ static void s_credential_report_job(struct opf_collect *k, void *arg, json_t *ev
     (void)k;
     const struct opf_collect_member *m = arg;
     struct opf_aws_error err = {0};
-    json_t *r = m->denied ? NULL : s_credential_report(m->s, &err);
+    struct opf_aws_item item;
+    const struct opf_aws_item *outer = opf_aws_item_begin(k->client, &item, "iam.credential_report");
+    json_t *r = opf_collect_item_end(&item, outer, m->denied ? NULL : s_credential_report(m->s, &err), &err);
     opf_collect_item(ev, "iam.credential_report", "iam:GenerateCredentialReport+iam:GetCredentialReport", r,
                      m->denied ? m->denied : &err);
 }
@@ -51,7 +53,9 @@ static void s_users_job(struct opf_collect *k, void *arg, json_t *ev)
 {
     const struct opf_collect_member *m = arg;
     struct opf_aws_error err = {0};
-    json_t *r = m->denied ? NULL : opf_collect_users(k, m->s, &err);
+    struct opf_aws_item item;
+    const struct opf_aws_item *outer = opf_aws_item_begin(k->client, &item, "iam.users");
+    json_t *r = opf_collect_item_end(&item, outer, m->denied ? NULL : opf_collect_users(k, m->s, &err), &err);
     opf_collect_item(ev, "iam.users", OPF_COLLECT_USERS_SOURCE, r, m->denied ? m->denied : &err);
 }
 

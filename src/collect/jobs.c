@@ -6,6 +6,7 @@
  * caps the requests in flight; the client's pacing applies to every request as before.
  *
  * A thread that joins runs its own jobs no helper has taken yet, so nested forks never wait for a free helper.
+ * A job runs within the evidence item of the thread that forked it, so the item's time budget bounds it too.
  */
 #include <stdlib.h>
 
@@ -20,7 +21,10 @@ struct opf_collect_group {
 
 static void s_run(struct opf_collect *k, struct opf_collect_job *j)
 {
+    const struct opf_aws_item *mine = opf_aws_item_current();
+    opf_aws_item_set(j->item);
     j->run(k, j->arg, j->ev);
+    opf_aws_item_set(mine);
     pthread_mutex_lock(&k->pool.lock);
     j->state = S_DONE;
     if (--j->group->pending == 0)
@@ -66,6 +70,7 @@ void opf_collect_jobs(struct opf_collect *k, struct opf_collect_job *jobs, size_
     for (size_t i = 0; i < n; i++) {
         jobs[i].ev = json_object();
         jobs[i].group = &g;
+        jobs[i].item = opf_aws_item_current();
         jobs[i].state = S_TAKEN;
         jobs[i].next = NULL;
     }

@@ -68,6 +68,8 @@ static const struct opf_scan s_stack_sets = {"cloudformation.stack_sets",
 static void s_control_tower(struct opf_collect *k, json_t *org_ev)
 {
     struct opf_aws_error err = {0};
+    struct opf_aws_item item;
+    const struct opf_aws_item *outer = opf_aws_item_begin(k->client, &item, "controltower.enabled_baselines");
     const char *source = "controltower:ListLandingZones";
     json_t *zones = opf_aws_call(k->mgmt, "controltower", "ListLandingZones", NULL, OPF_AWS_PAGINATE, &err), *out = NULL;
     const json_t *list = json_object_get(zones, "landingZones");
@@ -82,7 +84,7 @@ static void s_control_tower(struct opf_collect *k, json_t *org_ev)
             json_object_set(out, "landingZones", json_object_get(zones, "landingZones"));
     }
     json_decref(zones);
-    opf_collect_item(org_ev, "controltower.enabled_baselines", source, out, &err);
+    opf_collect_item(org_ev, "controltower.enabled_baselines", source, opf_collect_item_end(&item, outer, out, &err), &err);
 }
 
 /* The Identity Center instance: the one discovery listed in the operator's region, else the first found in
@@ -217,7 +219,9 @@ void opf_collect_assignments(struct opf_collect *k, const char *id, json_t *ev)
     if (!opf_collect_want(k, "sso_admin.account_assignments"))
         return;
     struct opf_aws_error err = {0};
-    json_t *data = k->sso_instance ? s_assignments(k, id, &err) : NULL;
+    struct opf_aws_item item;
+    const struct opf_aws_item *outer = opf_aws_item_begin(k->client, &item, "sso_admin.account_assignments");
+    json_t *data = opf_collect_item_end(&item, outer, k->sso_instance ? s_assignments(k, id, &err) : NULL, &err);
     opf_collect_item(ev, "sso_admin.account_assignments",
                      "sso-admin:ListPermissionSetsProvisionedToAccount+sso-admin:ListAccountAssignments"
                      "+sso-admin:DescribePermissionSet",

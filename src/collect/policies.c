@@ -182,9 +182,12 @@ void opf_collect_scan(struct opf_collect *k, json_t *ev, const struct opf_scan *
     if (!opf_collect_want(k, sc->key))
         return;
     struct opf_aws_error err = {0};
+    struct opf_aws_item item;
+    const struct opf_aws_item *outer = opf_aws_item_begin(k->client, &item, sc->key);
     json_t *data = NULL;
     if (!scope->denied)
         data = s_scan_run(k, s, sc, list_input, scope->global ? NULL : scope->regions, scope->errors, arg, &err);
+    data = opf_collect_item_end(&item, outer, data, &err);
     opf_collect_item(ev, sc->key, sc->source, data, scope->denied ? scope->denied : &err);
 }
 
@@ -295,6 +298,8 @@ static void s_roles(struct opf_collect *k, struct opf_aws_session *s, json_t *ev
     if (!opf_collect_want(k, "iam.roles"))
         return;
     struct opf_aws_error err = {0};
+    struct opf_aws_item item;
+    const struct opf_aws_item *outer = opf_aws_item_begin(k->client, &item, "iam.roles");
     json_t *out = denied ? NULL : opf_aws_call(s, "iam", "ListRoles", NULL, OPF_AWS_PAGINATE, &err);
     json_t *roles = out ? json_array() : NULL;
     size_t i;
@@ -308,8 +313,8 @@ static void s_roles(struct opf_collect *k, struct opf_aws_session *s, json_t *ev
         json_array_append_new(roles, role);
     }
     json_decref(out);
-    opf_collect_item(ev, "iam.roles", "iam:ListRoles", roles ? json_pack("{s:o}", "Roles", roles) : NULL,
-                     denied ? denied : &err);
+    roles = opf_collect_item_end(&item, outer, roles ? json_pack("{s:o}", "Roles", roles) : NULL, &err);
+    opf_collect_item(ev, "iam.roles", "iam:ListRoles", roles, denied ? denied : &err);
 }
 
 bool opf_collect_wants_regions(const struct opf_collect *k)

@@ -19,6 +19,7 @@ static const char s_defaults[] =
     "\"identity_center\": {\"current_portal_alias\": null, \"planned_portal_alias\": null},"
     "\"dns\": {\"servers\": [], \"timeout_ms\": 3000},"
     "\"aws\": {\"connect_timeout_ms\": 3000, \"read_timeout_ms\": 30000, \"call_budget_seconds\": 300,"
+    "          \"item_budget_seconds\": 1800,"
     "          \"max_answer_bytes\": 67108864, \"max_pages\": 10000, \"credential_process_timeout_seconds\": 60},"
     "\"root_email\": {\"allowed_domains\": [], \"group_addresses\": [], \"smtp_probe\": false, \"smtp_port\": 25},"
     "\"break_glass\": {\"user_pattern\": null},"
@@ -47,6 +48,7 @@ static const struct {
     {"aws.connect_timeout_ms", 1, 600000},
     {"aws.read_timeout_ms", 1, 3600000},
     {"aws.call_budget_seconds", 1, 86400},
+    {"aws.item_budget_seconds", 1, 86400},
     {"aws.max_answer_bytes", 1024, (json_int_t)1 << 34},
     {"aws.max_pages", 1, 1000000},
     {"aws.credential_process_timeout_seconds", 1, 3600},

@@ -390,6 +390,42 @@ class HostileAnswers(unittest.TestCase):
         for item in users:
             self.assertEqual(item["error"]["code"], "AccessDenied", item)
 
+    def test_an_evidence_item_ends_within_its_budget(self):
+        """Twenty keys, each read slowly but within the call's budget, make a kms.key_policies item of 12 s: the
+        item's budget (2 s) ends it, the item carries that error, and the rest of the collection goes on."""
+        keys = [{"KeyId": "k%d" % i, "KeyArn": "arn:aws:kms:us-east-1:111111111111:key/k%d" % i} for i in range(20)]
+        json_headers = {"Content-Type": "application/x-amz-json-1.1"}
+
+        def policy(q, s, h, b):
+            time.sleep(0.6)
+            return 200, json_headers, json.dumps({"PolicyName": "default", "Policy": '{"Statement":[]}'}).encode()
+        self.proxy.answer("kms:ListKeys", lambda q, s, h, b: (200, json_headers, json.dumps({"Keys": keys}).encode()))
+        self.proxy.answer("kms:GetKeyPolicy", policy)
+        config = os.path.join(tempfile.mkdtemp(dir=self.tmp), "item.json")
+        with open(config, "w") as f:
+            json.dump({"regions": ["us-east-1"], "access": {"concurrency": 6},
+                       "aws": {"call_budget_seconds": 4, "item_budget_seconds": 2}}, f)
+        bundle = os.path.join(tempfile.mkdtemp(dir=self.tmp), "b.json")
+        r = run_bounded(["collect", "--config", config, "--quiet", "--checks", "org-id-references", "-o", bundle],
+                        env=self.env)
+        print("\n  %.1f s, exit %d" % (r.elapsed, r.returncode))
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertLess(r.elapsed, 9 * SLOW)  # an account's item alone would take 12 s
+        accounts = [a for a in opftest.load_json(bundle)["accounts"] if a["id"] != self.org.norole]
+        self.assertEqual(len(accounts), 5)
+        for evidence in (a["evidence"] for a in accounts):
+            self.assertIn("data", evidence["iam.roles"])
+            item = evidence["kms.key_policies"]
+            self.assertNotIn("data", item)
+            self.assertEqual(item["error"]["code"], "ItemBudgetExceeded", item)
+            self.assertIn("kms.key_policies", item["error"]["message"])
+        report = os.path.join(tempfile.mkdtemp(dir=self.tmp), "report.json")
+        r = run_bounded(["audit", "--evidence", bundle, "--config", config, "--quiet", "--checks", "org-id-references",
+                         "--format", "json", "-o", report], env=self.env)
+        rows = {row["subject_id"]: row["status"] for row in opftest.load_json(report)["results"]
+                if row["check"] == "org-id-references"}
+        self.assertEqual({rows[a["id"]] for a in accounts}, {"unknown"}, rows)
+
     def test_a_body_that_never_ends_is_abandoned(self):
         self.proxy.add("organizations:DescribeOrganization", "endless", first=10)
         r, _ = self.audit()
