@@ -46,10 +46,10 @@ static void s_usage(const char *cmd)
               "  --plugin FILE.so       also accept the checks of this module (repeatable)\n",
               stdout);
     }
-    fputs("  --profile NAME         warn when the account is not one of the organization's (lists its accounts,\n"
-          "                         read-only); so do --region REGION and --endpoint-url URL\n"
-          "  --region REGION        AWS region\n"
-          "  --endpoint-url URL     send the AWS call to this endpoint\n"
+    fputs("  --profile NAME         AWS profile: warn when the account is not one of the live organization's\n"
+          "                         (organizations:ListAccounts, read-only; the entry is recorded anyway)\n"
+          "  --region REGION        AWS region (also turns that check on)\n"
+          "  --endpoint-url URL     send that AWS call to this endpoint (also turns the check on)\n"
           "  --file PATH            the file to append to (created when missing)\n"
           "  --config FILE          use the file the configuration names when --file is not given\n"
           "  --now ISO8601          the current time, for reproducible runs\n"
