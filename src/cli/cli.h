@@ -48,6 +48,22 @@ int opf_cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(p
  * tree for the binary in its build directory. A static buffer, overwritten by the next call. */
 const char *opf_cli_doc(const char *name);
 
+/* The AWS access options of the commands that call AWS (audit, whoami, attest, waive): their option codes, the
+ * entries of their option tables, and their parsing. */
+enum { OPF_CLI_O_PROFILE = 1024, OPF_CLI_O_REGION, OPF_CLI_O_ENDPOINT };
+#define OPF_CLI_AWS_OPTIONS                                                                                        \
+    {"profile", required_argument, 0, OPF_CLI_O_PROFILE}, {"region", required_argument, 0, OPF_CLI_O_REGION},      \
+        {"endpoint-url", required_argument, 0, OPF_CLI_O_ENDPOINT}
+/* Stores `arg` in the slot option `c` names; false when `c` is none of them. */
+bool opf_cli_aws_option(int c, const char *arg, const char **profile, const char **region, const char **endpoint_url);
+
+struct opf_aws_client_options;
+/* With AWS access: lists the organization's accounts (organizations:ListAccounts, read-only) and warns on stderr,
+ * one line, when `account` is not among them or when the listing fails (naming the cause). Advice only:
+ * `done` ("attested", "waived") says the entry is recorded anyway. */
+void opf_cli_org_account_advice(const char *cmd, const struct opf_aws_client_options *o, const char *account,
+                                const char *done);
+
 /* Loads the registry with the built-in checks and every --plugin given. */
 struct opf_registry *opf_cli_registry(char **plugins, size_t nplugins, struct opf_error *err);
 

@@ -126,7 +126,7 @@ static void s_usage(FILE *out, const char *cmd)
 
 enum {
     O_EVIDENCE = 256, O_FORMAT, O_FAIL_ON, O_CHECKS, O_SKIP, O_ATTEST, O_WAIVERS, O_PLUGIN, O_CONFIG, O_PATH,
-    O_PROFILE, O_REGION, O_ENDPOINT, O_ROLE, O_EXTERNAL_ID, O_TARGET, O_ACCOUNTS, O_OU, O_EXCLUDE, O_CONCURRENCY,
+    O_ROLE, O_EXTERNAL_ID, O_TARGET, O_ACCOUNTS, O_OU, O_EXCLUDE, O_CONCURRENCY,
     O_QUIET, O_VERBOSE, O_DEBUG, O_NOW, O_REGIONS, O_OUTPUT
 };
 
@@ -136,9 +136,7 @@ const struct option opf_audit_options[] = {
     {"checks", required_argument, 0, O_CHECKS}, {"skip-checks", required_argument, 0, O_SKIP},
     {"attestations", required_argument, 0, O_ATTEST}, {"waivers", required_argument, 0, O_WAIVERS},
     {"plugin", required_argument, 0, O_PLUGIN}, {"config", required_argument, 0, O_CONFIG},
-    {"path", required_argument, 0, O_PATH}, {"profile", required_argument, 0, O_PROFILE},
-    {"region", required_argument, 0, O_REGION}, {"regions", required_argument, 0, O_REGIONS},
-    {"endpoint-url", required_argument, 0, O_ENDPOINT},
+    {"path", required_argument, 0, O_PATH}, OPF_CLI_AWS_OPTIONS, {"regions", required_argument, 0, O_REGIONS},
     {"role-name", required_argument, 0, O_ROLE}, {"external-id", required_argument, 0, O_EXTERNAL_ID},
     {"target-profile", required_argument, 0, O_TARGET}, {"accounts", required_argument, 0, O_ACCOUNTS},
     {"ou", required_argument, 0, O_OU}, {"exclude-accounts", required_argument, 0, O_EXCLUDE},
@@ -193,10 +191,7 @@ static int s_parse(struct s_args *a, int argc, char **argv)
             break;
         case O_CONFIG: a->config = optarg; break;
         case O_PATH: a->path = optarg; break;
-        case O_PROFILE: a->collect.profile = optarg; break;
-        case O_REGION: a->collect.region = optarg; break;
         case O_REGIONS: a->regions = optarg; break;
-        case O_ENDPOINT: a->collect.endpoint_url = optarg; break;
         case O_ROLE: a->role_name = optarg; break;
         case O_EXTERNAL_ID: a->external_id = optarg; break;
         case O_TARGET: a->collect.target_profile = optarg; break;
@@ -216,7 +211,9 @@ static int s_parse(struct s_args *a, int argc, char **argv)
         case O_DEBUG: a->debug = true; break;
         case O_NOW: a->now = optarg; break;
         case ':': return opf_cli_usage(a->cmd, "%s needs a value", argv[optind - 1]);
-        default: return opf_cli_usage(a->cmd, "unknown option %s", argv[optind - 1]);
+        default:
+            if (!opf_cli_aws_option(c, optarg, &a->collect.profile, &a->collect.region, &a->collect.endpoint_url))
+                return opf_cli_usage(a->cmd, "unknown option %s", argv[optind - 1]);
         }
     }
     if (optind < argc)

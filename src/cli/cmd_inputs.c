@@ -4,6 +4,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "aws/aws.h"
 #include "cli/cli.h"
 #include "core/core.h"
 
@@ -14,6 +15,7 @@ struct s_args {
     const char *file, *config, *now;
     const char *by, *note, *at, *evidence;      /* attest */
     const char *reason, *owner, *expires;       /* waive */
+    struct opf_aws_client_options aws;          /* --profile, --region, --endpoint-url */
     char *plugins[MAX_PLUGINS];
     size_t nplugins;
     char **positional;
@@ -44,7 +46,11 @@ static void s_usage(const char *cmd)
               "  --plugin FILE.so       also accept the checks of this module (repeatable)\n",
               stdout);
     }
-    fputs("  --file PATH            the file to append to (created when missing)\n"
+    fputs("  --profile NAME         AWS profile: warn when the account is not one of the live organization's\n"
+          "                         (organizations:ListAccounts, read-only; the entry is recorded anyway)\n"
+          "  --region REGION        AWS region (also turns that check on)\n"
+          "  --endpoint-url URL     send that AWS call to this endpoint (also turns the check on)\n"
+          "  --file PATH            the file to append to (created when missing)\n"
           "  --config FILE          use the file the configuration names when --file is not given\n"
           "  --now ISO8601          the current time, for reproducible runs\n"
           "  -h, --help             this help\n\n"
@@ -58,13 +64,14 @@ const struct option opf_attest_options[] = {
     {"file", required_argument, 0, O_FILE}, {"config", required_argument, 0, O_CONFIG},
     {"now", required_argument, 0, O_NOW},   {"by", required_argument, 0, O_BY},
     {"note", required_argument, 0, O_NOTE}, {"at", required_argument, 0, O_AT},
-    {"evidence", required_argument, 0, O_EVIDENCE}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+    {"evidence", required_argument, 0, O_EVIDENCE}, OPF_CLI_AWS_OPTIONS, {"help", no_argument, 0, 'h'},
+    {0, 0, 0, 0}};
 const struct option opf_waive_options[] = {
     {"file", required_argument, 0, O_FILE},       {"config", required_argument, 0, O_CONFIG},
     {"now", required_argument, 0, O_NOW},         {"reason", required_argument, 0, O_REASON},
     {"owner", required_argument, 0, O_OWNER},     {"expires", required_argument, 0, O_EXPIRES},
-    {"plugin", required_argument, 0, O_PLUGIN},   {"help", no_argument, 0, 'h'},
-    {0, 0, 0, 0}};
+    {"plugin", required_argument, 0, O_PLUGIN},   OPF_CLI_AWS_OPTIONS,
+    {"help", no_argument, 0, 'h'},                {0, 0, 0, 0}};
 
 /* Returns -1 to continue, else an exit code. */
 static int s_parse(struct s_args *a, int argc, char **argv)
@@ -92,7 +99,9 @@ static int s_parse(struct s_args *a, int argc, char **argv)
             a->plugins[a->nplugins++] = optarg;
             break;
         case ':': return opf_cli_usage(a->cmd, "%s needs a value", argv[optind - 1]);
-        default: return opf_cli_usage(a->cmd, "unknown option %s", argv[optind - 1]);
+        default:
+            if (!opf_cli_aws_option(c, optarg, &a->aws.profile, &a->aws.region, &a->aws.endpoint_url))
+                return opf_cli_usage(a->cmd, "unknown option %s", argv[optind - 1]);
         }
     }
     a->positional = argv + optind;
@@ -167,6 +176,14 @@ static int s_known_account(const struct s_args *a, const char *account)
     return -1;
 }
 
+/* With AWS access given on the command line (never without: offline stays offline), advice on whether the
+ * account is one of the live organization's. */
+static void s_live_account(const struct s_args *a, const char *account, const char *done)
+{
+    if (a->aws.profile || a->aws.region || a->aws.endpoint_url)
+        opf_cli_org_account_advice(a->cmd, &a->aws, account, done);
+}
+
 int opf_cmd_attest(int argc, char **argv)
 {
     struct s_args a = {.cmd = "attest"};
@@ -202,6 +219,7 @@ int opf_cmd_attest(int argc, char **argv)
 
     if ((rc = s_known_account(&a, account)) >= 0)
         return rc;
+    s_live_account(&a, account, "attested");
     json_t *cfg = NULL;
     const char *path = NULL;
     if ((rc = s_target(&a, "attestations", &cfg, &path)) < 0) {
@@ -267,6 +285,8 @@ int opf_cmd_waive(int argc, char **argv)
     if (!check)
         rc = opf_cli_usage(a.cmd, "unknown check \"%s\": `orgpreflight checks` lists them", check_id);
     else if ((rc = s_check_waiver(&a, check, subject, now)) < 0 && (rc = s_target(&a, "waivers", &cfg, &path)) < 0) {
+        if (opf_is_account_id(subject))
+            s_live_account(&a, subject, "waived");
         json_t *entry = json_pack("{s:s, s:s, s:s, s:s, s:s}", "check", check_id, "account_id", subject, "reason",
                                   a.reason, "owner", a.owner, "expires", a.expires);
         json_t *replaced = NULL;

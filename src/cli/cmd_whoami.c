@@ -84,10 +84,8 @@ static void s_print_text(const json_t *doc)
     }
 }
 
-enum { O_PROFILE = 1, O_REGION, O_ENDPOINT, O_FORMAT, O_DEBUG };
-const struct option opf_whoami_options[] = {{"profile", required_argument, 0, O_PROFILE},
-                                            {"region", required_argument, 0, O_REGION},
-                                            {"endpoint-url", required_argument, 0, O_ENDPOINT},
+enum { O_FORMAT = 1, O_DEBUG };
+const struct option opf_whoami_options[] = {OPF_CLI_AWS_OPTIONS,
                                             {"format", required_argument, 0, O_FORMAT},
                                             {"debug", no_argument, 0, O_DEBUG},
                                             {"help", no_argument, 0, 'h'},
@@ -106,9 +104,6 @@ int opf_cmd_whoami(int argc, char **argv)
             printf("usage: orgpreflight whoami [--profile NAME] [--region REGION] [--endpoint-url URL] "
                    "[--format text|json] [--debug]\n");
             return 0;
-        case O_PROFILE: o.profile = optarg; break;
-        case O_REGION: o.region = optarg; break;
-        case O_ENDPOINT: o.endpoint_url = optarg; break;
         case O_DEBUG: o.debug = stderr; break;
         case O_FORMAT:
             if (strcmp(optarg, "json") != 0 && strcmp(optarg, "text") != 0)
@@ -116,7 +111,9 @@ int opf_cmd_whoami(int argc, char **argv)
             json = strcmp(optarg, "json") == 0;
             break;
         case ':': return opf_cli_usage("whoami", "%s needs a value", argv[optind - 1]);
-        default: return opf_cli_usage("whoami", "unknown option %s", argv[optind - 1]);
+        default:
+            if (!opf_cli_aws_option(c, optarg, &o.profile, &o.region, &o.endpoint_url))
+                return opf_cli_usage("whoami", "unknown option %s", argv[optind - 1]);
         }
     }
     if (optind < argc)

@@ -259,5 +259,77 @@ class CliAttestWaive(unittest.TestCase):
             self.assert_no_temporary_files()
 
 
+class LiveOrganizationCheck(unittest.TestCase):
+    """With AWS access, attest and waive list the organization's accounts and warn about one outside it."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.moto = opftest.Moto()
+        org = cls.moto.client("organizations")
+        org.create_organization(FeatureSet="ALL")
+        cls.member = org.create_account(Email="m@corp.test", AccountName="member")["CreateAccountStatus"]["AccountId"]
+        cls.env = cls.moto.env()
+        del cls.env["AWS_ENDPOINT_URL"]  # only the flags give AWS access
+        cls.env["OPF_RETRY_BASE_MS"] = "20"
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.moto.stop()
+
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix="opf-inputs-")
+        self.attestations = os.path.join(self.tmp, "attestations.json")
+        self.waivers = os.path.join(self.tmp, "waivers.json")
+
+    def tearDown(self):
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def attest(self, account, *access):
+        return run_cli(["attest", account, "payment-method", "true", "--by", "ops", "--file", self.attestations,
+                        "--now", NOW, *access], env=self.env)
+
+    def waive(self, account, *access):
+        return run_cli(["waive", "payment-method", account, "--reason", "paid by invoice", "--owner", "ops",
+                        "--expires", "2027-01-31", "--file", self.waivers, "--now", NOW, *access], env=self.env)
+
+    def written(self, path):
+        return opftest.load_json(path)[os.path.basename(path)[:-5]][-1]["account_id"]
+
+    def test_an_account_of_the_organization_gives_no_warning(self):
+        for run, path in ((self.attest, self.attestations), (self.waive, self.waivers)):
+            r = run(self.member, "--endpoint-url", self.moto.url, "--region", "us-east-1")
+            self.assertEqual((r.returncode, r.stderr), (0, ""))
+            self.assertEqual(self.written(path), self.member)
+
+    def test_an_unknown_account_is_warned_about_and_still_recorded(self):
+        with open(self.env["AWS_CONFIG_FILE"], "w") as f:
+            f.write("[profile ops]\nregion = us-east-1\naws_access_key_id = %s\naws_secret_access_key = %s\n"
+                    % (opftest.TEST_ACCESS_KEY, opftest.TEST_SECRET_KEY))
+        for run, path, verb in ((self.attest, self.attestations, "attested"), (self.waive, self.waivers, "waived")):
+            r = run("210987654321", "--profile", "ops", "--endpoint-url", self.moto.url)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertEqual(r.stderr.splitlines(), [
+                "orgpreflight %s: warning: 210987654321 is not one of the 2 accounts of the organization "
+                "(organizations:ListAccounts); %s anyway" % (verb[:-1] if verb == "waived" else "attest", verb)])
+            self.assertEqual(self.written(path), "210987654321")
+
+    def test_an_unreachable_endpoint_is_named_in_one_line_and_the_entry_still_written(self):
+        url = "http://127.0.0.1:%d" % opftest.free_port()
+        for run, path in ((self.attest, self.attestations), (self.waive, self.waivers)):
+            r = run("210987654321", "--endpoint-url", url)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            lines = r.stderr.splitlines()
+            self.assertEqual(len(lines), 1, r.stderr)
+            self.assertIn("cannot list the organization's accounts (organizations:ListAccounts", lines[0])
+            self.assertIn("not checked", lines[0])
+            self.assertEqual(self.written(path), "210987654321")
+
+    def test_no_access_flag_makes_no_call(self):
+        env = dict(self.env, AWS_ENDPOINT_URL="http://127.0.0.1:%d" % opftest.free_port())
+        r = run_cli(["attest", "210987654321", "payment-method", "true", "--by", "ops", "--file", self.attestations,
+                     "--now", NOW], env=env)
+        self.assertEqual((r.returncode, r.stderr), (0, ""))
+
+
 if __name__ == "__main__":
     unittest.main()
