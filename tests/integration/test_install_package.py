@@ -167,8 +167,10 @@ class InstallPackage(unittest.TestCase):
         owners = set()
         for binary in binaries:
             dyn = subprocess.run(["readelf", "-d", binary], check=True, capture_output=True, text=True).stdout
-            paths = dict(re.findall(r"^\s*(\S+) => (/\S+)", subprocess.run(
-                ["ldd", binary], check=True, capture_output=True, text=True).stdout, re.M))
+            listing = subprocess.run(["ldd", binary], check=True, capture_output=True, text=True).stdout
+            paths = dict(re.findall(r"^\s*(\S+) => (/\S+)", listing, re.M))
+            # the dynamic loader is listed by its path alone (NEEDED where thread-local storage is used)
+            paths.update((os.path.basename(p), p) for p in re.findall(r"^\s*(/\S+) \(0x", listing, re.M))
             for lib in re.findall(r"\(NEEDED\)\s+Shared library: \[(.+?)\]", dyn):
                 if not lib.startswith("liborgpreflight."):
                     owners.add(self.owner(paths[lib]))
