@@ -97,18 +97,6 @@ static enum opf_policy_decision s_admin(const json_t *users, const json_t *user,
     return worst;
 }
 
-static const json_t *s_row(const json_t *rows, const char *name)
-{
-    size_t i;
-    const json_t *row;
-    json_array_foreach(rows, i, row) {
-        const char *n = opf_chk_str(row, "user");
-        if (n && strcmp(n, name) == 0)
-            return row;
-    }
-    return NULL;
-}
-
 static bool s_candidate(const char *user, const struct opf_context *ctx)
 {
     const char *pattern = json_string_value(opf_config_get(ctx, "break_glass.user_pattern"));
@@ -119,7 +107,7 @@ static bool s_candidate(const char *user, const struct opf_context *ctx)
  * else the credential report (cached by AWS for up to four hours). False when neither says. */
 static bool s_facts(const json_t *user, const json_t *rows, bool *password, bool *mfa, char *decided, size_t len)
 {
-    const json_t *row = s_row(rows, opf_chk_str(user, "UserName"));
+    const json_t *row = opf_chk_find(rows, "user", opf_chk_str(user, "UserName"));
     const json_t *lp = json_object_get(user, "LoginProfile"), *devices = json_object_get(user, "MFADevices");
     bool live_pw = lp && (json_is_object(lp) || json_is_null(lp)), live_mfa = json_is_array(devices);
     if ((!live_pw || !live_mfa) && !row)

@@ -21,6 +21,18 @@ const char *opf_chk_str(const json_t *obj, const char *key)
     return json_is_string(v) ? json_string_value(v) : NULL;
 }
 
+const json_t *opf_chk_find(const json_t *list, const char *key, const char *value)
+{
+    size_t i;
+    const json_t *o;
+    json_array_foreach(list, i, o) {
+        const char *v = opf_chk_str(o, key);
+        if (v && value && strcmp(v, value) == 0)
+            return o;
+    }
+    return NULL;
+}
+
 long opf_chk_config_int(const struct opf_context *ctx, const char *path, long fallback)
 {
     const json_t *v = opf_config_get(ctx, path);

@@ -19,6 +19,8 @@ bool opf_chk_all_objects(const json_t *list);
 
 /* A string member of a JSON object, or NULL. */
 const char *opf_chk_str(const json_t *obj, const char *key);
+/* The first object of `list` whose string member `key` equals `value`, or NULL. */
+const json_t *opf_chk_find(const json_t *list, const char *key, const char *value);
 
 /* An integer setting by dotted path, `fallback` when absent or not an integer. */
 long opf_chk_config_int(const struct opf_context *ctx, const char *path, long fallback);

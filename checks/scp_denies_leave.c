@@ -7,18 +7,6 @@
 
 static const char *const s_needs[] = {"organizations.service_control_policies", NULL};
 
-static const json_t *s_target(const json_t *targets, const char *id)
-{
-    size_t i;
-    const json_t *t;
-    json_array_foreach(targets, i, t) {
-        const char *tid = opf_chk_str(t, "TargetId");
-        if (tid && strcmp(tid, id) == 0)
-            return t;
-    }
-    return NULL;
-}
-
 /* The SCP targets every level of the account's path needs, root first then each OU then the account itself;
  * NULL after setting the finding to UNKNOWN when one is missing or has no policy. AWS never leaves an entity
  * without an SCP (the last one cannot be detached), so an empty list is a gap in the collection. */
@@ -37,7 +25,7 @@ static json_t *s_levels(const struct opf_subject *s, const json_t *targets, stru
     json_array_append_new(ids, json_string(s->id));
     json_array_foreach(ids, i, p) {
         const char *id = json_string_value(p);
-        const json_t *t = id ? s_target(targets, id) : NULL;
+        const json_t *t = id ? opf_chk_find(targets, "TargetId", id) : NULL;
         const json_t *policies = json_object_get(t, "Policies");
         if (!id || !t || !json_is_array(policies) || json_array_size(policies) == 0) {
             opf_set(f, OPF_UNKNOWN, "%s %s: every level of the path (root, each OU, the account) has at least one "
