@@ -2,17 +2,34 @@
  * The audit engine: plans subjects x checks, evaluates each check on its subject, applies waivers and
  * computes the verdict. The result is the report document (docs/report.md).
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/core.h"
 
+/* What a set of rows adds up to: the counts of the summary and the verdict at a gate severity. */
+struct s_tally {
+    size_t total, by_status[OPF_STATUS_COUNT];
+    bool fail, unknown;     /* some row gates as a fail, as an unknown */
+};
+
 struct s_audit {
     const struct opf_registry *reg;
     const struct opf_audit_options *opts;
     struct opf_context ctx;
-    json_t *results;
+    enum opf_severity fail_on;
+    bool complete;
+    json_t *results;        /* every row; when spooled, the current subject's rows */
     json_t *expired;        /* waivers found expired, each once */
+    /* spooled: the rows and inventory rows are written out as they are made, and what the report's summary
+     * and each account's readiness need is kept */
+    struct opf_report_spool *spool;
+    struct s_tally tally;
+    bool management_listed;
+    json_t *held_all;       /* the gating rows of the organization-wide subjects */
+    json_t *held_members;   /* of them, those holding back every account (docs/report.md) */
+    json_t *readiness;      /* the readiness counts */
 };
 
 static const char *s_str(const json_t *o, const char *k)
@@ -157,36 +174,53 @@ static json_t *s_inventory_row(const json_t *a, bool is_management)
     return row;
 }
 
-/* The verdict of a set of rows at a gate severity. */
-static const char *s_verdict(const json_t *results, enum opf_severity fail_on, bool complete)
+static void s_tally_row(struct s_tally *t, const json_t *row, enum opf_severity fail_on)
 {
-    bool fail = false, unknown = !complete;
+    enum opf_status st;
+    t->total++;
+    if (opf_status_parse(s_str(row, "status"), &st))
+        t->by_status[st]++;
+    enum opf_gate g = opf_row_gate(row, fail_on);
+    t->fail |= g == OPF_GATE_FAIL;
+    t->unknown |= g == OPF_GATE_UNKNOWN;
+}
+
+static struct s_tally s_tally_rows(const json_t *results, enum opf_severity fail_on)
+{
+    struct s_tally t = {0};
     size_t i;
     const json_t *row;
-    json_array_foreach(results, i, row) {
-        enum opf_gate g = opf_row_gate(row, fail_on);
-        fail |= g == OPF_GATE_FAIL;
-        unknown |= g == OPF_GATE_UNKNOWN;
-    }
-    return fail ? "not-ready" : unknown ? "undetermined" : "ready";
+    json_array_foreach(results, i, row) s_tally_row(&t, row, fail_on);
+    return t;
+}
+
+static const char *s_verdict(const struct s_tally *t, bool complete)
+{
+    return t->fail ? "not-ready" : t->unknown || !complete ? "undetermined" : "ready";
 }
 
 enum opf_exit opf_report_exit_code(const json_t *report, enum opf_severity fail_on)
 {
-    const char *v = s_verdict(json_object_get(report, "results"), fail_on,
-                              json_is_true(json_object_get(report, "complete")));
-    return strcmp(v, "ready") == 0 ? OPF_EXIT_READY : strcmp(v, "not-ready") == 0 ? OPF_EXIT_NOT_READY
-                                                                                   : OPF_EXIT_UNDETERMINED;
+    struct s_tally t = s_tally_rows(json_object_get(report, "results"), fail_on);
+    return opf_verdict_exit(s_verdict(&t, json_is_true(json_object_get(report, "complete"))));
+}
+
+enum opf_exit opf_verdict_exit(const char *verdict)
+{
+    return !verdict                          ? OPF_EXIT_UNDETERMINED
+           : strcmp(verdict, "ready") == 0     ? OPF_EXIT_READY
+           : strcmp(verdict, "not-ready") == 0 ? OPF_EXIT_NOT_READY
+                                               : OPF_EXIT_UNDETERMINED;
 }
 
 /* How many of the organization's accounts were audited: {"accounts": N, "of": M (null when the bundle does not
  * record the inventory)}, with the selection that chose them. */
-static json_t *s_scope(const json_t *bundle)
+static json_t *s_scope(const json_t *bundle, size_t naccounts)
 {
     const json_t *inv = json_object_get(json_object_get(json_object_get(bundle, "organization"), "evidence"),
                                         "organizations.accounts");
     const json_t *listed = json_object_get(json_object_get(inv, "data"), "Accounts");
-    json_t *scope = json_pack("{s:I, s:o}", "accounts", (json_int_t)json_array_size(json_object_get(bundle, "accounts")),
+    json_t *scope = json_pack("{s:I, s:o}", "accounts", (json_int_t)naccounts,
                               "of", json_is_array(listed) ? json_integer((json_int_t)json_array_size(listed)) : json_null());
     const json_t *sel = json_object_get(bundle, "selection");
     json_t *flags = json_object();
@@ -200,20 +234,13 @@ static json_t *s_scope(const json_t *bundle)
     return scope;
 }
 
-static json_t *s_summary(const json_t *results, enum opf_severity fail_on, bool complete)
+static json_t *s_summary(const struct s_tally *t, bool complete)
 {
     json_t *counts = json_object();
     for (int s = 0; s < OPF_STATUS_COUNT; s++)
-        json_object_set_new(counts, opf_status_name((enum opf_status)s), json_integer(0));
-    size_t i;
-    const json_t *row;
-    json_array_foreach(results, i, row) {
-        json_t *n = json_object_get(counts, s_str(row, "status"));
-        if (n)
-            json_integer_set(n, json_integer_value(n) + 1);
-    }
-    return json_pack("{s:s, s:I, s:o}", "verdict", s_verdict(results, fail_on, complete), "total",
-                     (json_int_t)json_array_size(results), "counts", counts);
+        json_object_set_new(counts, opf_status_name((enum opf_status)s), json_integer((json_int_t)t->by_status[s]));
+    return json_pack("{s:s, s:I, s:o}", "verdict", s_verdict(t, complete), "total", (json_int_t)t->total, "counts",
+                     counts);
 }
 
 static int s_validate_selection(const struct opf_registry *r, const char *list, const char *flag,
@@ -249,8 +276,70 @@ static json_int_t s_elapsed_ms(struct timespec started)
     return (json_int_t)(now.tv_sec - started.tv_sec) * 1000 + (now.tv_nsec - started.tv_nsec) / 1000000;
 }
 
-json_t *opf_audit(const struct opf_registry *r, const json_t *bundle, const struct opf_audit_options *o,
-                  struct opf_error *err)
+/* The readiness of one account from its rows and the organization-wide rows that hold it back, by the rule of
+ * opf_readiness(): each inventory row gets its three members, and the counts theirs. */
+static void s_account_readiness(struct s_audit *a, json_t *inventory_row, const char *mgmt)
+{
+    const char *id = s_str(inventory_row, "id");
+    json_t *rows = json_copy(strcmp(id, mgmt) == 0 ? a->held_all : a->held_members);
+    json_array_extend(rows, a->results);
+    json_t *one = json_pack("{s:{s:s}, s:b, s:{s:s}, s:[O], s:o}", "migration", "fail_on",
+                            opf_severity_name(a->fail_on), "complete", a->complete, "organization",
+                            "management_account_id", mgmt, "accounts", inventory_row, "results", rows);
+    json_t *r = opf_readiness(one);
+    json_object_update(inventory_row, json_object_get(json_object_get(r, "accounts"), id));
+    const char *key;
+    json_t *n;
+    json_object_foreach(json_object_get(r, "counts"), key, n) {
+        json_t *sum = json_object_get(a->readiness, key);
+        json_integer_set(sum, json_integer_value(sum) + json_integer_value(n));
+    }
+    json_decref(r);
+    json_decref(one);
+}
+
+/* Spooled: writes out the subject's rows, each with its `gating`, and the account's inventory row (NULL for an
+ * organization-wide subject), keeping what the summary and the readiness need. */
+static int s_spool(struct s_audit *a, json_t *inventory_row, const char *mgmt)
+{
+    size_t i;
+    json_t *row;
+    int rc = 0;
+    json_array_foreach(a->results, i, row) {
+        bool gating = opf_row_gate(row, a->fail_on) != OPF_GATE_NONE;
+        json_object_set_new(row, "gating", json_boolean(gating));
+        s_tally_row(&a->tally, row, a->fail_on);
+        if (!inventory_row && gating) {
+            json_array_append(a->held_all, row);
+            /* a row holding back only the management account holds back every account when it is not listed */
+            if (!a->management_listed || strcmp(s_str(row, "holds_back"), "management-account") != 0)
+                json_array_append(a->held_members, row);
+        }
+        rc |= opf_spool_add(a->spool->results, &a->spool->nresults, row);
+    }
+    if (inventory_row) {
+        s_account_readiness(a, inventory_row, mgmt);
+        rc |= opf_spool_add(a->spool->accounts, &a->spool->naccounts, inventory_row);
+    }
+    json_array_clear(a->results);
+    return rc;
+}
+
+/* The rows' whole-report parts when spooled: the summary's readiness and what holds back every account. */
+static void s_spooled_summary(struct s_audit *a, json_t *summary)
+{
+    json_t *none = json_pack("{s:{s:s}, s:b, s:{}, s:[], s:O}", "migration", "fail_on", opf_severity_name(a->fail_on),
+                             "complete", a->complete, "organization", "accounts", "results", a->held_members);
+    json_t *r = opf_readiness(none);
+    json_object_set(summary, "readiness", a->readiness);
+    json_object_set(summary, "holding_back_all_accounts", json_object_get(r, "all_accounts"));
+    json_decref(r);
+    json_decref(none);
+}
+
+json_t *opf_audit_run(const struct opf_registry *r, const json_t *bundle, const struct opf_account_source *src,
+                      const struct opf_org_facts *facts, const struct opf_audit_options *o,
+                      struct opf_report_spool *spool, struct opf_error *err)
 {
     struct timespec started = o->started;
     if (!started.tv_sec && !started.tv_nsec)
@@ -265,18 +354,24 @@ json_t *opf_audit(const struct opf_registry *r, const json_t *bundle, const stru
     const char *path = json_string_value(json_object_get(json_object_get(config, "migration"), "path"));
     json_int_t max_age = json_integer_value(json_object_get(json_object_get(config, "attestations"), "max_age_days"));
 
-    struct s_audit a = {.reg = r, .opts = o, .results = json_array(), .expired = json_array()};
+    bool complete = !json_is_false(json_object_get(bundle, "complete"));
+    struct s_audit a = {.reg = r, .opts = o, .fail_on = fail_on, .complete = complete, .results = json_array(),
+                        .expired = json_array(), .spool = spool, .management_listed = src->management_listed,
+                        .held_all = json_array(), .held_members = json_array(),
+                        .readiness = json_pack("{s:i, s:i, s:i, s:i}", opf_readiness_name(OPF_READY), 0,
+                                               opf_readiness_name(OPF_BLOCKED), 0, opf_readiness_name(OPF_CANNOT_MOVE),
+                                               0, opf_readiness_name(OPF_UNDETERMINED), 0)};
     a.ctx.now = o->now ? o->now : time(NULL);
     a.ctx.path = path && strcmp(path, "direct") == 0 ? OPF_PATH_DIRECT : OPF_PATH_LEAVE;
     a.ctx.attestation_max_age_days = max_age > 0 ? (int)max_age : 90;
     a.ctx.config = config;
     a.ctx.bundle = bundle;
-    struct opf_org_facts *facts = opf_org_facts_new(bundle);
     a.ctx.org = facts;
     a.ctx.host = &opf_host;
 
     const json_t *org = json_object_get(bundle, "organization");
     const char *mgmt = s_str(org, "management_account_id");
+    int rc = 0;
     struct opf_subject s;
     s_subject(&s, OPF_SUBJECT_ORGANIZATION, org, s_str(org, "id"), "organization");
     s_run_subject(&a, &s);
@@ -290,39 +385,93 @@ json_t *opf_audit(const struct opf_registry *r, const json_t *bundle, const stru
         s_subject(&s, OPF_SUBJECT_TARGET_ORGANIZATION, target, s_str(target, "id"), "target organization");
         s_run_subject(&a, &s);
     }
-    json_t *inventory = json_array();
-    size_t i;
-    const json_t *acct;
-    json_array_foreach(json_object_get(bundle, "accounts"), i, acct) {
+    if (spool)
+        rc |= s_spool(&a, NULL, mgmt);
+    json_t *inventory = json_array(), *acct;
+    size_t naccounts = 0;
+    int got;
+    while (rc == 0 && (got = src->next(src->ud, &acct)) != 0) {
+        if (got < 0) {
+            rc = opf_fail(err, OPF_EXIT_ERROR, "an account of the evidence bundle cannot be read");
+            break;
+        }
+        naccounts++;
         s_subject(&s, OPF_SUBJECT_ACCOUNT, acct, s_str(acct, "id"), s_str(acct, "name"));
         s.is_management = json_is_true(json_object_get(acct, "is_management")) || strcmp(s.id, mgmt) == 0;
         json_t *evidence = s_account_evidence(acct, o->attestations);
         s.evidence = evidence;
         s_run_subject(&a, &s);
         json_decref(evidence);
-        json_array_append_new(inventory, s_inventory_row(acct, s.is_management));
+        json_t *row = s_inventory_row(acct, s.is_management);
+        if (spool) {
+            rc |= s_spool(&a, row, mgmt);
+            json_decref(row);
+        } else {
+            json_array_append_new(inventory, row);
+        }
+        json_decref(acct);
     }
+    if (rc == 0 && spool && (fflush(spool->accounts) != 0 || fflush(spool->results) != 0))
+        rc = -1;
+    if (rc != 0 && !err->message[0])
+        opf_fail(err, OPF_EXIT_ERROR, "cannot write the report's rows: %s", strerror(errno ? errno : EIO));
 
-    bool complete = !json_is_false(json_object_get(bundle, "complete"));
     char now[32];
     opf_time_format(a.ctx.now, now, sizeof(now));
     const json_t *target_id = target ? json_object_get(target, "id")
                                      : json_object_get(json_object_get(config, "migration"), "target_organization_id");
-    json_t *report = json_pack(
-        "{s:s, s:{s:s, s:s}, s:s, s:s, s:I, s:b, s:{s:s, s:s, s:s, s:s}, s:{s:s, s:O?, s:s}, s:o, s:o, s:o, s:o}",
+    if (!spool)
+        a.tally = s_tally_rows(a.results, fail_on);
+    json_t *report = rc != 0 ? NULL : json_pack(
+        "{s:s, s:{s:s, s:s}, s:s, s:s, s:I, s:b, s:{s:s, s:s, s:s, s:s}, s:{s:s, s:O?, s:s}, s:o, s:O, s:O, s:O}",
         "schema", OPF_REPORT_SCHEMA, "tool", "name", "orgpreflight", "version", opf_version(), "generated_at", now,
         "evidence_collected_at", s_str(bundle, "collected_at"), "duration_ms", s_elapsed_ms(started), "complete",
         complete, "organization", "id", s_str(org, "id"), "arn", s_str(org, "arn"), "management_account_id", mgmt,
         "feature_set", s_str(org, "feature_set"), "migration", "path", opf_path_name(a.ctx.path), "target", target_id,
-        "fail_on", opf_severity_name(fail_on), "summary", s_summary(a.results, fail_on, complete), "accounts",
+        "fail_on", opf_severity_name(fail_on), "summary", s_summary(&a.tally, complete), "accounts",
         inventory, "results", a.results, "waivers_expired", a.expired);
-    json_decref(defaults);
-    opf_org_facts_free(facts);
-    if (!report)
+    json_decref(inventory);
+    if (rc == 0 && !report)
         opf_fail(err, OPF_EXIT_ERROR, "out of memory building the report");
-    else {
-        json_object_set_new(json_object_get(report, "summary"), "scope", s_scope(bundle));
-        opf_readiness_annotate(report);
+    else if (report) {
+        json_t *summary = json_object_get(report, "summary");
+        json_object_set_new(summary, "scope", s_scope(bundle, naccounts));
+        if (spool)
+            s_spooled_summary(&a, summary);
+        else
+            opf_readiness_annotate(report);
     }
+    json_decref(a.results);
+    json_decref(a.expired);
+    json_decref(a.held_all);
+    json_decref(a.held_members);
+    json_decref(a.readiness);
+    json_decref(defaults);
+    return report;
+}
+
+/* A bundle's accounts, one after the other. */
+struct s_array_source {
+    const json_t *accounts;
+    size_t next;
+};
+
+static int s_array_next(void *ud, json_t **account)
+{
+    struct s_array_source *as = ud;
+    if (as->next >= json_array_size(as->accounts))
+        return 0;
+    *account = json_incref(json_array_get(as->accounts, as->next++));
+    return 1;
+}
+
+json_t *opf_audit(const struct opf_registry *r, const json_t *bundle, const struct opf_audit_options *o,
+                  struct opf_error *err)
+{
+    struct s_array_source as = {json_object_get(bundle, "accounts"), 0};
+    struct opf_account_source src = {.next = s_array_next, .ud = &as};
+    struct opf_org_facts *facts = opf_org_facts_new(bundle);
+    json_t *report = opf_audit_run(r, bundle, &src, facts, o, NULL, err);
+    opf_org_facts_free(facts);
     return report;
 }
