@@ -212,8 +212,7 @@ static bool s_skeleton(struct opf_bundle_scan *s, const struct s_top *t)
     memcpy(text + head, t->close, tail);
     s->skeleton = json_loadb(text, head + tail, JSON_REJECT_DUPLICATES, NULL);
     free(text);
-    /* "accounts" spelt with escapes beside the scanned one is a duplicate jansson refuses; spelt so alone, it
-     * was not scanned, and the skeleton holds its accounts: load whole */
+    /* a second "accounts" (however spelt) is a duplicate jansson refuses; an account left in it is a bug */
     return json_is_object(s->skeleton) && json_array_size(json_object_get(s->skeleton, "accounts")) == 0;
 }
 

@@ -127,7 +127,7 @@ int opf_spool_copy(FILE *spool, size_t count, FILE *out)
 int opf_report_spool_open(struct opf_report_spool *s, struct opf_error *err)
 {
     *s = (struct opf_report_spool){tmpfile(), tmpfile(), 0, 0};
-    if (s->accounts && s->results)
+    if (s->accounts && s->results && setvbuf(s->results, NULL, _IOFBF, 1 << 20) == 0)
         return 0;
     int saved = errno;
     opf_report_spool_close(s);
