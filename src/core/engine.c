@@ -251,7 +251,7 @@ static int s_validate_selection(const struct opf_registry *r, const char *list, 
         char id[128];
         snprintf(id, sizeof(id), "%.*s", (int)(n < sizeof(id) ? n : sizeof(id) - 1), p);
         if (n && !opf_registry_find(r, id))
-            return opf_fail(err, OPF_EXIT_USAGE, "%s: unknown check id \"%s\" (see `orgpreflight checks`)", flag, id);
+            return opf_fail(err, OPF_ERR_USAGE, "%s: unknown check id \"%s\" (see `orgpreflight checks`)", flag, id);
         p += n + (p[n] == ',');
     }
     return 0;
@@ -392,7 +392,7 @@ json_t *opf_audit_run(const struct opf_registry *r, const json_t *bundle, const 
     int got;
     while (rc == 0 && (got = src->next(src->ud, &acct)) != 0) {
         if (got < 0) {
-            rc = opf_fail(err, OPF_EXIT_ERROR, "an account of the evidence bundle cannot be read");
+            rc = opf_fail(err, OPF_ERR_INVALID_INPUT, "an account of the evidence bundle cannot be read");
             break;
         }
         naccounts++;
@@ -414,7 +414,7 @@ json_t *opf_audit_run(const struct opf_registry *r, const json_t *bundle, const 
     if (rc == 0 && spool && (fflush(spool->accounts) != 0 || fflush(spool->results) != 0))
         rc = -1;
     if (rc != 0 && !err->message[0])
-        opf_fail(err, OPF_EXIT_ERROR, "cannot write the report's rows: %s", strerror(errno ? errno : EIO));
+        opf_fail(err, OPF_ERR_IO, "cannot write the report's rows: %s", strerror(errno ? errno : EIO));
 
     char now[32];
     opf_time_format(a.ctx.now, now, sizeof(now));
@@ -432,7 +432,7 @@ json_t *opf_audit_run(const struct opf_registry *r, const json_t *bundle, const 
         inventory, "results", a.results, "waivers_expired", a.expired);
     json_decref(inventory);
     if (rc == 0 && !report)
-        opf_fail(err, OPF_EXIT_ERROR, "out of memory building the report");
+        opf_fail(err, OPF_ERR_NO_MEMORY, "out of memory building the report");
     else if (report) {
         json_t *summary = json_object_get(report, "summary");
         json_object_set_new(summary, "scope", s_scope(bundle, naccounts));

@@ -131,7 +131,7 @@ int opf_report_spool_open(struct opf_report_spool *s, struct opf_error *err)
         return 0;
     int saved = errno;
     opf_report_spool_close(s);
-    return opf_fail(err, OPF_EXIT_ERROR, "cannot create a temporary file for the report's rows: %s", strerror(saved));
+    return opf_fail(err, opf_errno_category(saved), "cannot create a temporary file for the report's rows: %s", strerror(saved));
 }
 
 void opf_report_spool_close(struct opf_report_spool *s)

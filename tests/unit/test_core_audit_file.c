@@ -184,14 +184,14 @@ static void test_errors_are_the_whole_loads(void **state)
             }
             assert_null(report);
             assert_null(spool.results);
-            assert_int_equal(err.exit_code, whole_err.exit_code);
+            assert_int_equal(err.category, whole_err.category);
             assert_string_equal(err.message, whole_err.message);
         }
     /* a selection of unknown checks is refused as a whole load's audit refuses it */
     o.only_checks = "no-such-check";
     struct opf_error err = {0};
     assert_null(opf_audit_file(s_reg, s_file("ok.json", HEAD "\"accounts\": [" MGMT "]}"), &all, &o, NULL, &err));
-    assert_int_equal(err.exit_code, OPF_EXIT_USAGE);
+    assert_int_equal(err.category, OPF_ERR_USAGE);
 }
 
 static int s_setup(void **state)
