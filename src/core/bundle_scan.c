@@ -279,7 +279,10 @@ json_t *opf_bundle_scan_account(struct opf_bundle_scan *s, size_t i)
 {
     if (i >= s->count)
         return NULL;
-    json_t *a = json_loadb(s->map + s->spans[i].off, s->spans[i].len, JSON_REJECT_DUPLICATES, NULL);
+    const char *text = s->map + s->spans[i].off;
+    json_t *a = opf_json_parse_plain(text, s->spans[i].len);
+    if (!a)
+        a = json_loadb(text, s->spans[i].len, JSON_REJECT_DUPLICATES, NULL);
     s_release(s, s->spans[i].off, false);
     struct opf_error err = {0};
     if (a && opf_bundle_validate_account(a, i, s->name, &err) != 0) {

@@ -173,6 +173,11 @@ json_t *opf_audit_run(const struct opf_registry *r, const json_t *bundle, const 
 json_t *opf_audit_file(const struct opf_registry *r, const char *path, const struct opf_selection *sel,
                        const struct opf_audit_options *o, struct opf_report_spool *spool, struct opf_error *err);
 
+/* Plain JSON (ASCII strings with the short escapes, integers, literals, objects, arrays) parsed into the tree
+ * jansson's json_loadb(JSON_REJECT_DUPLICATES) gives, faster; NULL for anything else, valid or not, which is
+ * jansson's to parse (src/core/json_plain.c). */
+json_t *opf_json_parse_plain(const char *text, size_t len);
+
 /* A bundle file read account by account (src/core/bundle_scan.c): NULL when it is not plainly shaped so. */
 struct opf_bundle_scan;
 struct opf_bundle_scan *opf_bundle_scan_open(const char *path);

@@ -103,6 +103,55 @@ static void test_dump_is_janssons_layout(void **state)
     json_decref(doc);
 }
 
+/* The plain parser gives jansson's tree (members in order) or leaves the text to jansson; never a tree for
+ * text jansson refuses. */
+static void s_plain_as_jansson(const char *text, size_t len)
+{
+    json_t *plain = opf_json_parse_plain(text, len), *j = json_loadb(text, len, JSON_REJECT_DUPLICATES, NULL);
+    if (plain) {
+        assert_non_null(j);
+        char *a = json_dumps(plain, JSON_INDENT(1) | JSON_ENCODE_ANY), *b = json_dumps(j, JSON_INDENT(1) | JSON_ENCODE_ANY);
+        assert_string_equal(a, b);
+        free(a);
+        free(b);
+    }
+    json_decref(plain);
+    json_decref(j);
+}
+
+static void test_plain_parser_is_janssons(void **state)
+{
+    (void)state;
+    static const char *const texts[] = {
+        "{\"a\": [1, -2, 0, true, false, null, \"x\\\"\\\\\\/\\b\\f\\n\\r\\t\", {}, [], {\"\": \"\"}], \"b\\n\": 3}",
+        "{\"a\": 1, \"a\": 2}", "{\"a\\u0041\": 1}", "[1.5]", "[01]", "[-]", "[1e3]", "[123456789012345678]",
+        "[1234567890123456789]", "[\"\xc3\xa9\"]", "[\"\x01\"]", "[truex]", "[1,]", "{\"a\":}", "{,}", " [ ] ",
+        "{\"a\" 1}", "[\"\\x\"]", "[\"open]", "{\"k\\tk\": {\"k\\tk\": [\"v\\tv\"]}}", "nul", "[] x", "",
+    };
+    for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++)
+        s_plain_as_jansson(texts[i], strlen(texts[i]));
+    assert_non_null(opf_json_parse_plain(texts[0], strlen(texts[0])));
+    /* the example's accounts, and every one-byte change of a small document */
+    json_t *example = json_load_file("../examples/evidence.json", 0, NULL);
+    size_t i;
+    json_t *a;
+    json_array_foreach(json_object_get(example, "accounts"), i, a) {
+        char *text = json_dumps(a, JSON_INDENT(2));
+        s_plain_as_jansson(text, strlen(text));
+        free(text);
+    }
+    json_decref(example);
+    char doc[] = "{\"id\": \"111111111111\", \"n\": [10, -3, true, null], \"s\": \"a\\\"b\", \"o\": {\"x\": false}}";
+    static const char bytes[] = "{}[]\",:\\ -0123456789.eEtrufalsn\x01\x80";
+    for (size_t at = 0; at < sizeof(doc) - 1; at++)
+        for (const char *b = bytes; *b; b++) {
+            char copy[sizeof(doc)];
+            memcpy(copy, doc, sizeof(doc));
+            copy[at] = *b;
+            s_plain_as_jansson(copy, sizeof(doc) - 1);
+        }
+}
+
 static void test_examples_read_account_by_account(void **state)
 {
     (void)state;
@@ -214,6 +263,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_dump_is_janssons_layout),
+        cmocka_unit_test(test_plain_parser_is_janssons),
         cmocka_unit_test(test_examples_read_account_by_account),
         cmocka_unit_test(test_odd_but_valid_bundles),
         cmocka_unit_test(test_errors_are_the_whole_loads),
