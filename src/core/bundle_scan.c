@@ -101,10 +101,12 @@ static bool s_key_is(const char *k, const char *k_end, const char *want)
     return is;
 }
 
+/* Reads one member's value at v (its key the quoted [k, k_end)): returns just past it, NULL when it is not plainly
+ * a value. */
+typedef const char *s_member_fn(void *ud, const char *k, const char *k_end, const char *v, const char *end);
+
 /* Calls fn for each member of the object at p; returns just past it, NULL when not plainly an object. */
-static const char *s_members(const char *p, const char *end,
-                             bool (*fn)(void *ud, const char *k, const char *k_end, const char *v, const char *v_end),
-                             void *ud)
+static const char *s_members(const char *p, const char *end, s_member_fn *fn, void *ud)
 {
     if (p >= end || *p != '{')
         return NULL;
@@ -118,8 +120,8 @@ static const char *s_members(const char *p, const char *end,
         p = s_skip_ws(k_end, end);
         if (p >= end || *p != ':')
             return NULL;
-        const char *v = s_skip_ws(p + 1, end), *v_end = s_skip_value(v, end);
-        if (!v_end || !fn(ud, k, k_end, v, v_end))
+        const char *v_end = fn(ud, k, k_end, s_skip_ws(p + 1, end), end);
+        if (!v_end)
             return NULL;
         p = s_skip_ws(v_end, end);
         if (p < end && *p == '}')
@@ -132,16 +134,19 @@ static const char *s_members(const char *p, const char *end,
 
 /* An account's id and OU path, which selection and the organization-wide facts need before any account is
  * evaluated. */
-static bool s_stub_member(void *ud, const char *k, const char *k_end, const char *v, const char *v_end)
+static const char *s_stub_member(void *ud, const char *k, const char *k_end, const char *v, const char *end)
 {
     json_t *stub = ud;
+    const char *v_end = s_skip_value(v, end);
+    if (!v_end)
+        return NULL;
     const char *key = s_key_is(k, k_end, "id") ? "id" : s_key_is(k, k_end, "ou_path") ? "ou_path" : NULL;
     if (key && !json_object_get(stub, key)) {
         json_t *value = json_loadb(v, (size_t)(v_end - v), JSON_DECODE_ANY, NULL);
         if (value)
             json_object_set_new(stub, key, value);
     }
-    return true;
+    return v_end;
 }
 
 static void s_release(struct opf_bundle_scan *s, size_t upto, bool all)
@@ -178,27 +183,29 @@ struct s_top {
     const char *open, *close; /* the accounts array's brackets */
 };
 
-static bool s_top_member(void *ud, const char *k, const char *k_end, const char *v, const char *v_end)
+/* The accounts array is read element by element (and its pages given back as it goes); any other member is
+ * skipped. */
+static const char *s_top_member(void *ud, const char *k, const char *k_end, const char *v, const char *end)
 {
     struct s_top *t = ud;
-    if (t->open || *v != '[' || !s_key_is(k, k_end, "accounts"))
-        return true; /* a second "accounts" stays in the skeleton, where jansson refuses the duplicate */
-    const char *p = s_skip_ws(v + 1, v_end);
+    if (t->open || v >= end || *v != '[' || !s_key_is(k, k_end, "accounts"))
+        return s_skip_value(v, end); /* a second "accounts" stays in the skeleton, where jansson refuses it */
+    const char *p = s_skip_ws(v + 1, end);
     bool more = false; /* after a comma, another element must follow */
-    while (more || *p != ']') {
-        const char *e = s_skip_value(p, v_end);
+    while (more || p >= end || *p != ']') {
+        const char *e = s_skip_value(p, end);
         if (!e || !s_add_account(t->scan, p, e))
-            return false;
-        p = s_skip_ws(e, v_end);
-        more = *p == ',';
+            return NULL;
+        p = s_skip_ws(e, end);
+        more = p < end && *p == ',';
         if (more)
-            p = s_skip_ws(p + 1, v_end);
-        else if (*p != ']')
-            return false;
+            p = s_skip_ws(p + 1, end);
+        else if (p >= end || *p != ']')
+            return NULL;
     }
     t->open = v;
-    t->close = v_end - 1;
-    return true;
+    t->close = p;
+    return p + 1;
 }
 
 /* The skeleton: the bundle's text with the accounts array emptied, parsed as the whole file would be. */
