@@ -130,7 +130,9 @@ static void test_plain_parser_is_janssons(void **state)
     };
     for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++)
         s_plain_as_jansson(texts[i], strlen(texts[i]));
-    assert_non_null(opf_json_parse_plain(texts[0], strlen(texts[0])));
+    json_t *plain = opf_json_parse_plain(texts[0], strlen(texts[0]));
+    assert_non_null(plain);
+    json_decref(plain);
     /* the example's accounts, and every one-byte change of a small document */
     json_t *example = json_load_file("../examples/evidence.json", 0, NULL);
     size_t i;
