@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <time.h>
 #include <jansson.h>
+#include <orgpreflight/orgpreflight.h>
 
 struct opf_aws_error {
     char code[128];        /* "AccessDenied", "TooManyRequestsException", "CredentialsError", "Timeout", ... */
@@ -24,6 +25,10 @@ struct opf_aws_error {
     long http_status;      /* 0 when no HTTP answer */
     int attempts;          /* how many times it was sent */
 };
+
+/* What kind of failure an error's code and HTTP status (0: none) are: a caller that reports the failure as a
+ * struct opf_error takes its category from here (error_category.c). */
+enum opf_error_category opf_aws_error_category(const char *code, long http_status);
 
 /* ---- credentials ---- */
 

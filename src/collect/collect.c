@@ -426,12 +426,12 @@ static json_t *s_run(struct opf_collect *k, struct opf_error *err)
     pthread_cond_init(&k->filled, NULL);
     k->client = opf_aws_client_new(&co, &aerr);
     if (!k->client) {
-        opf_fail(err, OPF_ERR_INVALID_INPUT, "AWS configuration: %s", aerr.message);
+        opf_fail(err, opf_aws_error_category(aerr.code, aerr.http_status), "AWS configuration: %s", aerr.message);
         return NULL;
     }
     k->mgmt = opf_aws_session_default(k->client, &aerr);
     if (!k->mgmt) {
-        opf_fail(err, OPF_ERR_CREDENTIALS, "credentials: %s", aerr.message);
+        opf_fail(err, opf_aws_error_category(aerr.code, aerr.http_status), "credentials: %s", aerr.message);
         return NULL;
     }
     json_t *bundle = opf_collect_discover(k, &aerr, err);
