@@ -74,11 +74,11 @@ enum opf_chk_attested opf_chk_attestation(const struct opf_subject *s, const str
 
 /* A policy document as JSON: the decoded object collectors store, or the JSON text IAM returns when a
  * collector kept it. New reference; NULL when it is neither. */
-json_t *opf_chk_policy_document(const json_t *doc);
+OPF_MUST_USE json_t *opf_chk_policy_document(const json_t *doc);
 
 /* The statements of a policy document as an array (a lone statement object is wrapped); new reference,
  * NULL when the document has no Statement or one of them is not an object (unreadable, never "nothing"). */
-json_t *opf_chk_policy_statements(const json_t *document);
+OPF_MUST_USE json_t *opf_chk_policy_statements(const json_t *document);
 
 /* Effect is "Allow" / "Deny" (case-sensitive in IAM). */
 bool opf_chk_statement_effect(const json_t *statement, const char *effect);
@@ -87,7 +87,7 @@ bool opf_chk_statement_effect(const json_t *statement, const char *effect);
 
 /* Decodes GetCredentialReport's data ({"Content": base64 CSV}) into an array of objects keyed by the CSV
  * header; NULL with a reason in `err` when it is not valid base64 or CSV. New reference. */
-json_t *opf_chk_credential_report(const json_t *data, char *err, size_t errlen);
+OPF_MUST_USE json_t *opf_chk_credential_report(const json_t *data, char *err, size_t errlen);
 
 /* A credential-report boolean column: "true"/"TRUE" → true; "false", "N/A", "not_supported" → false. */
 bool opf_chk_report_true(const json_t *row, const char *column);

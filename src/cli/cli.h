@@ -67,6 +67,6 @@ void opf_cli_org_account_advice(const char *cmd, const struct opf_aws_client_opt
                                 const char *done);
 
 /* Loads the registry with the built-in checks and every --plugin given. */
-struct opf_registry *opf_cli_registry(char **plugins, size_t nplugins, struct opf_error *err);
+OPF_MUST_USE struct opf_registry *opf_cli_registry(char **plugins, size_t nplugins, struct opf_error *err);
 
 #endif
