@@ -7,7 +7,7 @@
 #ifndef OPF_CHECKS_COMMON_H
 #define OPF_CHECKS_COMMON_H
 
-#include <orgpreflight/check.h>
+#include <orgpreflight/orgpreflight.h>
 
 /* The route the subject takes: the management account always leaves (it must delete its organization
  * first), every other account takes the configured path. */
@@ -86,8 +86,8 @@ bool opf_chk_statement_effect(const json_t *statement, const char *effect);
 /* ---- IAM credential report ---- */
 
 /* Decodes GetCredentialReport's data ({"Content": base64 CSV}) into an array of objects keyed by the CSV
- * header; NULL with a reason in `err` when it is not valid base64 or CSV. New reference. */
-OPF_MUST_USE json_t *opf_chk_credential_report(const json_t *data, char *err, size_t errlen);
+ * header; NULL with the reason in err (OPF_ERR_INVALID_INPUT) when it is not valid base64 or CSV. New reference. */
+OPF_MUST_USE json_t *opf_chk_credential_report(const json_t *data, struct opf_error *err);
 
 /* A credential-report boolean column: "true"/"TRUE" → true; "false", "N/A", "not_supported" → false. */
 bool opf_chk_report_true(const json_t *row, const char *column);

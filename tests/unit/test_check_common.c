@@ -63,10 +63,10 @@ static json_t *s_report(const char *csv)
 
 static void csv_rfc4180(void **state)
 {
-    char err[256];
+    struct opf_error err;
     json_t *data = s_report("user,arn,note\r\n\"<root_account>\",arn:aws:iam::1:root,\"a, \"\"quoted\"\"\r\nline\"\r\n"
                             "bob,arn:aws:iam::1:user/bob,\r\n");
-    json_t *rows = opf_chk_credential_report(data, err, sizeof(err));
+    json_t *rows = opf_chk_credential_report(data, &err);
     assert_non_null(rows);
     assert_int_equal(json_array_size(rows), 2);
     assert_string_equal(json_string_value(json_object_get(json_array_get(rows, 0), "user")), "<root_account>");
@@ -81,7 +81,7 @@ static void csv_rfc4180(void **state)
     memset(csv + 5, 'x', 1000);
     strcat(csv, "\n");
     data = s_report(csv);
-    rows = opf_chk_credential_report(data, err, sizeof(err));
+    rows = opf_chk_credential_report(data, &err);
     assert_non_null(rows);
     assert_int_equal(strlen(json_string_value(json_object_get(json_array_get(rows, 0), "user"))), 1000);
     json_decref(rows);
@@ -99,40 +99,40 @@ static void csv_errors(void **state)
         {"user,arn\nbob\n", "line 2 has 1 fields, its header 2"},
         {"name,arn\nbob,x\n", "no \"user\" column"},
     };
-    char err[256];
+    struct opf_error err;
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         json_t *data = s_report(cases[i].csv);
-        assert_null(opf_chk_credential_report(data, err, sizeof(err)));
-        if (!strstr(err, cases[i].why))
-            fail_msg("case %zu: \"%s\" lacks \"%s\"", i, err, cases[i].why);
+        assert_null(opf_chk_credential_report(data, &err));
+        if (!strstr(err.message, cases[i].why))
+            fail_msg("case %zu: \"%s\" lacks \"%s\"", i, err.message, cases[i].why);
         json_decref(data);
     }
 }
 
 static void base64_content(void **state)
 {
-    char err[256];
+    struct opf_error err;
     /* "user,x\nal,1\n" with a line break inside the base64, as some tools wrap it */
     json_t *data = s_json("{\"Content\": \"dXNlcix4\\nCmFsLDEK\"}");
-    json_t *rows = opf_chk_credential_report(data, err, sizeof(err));
+    json_t *rows = opf_chk_credential_report(data, &err);
     assert_non_null(rows);
     assert_string_equal(json_string_value(json_object_get(json_array_get(rows, 0), "user")), "al");
     json_decref(rows);
     json_decref(data);
     /* padding is not decoded as NUL bytes: "user\n" is 5 bytes, "dXNlcgo=" */
     data = s_json("{\"Content\": \"dXNlcgo=\"}");
-    rows = opf_chk_credential_report(data, err, sizeof(err));
+    rows = opf_chk_credential_report(data, &err);
     assert_non_null(rows);
     assert_int_equal(json_array_size(rows), 0);
     json_decref(rows);
     json_decref(data);
     data = s_json("{\"Content\": \"dXNlcgo\"}");
-    assert_null(opf_chk_credential_report(data, err, sizeof(err)));
-    assert_non_null(strstr(err, "base64"));
+    assert_null(opf_chk_credential_report(data, &err));
+    assert_non_null(strstr(err.message, "base64"));
     json_decref(data);
     data = s_json("{\"ReportFormat\": \"text/csv\"}");
-    assert_null(opf_chk_credential_report(data, err, sizeof(err)));
-    assert_non_null(strstr(err, "no Content"));
+    assert_null(opf_chk_credential_report(data, &err));
+    assert_non_null(strstr(err.message, "no Content"));
     json_decref(data);
 }
 
