@@ -18,7 +18,8 @@ typedef int opf_report_write_fn(const json_t *report, FILE *out, const struct op
 struct opf_report_format {
     const char *name;            /* --format NAME */
     const char *extension;       /* default file extension */
-    opf_report_write_fn *write;  /* 0 on success, -1 with errno on a write error */
+    opf_report_write_fn *write;  /* 0, or -1 when the stream failed (errno says why): the caller, who names the
+                                    stream, writes the error */
 };
 
 /* The table of formats (src/report/formats.c); NULL when unknown. */
