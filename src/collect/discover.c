@@ -132,8 +132,8 @@ json_t *opf_collect_discover(struct opf_collect *k, struct opf_aws_error *aerr, 
 {
     json_t *session = s_operator(k, aerr);
     if (!session) {
-        opf_fail(err, opf_aws_error_category(aerr->code, aerr->http_status), "credentials: GetCallerIdentity failed: %s: %s",
-                 aerr->code, aerr->message);
+        opf_fail(err, opf_aws_error_category(aerr->code, aerr->http_status),
+                 "credentials: GetCallerIdentity failed: %s: %s", aerr->code, aerr->message);
         return NULL;
     }
     const char *caller = json_string_value(json_object_get(session, "arn"));

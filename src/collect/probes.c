@@ -9,7 +9,9 @@
 /* The evidence's error codes of the probes (docs/evidence.md), by what kind of failure the probe reported. */
 static const char *s_dns_code(enum opf_error_category category)
 {
-    return category == OPF_ERR_TIMEOUT ? "DnsTimeout" : category == OPF_ERR_INVALID_INPUT ? "DnsConfigError" : "DnsError";
+    return category == OPF_ERR_TIMEOUT         ? "DnsTimeout"
+           : category == OPF_ERR_INVALID_INPUT ? "DnsConfigError"
+                                               : "DnsError";
 }
 
 static const char *s_smtp_code(enum opf_error_category category)
