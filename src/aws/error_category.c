@@ -11,6 +11,7 @@ static const struct {
 } s_codes[] = {
     {"Interrupted", OPF_ERR_INTERRUPTED},
     {"RequestTimeout", OPF_ERR_TIMEOUT},
+    {"RequestTimeoutException", OPF_ERR_TIMEOUT},
     {"CallBudgetExceeded", OPF_ERR_TIMEOUT},
     {"ItemBudgetExceeded", OPF_ERR_TIMEOUT},
     {"ConnectionError", OPF_ERR_NETWORK},

@@ -68,6 +68,7 @@ static void test_an_aws_error_is_categorized_by_code_then_status(void **state)
     (void)state;
     assert_int_equal(opf_aws_error_category("Interrupted", 503), OPF_ERR_INTERRUPTED); /* the code wins */
     assert_int_equal(opf_aws_error_category("CallBudgetExceeded", 0), OPF_ERR_TIMEOUT);
+    assert_int_equal(opf_aws_error_category("RequestTimeoutException", 408), OPF_ERR_TIMEOUT);
     assert_int_equal(opf_aws_error_category("ConnectionError", 0), OPF_ERR_NETWORK);
     assert_int_equal(opf_aws_error_category("AccessDeniedException", 400), OPF_ERR_PERMISSION);
     assert_int_equal(opf_aws_error_category("ExpiredToken", 400), OPF_ERR_CREDENTIALS);
