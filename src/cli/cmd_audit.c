@@ -420,6 +420,10 @@ static int s_plan(const struct s_args *a, const struct opf_registry *r, const js
                   const json_t *bundle, struct opf_error *err)
 {
     char *command = s_audit_command(a);
+    if (!command) { /* without it the re-run commands would lack this run's flags */
+        opf_fail(err, OPF_ERR_NO_MEMORY, "out of memory building the runbook");
+        return opf_cli_error(err);
+    }
     struct opf_plan_options po = {.config = cfg, .audit_command = command};
     json_t *runbook = opf_plan(r, report, bundle, &po, err);
     free(command);
