@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "common.h"
+#include "core/core.h"
 
 static const char *const s_needs[] = {"organizations.account", "account.information", "account.contact_information",
                                       "attestation.phone-verified", NULL};
@@ -15,7 +16,7 @@ struct s_seen {
     struct opf_item missing; /* the first item that could not be read */
 };
 
-/* The account's lifecycle state: GetAccountInformation's AccountState, else Organizations' State (ListAccounts,
+/* The account's lifecycle state: GetAccountInformation's AccountState, else Organizations' State or Status (ListAccounts,
  * the same lifecycle states), which the collector reads for every account instead of calling the Account API,
  * whose quota is 3 requests per second for the whole caller. */
 static enum opf_status s_account_state(const struct opf_subject *s, struct opf_finding *f, struct s_seen *seen)
@@ -26,8 +27,9 @@ static enum opf_status s_account_state(const struct opf_subject *s, struct opf_f
         state = opf_chk_str(item.data, "AccountState");
     } else {
         struct opf_item listed;
+        const char *listed_field;
         const char *listed_state = opf_evidence_get(s, "organizations.account", &listed) == OPF_ITEM_OK
-                                       ? opf_chk_str(json_object_get(listed.data, "Account"), "State")
+                                       ? opf_account_state(json_object_get(listed.data, "Account"), &listed_field)
                                        : NULL;
         if (!listed_state) {
             seen->missing = item;
@@ -35,7 +37,7 @@ static enum opf_status s_account_state(const struct opf_subject *s, struct opf_f
         }
         item = listed;
         state = listed_state;
-        field = "State";
+        field = listed_field;
     }
     json_t *values = json_pack("{s:s?}", field, state);
     opf_finding_cite(f, &item, values);

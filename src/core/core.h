@@ -89,6 +89,10 @@ void opf_org_facts_free(struct opf_org_facts *facts);
 enum opf_gate { OPF_GATE_NONE = 0, OPF_GATE_FAIL, OPF_GATE_UNKNOWN };
 enum opf_gate opf_row_gate(const json_t *row, enum opf_severity fail_on);
 
+/* An Organizations account record's lifecycle state (src/core/account.c): State, else the older Status; NULL
+ * when it has neither. `field` (when given) is set to the member read, "State" when none. */
+const char *opf_account_state(const json_t *account, const char **field);
+
 /* Suspended or closing: the account cannot move at all. */
 bool opf_account_state_immovable(const char *state);
 
