@@ -81,22 +81,19 @@ static enum opf_status s_contact(const struct opf_subject *s, struct opf_finding
  * they were standalone (returns PASS for them, leaving the message to the caller). */
 static enum opf_status s_by_joined_method(const struct opf_subject *s, struct opf_finding *f, const char *note)
 {
-    struct opf_item item;
-    const json_t *account = opf_chk_account(s, f, &item);
-    if (!account)
+    switch (opf_chk_joined(s, f)) {
+    case OPF_JOINED_UNREADABLE:
         return f->status;
-    const char *method = opf_chk_str(account, "JoinedMethod");
-    json_t *values = json_pack("{s:s?}", "JoinedMethod", method);
-    opf_finding_cite(f, &item, values);
-    json_decref(values);
-    if (method && strcmp(method, "CREATED") == 0)
+    case OPF_JOINED_INVITED:
+        return OPF_PASS;
+    case OPF_JOINED_CREATED:
         return opf_set(f, OPF_FAIL, "leave path: the account was created by the organization and never went "
                                     "through sign-up (phone verification, customer agreement, support plan); "
                                     "no phone-verified attestation.%s", note);
-    if (!method || strcmp(method, "INVITED") != 0)
+    default:
         return opf_set(f, OPF_UNKNOWN, "leave path: no phone-verified attestation and no known JoinedMethod.%s",
                        note);
-    return OPF_PASS;
+    }
 }
 
 static enum opf_status s_evaluate(const struct opf_check *check, const struct opf_subject *s,

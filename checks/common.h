@@ -28,6 +28,15 @@ long opf_chk_config_int(const struct opf_context *ctx, const char *path, long fa
 /* The "Account" object of the organizations.account item; NULL after setting the finding to UNKNOWN. */
 const json_t *opf_chk_account(const struct opf_subject *s, struct opf_finding *f, struct opf_item *item);
 
+/* How the account joined its organization: organizations.account's JoinedMethod, cited. */
+enum opf_chk_joined {
+    OPF_JOINED_UNREADABLE = 0, /* the item cannot be read: the finding is set to UNKNOWN */
+    OPF_JOINED_OTHER,          /* absent, or a method this tool does not know */
+    OPF_JOINED_CREATED,        /* created by the organization: it never went through standalone sign-up */
+    OPF_JOINED_INVITED         /* invited: it signed up as a standalone account first */
+};
+enum opf_chk_joined opf_chk_joined(const struct opf_subject *s, struct opf_finding *f);
+
 /* For an item found missing or errored: sets the finding to UNKNOWN with the reason (as opf_require) and returns
  * it; an item that reads after all still gives UNKNOWN, never a verdict nobody made. */
 enum opf_status opf_chk_unreadable(const struct opf_subject *s, const char *key, struct opf_finding *f);
