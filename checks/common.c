@@ -33,10 +33,9 @@ const json_t *opf_chk_find(const json_t *list, const char *key, const char *valu
     return NULL;
 }
 
-long opf_chk_config_int(const struct opf_context *ctx, const char *path, long fallback)
+long opf_chk_config_int(const struct opf_context *ctx, const char *path)
 {
-    const json_t *v = opf_config_get(ctx, path);
-    return json_is_integer(v) ? (long)json_integer_value(v) : fallback;
+    return (long)json_integer_value(opf_config_get(ctx, path));
 }
 
 const json_t *opf_chk_account(const struct opf_subject *s, struct opf_finding *f, struct opf_item *item)

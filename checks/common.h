@@ -22,8 +22,8 @@ const char *opf_chk_str(const json_t *obj, const char *key);
 /* The first object of `list` whose string member `key` equals `value`, or NULL. */
 const json_t *opf_chk_find(const json_t *list, const char *key, const char *value);
 
-/* An integer setting by dotted path, `fallback` when absent or not an integer. */
-long opf_chk_config_int(const struct opf_context *ctx, const char *path, long fallback);
+/* An integer setting by dotted path (opf_config_get: its default when the configuration has none). */
+long opf_chk_config_int(const struct opf_context *ctx, const char *path);
 
 /* The "Account" object of the organizations.account item; NULL after setting the finding to UNKNOWN. */
 const json_t *opf_chk_account(const struct opf_subject *s, struct opf_finding *f, struct opf_item *item);

@@ -60,6 +60,13 @@ const json_t *opf_waiver_find(const json_t *waivers, const char *check, const ch
 typedef int opf_write_fn(FILE *out, void *ud);
 int opf_file_write_atomic(const char *path, int mode, opf_write_fn *fn, void *ud, struct opf_error *err);
 
+/* A setting by dotted path ("access.role_name"): its value in `config`, else (absent, null, or of another type
+ * than its default's) its default (src/core/config_defaults.c); NULL when neither has one. Borrowed. */
+const json_t *opf_config_value(const json_t *config, const char *dotted_path);
+/* Why `v` cannot stand where the default `def` does ("expected a string"), or NULL when it can: a value must
+ * have the default's type; a default of null accepts a string (or, where noted, a list of strings). */
+const char *opf_config_type_mismatch(const json_t *def, const json_t *v);
+
 /* Applies an overlay document onto a configuration, checked like a file; `origin` names it in errors. */
 int opf_config_apply(json_t *config, const json_t *overlay, const char *origin, struct opf_error *err);
 /* Sets one setting ("migration.path") from a flag, checked like a file; steals `value`. */
