@@ -5,6 +5,7 @@
 #include <strings.h>
 
 #include "common.h"
+#include "core/core.h"
 
 static const char *const s_needs[] = {"organizations.organization", "organizations.accounts",
                                       "organizations.handshakes", NULL};
@@ -85,7 +86,7 @@ static json_t *s_to_move(const struct opf_context *ctx, const json_t *target_acc
     const json_t *a;
     json_array_foreach(inventory, i, a) {
         const char *id = opf_chk_str(a, "Id");
-        const char *state = opf_chk_str(a, "State") ? opf_chk_str(a, "State") : opf_chk_str(a, "Status");
+        const char *state = opf_account_state(a, NULL);
         if (!id) {
             s_note(r, OPF_UNKNOWN, "the old organization's account inventory has an entry without an Id");
             json_decref(out);

@@ -161,13 +161,14 @@ void opf_collect_decode_document(json_t *obj, const char *key)
 
 /* Whether GetAccountInformation can change a verdict for this account. Its quota is 3 requests per second per
  * caller, so asking for every account would set the collection's pace (N / 3 seconds). ListAccounts already
- * gives the state (State) and, for an account the organization created, its creation moment (JoinedTimestamp);
- * AccountCreatedDate matters only while that moment is within the waiting period (plus a day of margin). */
+ * gives the state (State, or Status) and, for an account the organization created, its creation moment
+ * (JoinedTimestamp); AccountCreatedDate matters only while that moment is within the waiting period (plus a day
+ * of margin). */
 static bool s_needs_information(struct opf_collect *k, const json_t *listed, bool mgmt)
 {
     if (mgmt)
         return false; /* the checks that read it pass the management account on other grounds */
-    if (!json_is_string(json_object_get(listed, "State")))
+    if (!opf_account_state(listed, NULL))
         return true;
     const char *method = json_string_value(json_object_get(listed, "JoinedMethod"));
     if (!method || strcmp(method, "CREATED") != 0)
