@@ -491,8 +491,7 @@ static int s_run(struct s_args *a)
     }
     if (s_outputs(a, report, &err) != 0)
         goto fail;
-    enum opf_severity fail_on = OPF_SEV_HIGH;
-    opf_severity_parse(s_cfg_str(cfg, "gate", "fail_on"), &fail_on);
+    enum opf_severity fail_on = opf_fail_on(s_cfg_str(cfg, "gate", "fail_on"));
     rc = s_interrupted ? opf_cli_exit_code(OPF_ERR_INTERRUPTED) : (int)opf_report_exit_code(report, fail_on);
     goto out;
 fail:

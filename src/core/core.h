@@ -70,6 +70,9 @@ const json_t *opf_config_value(const json_t *config, const char *dotted_path);
  * have the default's type; a default of null accepts a string (or, where noted, a list of strings). */
 const char *opf_config_type_mismatch(const json_t *def, const json_t *v);
 
+/* The gate severity `name` names ("high"); the default gate.fail_on when it names none (NULL, "", unknown). */
+enum opf_severity opf_fail_on(const char *name);
+
 /* Applies an overlay document onto a configuration, checked like a file; `origin` names it in errors. */
 int opf_config_apply(json_t *config, const json_t *overlay, const char *origin, struct opf_error *err);
 /* Sets one setting ("migration.path") from a flag, checked like a file; steals `value`. */

@@ -260,8 +260,7 @@ json_t *opf_audit(const struct opf_registry *r, const json_t *bundle, const stru
         return NULL;
     json_t *defaults = o->config ? NULL : opf_config_default();
     const json_t *config = o->config ? o->config : defaults;
-    enum opf_severity fail_on = OPF_SEV_HIGH;
-    opf_severity_parse(json_string_value(json_object_get(json_object_get(config, "gate"), "fail_on")), &fail_on);
+    enum opf_severity fail_on = opf_fail_on(json_string_value(opf_config_value(config, "gate.fail_on")));
     const char *path = json_string_value(json_object_get(json_object_get(config, "migration"), "path"));
     const json_t *max_age = opf_config_value(config, "attestations.max_age_days");
     if (json_integer_value(max_age) <= 0) /* 0 stands for the default */

@@ -58,6 +58,16 @@ static void checks_read_the_defaults_too(void **state)
     json_decref(config);
 }
 
+/* The gate's severity: the one named, else the default gate.fail_on. */
+static void fail_on_names_or_defaults(void **state)
+{
+    assert_int_equal(opf_fail_on("blocker"), OPF_SEV_BLOCKER);
+    assert_int_equal(opf_fail_on("low"), OPF_SEV_LOW);
+    assert_int_equal(opf_fail_on(NULL), OPF_SEV_HIGH);
+    assert_int_equal(opf_fail_on(""), OPF_SEV_HIGH);
+    assert_int_equal(opf_fail_on("critical"), OPF_SEV_HIGH);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -65,6 +75,7 @@ int main(void)
         cmocka_unit_test(absent_values_are_the_defaults),
         cmocka_unit_test(values_of_another_type_are_the_defaults),
         cmocka_unit_test(checks_read_the_defaults_too),
+        cmocka_unit_test(fail_on_names_or_defaults),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
