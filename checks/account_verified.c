@@ -16,9 +16,9 @@ struct s_seen {
     struct opf_item missing; /* the first item that could not be read */
 };
 
-/* The account's lifecycle state: GetAccountInformation's AccountState, else Organizations' State or Status (ListAccounts,
- * the same lifecycle states), which the collector reads for every account instead of calling the Account API,
- * whose quota is 3 requests per second for the whole caller. */
+/* The account's lifecycle state: GetAccountInformation's AccountState, else Organizations' State or Status
+ * (ListAccounts, the same lifecycle states), which the collector reads for every account instead of calling the
+ * Account API, whose quota is 3 requests per second for the whole caller. */
 static enum opf_status s_account_state(const struct opf_subject *s, struct opf_finding *f, struct s_seen *seen)
 {
     struct opf_item item;

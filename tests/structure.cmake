@@ -7,5 +7,6 @@ add_test(NAME structure/abi_symbols
                  ${PROJECT_SOURCE_DIR}/include/orgpreflight/liborgpreflight.symbols)
 add_test(NAME structure/include_graph COMMAND ${OPF_PYTHON} ${PROJECT_SOURCE_DIR}/scripts/include-graph.py
          ${PROJECT_SOURCE_DIR})
-add_test(NAME structure/file_size COMMAND ${OPF_PYTHON} ${PROJECT_SOURCE_DIR}/scripts/file-size.py ${PROJECT_SOURCE_DIR})
+add_test(NAME structure/file_size COMMAND ${OPF_PYTHON} ${PROJECT_SOURCE_DIR}/scripts/file-size.py
+         ${PROJECT_SOURCE_DIR})
 set_tests_properties(structure/abi_symbols structure/include_graph structure/file_size PROPERTIES LABELS unit)
