@@ -34,10 +34,9 @@ const json_t *opf_chk_find(const json_t *list, const char *key, const char *valu
     return NULL;
 }
 
-long opf_chk_config_int(const struct opf_context *ctx, const char *path, long fallback)
+long opf_chk_config_int(const struct opf_context *ctx, const char *path)
 {
-    const json_t *v = opf_config_get(ctx, path);
-    return json_is_integer(v) ? (long)json_integer_value(v) : fallback;
+    return (long)json_integer_value(opf_config_get(ctx, path));
 }
 
 const json_t *opf_chk_account(const struct opf_subject *s, struct opf_finding *f, struct opf_item *item)
@@ -50,6 +49,23 @@ const json_t *opf_chk_account(const struct opf_subject *s, struct opf_finding *f
         return NULL;
     }
     return account;
+}
+
+enum opf_chk_joined opf_chk_joined(const struct opf_subject *s, struct opf_finding *f)
+{
+    struct opf_item item;
+    const json_t *account = opf_chk_account(s, f, &item);
+    if (!account)
+        return OPF_JOINED_UNREADABLE;
+    const char *method = opf_chk_str(account, "JoinedMethod");
+    json_t *values = json_pack("{s:s?}", "JoinedMethod", method);
+    opf_finding_cite(f, &item, values);
+    json_decref(values);
+    if (method && strcmp(method, "CREATED") == 0)
+        return OPF_JOINED_CREATED;
+    if (method && strcmp(method, "INVITED") == 0)
+        return OPF_JOINED_INVITED;
+    return OPF_JOINED_OTHER;
 }
 
 enum opf_status opf_chk_unreadable(const struct opf_subject *s, const char *key, struct opf_finding *f)

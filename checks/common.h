@@ -22,11 +22,20 @@ const char *opf_chk_str(const json_t *obj, const char *key);
 /* The first object of `list` whose string member `key` equals `value`, or NULL. */
 const json_t *opf_chk_find(const json_t *list, const char *key, const char *value);
 
-/* An integer setting by dotted path, `fallback` when absent or not an integer. */
-long opf_chk_config_int(const struct opf_context *ctx, const char *path, long fallback);
+/* An integer setting by dotted path (opf_config_get: its default when the configuration has none). */
+long opf_chk_config_int(const struct opf_context *ctx, const char *path);
 
 /* The "Account" object of the organizations.account item; NULL after setting the finding to UNKNOWN. */
 const json_t *opf_chk_account(const struct opf_subject *s, struct opf_finding *f, struct opf_item *item);
+
+/* How the account joined its organization: organizations.account's JoinedMethod, cited. */
+enum opf_chk_joined {
+    OPF_JOINED_UNREADABLE = 0, /* the item cannot be read: the finding is set to UNKNOWN */
+    OPF_JOINED_OTHER,          /* absent, or a method this tool does not know */
+    OPF_JOINED_CREATED,        /* created by the organization: it never went through standalone sign-up */
+    OPF_JOINED_INVITED         /* invited: it signed up as a standalone account first */
+};
+enum opf_chk_joined opf_chk_joined(const struct opf_subject *s, struct opf_finding *f);
 
 /* For an item found missing or errored: sets the finding to UNKNOWN with the reason (as opf_require) and returns
  * it; an item that reads after all still gives UNKNOWN, never a verdict nobody made. */

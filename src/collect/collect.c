@@ -154,13 +154,12 @@ static json_t *s_run(struct opf_collect *k, struct opf_error *err)
             return NULL;
         }
     }
-    const json_t *access = json_object_get(opts->config, "access");
-    k->role_name = json_string_value(json_object_get(access, "role_name"));
-    k->role_name = k->role_name ? k->role_name : "OrganizationAccountAccessRole";
-    k->external_id = json_string_value(json_object_get(access, "external_id"));
-    k->session_name = json_string_value(json_object_get(access, "session_name"));
-    int workers = opts->concurrency ? opts->concurrency : (int)json_integer_value(json_object_get(access, "concurrency"));
-    workers = workers > 0 ? workers : 8;
+    k->role_name = json_string_value(opf_config_value(opts->config, "access.role_name"));
+    k->external_id = json_string_value(opf_config_value(opts->config, "access.external_id"));
+    k->session_name = json_string_value(opf_config_value(opts->config, "access.session_name"));
+    int workers = opts->concurrency ? opts->concurrency
+                                    : (int)json_integer_value(opf_config_value(opts->config, "access.concurrency"));
+    workers = workers > 0 ? workers : 1; /* a configuration no loader checked may say 0 */
     if ((size_t)workers > k->n)
         workers = (int)(k->n ? k->n : 1);
     /* each account in flight may have several calls in flight: at most HELPERS_PER_WORKER more per worker */

@@ -65,6 +65,16 @@ const json_t *opf_waiver_find(const json_t *waivers, const char *check, const ch
 typedef int opf_write_fn(FILE *out, void *ud);
 OPF_MUST_USE int opf_file_write_atomic(const char *path, int mode, opf_write_fn *fn, void *ud, struct opf_error *err);
 
+/* A setting by dotted path ("access.role_name"): its value in `config`, else (absent, null, or of another type
+ * than its default's) its default (src/core/config_defaults.c); NULL when neither has one. Borrowed. */
+const json_t *opf_config_value(const json_t *config, const char *dotted_path);
+/* Why `v` cannot stand where the default `def` does ("expected a string"), or NULL when it can: a value must
+ * have the default's type; a default of null accepts a string (or, where noted, a list of strings). */
+const char *opf_config_type_mismatch(const json_t *def, const json_t *v);
+
+/* The gate severity `name` names ("high"); the default gate.fail_on when it names none (NULL, "", unknown). */
+enum opf_severity opf_fail_on(const char *name);
+
 /* Applies an overlay document onto a configuration, checked like a file; `origin` names it in errors. */
 OPF_MUST_USE int opf_config_apply(json_t *config, const json_t *overlay, const char *origin, struct opf_error *err);
 /* Sets one setting ("migration.path") from a flag, checked like a file; steals `value`. */
@@ -93,6 +103,10 @@ void opf_org_facts_free(struct opf_org_facts *facts);
 /* How a row weighs at the gate: a fail or an unknown at or above fail_on (an unreadable row is unknown). */
 enum opf_gate { OPF_GATE_NONE = 0, OPF_GATE_FAIL, OPF_GATE_UNKNOWN };
 enum opf_gate opf_row_gate(const json_t *row, enum opf_severity fail_on);
+
+/* An Organizations account record's lifecycle state (src/core/account.c): State, else the older Status; NULL
+ * when it has neither. `field` (when given) is set to the member read, "State" when none. */
+const char *opf_account_state(const json_t *account, const char **field);
 
 /* Suspended or closing: the account cannot move at all. */
 bool opf_account_state_immovable(const char *state);

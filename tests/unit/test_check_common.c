@@ -10,6 +10,7 @@
 #include <openssl/evp.h>
 
 #include "../../checks/common.h"
+#include "support/check_fixture.h"
 
 static void wildcards(void **state)
 {
@@ -203,13 +204,34 @@ static void item_errors(void **state)
     json_decref(data);
 }
 
+/* JoinedMethod read and cited once for every check that decides on it. */
+static void joined_method(void **state)
+{
+    struct opf_fx *fx = *state;
+    opf_fx_account(fx, "418273645091");
+    fx->finding.evidence = json_array(); /* as the engine presets it; opf_fx_free releases it */
+    assert_int_equal(opf_chk_joined(&fx->subject, &fx->finding), OPF_JOINED_CREATED);
+    const json_t *values = json_object_get(opf_fx_cited(fx, "organizations.account"), "values");
+    assert_string_equal(json_string_value(json_object_get(values, "JoinedMethod")), "CREATED");
+    json_t *account = json_object_get(opf_fx_data(fx, "organizations.account"), "Account");
+    json_object_set_new(account, "JoinedMethod", json_string("INVITED"));
+    assert_int_equal(opf_chk_joined(&fx->subject, &fx->finding), OPF_JOINED_INVITED);
+    json_object_set_new(account, "JoinedMethod", json_string("TRANSFERRED"));
+    assert_int_equal(opf_chk_joined(&fx->subject, &fx->finding), OPF_JOINED_OTHER);
+    json_object_del(account, "JoinedMethod");
+    assert_int_equal(opf_chk_joined(&fx->subject, &fx->finding), OPF_JOINED_OTHER);
+    opf_fx_set_error(fx, "organizations.account", "AccessDeniedException", "not authorized");
+    assert_int_equal(opf_chk_joined(&fx->subject, &fx->finding), OPF_JOINED_UNREADABLE);
+    assert_int_equal(fx->finding.status, OPF_UNKNOWN);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(wildcards),       cmocka_unit_test(statements),     cmocka_unit_test(csv_rfc4180),
         cmocka_unit_test(csv_errors),      cmocka_unit_test(base64_content), cmocka_unit_test(report_booleans),
         cmocka_unit_test(bounded_lists),   cmocka_unit_test(item_errors),
-        cmocka_unit_test(long_messages_end_on_a_whole_word),
+        cmocka_unit_test(long_messages_end_on_a_whole_word), OPF_FX_TEST(joined_method),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
