@@ -179,7 +179,7 @@ static void test_examples_read_account_by_account(void **state)
 #define HEAD "{\"schema\": \"orgpreflight/evidence/v1\", \"collected_at\": \"2026-11-25T02:00:00Z\", " \
              "\"organization\": {\"id\": \"o-abc\", \"management_account_id\": \"111111111111\"}, "
 #define MGMT "{\"id\": \"111111111111\", \"name\": \"m\", \"state\": \"ACTIVE\", \"ou_path\": [{\"id\": \"r-1\"}]}"
-#define MEMBER "{\"id\": \"222222222222\", \"name\": \"b]\\\"}\", \"state\": \"ACTIVE\", \"ou_path\": [{\"id\": \"ou-1\"}]}"
+#define MEMBER "{\"id\": \"222222222222\", \"name\": \"b]\\\"}\\\\\", \"state\": \"ACTIVE\", \"ou_path\": [{\"id\": \"ou-1\"}]}"
 
 static void test_odd_but_valid_bundles(void **state)
 {
