@@ -94,6 +94,10 @@ static void s_evaluate(struct s_audit *a, const struct opf_check *c, const struc
                             opf_severity_name(f.severity), "message", f.message, "evidence", f.evidence,
                             "remediation", c->remediation ? c->remediation : "", "waiver", waiver);
     json_object_set_new(row, "holds_back", json_string(s_holds_back(c)));
+    json_object_set_new(row, "placement", json_string(opf_runbook_placement_name(c->runbook)));
+    if (json_object_size(f.facts))
+        json_object_set(row, "facts", f.facts);
+    json_decref(f.facts);
     if (f.not_before && f.status == OPF_FAIL) {
         char when[32];
         opf_time_format(f.not_before, when, sizeof(when));

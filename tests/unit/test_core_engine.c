@@ -43,11 +43,11 @@ static enum opf_status s_always_fail(const struct opf_check *c, const struct opf
 
 static const struct opf_check s_item_check = {OPF_CHECK_ABI, sizeof(struct opf_check),
     "needs-item", "Needs the item", OPF_SUBJECT_ACCOUNT, OPF_SEV_HIGH, OPF_CHECK_MEMBERS_ONLY, NULL, s_needs_item,
-    "", "fix it"};
+    "", "fix it", OPF_RUNBOOK_BEFORE_MOVE};
 static const struct opf_check s_silent_check = {OPF_CHECK_ABI, sizeof(struct opf_check),
-    "silent", "Silent", OPF_SUBJECT_ACCOUNT, OPF_SEV_HIGH, 0, NULL, s_silent, "", ""};
+    "silent", "Silent", OPF_SUBJECT_ACCOUNT, OPF_SEV_HIGH, 0, NULL, s_silent, "", "", OPF_RUNBOOK_BEFORE_MOVE};
 static const struct opf_check s_low_check = {OPF_CHECK_ABI, sizeof(struct opf_check),
-    "low-fail", "Low", OPF_SUBJECT_ORGANIZATION, OPF_SEV_LOW, 0, NULL, s_always_fail, "", ""};
+    "low-fail", "Low", OPF_SUBJECT_ORGANIZATION, OPF_SEV_LOW, 0, NULL, s_always_fail, "", "", OPF_RUNBOOK_BEFORE_MOVE};
 
 struct t_env {
     struct opf_registry *r;
