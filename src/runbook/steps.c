@@ -397,11 +397,10 @@ static void s_steps_members(struct opf_rb *p, const struct s_prereq_steps *pre)
     s_step_add(p, wait);
 }
 
-/* The audit of the checks whose rows have these placements (in this order), for the account. */
-static void s_rerun_placed(struct opf_rb *p, json_t *step, const enum opf_runbook_placement *at, size_t n,
-                           const char *account)
+/* The checks the report has rows of with these placements, in this order. New reference. */
+static json_t *s_checks_placed(const struct opf_rb *p, const enum opf_runbook_placement *at, size_t n)
 {
-    json_t *list = json_array(), *accounts = json_pack("[s]", account);
+    json_t *list = json_array();
     for (size_t k = 0; k < n; k++) {
         size_t i;
         const json_t *row;
@@ -410,6 +409,14 @@ static void s_rerun_placed(struct opf_rb *p, json_t *step, const enum opf_runboo
                 opf_rb_add_unique(list, opf_rb_str(row, "check"));
         }
     }
+    return list;
+}
+
+/* The audit of the checks whose rows have these placements (in this order), for the account. */
+static void s_rerun_placed(struct opf_rb *p, json_t *step, const enum opf_runbook_placement *at, size_t n,
+                           const char *account)
+{
+    json_t *list = s_checks_placed(p, at, n), *accounts = json_pack("[s]", account);
     json_array_append_new(json_object_get(step, "rerun"), s_rerun(p, accounts, list));
     json_decref(list);
     json_decref(accounts);
@@ -466,9 +473,19 @@ static int s_step_delete(struct opf_rb *p)
             s_fix(p, step, p->mgmt_id, row, true);
     }
     s_scope_action(p, step);
-    s_action(p, step, p->mgmt_id, NULL,
-             "Confirm that no member remains in the old organization (the audit below shows management-account-last "
-             "passing) and that the new access portal works.", false);
+    static const enum opf_runbook_placement last[] = {OPF_RUNBOOK_ORG_DELETION};
+    json_t *checks = s_checks_placed(p, last, 1);
+    struct opf_buf b = {0};
+    opf_buf_puts(&b, "Confirm that no member remains in the old organization");
+    json_array_foreach(checks, i, row) opf_buf_printf(&b, "%s%s", i ? ", " : " (the audit below shows ",
+                                                      json_string_value(row));
+    opf_buf_puts(&b, json_array_size(checks) ? " passing) and that the new access portal works."
+                                             : " and that the new access portal works.");
+    char *text = opf_buf_steal(&b);
+    s_action(p, step, p->mgmt_id, NULL, text ? text : "Confirm that no member remains in the old organization.",
+             false);
+    free(text);
+    json_decref(checks);
     s_action(p, step, p->mgmt_id, NULL,
              "Sign in to the management account as its break-glass IAM user, not through Identity Center: that "
              "session ends with the organization.", false);
