@@ -4,6 +4,8 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -445,6 +447,56 @@ static void test_incomplete_evidence_and_bad_input(void **state)
     json_decref(report);
 }
 
+/* The runbooks `orgpreflight plan` wrote for the committed bundles (tests/golden/expected) come back equal from
+ * the JSON report the same run wrote, read back from its file with nothing else: no bundle, no audit. */
+static void a_saved_report_alone_gives_the_golden_runbook(void **state)
+{
+    static const struct {
+        const char *name, *config, *flags;
+        bool attestations;
+    } cases[] = {
+        {"example", "examples/config.json", "", true},
+        {"example-direct", "examples/config.json", " --path direct", true},
+        {"example-fail-on-blocker", "examples/config.json", " --fail-on blocker", true},
+        {"example-scoped", "examples/config.json", "", true},
+        {"test-org", NULL, "", false},
+        {"moto-org", "tests/golden/bundles/moto-config.json", "", false},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        char path[512], command[512];
+        struct opf_error err = {0};
+        snprintf(path, sizeof(path), "golden/expected/%s/report.json", cases[i].name);
+        json_t *report = opf_json_load_file(path, &err);
+        snprintf(path, sizeof(path), "golden/expected/%s/runbook.json", cases[i].name);
+        json_t *want = opf_json_load_file(path, &err);
+        snprintf(path, sizeof(path), "../%s", cases[i].config ? cases[i].config : "");
+        json_t *config = cases[i].config ? opf_config_load(path, &err) : opf_config_default();
+        assert_non_null(report);
+        assert_non_null(want);
+        assert_non_null(config);
+        if (cases[i].attestations)
+            assert_int_equal(opf_config_set(config, "attestations.file", json_string("examples/attestations.json"),
+                                            &err), 0);
+        snprintf(command, sizeof(command), "orgpreflight audit%s%s%s%s", cases[i].config ? " --config " : "",
+                 cases[i].config ? cases[i].config : "", cases[i].flags,
+                 cases[i].attestations ? " --attestations examples/attestations.json --waivers examples/waivers.json"
+                                       : "");
+        struct opf_plan_options o = {.config = config, .audit_command = command};
+        json_t *got = opf_plan(s_reg, report, &o, &err);
+        assert_non_null(got);
+        if (!json_equal(got, want)) {
+            char *text = json_dumps(got, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+            print_message("%s: the runbook from the saved report differs:\n%s\n", cases[i].name, text);
+            free(text);
+            fail();
+        }
+        json_decref(got);
+        json_decref(config);
+        json_decref(want);
+        json_decref(report);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -457,6 +509,7 @@ int main(void)
         cmocka_unit_test(test_placement_of_findings_that_do_not_block),
         cmocka_unit_test(test_unmovable_account_and_management_last),
         cmocka_unit_test(test_incomplete_evidence_and_bad_input),
+        cmocka_unit_test(a_saved_report_alone_gives_the_golden_runbook),
     };
     return cmocka_run_group_tests(tests, s_setup, s_teardown);
 }
