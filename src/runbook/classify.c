@@ -139,7 +139,7 @@ int opf_rb_load(struct opf_rb *p, struct opf_error *err)
         !json_is_array(json_object_get(p->report, "accounts")) ||
         !json_is_object(json_object_get(p->report, "organization")) ||
         !json_is_object(json_object_get(p->report, "migration")))
-        return opf_fail(err, OPF_EXIT_ERROR, "plan: the report is not an %s document", OPF_REPORT_SCHEMA);
+        return opf_fail(err, OPF_ERR_INVALID_INPUT, "plan: the report is not an %s document", OPF_REPORT_SCHEMA);
     const json_t *migration = json_object_get(p->report, "migration");
     if (!opf_severity_parse(opf_rb_str(migration, "fail_on"), &p->gate))
         p->gate = OPF_SEV_HIGH;
@@ -150,7 +150,7 @@ int opf_rb_load(struct opf_rb *p, struct opf_error *err)
     const json_t *inventory = json_object_get(p->report, "accounts");
     p->accts = calloc(json_array_size(inventory) + 1, sizeof(*p->accts));
     if (!p->accts || !p->readiness)
-        return opf_fail(err, OPF_EXIT_ERROR, "out of memory building the runbook");
+        return opf_fail(err, OPF_ERR_NO_MEMORY, "out of memory building the runbook");
     size_t i;
     const json_t *row;
     json_array_foreach(inventory, i, row) {

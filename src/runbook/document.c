@@ -150,7 +150,7 @@ json_t *opf_plan(const struct opf_registry *r, const json_t *report, const struc
                         "steps", p.steps, "wait_periods", s_wait_doc(&p), "portal_alias", s_alias_doc(&p, alias_step),
                         "break_glass", s_break_glass_doc(&p));
         if (!doc)
-            opf_fail(err, OPF_EXIT_ERROR, "out of memory building the runbook");
+            opf_fail(err, OPF_ERR_NO_MEMORY, "out of memory building the runbook");
     }
     opf_rb_free(&p);
     json_decref(defaults);
