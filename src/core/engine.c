@@ -80,8 +80,11 @@ static void s_evaluate(struct s_audit *a, const struct opf_check *c, const struc
     else {
         enum opf_status st = c->evaluate(c, s, &a->ctx, &f);
         /* A check must give a real verdict with a reason; anything else is a bug, never a pass. */
-        if ((unsigned)st >= OPF_WAIVED || st != f.status || !f.message[0])
+        if ((unsigned)st >= OPF_WAIVED || st != f.status || !f.message[0]) {
             opf_set(&f, OPF_UNKNOWN, "check %s returned no valid verdict", c->id);
+            json_decref(f.facts); /* nor facts anybody should act on */
+            f.facts = NULL;
+        }
         if ((unsigned)f.severity >= OPF_SEVERITY_COUNT)
             f.severity = c->severity;
     }

@@ -264,9 +264,11 @@ const char *opf_path_name(enum opf_migration_path p)
     return p == OPF_PATH_DIRECT ? "direct" : "leave";
 }
 
-static const char *const s_placement_names[] = {"before-move",     "after-move", "move-date",
-                                                 "deregister",      "break-glass", "operator-access",
-                                                 "unmovable",       "org-deletion", "portal-alias"};
+static const char *const s_placement_names[] = {"before-move", "after-move", "move-date",
+                                                 "deregister", "break-glass", "operator-access",
+                                                 "unmovable", "org-deletion", "portal-alias"};
+_Static_assert(sizeof(s_placement_names) / sizeof(s_placement_names[0]) == OPF_RUNBOOK_PLACEMENT_COUNT,
+               "one name per runbook placement");
 
 const char *opf_runbook_placement_name(enum opf_runbook_placement p)
 {
