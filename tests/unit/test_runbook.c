@@ -324,6 +324,15 @@ static void test_portal_alias_is_claimed_before_the_organization_goes(void **sta
     assert_int_equal(s_number(rb, "claim-portal-alias"), 0);
     assert_false(json_is_true(json_object_get(json_object_get(rb, "portal_alias"), "identity_center")));
     json_decref(rb);
+
+    /* the check did not run: the report says nothing of Identity Center, and the runbook claims nothing */
+    json_array_clear(json_object_get(report, "results"));
+    rb = s_plan(report, config);
+    assert_int_equal(s_number(rb, "claim-portal-alias"), 0);
+    const json_t *none = json_object_get(rb, "portal_alias");
+    assert_false(json_is_true(json_object_get(none, "identity_center")));
+    assert_int_equal(json_array_size(json_object_get(none, "held_by_old_organization")), 1); /* the configured one */
+    json_decref(rb);
     json_decref(config);
     json_decref(report);
 }
@@ -411,6 +420,16 @@ static void test_unmovable_account_and_management_last(void **state)
     assert_string_equal(s_readiness(rb, MEMBER), "ready");
     const json_t *del = s_step(rb, "delete-organization");
     assert_non_null(s_action(del, MGMT, "management-account-last"));
+    /* the deletion's audit: the checks the report has that the deletion relies on, in their placements' order */
+    assert_true(s_rerun_has(del, "orgpreflight audit --config c.json --accounts " MGMT
+                                 " --checks management-account-last,break-glass-user"));
+    bool confirm = false;
+    size_t i;
+    const json_t *a;
+    json_array_foreach(json_object_get(del, "actions"), i, a) confirm |=
+        strstr(json_string_value(json_object_get(a, "text")), "(the audit below shows management-account-last "
+                                                               "passing)") != NULL;
+    assert_true(confirm);
     assert_string_equal(s_readiness(rb, MGMT), "blocked");
     /* the break-glass user found by the check is kept until the end */
     const json_t *bg = json_array_get(json_object_get(rb, "break_glass"), 0);
