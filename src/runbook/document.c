@@ -92,8 +92,9 @@ static json_t *s_alias_doc(const struct opf_rb *p, int step)
         if (json_is_string(v))
             opf_rb_add_unique(held, json_string_value(v));
     }
-    return json_pack("{s:b, s:s?, s:o, s:s?, s:o}", "identity_center", opf_rb_uses_identity_center(p), "planned",
-                     opf_rb_planned_alias(p), "held_by_old_organization", held, "status",
+    return json_pack("{s:b, s:s?, s:o, s:s?, s:s?, s:o}", "identity_center", opf_rb_uses_identity_center(p), "planned",
+                     opf_rb_planned_alias(p), "held_by_old_organization", held, "check",
+                     p->alias_row ? opf_rb_str(p->alias_row, "check") : NULL, "status",
                      p->alias_row ? opf_rb_str(p->alias_row, "status") : NULL, "step",
                      step ? json_integer(step) : json_null());
 }

@@ -318,6 +318,12 @@ static void test_portal_alias_is_claimed_before_the_organization_goes(void **sta
     assert_string_equal(s_readiness(rb, MGMT), "ready");
     json_decref(rb);
 
+    /* the portal alias section names the check that placed itself there, from its row */
+    rb = s_plan(report, config);
+    assert_string_equal(json_string_value(json_object_get(json_object_get(rb, "portal_alias"), "check")),
+                        json_string_value(json_object_get(json_array_get(json_object_get(report, "results"), 0), "check")));
+    json_decref(rb);
+
     /* no Identity Center instance: the check skips and there is nothing to claim */
     json_object_set_new(json_array_get(json_object_get(report, "results"), 0), "status", json_string("skipped"));
     rb = s_plan(report, config);
@@ -332,6 +338,7 @@ static void test_portal_alias_is_claimed_before_the_organization_goes(void **sta
     const json_t *none = json_object_get(rb, "portal_alias");
     assert_false(json_is_true(json_object_get(none, "identity_center")));
     assert_int_equal(json_array_size(json_object_get(none, "held_by_old_organization")), 1); /* the configured one */
+    assert_true(json_is_null(json_object_get(none, "check"))); /* no row names the check: nothing to cite */
     json_decref(rb);
     json_decref(config);
     json_decref(report);
