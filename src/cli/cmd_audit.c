@@ -482,17 +482,16 @@ static int s_run(struct s_args *a)
     struct opf_audit_options ao = {.config = cfg, .only_checks = a->checks, .skip_checks = a->skip_checks,
                                    .attestations = att, .waivers = waivers, .now = now,
                                    .started = started};
-    if (a->evidence && !s_is_plan(a->cmd)) {
-        /* read account by account; the JSON report alone is written as its rows are made */
-        bool json_only = true;
+    if (a->evidence) {
+        /* read account by account; the JSON report alone is written as its rows are made (a runbook needs
+         * the report document) */
+        bool json_only = !s_is_plan(a->cmd);
         for (size_t i = 0; i < a->noutputs; i++)
             json_only &= strcmp(a->outputs[i].format, "json") == 0;
         if (!(report = opf_audit_file(r, a->evidence, &sel, &ao, json_only ? &spool : NULL, &err)))
             goto fail;
     } else {
-        bundle = a->evidence ? opf_bundle_load(a->evidence, &err) : s_collect(a, cfg, r, &stats, NULL, &err);
-        if (!bundle || (a->evidence && opf_bundle_select(bundle, &sel, a->evidence, &err) != 0) ||
-            !(report = opf_audit(r, bundle, &ao, &err)))
+        if (!(bundle = s_collect(a, cfg, r, &stats, NULL, &err)) || !(report = opf_audit(r, bundle, &ao, &err)))
             goto fail;
     }
     if (!a->evidence)
