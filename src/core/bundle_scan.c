@@ -49,13 +49,14 @@ static const char *s_skip_ws(const char *p, const char *end)
 /* p at the opening quote; returns just past the closing one, NULL when the text ends first. */
 static const char *s_skip_string(const char *p, const char *end)
 {
-    for (p++; p < end; p++) {
-        if (*p == '\\') {
-            if (++p == end) /* the escaped character */
-                break;
-        } else if (*p == '"') {
-            return p + 1;
-        }
+    for (p++; p < end;) {
+        const char *quote = memchr(p, '"', (size_t)(end - p));
+        if (!quote)
+            return NULL;
+        const char *esc = memchr(p, '\\', (size_t)(quote - p));
+        if (!esc)
+            return quote + 1;
+        p = esc + 2; /* past the escaped character, which may be a quote */
     }
     return NULL;
 }

@@ -9,10 +9,14 @@
 
 static void s_indent(struct opf_buf *b, int depth)
 {
-    static const char spaces[] = "                                ";
+    static const char line[] = "\n                                ";
+    if (2 * depth < (int)sizeof(line) - 1) {
+        opf_buf_append(b, line, 1 + 2 * (size_t)depth);
+        return;
+    }
     opf_buf_putc(b, '\n');
-    for (int n = 2 * depth; n > 0; n -= (int)sizeof(spaces) - 1)
-        opf_buf_append(b, spaces, n < (int)sizeof(spaces) - 1 ? (size_t)n : sizeof(spaces) - 1);
+    for (int n = 0; n < depth; n++)
+        opf_buf_append(b, "  ", 2);
 }
 
 /* A string as jansson writes it without flags: quotes, backslashes and control characters escaped, the rest
