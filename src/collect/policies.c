@@ -158,7 +158,6 @@ static void s_roles(struct opf_collect *k, struct opf_aws_session *s, json_t *ev
     opf_collect_item(ev, "iam.roles", "iam:ListRoles", roles, denied ? denied : &err);
 }
 
-
 /* What an account's resource-policy jobs share. */
 struct s_account_policies {
     struct opf_aws_session *s;
@@ -211,7 +210,7 @@ static void s_queues_job(struct opf_collect *k, void *arg, json_t *ev)
 static void s_shares_job(struct opf_collect *k, void *arg, json_t *ev)
 {
     s_scan_with(k, arg, ev, &s_shares,
-                        json_pack("{s:s, s:s}", "resourceOwner", "OTHER-ACCOUNTS", "resourceShareStatus", "ACTIVE"));
+                json_pack("{s:s, s:s}", "resourceOwner", "OTHER-ACCOUNTS", "resourceShareStatus", "ACTIVE"));
 }
 
 /* The account's regions, then its four regional scans side by side, each with its regions side by side: the
