@@ -27,34 +27,6 @@ static unsigned long s_failed_items(const json_t *evidence)
     return n;
 }
 
-/* Identity Center's assignments and the probes, as jobs of an account. */
-static void s_assignments_job(struct opf_collect *k, void *arg, json_t *ev)
-{
-    opf_collect_assignments(k, ((const struct opf_collect_account *)arg)->id, ev);
-}
-
-static void s_probes_job(struct opf_collect *k, void *arg, json_t *ev)
-{
-    opf_collect_probes(k, ((const struct opf_collect_account *)arg)->email, ev);
-}
-
-static void s_collect_account(struct opf_collect *k, json_t *record, const json_t *listed)
-{
-    opf_collect_account_organizations(k, record, listed);
-    const char *id = json_string_value(json_object_get(record, "id"));
-    bool mgmt = json_is_true(json_object_get(record, "is_management"));
-    struct opf_collect_account a = {.id = id, .email = json_string_value(json_object_get(record, "email")),
-                                    .mgmt = mgmt, .listed = listed,
-                                    .base = mgmt ? json_object() : json_pack("{s:s}", "AccountId", id)};
-    /* the member's chain (role session, then its reads) is the longest: the caller runs it, helpers the rest */
-    struct opf_collect_job jobs[6] = {{.run = opf_collect_member_job, .arg = &a}};
-    size_t n = 1 + opf_collect_account_api_jobs(&a, jobs + 1);
-    jobs[n++] = (struct opf_collect_job){.run = s_assignments_job, .arg = &a};
-    jobs[n++] = (struct opf_collect_job){.run = s_probes_job, .arg = &a};
-    opf_collect_jobs(k, jobs, n, json_object_get(record, "evidence"));
-    json_decref(a.base);
-}
-
 /* ---- workers ---- */
 
 /* Helper threads per account in flight: an account's independent reads (five or six at a time) overlap, and
@@ -70,7 +42,7 @@ static void *s_worker(void *arg)
         pthread_mutex_unlock(&k->lock);
         if (i >= k->n || (k->opts->interrupted && *k->opts->interrupted))
             break;
-        s_collect_account(k, k->records[i], k->listed[i]);
+        opf_collect_account(k, k->records[i], k->listed[i]);
         unsigned long failed = s_failed_items(json_object_get(k->records[i], "evidence"));
         char *text = k->spill ? json_dumps(k->records[i], JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
         pthread_mutex_lock(&k->lock);
@@ -134,6 +106,7 @@ static json_t *s_run(struct opf_collect *k, struct opf_error *err)
         opf_fail(err, OPF_EXIT_ERROR, "AWS configuration: %s", aerr.message);
         return NULL;
     }
+    k->region = opf_aws_client_region(k->client);
     k->mgmt = opf_aws_session_default(k->client, &aerr);
     if (!k->mgmt) {
         opf_fail(err, OPF_EXIT_ERROR, "credentials: %s", aerr.message);
@@ -227,7 +200,7 @@ static void s_finish(struct opf_collect *k, struct opf_collect_stats *stats)
 
 json_t *opf_collect(const struct opf_collect_options *opts, struct opf_collect_stats *stats, struct opf_error *err)
 {
-    struct opf_collect k = {.opts = opts};
+    struct opf_collect k = {.opts = opts, .aws = &opf_collect_aws_client};
     json_t *bundle = s_run(&k, err);
     json_t *accounts = json_object_get(bundle, "accounts");
     for (size_t i = 0; bundle && i < k.n; i++)
@@ -286,7 +259,7 @@ static int s_write_streamed(FILE *out, void *ud)
 int opf_collect_write(const struct opf_collect_options *opts, const char *path, struct opf_collect_stats *stats,
                       struct opf_error *err)
 {
-    struct opf_collect k = {.opts = opts, .spill = tmpfile()};
+    struct opf_collect k = {.opts = opts, .aws = &opf_collect_aws_client, .spill = tmpfile()};
     if (!k.spill)
         return opf_fail(err, OPF_EXIT_ERROR, "cannot create a temporary file for the evidence: %s", strerror(errno));
     json_t *bundle = s_run(&k, err);

@@ -8,22 +8,22 @@
 #include "core/core.h"
 
 /* One call recorded as one item; its error also in *err when given. */
-static json_t *s_call_err(struct opf_aws_session *s, json_t *ev, const char *key, const char *service, const char *op,
-                          unsigned flags, struct opf_aws_error *err)
+static json_t *s_call_err(struct opf_collect *k, struct opf_aws_session *s, json_t *ev, const char *key,
+                          const char *service, const char *op, unsigned flags, struct opf_aws_error *err)
 {
     struct opf_aws_error own;
     err = err ? err : &own;
-    json_t *out = opf_aws_call(s, service, op, NULL, flags, err);
+    json_t *out = opf_collect_call(k, s, service, op, NULL, flags, err);
     char source[128];
     snprintf(source, sizeof(source), "%s:%s", service, op);
     opf_collect_item(ev, key, source, out ? json_incref(out) : NULL, err);
     return out;
 }
 
-static json_t *s_call(struct opf_aws_session *s, json_t *ev, const char *key, const char *service, const char *op,
-                      unsigned flags)
+static json_t *s_call(struct opf_collect *k, struct opf_aws_session *s, json_t *ev, const char *key, const char *service,
+                      const char *op, unsigned flags)
 {
-    return s_call_err(s, ev, key, service, op, flags, NULL);
+    return s_call_err(k, s, ev, key, service, op, flags, NULL);
 }
 
 /* Every sso_start_url of the operator's AWS config file: the portals of the organization in use. */
@@ -43,7 +43,7 @@ static json_t *s_start_urls(const struct opf_aws_client *c)
 static json_t *s_operator(struct opf_collect *k, struct opf_aws_error *aerr)
 {
     json_t *ev = json_object();
-    json_t *who = s_call_err(k->mgmt, ev, "sts.caller_identity", "sts", "GetCallerIdentity", 0, aerr);
+    json_t *who = s_call_err(k, k->mgmt, ev, "sts.caller_identity", "sts", "GetCallerIdentity", 0, aerr);
     if (!who) {
         json_decref(ev);
         return NULL;
@@ -60,7 +60,7 @@ static json_t *s_operator(struct opf_collect *k, struct opf_aws_error *aerr)
         snprintf(role, sizeof(role), "%.*s", (int)strcspn(ar + 14, "/"), ar + 14);
         json_t *in = json_pack("{s:s}", "RoleName", role);
         struct opf_aws_error e;
-        json_t *r = opf_aws_call(k->mgmt, "iam", "GetRole", in, 0, &e);
+        json_t *r = opf_collect_call(k, k->mgmt, "iam", "GetRole", in, 0, &e);
         json_decref(in);
         opf_collect_item(ev, "iam.operator_role", "iam:GetRole", r, &e);
     }
@@ -91,10 +91,10 @@ static json_t *s_target(struct opf_collect *k, struct opf_error *err)
         return NULL;
     }
     json_t *ev = json_object();
-    json_t *org = s_call(t, ev, "organizations.organization", "organizations", "DescribeOrganization", 0);
-    json_decref(s_call(t, ev, "organizations.handshakes", "organizations", "ListHandshakesForOrganization", OPF_AWS_PAGINATE));
-    json_decref(s_call(t, ev, "organizations.accounts", "organizations", "ListAccounts", OPF_AWS_PAGINATE));
-    json_decref(s_call(t, ev, "sso_admin.instances", "sso-admin", "ListInstances", OPF_AWS_PAGINATE));
+    json_t *org = s_call(k, t, ev, "organizations.organization", "organizations", "DescribeOrganization", 0);
+    json_decref(s_call(k, t, ev, "organizations.handshakes", "organizations", "ListHandshakesForOrganization", OPF_AWS_PAGINATE));
+    json_decref(s_call(k, t, ev, "organizations.accounts", "organizations", "ListAccounts", OPF_AWS_PAGINATE));
+    json_decref(s_call(k, t, ev, "sso_admin.instances", "sso-admin", "ListInstances", OPF_AWS_PAGINATE));
     const json_t *o = json_object_get(org, "Organization");
     json_t *rec = json_pack("{s:s, s:O?, s:O?, s:O?, s:s, s:o}", "id",
                             json_string_value(json_object_get(o, "Id")) ? json_string_value(json_object_get(o, "Id")) : "unknown",
@@ -138,8 +138,8 @@ json_t *opf_collect_discover(struct opf_collect *k, struct opf_aws_error *aerr, 
     snprintf(k->partition, sizeof(k->partition), "%s", caller && strncmp(caller, "arn:aws-cn:", 11) == 0 ? "aws-cn"
                                                         : caller && strncmp(caller, "arn:aws-us-gov:", 15) == 0 ? "aws-us-gov" : "aws");
     json_t *org_ev = json_object();
-    json_t *org = s_call_err(k->mgmt, org_ev, "organizations.organization", "organizations", "DescribeOrganization", 0, aerr);
-    json_t *listed = org ? opf_aws_call(k->mgmt, "organizations", "ListAccounts", NULL, OPF_AWS_PAGINATE, aerr) : NULL;
+    json_t *org = s_call_err(k, k->mgmt, org_ev, "organizations.organization", "organizations", "DescribeOrganization", 0, aerr);
+    json_t *listed = org ? opf_collect_call(k, k->mgmt, "organizations", "ListAccounts", NULL, OPF_AWS_PAGINATE, aerr) : NULL;
     if (!org || !listed) {
         if (s_not_in_organization(aerr->code))
             opf_fail(err, OPF_EXIT_ERROR, "%s is not the management account or a delegated administrator of an "
@@ -151,9 +151,9 @@ json_t *opf_collect_discover(struct opf_collect *k, struct opf_aws_error *aerr, 
         json_decref(session);
         return NULL;
     }
-    json_decref(s_call(k->mgmt, org_ev, "organizations.roots", "organizations", "ListRoots", OPF_AWS_PAGINATE));
+    json_decref(s_call(k, k->mgmt, org_ev, "organizations.roots", "organizations", "ListRoots", OPF_AWS_PAGINATE));
     opf_collect_tree(k, json_object_get(org_ev, "organizations.roots"));
-    json_t *admins = s_call(k->mgmt, org_ev, "organizations.delegated_administrators", "organizations",
+    json_t *admins = s_call(k, k->mgmt, org_ev, "organizations.delegated_administrators", "organizations",
                             "ListDelegatedAdministrators", OPF_AWS_PAGINATE);
     k->delegated = admins ? json_object() : NULL;
     size_t i;
@@ -164,10 +164,10 @@ json_t *opf_collect_discover(struct opf_collect *k, struct opf_aws_error *aerr, 
             json_object_set_new(k->delegated, id, json_true());
     }
     json_decref(admins);
-    json_decref(s_call(k->mgmt, org_ev, "organizations.service_access", "organizations",
+    json_decref(s_call(k, k->mgmt, org_ev, "organizations.service_access", "organizations",
                        "ListAWSServiceAccessForOrganization", OPF_AWS_PAGINATE));
-    json_decref(s_call(k->mgmt, org_ev, "sso_admin.instances", "sso-admin", "ListInstances", OPF_AWS_PAGINATE));
-    json_decref(s_call(k->mgmt, org_ev, "iam.organizations_features", "iam", "ListOrganizationsFeatures", 0));
+    json_decref(s_call(k, k->mgmt, org_ev, "sso_admin.instances", "sso-admin", "ListInstances", OPF_AWS_PAGINATE));
+    json_decref(s_call(k, k->mgmt, org_ev, "iam.organizations_features", "iam", "ListOrganizationsFeatures", 0));
     char at[32];
     opf_time_format(time(NULL), at, sizeof(at));
     json_object_set_new(org_ev, "local.sso_start_urls",
