@@ -103,13 +103,13 @@ static json_t *s_run(struct opf_collect *k, struct opf_error *err)
     pthread_cond_init(&k->filled, NULL);
     k->client = opf_aws_client_new(&co, &aerr);
     if (!k->client) {
-        opf_fail(err, OPF_EXIT_ERROR, "AWS configuration: %s", aerr.message);
+        opf_fail(err, OPF_ERR_INVALID_INPUT, "AWS configuration: %s", aerr.message);
         return NULL;
     }
     k->region = opf_aws_client_region(k->client);
     k->mgmt = opf_aws_session_default(k->client, &aerr);
     if (!k->mgmt) {
-        opf_fail(err, OPF_EXIT_ERROR, "credentials: %s", aerr.message);
+        opf_fail(err, OPF_ERR_CREDENTIALS, "credentials: %s", aerr.message);
         return NULL;
     }
     json_t *bundle = opf_collect_discover(k, &aerr, err);
@@ -123,7 +123,7 @@ static json_t *s_run(struct opf_collect *k, struct opf_error *err)
         k->spill_len = calloc(k->n ? k->n : 1, sizeof(*k->spill_len));
         if (!k->spill_at || !k->spill_len) {
             json_decref(bundle);
-            opf_fail(err, OPF_EXIT_ERROR, "out of memory");
+            opf_fail(err, OPF_ERR_NO_MEMORY, "out of memory");
             return NULL;
         }
     }
@@ -261,11 +261,11 @@ int opf_collect_write(const struct opf_collect_options *opts, const char *path, 
 {
     struct opf_collect k = {.opts = opts, .aws = &opf_collect_aws_client, .spill = tmpfile()};
     if (!k.spill)
-        return opf_fail(err, OPF_EXIT_ERROR, "cannot create a temporary file for the evidence: %s", strerror(errno));
+        return opf_fail(err, opf_errno_category(errno), "cannot create a temporary file for the evidence: %s", strerror(errno));
     json_t *bundle = s_run(&k, err);
     int rc = -1;
     if (bundle && k.spill_failed)
-        opf_fail(err, OPF_EXIT_ERROR, "cannot write the evidence to a temporary file: %s", strerror(errno));
+        opf_fail(err, OPF_ERR_IO, "cannot write the evidence to a temporary file: %s", strerror(errno));
     else if (bundle)
         rc = opf_file_write_atomic(path, 0600, s_write_streamed, &(struct s_stream){&k, bundle}, err);
     json_decref(bundle);
