@@ -4,8 +4,9 @@
 #include "aws/limits.h"
 #include "collect/collect_internal.h"
 
-const struct opf_collect_aws opf_collect_aws_client = {opf_aws_call_in, opf_aws_session_assume_role,
-                                                       opf_aws_session_free, opf_aws_item_begin};
+const struct opf_collect_aws opf_collect_aws_client = {opf_aws_call_in, opf_aws_call_pages,
+                                                       opf_aws_session_assume_role, opf_aws_session_free,
+                                                       opf_aws_item_begin};
 
 json_t *opf_collect_call(struct opf_collect *k, struct opf_aws_session *s, const char *service, const char *operation,
                          const json_t *input, unsigned flags, struct opf_aws_error *err)

@@ -1,8 +1,9 @@
 /*
  * Live collection: discovery with the operator's credentials, a role session in every member account,
- * the evidence every selected check needs (docs/evidence.md). Worker threads take accounts one at a time;
- * the AWS client paces Organizations and the Account API itself. A failed call becomes an evidence item
- * carrying the error, so its checks are unknown with the reason and nothing is dropped.
+ * the evidence every selected check needs (docs/evidence.md). Worker threads take accounts one at a time, each
+ * as soon as the listing (listing.c) hands it over; the AWS client paces Organizations and the Account API
+ * itself. A failed call becomes an evidence item carrying the error, so its checks are unknown with the reason
+ * and nothing is dropped.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -37,14 +38,19 @@ static void *s_worker(void *arg)
 {
     struct opf_collect *k = arg;
     for (;;) {
-        pthread_mutex_lock(&k->lock);
-        size_t i = k->next++;
+        pthread_mutex_lock(&k->lock); /* the listing grows the arrays: they are read under the lock */
+        while (k->next >= k->n && !k->listing_done)
+            pthread_cond_wait(&k->arrived, &k->lock);
+        size_t i = k->next;
+        bool stop = i >= k->n || k->listing_failed || (k->opts->interrupted && *k->opts->interrupted);
+        json_t *record = stop ? NULL : k->records[i], *listed = stop ? NULL : k->listed[i];
+        k->next += !stop;
         pthread_mutex_unlock(&k->lock);
-        if (i >= k->n || (k->opts->interrupted && *k->opts->interrupted))
+        if (stop)
             break;
-        opf_collect_account(k, k->records[i], k->listed[i]);
-        unsigned long failed = s_failed_items(json_object_get(k->records[i], "evidence"));
-        char *text = k->spill ? json_dumps(k->records[i], JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+        opf_collect_account(k, record, listed);
+        unsigned long failed = s_failed_items(json_object_get(record, "evidence"));
+        char *text = k->spill ? json_dumps(record, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
         pthread_mutex_lock(&k->lock);
         if (text && fwrite(text, 1, strlen(text), k->spill) == strlen(text)) {
             /* written out: the record leaves memory until the bundle is assembled */
@@ -101,6 +107,7 @@ static json_t *s_run(struct opf_collect *k, struct opf_error *err)
     k->started = time(NULL);
     pthread_mutex_init(&k->lock, NULL);
     pthread_cond_init(&k->filled, NULL);
+    pthread_cond_init(&k->arrived, NULL);
     k->client = opf_aws_client_new(&co, &aerr);
     if (!k->client) {
         opf_fail(err, OPF_ERR_INVALID_INPUT, "AWS configuration: %s", aerr.message);
@@ -118,15 +125,6 @@ static json_t *s_run(struct opf_collect *k, struct opf_error *err)
     if (opf_collect_want(k, "organizations.service_control_policies"))
         opf_collect_tree_scps(k);
     opf_collect_organization(k, bundle);
-    if (k->spill) {
-        k->spill_at = calloc(k->n ? k->n : 1, sizeof(*k->spill_at));
-        k->spill_len = calloc(k->n ? k->n : 1, sizeof(*k->spill_len));
-        if (!k->spill_at || !k->spill_len) {
-            json_decref(bundle);
-            opf_fail(err, OPF_ERR_NO_MEMORY, "out of memory");
-            return NULL;
-        }
-    }
     const json_t *access = json_object_get(opts->config, "access");
     k->role_name = json_string_value(json_object_get(access, "role_name"));
     k->role_name = k->role_name ? k->role_name : "OrganizationAccountAccessRole";
@@ -134,8 +132,6 @@ static json_t *s_run(struct opf_collect *k, struct opf_error *err)
     k->session_name = json_string_value(json_object_get(access, "session_name"));
     int workers = opts->concurrency ? opts->concurrency : (int)json_integer_value(json_object_get(access, "concurrency"));
     workers = workers > 0 ? workers : 8;
-    if ((size_t)workers > k->n)
-        workers = (int)(k->n ? k->n : 1);
     /* each account in flight may have several calls in flight: at most HELPERS_PER_WORKER more per worker */
     opf_collect_pool_start(k, workers * HELPERS_PER_WORKER);
     pthread_t *threads = calloc((size_t)workers, sizeof(*threads));
@@ -143,12 +139,18 @@ static json_t *s_run(struct opf_collect *k, struct opf_error *err)
     for (int i = 0; threads && i < workers; i++)
         if (pthread_create(&threads[i], NULL, s_worker, k) == 0)
             started++;
-    if (started == 0)
+    /* the workers take the accounts as the listing's pages arrive */
+    int listed = opf_collect_listing_finish(k, bundle, err);
+    if (started == 0 && listed == 0)
         s_worker(k);
     for (int i = 0; i < started; i++)
         pthread_join(threads[i], NULL);
     free(threads);
     opf_collect_pool_stop(k);
+    if (listed != 0) {
+        json_decref(bundle);
+        return NULL;
+    }
     opf_collect_progress(k, true);
     bool interrupted = opts->interrupted && *opts->interrupted; /* accounts in flight then lack evidence */
     json_object_set_new(bundle, "complete", json_boolean(k->done == k->n && !interrupted && !k->listing_incomplete));
@@ -196,6 +198,7 @@ static void s_finish(struct opf_collect *k, struct opf_collect_stats *stats)
     opf_aws_client_free(k->client);
     pthread_mutex_destroy(&k->lock);
     pthread_cond_destroy(&k->filled);
+    pthread_cond_destroy(&k->arrived);
 }
 
 json_t *opf_collect(const struct opf_collect_options *opts, struct opf_collect_stats *stats, struct opf_error *err)

@@ -49,6 +49,8 @@ struct opf_collect_pool {
 struct opf_collect_aws {
     json_t *(*call)(struct opf_aws_session *s, const char *region, const char *service, const char *operation,
                     const json_t *input, unsigned flags, struct opf_aws_error *err);
+    json_t *(*call_pages)(struct opf_aws_session *s, const char *service, const char *operation, const json_t *input,
+                          opf_aws_page_fn *on_page, void *ud, struct opf_aws_error *err);
     struct opf_aws_session *(*assume_role)(struct opf_aws_session *base, const char *role_arn, const char *external_id,
                                            const char *session_name);
     void (*session_free)(struct opf_aws_session *s);
@@ -67,10 +69,14 @@ struct opf_collect {
     char partition[16];
     pthread_mutex_t lock;                /* everything below */
     pthread_cond_t filled;               /* a cache entry was filled or released */
-    json_t **records;                    /* account records, in ListAccounts order */
+    pthread_cond_t arrived;              /* a record was listed, or the listing ended */
+    json_t **records;                    /* account records, in ListAccounts order (listing.c adds them) */
     json_t **listed;                     /* the ListAccounts entry of each */
     bool *collected;
-    size_t n, next, done;
+    size_t n, cap, next, done;
+    struct opf_collect_listing *listing; /* listing.c, from discovery on */
+    bool tree_built;                     /* the tree is read: --ou can select */
+    bool listing_done, listing_failed;   /* failed: discovery fails, the workers stop */
     unsigned long errors;
     bool listing_incomplete;             /* ListAccounts gave entries no record can hold (discover.c) */
     time_t started;
@@ -155,9 +161,19 @@ struct opf_scan {
 /* policies.c: the scans of an account's resource policies, which the table of providers.c names. */
 extern const struct opf_scan opf_scan_buckets, opf_scan_keys, opf_scan_topics, opf_scan_queues, opf_scan_shares;
 
-/* Discovery: the operator session, the organization, its accounts (after selection) and the target
- * organization. Returns the bundle without accounts (records are in k), or NULL with err. */
+/* Discovery: the operator session, the organization and its organization-wide listings, the target organization.
+ * Returns the bundle without accounts, or NULL with err. */
 json_t *opf_collect_discover(struct opf_collect *k, struct opf_aws_error *aerr, struct opf_error *err);
+/* evidence.c: err for a failed discovery call of `caller`: not an organization's administrator, or the failure as it is. */
+void opf_collect_discovery_failed(const char *caller, const struct opf_aws_error *aerr, struct opf_error *err);
+/* listing.c: starts listing the accounts on a thread of its own, page by page into k->records (after selection),
+ * which the workers take as they come; tree_built tells it that --ou can select. finish waits for the listing,
+ * records the organizations.accounts item and checks the selection: 0, or -1 with err (the listing failed: the
+ * workers stop). cancel waits for it and drops it (discovery failed). */
+void opf_collect_listing_start(struct opf_collect *k, const char *mgmt_id);
+void opf_collect_tree_built(struct opf_collect *k);
+int opf_collect_listing_finish(struct opf_collect *k, json_t *bundle, struct opf_error *err);
+void opf_collect_listing_cancel(struct opf_collect *k);
 
 /* aws_port.c: k->aws's call, in the session's region or in another; the beginning of an item's time budget. */
 json_t *opf_collect_call(struct opf_collect *k, struct opf_aws_session *s, const char *service, const char *operation,

@@ -78,6 +78,27 @@ static json_t *s_call(struct opf_aws_session *s, const char *region, const char 
     return NULL;
 }
 
+/* A listing's pages: one entry per page, and how many records the collection held after each. */
+static const struct opf_collect *s_listing;
+static size_t s_records_after[16], s_pages;
+
+static json_t *s_call_pages(struct opf_aws_session *s, const char *service, const char *operation,
+                            const json_t *input, opf_aws_page_fn *on_page, void *ud, struct opf_aws_error *err)
+{
+    json_t *out = s_call(s, NULL, service, operation, input, OPF_AWS_PAGINATE, err);
+    size_t i;
+    json_t *entry;
+    s_pages = 0;
+    json_array_foreach(json_object_get(out, "Accounts"), i, entry) {
+        json_t *page = json_pack("{s:[O], s:s}", "Accounts", entry, "NextToken", "token");
+        on_page(ud, page);
+        json_decref(page);
+        if (s_pages < sizeof(s_records_after) / sizeof(s_records_after[0]))
+            s_records_after[s_pages++] = s_listing ? s_listing->n : 0;
+    }
+    return out;
+}
+
 static struct opf_aws_session *s_assume_role(struct opf_aws_session *base, const char *arn, const char *external_id,
                                              const char *session_name)
 {
@@ -102,7 +123,7 @@ static const struct opf_aws_item *s_item_begin(const struct opf_aws_client *c, s
     return outer;
 }
 
-static const struct opf_collect_aws s_fake = {s_call, s_assume_role, s_session_free, s_item_begin};
+static const struct opf_collect_aws s_fake = {s_call, s_call_pages, s_assume_role, s_session_free, s_item_begin};
 
 struct s_run {
     struct opf_collect k;
@@ -122,6 +143,7 @@ static struct s_run *s_start(const struct s_answer *answers, const char *const *
                               .role_name = "OrganizationAccountAccessRole", .partition = "aws"};
     pthread_mutex_init(&k->lock, NULL);
     pthread_cond_init(&k->filled, NULL);
+    pthread_cond_init(&k->arrived, NULL);
     k->dns_cache = json_object();
     k->iam_policy_cache = json_object();
     k->permission_set_names = json_object();
@@ -144,6 +166,7 @@ static void s_stop(struct s_run *r, json_t *record, json_t *listed)
     opf_collect_tree_free(k);
     pthread_mutex_destroy(&k->lock);
     pthread_cond_destroy(&k->filled);
+    pthread_cond_destroy(&k->arrived);
     json_decref(r->config);
     json_decref(s_calls);
     free(r);
@@ -443,6 +466,88 @@ static void member_denied(void **state)
     s_stop(r, record, listed);
 }
 
+/* ---- the accounts' listing ---- */
+
+static const struct s_answer s_listing_answers[] = {
+    {"organizations:ListAccounts", NULL, NULL, S_MGMT,
+     "{\"Accounts\": [{\"Id\": \"111111111111\", \"Name\": \"management\", \"Email\": \"root@example.com\", "
+     "\"State\": \"ACTIVE\", \"JoinedMethod\": \"INVITED\", \"JoinedTimestamp\": \"2023-01-01T00:00:00Z\"}, "
+     "{\"Id\": \"" MEMBER "\", \"Name\": \"workload\", \"Email\": \"workload@example.com\", \"Status\": \"ACTIVE\", "
+     "\"JoinedMethod\": \"CREATED\", \"JoinedTimestamp\": \"2024-03-01T10:00:00Z\"}, "
+     "{\"Id\": \"12345\", \"Name\": \"short\"}, {\"Id\": \"" MEMBER "\", \"Name\": \"again\"}, "
+     "{\"Id\": \"333333333333\", \"Name\": \"sandbox\", \"State\": \"SUSPENDED\"}]}"},
+    {0},
+};
+
+static json_t *s_bundle(void)
+{
+    return json_pack("{s:{s:s, s:s, s:{s:n}}, s:[], s:{s:s}}", "organization", "id", "o-a1b2c3d4e5",
+                     "management_account_id", "111111111111", "evidence", "organizations.accounts", "accounts",
+                     "operator_session", "arn", "arn:aws:sts::111111111111:assumed-role/Admin/ops");
+}
+
+/* Each page's selected accounts are records as soon as it arrives (the workers take them then); entries no record
+ * can hold are named; the listing as a whole is the organization's inventory, whatever is selected. */
+static void accounts_arrive_page_by_page(void **state)
+{
+    (void)state;
+    struct s_run *r = s_start(s_listing_answers, NULL, NULL);
+    r->opts.exclude_accounts = "333333333333";
+    s_listing = &r->k;
+    json_t *bundle = s_bundle();
+    struct opf_error err = {0};
+    opf_collect_listing_start(&r->k, "111111111111");
+    assert_int_equal(opf_collect_listing_finish(&r->k, bundle, &err), 0);
+    s_listing = NULL;
+    assert_int_equal(s_pages, 5);
+    static const size_t after[] = {1, 2, 2, 2, 2};
+    for (size_t i = 0; i < 5; i++)
+        assert_int_equal(s_records_after[i], after[i]);
+    assert_true(r->k.listing_done);
+    assert_false(r->k.listing_failed);
+    assert_int_equal(r->k.n, 2);
+    assert_true(json_is_true(json_object_get(r->k.records[0], "is_management")));
+    assert_string_equal(json_string_value(json_object_get(r->k.records[1], "state")), "ACTIVE"); /* from Status */
+    assert_string_equal(json_string_value(json_object_get(r->k.records[1], "joined_timestamp")), "2024-03-01T10:00:00Z");
+    const json_t *org = json_object_get(bundle, "organization");
+    assert_int_equal(json_array_size(json_object_get(s_data(org, "organizations.accounts"), "Accounts")), 5);
+    const char *rejected = json_string_value(json_object_get(json_object_get(json_object_get(
+        json_object_get(org, "evidence"), "organizations.accounts_rejected"), "error"), "message"));
+    assert_non_null(strstr(rejected, "12345 (not a 12-digit id)"));
+    assert_non_null(strstr(rejected, MEMBER " (listed twice)"));
+    assert_true(r->k.listing_incomplete);
+    for (size_t i = 0; i < r->k.n; i++) {
+        json_decref(r->k.records[i]);
+        json_decref(r->k.listed[i]);
+    }
+    free(r->k.records);
+    free(r->k.listed);
+    free(r->k.collected);
+    json_decref(bundle);
+    s_stop(r, NULL, NULL);
+}
+
+/* A listing that fails is discovery's failure: said as such, and the workers stop waiting. */
+static void listing_refused(void **state)
+{
+    (void)state;
+    static const struct s_answer answers[] = {
+        {"organizations:ListAccounts", NULL, NULL, S_MGMT, "AccessDeniedException"},
+        {0},
+    };
+    struct s_run *r = s_start(answers, NULL, NULL);
+    json_t *bundle = s_bundle();
+    struct opf_error err = {0};
+    opf_collect_listing_start(&r->k, "111111111111");
+    assert_int_equal(opf_collect_listing_finish(&r->k, bundle, &err), -1);
+    assert_true(r->k.listing_done);
+    assert_true(r->k.listing_failed);
+    assert_non_null(strstr(err.message, "arn:aws:sts::111111111111:assumed-role/Admin/ops is not the management "
+                                        "account or a delegated administrator of an organization"));
+    json_decref(bundle);
+    s_stop(r, NULL, NULL);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -450,6 +555,8 @@ int main(void)
         cmocka_unit_test(account_information_when_it_matters),
         cmocka_unit_test(member_iam_and_resource_policies),
         cmocka_unit_test(member_denied),
+        cmocka_unit_test(accounts_arrive_page_by_page),
+        cmocka_unit_test(listing_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
