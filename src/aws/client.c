@@ -237,7 +237,7 @@ struct s_receiving {
 };
 
 /* An answer past max_answer_bytes is abandoned (a short count ends the transfer): a never-ending body must
- * not take the memory. */
+ * not take the memory. So is one that memory cannot hold: a cut answer must not be parsed. */
 static size_t s_write(char *ptr, size_t size, size_t n, void *ud)
 {
     struct s_receiving *r = ud;
@@ -246,7 +246,7 @@ static size_t s_write(char *ptr, size_t size, size_t n, void *ud)
         return 0;
     }
     opf_buf_append(&r->resp->body, ptr, size * n);
-    return size * n;
+    return r->resp->body.oom ? 0 : size * n;
 }
 
 /* Called by libcurl while a transfer runs: a signal aborts it. */
@@ -368,6 +368,9 @@ int opf_aws_http(struct opf_aws_client *c, const char *method, const char *url, 
         opf_aws_error_set(err, "ResponseTooLarge", "%s: the answer passed %ld bytes (aws.max_answer_bytes): abandoned", url,
                           c->max_answer_bytes);
         s_trace(c, "<", err->message, NULL);
+        out = -1;
+    } else if (rc != CURLE_OK && resp->body.oom) {
+        opf_aws_error_set(err, "OutOfMemory", "%s: no memory for the answer", url);
         out = -1;
     } else if (rc != CURLE_OK) {
         s_transport_error(c, rc, url, errbuf[0] ? errbuf : curl_easy_strerror(rc), err);

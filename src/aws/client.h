@@ -81,17 +81,18 @@ struct opf_http_resp {
 };
 
 /* One HTTP exchange: 0 with resp filled (any status), or -1 with a transport error in err. */
-int opf_aws_http(struct opf_aws_client *c, const char *method, const char *url, struct curl_slist *headers,
-                 const char *body, struct opf_http_resp *resp, struct opf_aws_error *err);
+OPF_MUST_USE int opf_aws_http(struct opf_aws_client *c, const char *method, const char *url, struct curl_slist *headers,
+                              const char *body, struct opf_http_resp *resp, struct opf_aws_error *err);
 
 /* ---- the shared files and settings (config.c) ---- */
 /* Reads both files and builds the profile map; -1 with err ("ConfigParseError", the file and line). */
-int opf_aws_config_load(struct opf_aws_client *c, struct opf_aws_error *err);
+OPF_MUST_USE int opf_aws_config_load(struct opf_aws_client *c, struct opf_aws_error *err);
 /* Builds c->profiles, c->config_profiles, c->sso_sessions and c->services from c->config and c->credentials. */
 void opf_aws_config_index(struct opf_aws_client *c);
 /* Sets c->profile and c->region from the flags, the environment and the profile; -1 with err
  * ("ProfileNotFound", "InvalidRegion"). */
-int opf_aws_config_resolve(struct opf_aws_client *c, const char *profile, const char *region, struct opf_aws_error *err);
+OPF_MUST_USE int opf_aws_config_resolve(struct opf_aws_client *c, const char *profile, const char *region,
+                                        struct opf_aws_error *err);
 /* A profile of the map (credentials file keys over config file keys), or NULL. */
 const json_t *opf_aws_profile(const struct opf_aws_client *c, const char *profile);
 const char *opf_aws_profile_get(const struct opf_aws_client *c, const char *profile, const char *key);
@@ -103,26 +104,27 @@ bool opf_aws_truthy(const char *v);
 /* One page of an operation, with its retries, by deadline_ms (paginate.c pages through). */
 struct opf_aws_service;
 struct opf_aws_operation;
-json_t *opf_aws_call_page(struct opf_aws_session *s, const char *region, const struct opf_aws_service *svc,
-                          const struct opf_aws_operation *op, const json_t *input, bool sign, long deadline_ms,
-                          struct opf_aws_error *err);
+OPF_MUST_USE json_t *opf_aws_call_page(struct opf_aws_session *s, const char *region, const struct opf_aws_service *svc,
+                                       const struct opf_aws_operation *op, const json_t *input, bool sign,
+                                       long deadline_ms, struct opf_aws_error *err);
 
 /* A call with signing optional (AssumeRoleWithWebIdentity is unsigned). */
-json_t *opf_aws_call_ex(struct opf_aws_session *s, const char *service, const char *operation, const json_t *input,
-                        unsigned flags, bool sign, struct opf_aws_error *err);
+OPF_MUST_USE json_t *opf_aws_call_ex(struct opf_aws_session *s, const char *service, const char *operation,
+                                     const json_t *input, unsigned flags, bool sign, struct opf_aws_error *err);
 
 /* A session of `kind` described by `describe` (taken); static ones hold a copy of the keys. */
-struct opf_aws_session *opf_aws_session_new(struct opf_aws_client *c, enum opf_session_kind kind, json_t *describe);
-struct opf_aws_session *opf_aws_session_static(struct opf_aws_client *c, const char *akid, const char *secret,
-                                               const char *token, json_t *describe);
+OPF_MUST_USE struct opf_aws_session *opf_aws_session_new(struct opf_aws_client *c, enum opf_session_kind kind,
+                                                         json_t *describe);
+OPF_MUST_USE struct opf_aws_session *opf_aws_session_static(struct opf_aws_client *c, const char *akid,
+                                                            const char *secret, const char *token, json_t *describe);
 
 /* Current credentials (a copy the caller clears); force refreshes even valid ones. */
-int opf_aws_session_credentials(struct opf_aws_session *s, struct opf_aws_creds *out, bool force,
-                                struct opf_aws_error *err);
+OPF_MUST_USE int opf_aws_session_credentials(struct opf_aws_session *s, struct opf_aws_creds *out, bool force,
+                                             struct opf_aws_error *err);
 bool opf_aws_session_refreshable(const struct opf_aws_session *s);
 
 /* AWS_RETRY_MODE / retry_mode (retry_mode.c); -1 with err for an unknown mode. */
-int opf_aws_retry_mode_resolve(struct opf_aws_client *c, struct opf_aws_error *err);
+OPF_MUST_USE int opf_aws_retry_mode_resolve(struct opf_aws_client *c, struct opf_aws_error *err);
 
 /* The signing clock (clock.c): now, corrected by the offset a skewed answer showed. */
 time_t opf_aws_clock_now(struct opf_aws_client *c);

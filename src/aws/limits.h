@@ -28,7 +28,8 @@ struct opf_aws_item {
 const struct opf_aws_item *opf_aws_item_begin(const struct opf_aws_client *c, struct opf_aws_item *item,
                                               const char *name);
 /* Makes outer current again; false, with err filled (ItemBudgetExceeded), when item's budget ran out. */
-bool opf_aws_item_end(const struct opf_aws_item *item, const struct opf_aws_item *outer, struct opf_aws_error *err);
+OPF_MUST_USE bool opf_aws_item_end(const struct opf_aws_item *item, const struct opf_aws_item *outer,
+                                   struct opf_aws_error *err);
 /* The thread's current item (NULL: none), and setting it: a job run for an item on another thread takes it along. */
 const struct opf_aws_item *opf_aws_item_current(void);
 void opf_aws_item_set(const struct opf_aws_item *item);
@@ -41,8 +42,9 @@ bool opf_aws_interrupted(const struct opf_aws_client *c);
 void opf_aws_error_stopped(const struct opf_aws_client *c, struct opf_aws_error *err);
 /* Sleeps ms (clipped to the deadline, 0: none) in short slices; false, with err filled, when a signal or the
  * deadline ends it first. */
-bool opf_aws_wait(const struct opf_aws_client *c, long ms, long deadline_ms, struct opf_aws_error *err);
+OPF_MUST_USE bool opf_aws_wait(const struct opf_aws_client *c, long ms, long deadline_ms, struct opf_aws_error *err);
 /* A count setting (AWS_MAX_ATTEMPTS, a profile's max_attempts) from min to max; -1 with one line in err. */
-int opf_aws_parse_count(const char *name, const char *text, long min, long max, int *out, struct opf_aws_error *err);
+OPF_MUST_USE int opf_aws_parse_count(const char *name, const char *text, long min, long max, int *out,
+                                     struct opf_aws_error *err);
 
 #endif

@@ -47,6 +47,6 @@ const struct opf_aws_operation *opf_aws_operation_find(const char *service, cons
 
 /* 0 when an answer has the operation's output shape: its required members, lists and pagination tokens of the
  * right type; else -1 with err "MalformedResponse" naming the member. */
-int opf_aws_output_check(const struct opf_aws_operation *op, const json_t *out, struct opf_aws_error *err);
+OPF_MUST_USE int opf_aws_output_check(const struct opf_aws_operation *op, const json_t *out, struct opf_aws_error *err);
 
 #endif

@@ -76,7 +76,8 @@ static json_t *s_target(struct opf_collect *k, struct opf_error *err)
     struct opf_aws_error e = {0};
     struct opf_aws_session *t = opf_aws_session_profile(k->client, k->opts->target_profile, &e);
     if (!t) {
-        opf_fail(err, OPF_ERR_CREDENTIALS, "--target-profile %s: %s", k->opts->target_profile, e.message);
+        opf_fail(err, opf_aws_error_category(e.code, e.http_status), "--target-profile %s: %s", k->opts->target_profile,
+                 e.message);
         return NULL;
     }
     json_t *ev = json_object();
@@ -100,7 +101,8 @@ json_t *opf_collect_discover(struct opf_collect *k, struct opf_aws_error *aerr, 
 {
     json_t *session = s_operator(k, aerr);
     if (!session) {
-        opf_fail(err, OPF_ERR_CREDENTIALS, "credentials: GetCallerIdentity failed: %s: %s", aerr->code, aerr->message);
+        opf_fail(err, opf_aws_error_category(aerr->code, aerr->http_status),
+                 "credentials: GetCallerIdentity failed: %s: %s", aerr->code, aerr->message);
         return NULL;
     }
     const char *caller = json_string_value(json_object_get(session, "arn"));

@@ -79,12 +79,7 @@ void opf_collect_decode_document(json_t *obj, const char *key)
 
 bool opf_collect_denied(const char *code)
 {
-    static const char *const codes[] = {"AccessDenied", "AccessDeniedException", "AuthorizationError",
-                                        "UnauthorizedOperation", NULL};
-    for (const char *const *c = codes; *c; c++)
-        if (strcmp(*c, code) == 0)
-            return true;
-    return false;
+    return opf_aws_error_category(code, 0) == OPF_ERR_PERMISSION;
 }
 
 void opf_collect_error_entry(json_t *errors, const char *region, const struct opf_aws_error *err, const char *resource)
@@ -108,5 +103,6 @@ void opf_collect_discovery_failed(const char *caller, const struct opf_aws_error
         opf_fail(err, OPF_ERR_PERMISSION, "%s is not the management account or a delegated administrator of an "
                  "organization: %s: %s: %s", caller ? caller : "the caller", aerr->operation, aerr->code, aerr->message);
     else /* throttling, a cut answer, a redirect, an invalid token...: said as it is */
-        opf_fail(err, OPF_ERR_REMOTE, "discovery failed: %s: %s: %s", aerr->operation, aerr->code, aerr->message);
+        opf_fail(err, opf_aws_error_category(aerr->code, aerr->http_status), "discovery failed: %s: %s: %s",
+                 aerr->operation, aerr->code, aerr->message);
 }

@@ -101,9 +101,7 @@ static void s_page(void *ud, const json_t *page)
         json_decref(path);
         if (!take)
             continue;
-        const char *state = json_string_value(json_object_get(a, "State"));
-        if (!state)
-            state = json_string_value(json_object_get(a, "Status"));
+        const char *state = opf_account_state(a, NULL);
         char joined[32] = "";
         time_t t;
         if (opf_time_from_json(json_object_get(a, "JoinedTimestamp"), &t))
