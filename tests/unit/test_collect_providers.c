@@ -154,9 +154,16 @@ static struct s_run *s_start(const struct s_answer *answers, const char *const *
 
 static void s_stop(struct s_run *r, json_t *record, json_t *listed)
 {
+    struct opf_collect *k = &r->k;
     json_decref(record);
     json_decref(listed);
-    struct opf_collect *k = &r->k;
+    for (size_t i = 0; i < k->n; i++) { /* the records a listing made */
+        json_decref(k->records[i]);
+        json_decref(k->listed[i]);
+    }
+    free(k->records);
+    free(k->listed);
+    free(k->collected);
     opf_collect_pool_stop(k);
     json_decref(k->dns_cache);
     json_decref(k->iam_policy_cache);
@@ -516,13 +523,6 @@ static void accounts_arrive_page_by_page(void **state)
     assert_non_null(strstr(rejected, "12345 (not a 12-digit id)"));
     assert_non_null(strstr(rejected, MEMBER " (listed twice)"));
     assert_true(r->k.listing_incomplete);
-    for (size_t i = 0; i < r->k.n; i++) {
-        json_decref(r->k.records[i]);
-        json_decref(r->k.listed[i]);
-    }
-    free(r->k.records);
-    free(r->k.listed);
-    free(r->k.collected);
     json_decref(bundle);
     s_stop(r, NULL, NULL);
 }
