@@ -473,6 +473,50 @@ static void member_denied(void **state)
     s_stop(r, record, listed);
 }
 
+/* ---- the organization-wide reads of the management account ---- */
+
+static const struct s_answer s_organization_answers[] = {
+    {"cloudformation:ListStackSets", "Status=ACTIVE", "us-east-1", S_MGMT,
+     "{\"Summaries\": [{\"StackSetName\": \"audit-role\", \"StackSetId\": \"audit-role:0b6e5e8c\", "
+     "\"Status\": \"ACTIVE\", \"PermissionModel\": \"SERVICE_MANAGED\"}]}"},
+    {"cloudformation:DescribeStackSet", "StackSetName=audit-role", "us-east-1", S_MGMT,
+     "{\"StackSet\": {\"StackSetName\": \"audit-role\", \"StackSetId\": \"audit-role:0b6e5e8c\", \"Status\": "
+     "\"ACTIVE\", \"PermissionModel\": \"SERVICE_MANAGED\", \"AutoDeployment\": {\"Enabled\": \"true\", "
+     "\"RetainStacksOnAccountRemoval\": \"false\"}}}"},
+    {"cloudformation:ListStackInstances", "StackSetName=audit-role", "us-east-1", S_MGMT,
+     "{\"Summaries\": [{\"StackSetId\": \"audit-role:0b6e5e8c\", \"Region\": \"us-east-1\", \"Account\": \""
+     MEMBER "\", \"Status\": \"CURRENT\", \"StackInstanceStatus\": {\"DetailedStatus\": \"SUCCEEDED\"}}]}"},
+    {"controltower:ListLandingZones", NULL, NULL, S_MGMT, "{\"landingZones\": []}"},
+    {0},
+};
+
+/* StackSets with their instances (Query's text booleans as booleans); no landing zone: Control Tower's lists are
+ * empty without asking for baselines. */
+static void organization_wide_reads(void **state)
+{
+    (void)state;
+    static const char *const needs[] = {"cloudformation.stack_sets", "controltower.enabled_baselines", NULL};
+    struct s_run *r = s_start(s_organization_answers, needs, "{\"regions\": [\"us-east-1\"]}");
+    json_decref(r->k.permission_set_names); /* opf_collect_organization makes its own */
+    json_t *bundle = json_pack("{s:{s:s, s:{}}, s:{s:s}}", "organization", "management_account_id", "111111111111",
+                               "evidence", "operator_session", "account", "111111111111");
+    opf_collect_organization(&r->k, bundle);
+    const json_t *org = json_object_get(bundle, "organization");
+    const json_t *set = json_array_get(json_object_get(s_data(org, "cloudformation.stack_sets"), "StackSets"), 0);
+    assert_true(json_is_true(json_object_get(json_object_get(set, "AutoDeployment"), "Enabled")));
+    assert_true(json_is_false(json_object_get(json_object_get(set, "AutoDeployment"), "RetainStacksOnAccountRemoval")));
+    assert_string_equal(json_string_value(json_object_get(json_array_get(json_object_get(set, "StackInstances"), 0),
+                                                          "Account")), MEMBER);
+    const json_t *tower = s_data(org, "controltower.enabled_baselines");
+    assert_int_equal(json_array_size(json_object_get(tower, "enabledBaselines")), 0);
+    assert_int_equal(s_count("controltower:ListEnabledBaselines"), 0);
+    assert_string_equal(s_source(org, "controltower.enabled_baselines"), "controltower:ListLandingZones");
+    opf_collect_organization_free(&r->k);
+    r->k.sso_instance = r->k.permission_set_names = NULL;
+    json_decref(bundle);
+    s_stop(r, NULL, NULL);
+}
+
 /* ---- the accounts' listing ---- */
 
 static const struct s_answer s_listing_answers[] = {
@@ -555,6 +599,7 @@ int main(void)
         cmocka_unit_test(account_information_when_it_matters),
         cmocka_unit_test(member_iam_and_resource_policies),
         cmocka_unit_test(member_denied),
+        cmocka_unit_test(organization_wide_reads),
         cmocka_unit_test(accounts_arrive_page_by_page),
         cmocka_unit_test(listing_refused),
     };
