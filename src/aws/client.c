@@ -141,7 +141,9 @@ struct opf_aws_client *opf_aws_client_new(const struct opf_aws_client_options *o
     pthread_cond_init(&c->orgs_cond, NULL);
     pthread_mutex_init(&c->qlock, NULL);
     c->multi = curl_multi_init();
-    curl_multi_setopt(c->multi, CURLMOPT_MAX_HOST_CONNECTIONS, 64L);
+    /* as many as the collector's requests in flight (docs/aws-client.md), which all go to one host when an
+     * endpoint URL is set */
+    curl_multi_setopt(c->multi, CURLMOPT_MAX_HOST_CONNECTIONS, 128L);
     if (!c->multi || pthread_create(&c->loop, NULL, s_loop, c) != 0) {
         opf_aws_error_set(err, "ClientError", "cannot start the HTTP event loop");
         curl_multi_cleanup(c->multi);

@@ -1,7 +1,8 @@
 /*
  * One account's evidence, dispatched from the table of providers.c: the organization's reads (account_org.c)
  * first, then side by side the operator's jobs (Account API, Identity Center, probes) and the member's chain:
- * its role session (member.c), then the MEMBER rows' jobs and the account's scans, side by side again.
+ * its role session (member.c), then the MEMBER rows' jobs and the account's scans, side by side again (each
+ * regional scan in every region side by side too).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -29,47 +30,67 @@ static size_t s_jobs(struct opf_collect *k, enum opf_provider_caller caller, voi
     return n;
 }
 
-/* Runs a scan with the listing input its descriptor gives. */
-static void s_scan(struct opf_collect *k, json_t *ev, const struct opf_scan *sc, const struct opf_collect_member *m,
-                   const struct opf_account_scope *scope)
+/* One of an account's scans, and what it shares with the others: the session, and the regions once known. */
+struct s_scan {
+    const struct opf_collect_member *m;
+    const struct opf_scan *sc;
+    const struct opf_account_scope *scope;
+};
+
+static void s_scan_job(struct opf_collect *k, void *arg, json_t *ev)
 {
-    json_t *in = sc->input ? json_loads(sc->input, 0, NULL) : NULL;
-    opf_collect_scan(k, ev, sc, m->s, in, scope, NULL);
+    const struct s_scan *a = arg;
+    json_t *in = a->sc->input ? json_loads(a->sc->input, 0, NULL) : NULL;
+    opf_collect_scan(k, ev, a->sc, a->m->s, in, a->scope, NULL);
     json_decref(in);
 }
 
-/* The account's scans in the table's order: the global ones (S3) once, the regional ones in each of its regions
- * (listed only when one is read). */
-static void s_scans_job(struct opf_collect *k, void *arg, json_t *ev)
+/* The scans of the rows of one scope (regional or not), side by side, in the table's order; returns how many. */
+static size_t s_scan_jobs(const struct opf_collect_member *m, bool regional, const struct opf_account_scope *scope,
+                          struct s_scan *scans, struct opf_collect_job *jobs, size_t max)
 {
-    const struct opf_collect_member *m = arg;
-    struct opf_account_scope global = {.denied = m->denied, .errors = json_array(), .global = true};
-    struct opf_account_scope regional = {.denied = m->denied, .errors = json_array()};
-    bool listed = false;
+    size_t n = 0;
     const struct opf_provider *p;
-    for (size_t i = 0; (p = opf_provider_at(i)); i++) {
-        if (p->subject != OPF_SUBJECT_ACCOUNT || !p->scan)
-            continue;
-        if (p->scope == OPF_SCOPE_REGION && !listed && !m->denied && opf_collect_wants_regions(k)) {
-            regional.regions = opf_collect_member_regions(k, m, regional.errors);
-            listed = true;
+    for (size_t i = 0; (p = opf_provider_at(i)) && n < max; i++)
+        if (p->subject == OPF_SUBJECT_ACCOUNT && p->scan && (p->scope == OPF_SCOPE_REGION) == regional) {
+            scans[n] = (struct s_scan){.m = m, .sc = p->scan, .scope = scope};
+            jobs[n] = (struct opf_collect_job){.run = s_scan_job, .arg = &scans[n]};
+            n++;
         }
-        s_scan(k, ev, p->scan, m, p->scope == OPF_SCOPE_REGION ? &regional : &global);
-    }
-    json_decref(global.errors);
-    json_decref(regional.regions);
-    json_decref(regional.errors);
+    return n;
 }
 
-/* The member's chain: its role session, then its rows' jobs and its scans side by side. */
+/* The account's regions, then its regional scans side by side, each with its regions side by side: the regional
+ * services' quotas are per account and region, so an account's listings overlap up to the pool's cap. */
+static void s_regional_job(struct opf_collect *k, void *arg, json_t *ev)
+{
+    const struct opf_collect_member *m = arg;
+    if (!opf_collect_wants_regions(k))
+        return;
+    struct opf_account_scope scope = {.denied = m->denied, .errors = json_array()};
+    if (!m->denied)
+        scope.regions = opf_collect_member_regions(k, m, scope.errors);
+    struct s_scan scans[8];
+    struct opf_collect_job jobs[8];
+    opf_collect_jobs(k, jobs, s_scan_jobs(m, true, &scope, scans, jobs, 8), ev);
+    json_decref(scope.regions);
+    json_decref(scope.errors);
+}
+
+/* The member's chain: its role session, then side by side its rows' jobs, its global scans (S3) and its regional
+ * ones. */
 static void s_member_job(struct opf_collect *k, void *arg, json_t *ev)
 {
     struct opf_collect_member m;
     opf_collect_member_begin(k, arg, ev, &m);
-    struct opf_collect_job jobs[16];
-    size_t n = s_jobs(k, OPF_CALLER_MEMBER, &m, jobs, sizeof(jobs) / sizeof(jobs[0]) - 1);
-    jobs[n++] = (struct opf_collect_job){.run = s_scans_job, .arg = &m};
+    struct opf_collect_job jobs[24];
+    struct s_scan scans[8];
+    struct opf_account_scope global = {.denied = m.denied, .errors = json_array(), .global = true};
+    size_t n = s_jobs(k, OPF_CALLER_MEMBER, &m, jobs, 15);
+    n += s_scan_jobs(&m, false, &global, scans, jobs + n, 8);
+    jobs[n++] = (struct opf_collect_job){.run = s_regional_job, .arg = &m};
     opf_collect_jobs(k, jobs, n, ev);
+    json_decref(global.errors);
     opf_collect_member_end(k, &m);
 }
 
