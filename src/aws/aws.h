@@ -35,8 +35,8 @@ struct opf_aws_creds {
 };
 void opf_aws_creds_clear(struct opf_aws_creds *c);
 
-struct opf_aws_config;           /* parsed ~/.aws/config + credentials (config.c) */
-struct opf_cred_provider;        /* refreshing provider; thread-safe */
+struct opf_aws_transport;
+struct opf_aws_clock;
 
 struct opf_aws_client_options {
     const char *profile;         /* --profile, else AWS_DEFAULT_PROFILE, AWS_PROFILE, else "default" */
@@ -53,6 +53,8 @@ struct opf_aws_client_options {
     long max_answer_bytes;       /* 0: 64 MiB for one answer */
     int max_pages;               /* 0: 10,000 pages for one listing */
     long process_timeout_ms;     /* 0: 60 s for credential_process */
+    const struct opf_aws_transport *transport; /* NULL: libcurl (transport.h; tests inject canned answers) */
+    const struct opf_aws_clock *clock;         /* NULL: the system's clocks */
 };
 
 struct opf_aws_client;

@@ -3,11 +3,13 @@
 #define OPF_AWS_PROCESS_H
 
 #include "core/buf.h"
+#include "orgpreflight/export.h"
 
 struct opf_aws_client;
 struct opf_aws_error;
 
 /* Runs command, its standard output into out; 0, or -1 with err (timeout, signal, exit status). */
-int opf_aws_process_run(struct opf_aws_client *c, const char *command, struct opf_buf *out, struct opf_aws_error *err);
+OPF_MUST_USE int opf_aws_process_run(struct opf_aws_client *c, const char *command, struct opf_buf *out,
+                                     struct opf_aws_error *err);
 
 #endif

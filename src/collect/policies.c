@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "aws/aws.h"
-#include "aws/client.h"
+#include "aws/collector.h"
 #include "collect/collect_internal.h"
 
 bool opf_collect_denied(const char *code)
