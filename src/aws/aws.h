@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <time.h>
 #include <jansson.h>
+#include "orgpreflight/export.h"
 
 struct opf_aws_error {
     char code[128];        /* "AccessDenied", "TooManyRequestsException", "CredentialsError", "Timeout", ... */
@@ -61,7 +62,7 @@ struct opf_aws_client;
 
 /* Creates the client and starts its event loop. On failure returns NULL with err filled
  * (a broken config file names the file and line, an invalid AWS_MAX_ATTEMPTS the value). */
-struct opf_aws_client *opf_aws_client_new(const struct opf_aws_client_options *opts, struct opf_aws_error *err);
+OPF_MUST_USE struct opf_aws_client *opf_aws_client_new(const struct opf_aws_client_options *opts, struct opf_aws_error *err);
 void opf_aws_client_free(struct opf_aws_client *c);
 const char *opf_aws_client_region(const struct opf_aws_client *c);
 /* Counters for reports and benchmarks. */
@@ -73,13 +74,13 @@ struct opf_aws_session;
 
 /* The operator's session, from the default credential chain (env, profile incl. assume-role, SSO,
  * credential_process, web identity, container, IMDS). NULL with err on failure. */
-struct opf_aws_session *opf_aws_session_default(struct opf_aws_client *c, struct opf_aws_error *err);
+OPF_MUST_USE struct opf_aws_session *opf_aws_session_default(struct opf_aws_client *c, struct opf_aws_error *err);
 /* A session for a named profile (--target-profile). */
-struct opf_aws_session *opf_aws_session_profile(struct opf_aws_client *c, const char *profile,
+OPF_MUST_USE struct opf_aws_session *opf_aws_session_profile(struct opf_aws_client *c, const char *profile,
                                                 struct opf_aws_error *err);
 /* A role session assumed from `base`; credentials are obtained on first use and refreshed before expiry.
  * Returns NULL only on allocation failure: AssumeRole errors surface on the first opf_aws_call(). */
-struct opf_aws_session *opf_aws_session_assume_role(struct opf_aws_session *base, const char *role_arn,
+OPF_MUST_USE struct opf_aws_session *opf_aws_session_assume_role(struct opf_aws_session *base, const char *role_arn,
                                                     const char *external_id, const char *session_name);
 void opf_aws_session_free(struct opf_aws_session *s);
 
@@ -88,14 +89,14 @@ void opf_aws_session_free(struct opf_aws_session *s);
  *  "profile":"...", "file":"credentials file|config file", "chain":[{"profile":"...","source":"...",
  *  "role_arn":"..."}..., the source's own description], "role_arn":"...", "sso_start_url":"...",
  *  "sso_session":"...", "expiration":"ISO 8601"|null}. New reference. */
-json_t *opf_aws_session_describe(struct opf_aws_session *s);
+OPF_MUST_USE json_t *opf_aws_session_describe(struct opf_aws_session *s);
 
 /* What the session resolves to, without secrets and without sending anything:
  * {"profile":"...", "region":"...", "region_source":"--region|AWS_REGION|AWS_DEFAULT_REGION|profile|default",
  *  "retry_mode":"standard|legacy|adaptive", "max_attempts":N, "credentials":<opf_aws_session_describe>,
  *  "endpoints":{"SERVICE":{"url":"...","signing_region":"...","signing_name":"...","source":"..."} or
  *               {"error":"CODE: message"}}}. New reference. */
-json_t *opf_aws_session_resolution(struct opf_aws_session *s);
+OPF_MUST_USE json_t *opf_aws_session_resolution(struct opf_aws_session *s);
 
 /* ---- calls ---- */
 
@@ -104,11 +105,11 @@ json_t *opf_aws_session_resolution(struct opf_aws_session *s);
 /* Calls service:operation (botocore names, e.g. "organizations", "ListAccounts") with `input` (botocore
  * input shape; borrowed; NULL for none). Returns the output as botocore would parse it (a new reference),
  * or NULL with err filled. Thread-safe; blocks the calling thread. */
-json_t *opf_aws_call(struct opf_aws_session *s, const char *service, const char *operation,
+OPF_MUST_USE json_t *opf_aws_call(struct opf_aws_session *s, const char *service, const char *operation,
                      const json_t *input, unsigned flags, struct opf_aws_error *err);
 
 /* The same in another region (regional services scanned region by region); NULL region: the session's. */
-json_t *opf_aws_call_in(struct opf_aws_session *s, const char *region, const char *service, const char *operation,
+OPF_MUST_USE json_t *opf_aws_call_in(struct opf_aws_session *s, const char *region, const char *service, const char *operation,
                         const json_t *input, unsigned flags, struct opf_aws_error *err);
 
 /* "service:Operation" is in the read-only allow-list. */

@@ -4,6 +4,7 @@
 
 #include <stdio.h>
 #include <jansson.h>
+#include "orgpreflight/export.h"
 
 /* Parses `path` into {"section name": {"key": "value"}}, merging into `into`. As botocore: section names kept
  * as written between the first '[' and the last ']' (text after it is ignored), keys lower-cased, `key = value`
@@ -11,8 +12,8 @@
  * on the next line is a nested block ("s3 =\n  key = v" becomes "s3.key"); [DEFAULT] applies to every
  * section; a section or key given twice in one file is an error. Returns 0, 1 when the file does not exist,
  * or -1 with "FILE:LINE: cause" in err. */
-int opf_ini_load(const char *path, json_t *into, char *err, size_t errlen);
+OPF_MUST_USE int opf_ini_load(const char *path, json_t *into, char *err, size_t errlen);
 /* The same from an open stream; `name` stands for the file in errors. Returns 0 or -1. */
-int opf_ini_read(FILE *f, const char *name, json_t *into, char *err, size_t errlen);
+OPF_MUST_USE int opf_ini_read(FILE *f, const char *name, json_t *into, char *err, size_t errlen);
 
 #endif

@@ -7,6 +7,7 @@
 #include <jansson.h>
 
 #include "aws/aws.h"
+#include "orgpreflight/export.h"
 
 /* JSON 1.0/1.1, rest-JSON, Query, rest-XML (S3) and EC2's own Query dialect */
 enum opf_protocol { OPF_PROTO_JSON, OPF_PROTO_REST_JSON, OPF_PROTO_QUERY, OPF_PROTO_REST_XML, OPF_PROTO_EC2 };
@@ -47,6 +48,6 @@ const struct opf_aws_operation *opf_aws_operation_find(const char *service, cons
 
 /* 0 when an answer has the operation's output shape: its required members, lists and pagination tokens of the
  * right type; else -1 with err "MalformedResponse" naming the member. */
-int opf_aws_output_check(const struct opf_aws_operation *op, const json_t *out, struct opf_aws_error *err);
+OPF_MUST_USE int opf_aws_output_check(const struct opf_aws_operation *op, const json_t *out, struct opf_aws_error *err);
 
 #endif

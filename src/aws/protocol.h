@@ -7,6 +7,7 @@
 #include "aws/aws.h"
 #include "aws/model.h"
 #include "core/buf.h"
+#include "orgpreflight/export.h"
 
 struct opf_wire_request {
     const char *method;             /* "POST", or the rest-XML operation's method */
@@ -19,12 +20,12 @@ struct opf_wire_request {
 };
 
 /* 0, or -1 when the input lacks a member the path needs (out is then empty). */
-int opf_protocol_build(const struct opf_aws_service *svc, const struct opf_aws_operation *op, const json_t *input,
+OPF_MUST_USE int opf_protocol_build(const struct opf_aws_service *svc, const struct opf_aws_operation *op, const json_t *input,
                        struct opf_wire_request *out);
 void opf_wire_request_free(struct opf_wire_request *w);
 
 /* A successful answer's output in botocore's shape; NULL when the body cannot be parsed (err filled). */
-json_t *opf_protocol_parse(const struct opf_aws_service *svc, const struct opf_aws_operation *op, const char *body,
+OPF_MUST_USE json_t *opf_protocol_parse(const struct opf_aws_service *svc, const struct opf_aws_operation *op, const char *body,
                            size_t len, struct opf_aws_error *err);
 
 /* A 2xx answer that is an error all the same: an x-amzn-ErrorType header, a JSON body with "__type", or an
@@ -38,7 +39,7 @@ void opf_protocol_error(const char *body, size_t len, const char *error_type_hea
 
 /* XML to JSON: elements with children become objects, <member> runs arrays, <entry><key/><value/> maps,
  * text leaves strings. `lists` names fields that are lists even when empty. New reference or NULL. */
-json_t *opf_xml_to_json(const char *xml, size_t len, const char *lists, char *err, size_t errlen);
+OPF_MUST_USE json_t *opf_xml_to_json(const char *xml, size_t len, const char *lists, char *err, size_t errlen);
 
 /* Replaces the values of secret fields (SecretAccessKey, SessionToken, accessToken, ...) in a JSON or
  * XML text by "***", in place. */

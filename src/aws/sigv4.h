@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "core/buf.h"
+#include "orgpreflight/export.h"
 
 struct opf_header {
     const char *name;
@@ -43,7 +44,7 @@ struct opf_sigv4_output {
 };
 
 /* 0 on success, -1 on allocation failure. */
-int opf_sigv4_sign(const struct opf_sigv4_input *in, struct opf_sigv4_output *out);
+OPF_MUST_USE int opf_sigv4_sign(const struct opf_sigv4_input *in, struct opf_sigv4_output *out);
 void opf_sigv4_output_free(struct opf_sigv4_output *out);
 
 /* RFC 3986 percent-encoding of everything but unreserved characters (and '/' when keep_slash). */
