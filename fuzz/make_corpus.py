@@ -106,7 +106,7 @@ def credential_reports():
 def sigv4():
     for path in sorted(glob.glob(os.path.join(SIGV4, "v4", "*", "request.txt"))):
         shutil.copy(path, os.path.join(CORPUS, "sigv4", os.path.basename(os.path.dirname(path))))
-    for path in sorted(glob.glob(os.path.join(SIGV4, "aws4_testsuite", "*.req"))):
+    for path in sorted(glob.glob(os.path.join(SIGV4, "aws4_testsuite", "*", "*.req"))):
         shutil.copy(path, os.path.join(CORPUS, "sigv4", "botocore-" + os.path.basename(path)[:-4]))
 
 
