@@ -129,13 +129,6 @@ static json_t *s_read(const struct s_request *r, const struct opf_http_resp *res
     return NULL;
 }
 
-static void s_count(struct opf_aws_client *c, unsigned long *field)
-{
-    pthread_mutex_lock(&c->lock);
-    (*field)++;
-    pthread_mutex_unlock(&c->lock);
-}
-
 /* Paces and sends one signed attempt: 0 with resp (any status), -1 with err (no answer; *paced false when the
  * pacing wait itself ended it). */
 static int s_send(struct opf_aws_client *c, const struct s_request *r, const json_t *input, const struct s_signed *a,
@@ -147,7 +140,7 @@ static int s_send(struct opf_aws_client *c, const struct s_request *r, const jso
     memset(err->code, 0, sizeof(err->code));
     err->message[0] = err->reason[0] = err->request_id[0] = '\0';
     err->http_status = 0;
-    s_count(c, &c->stats.requests);
+    opf_aws_count(c, &c->stats.requests);
     bool get = strcmp(r->wire.method, "GET") == 0;
     struct opf_http_request req = {.method = r->wire.method, .url = r->url.data, .headers = a->headers,
                                    .nheaders = a->n, .body = get ? NULL : r->wire.body, .deadline_ms = deadline_ms};
@@ -202,7 +195,7 @@ json_t *opf_aws_call_page(struct opf_aws_session *s, const char *region, const s
             break;
     }
     if (!out) {
-        s_count(c, &c->stats.failures);
+        opf_aws_count(c, &c->stats.failures);
         snprintf(err->operation, sizeof(err->operation), "%s:%s", svc->name, op->name);
     }
     opf_wire_request_free(&r.wire);

@@ -45,6 +45,14 @@ struct opf_aws_client {
     struct opf_aws_stats stats;
 };
 
+/* Adds one to a counter of c->stats. */
+static inline void opf_aws_count(struct opf_aws_client *c, unsigned long *field)
+{
+    pthread_mutex_lock(&c->lock);
+    (*field)++;
+    pthread_mutex_unlock(&c->lock);
+}
+
 /* ---- the shared files and settings (config.c) ---- */
 /* Reads both files and builds the profile map; -1 with err ("ConfigParseError", the file and line). */
 OPF_MUST_USE int opf_aws_config_load(struct opf_aws_client *c, struct opf_aws_error *err);

@@ -65,13 +65,6 @@ void opf_aws_retry_refund(struct opf_aws_session *s, const struct opf_retry *r)
         ;
 }
 
-static void s_count(struct opf_aws_client *c, unsigned long *field)
-{
-    pthread_mutex_lock(&c->lock);
-    (*field)++;
-    pthread_mutex_unlock(&c->lock);
-}
-
 static bool s_expired_token(const char *code)
 {
     return strcmp(code, "ExpiredToken") == 0 || strcmp(code, "ExpiredTokenException") == 0 ||
@@ -90,12 +83,12 @@ enum opf_retry_step opf_aws_retry_next(struct opf_aws_session *s, struct opf_ret
     if (sign && !r->refreshed && s_expired_token(err->code) && opf_aws_session_refreshable(s)) {
         /* expired credentials: refresh once, charged neither to the attempts nor to the retry budget */
         r->refreshed = r->force_refresh = true;
-        s_count(c, &c->stats.refreshes);
+        opf_aws_count(c, &c->stats.refreshes);
         return OPF_RETRY_NOW;
     }
     bool throttled = opf_aws_throttling(err->code, err->http_status);
     if (throttled)
-        s_count(c, &c->stats.throttled);
+        opf_aws_count(c, &c->stats.throttled);
     if (!opf_aws_retryable(err->code, err->http_status)) {
         /* a definitive answer (NoSuchEntity, AccessDenied, ...): the service is healthy, refund as a success */
         opf_aws_retry_refund(s, r);
@@ -109,7 +102,7 @@ enum opf_retry_step opf_aws_retry_next(struct opf_aws_session *s, struct opf_ret
             return OPF_RETRY_STOP;
         r->cost += cost;
     } /* throttling costs no evidence: retried at the adaptive rate until the call's time budget ends */
-    s_count(c, &c->stats.retries);
+    opf_aws_count(c, &c->stats.retries);
     *wait_ms = retry_after_ms > 0 ? retry_after_ms : opf_aws_backoff_ms(c->backoff_base_ms, attempt);
     return OPF_RETRY_BACKOFF;
 }
