@@ -120,6 +120,12 @@ static size_t s_write(char *ptr, size_t size, size_t n, void *ud)
     return size * n;
 }
 
+static void s_too_large(const struct opf_aws_client *c, const char *url, struct opf_aws_error *err)
+{
+    opf_aws_error_set(err, "ResponseTooLarge", "%s: the answer passed %ld bytes (aws.max_answer_bytes): abandoned", url,
+                      c->max_answer_bytes);
+}
+
 /* Called by libcurl while a transfer runs: a signal aborts it. */
 static int s_progress(void *ud, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal, curl_off_t ulnow)
 {
@@ -246,8 +252,7 @@ static int s_curl_exchange(void *ctx, const struct opf_http_request *req, struct
     CURLcode rc = s_perform(h, e);
     int out = 0;
     if (rc != CURLE_OK && receiving.too_large) {
-        opf_aws_error_set(err, "ResponseTooLarge", "%s: the answer passed %ld bytes (aws.max_answer_bytes): abandoned",
-                          req->url, h->c->max_answer_bytes);
+        s_too_large(h->c, req->url, err);
         out = -1;
     } else if (rc != CURLE_OK) {
         s_transport_error(h->c, rc, req->url, errbuf[0] ? errbuf : curl_easy_strerror(rc), err);
@@ -319,7 +324,13 @@ int opf_aws_http(struct opf_aws_client *c, const struct opf_http_request *req, s
     char first[1024];
     snprintf(first, sizeof(first), "%s %s", req->method, req->url);
     s_trace(c, ">", first, req->body);
-    if (c->transport.exchange(c->transport.ctx, req, resp, err) != 0) {
+    int rc = c->transport.exchange(c->transport.ctx, req, resp, err);
+    if (rc == 0 && (long)resp->body.len > c->max_answer_bytes) { /* whatever the transport, the cap holds */
+        opf_buf_free(&resp->body);
+        s_too_large(c, req->url, err);
+        rc = -1;
+    }
+    if (rc != 0) {
         s_trace(c, "<", err->message, NULL);
         return -1;
     }

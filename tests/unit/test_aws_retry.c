@@ -268,6 +268,34 @@ static void test_a_connection_error_is_retried(void **state)
     opf_fake_free(&f);
 }
 
+/* An answer past aws.max_answer_bytes is a failed attempt, retried like a cut answer. */
+static void test_an_answer_past_the_size_cap(void **state)
+{
+    (void)state;
+    static const struct opf_fake_answer big = {.status = 200, .body = "{\"Organization\":{\"Id\":\"o-a1b2c3d4e5\","
+                                                                      "\"Arn\":\"arn:aws:organizations::111122223333:"
+                                                                      "organization/o-a1b2c3d4e5\"}}"};
+    const struct opf_fake_answer answers[] = {big, ORG};
+    struct opf_fake f;
+    opf_fake_init(&f, answers, N(answers));
+    f.c->max_answer_bytes = (long)strlen(ORG.body);
+    struct opf_aws_error err = {0};
+    json_t *out = s_describe(&f, &err);
+    assert_non_null(out);
+    assert_int_equal(f.nrequests, 2);
+    json_decref(out);
+    opf_fake_free(&f);
+
+    const struct opf_fake_answer always[] = {big};
+    opf_fake_init(&f, always, N(always));
+    f.c->max_answer_bytes = (long)strlen(ORG.body);
+    assert_null(s_describe(&f, &err));
+    assert_string_equal(err.code, "ResponseTooLarge");
+    assert_non_null(strstr(err.message, "bytes (aws.max_answer_bytes): abandoned"));
+    assert_int_equal(f.nrequests, 3);
+    opf_fake_free(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -281,6 +309,7 @@ int main(void)
         cmocka_unit_test(test_retry_after),
         cmocka_unit_test(test_clock_skew_correction),
         cmocka_unit_test(test_a_connection_error_is_retried),
+        cmocka_unit_test(test_an_answer_past_the_size_cap),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
