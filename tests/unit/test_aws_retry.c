@@ -1,5 +1,6 @@
 /* Retries against canned answers on a fake clock: which errors are retried, how often, how long the client
- * waits in between, what the retry quota allows, and the free retry after a skewed clock. */
+ * waits in between, what the retry quota allows, and the free retries after a skewed clock or expired
+ * credentials. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -268,6 +269,49 @@ static void test_a_connection_error_is_retried(void **state)
     opf_fake_free(&f);
 }
 
+/* Expired credentials of a role session: assumed again once, at no cost to the attempts or the quota. */
+static void test_expired_credentials_are_refreshed_once(void **state)
+{
+    (void)state;
+    static const struct opf_fake_answer assumed = {
+        .status = 200,
+        .body = "<AssumeRoleResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><AssumeRoleResult><Credentials>"
+                "<AccessKeyId>ASIAEXAMPLE</AccessKeyId><SecretAccessKey>wJalrXUtnFEMI/K7MDENG</SecretAccessKey>"
+                "<SessionToken>FwoGZXIvYXdzEXAMPLE</SessionToken><Expiration>2026-12-02T13:00:00Z</Expiration>"
+                "</Credentials><AssumedRoleUser><Arn>arn:aws:sts::111122223333:assumed-role/Audit/run</Arn>"
+                "<AssumedRoleId>AROAEXAMPLE:run</AssumedRoleId></AssumedRoleUser></AssumeRoleResult>"
+                "<ResponseMetadata><RequestId>c6104cbe-af31-11e0-8154-cbc7ccf896c7</RequestId></ResponseMetadata>"
+                "</AssumeRoleResponse>"};
+    static const struct opf_fake_answer expired = {
+        .status = 400, .body = "{\"__type\":\"ExpiredTokenException\",\"message\":\"The security token included in "
+                               "the request is expired\"}"};
+    const struct opf_fake_answer answers[] = {assumed, expired, assumed, ORG};
+    struct opf_fake f;
+    opf_fake_init(&f, answers, N(answers));
+    struct opf_aws_session *role = opf_aws_session_assume_role(f.s, "arn:aws:iam::111122223333:role/Audit", NULL, "run");
+    assert_non_null(role);
+    struct opf_aws_error err = {0};
+    json_t *out = opf_aws_call(role, "organizations", "DescribeOrganization", NULL, 0, &err);
+    assert_non_null(out);
+    assert_int_equal(f.nrequests, 4);
+    assert_non_null(strstr(f.requests[2].body, "Action=AssumeRole"));
+    assert_int_equal(s_stats(&f).refreshes, 1);
+    assert_int_equal(s_stats(&f).retries, 0);
+    json_decref(out);
+    opf_aws_session_free(role);
+    opf_fake_free(&f);
+
+    const struct opf_fake_answer again[] = {assumed, expired, assumed, expired, ORG};
+    opf_fake_init(&f, again, N(again));
+    role = opf_aws_session_assume_role(f.s, "arn:aws:iam::111122223333:role/Audit", NULL, "run");
+    assert_non_null(role);
+    assert_null(opf_aws_call(role, "organizations", "DescribeOrganization", NULL, 0, &err));
+    assert_string_equal(err.code, "ExpiredTokenException");
+    assert_int_equal(f.nrequests, 4);
+    opf_aws_session_free(role);
+    opf_fake_free(&f);
+}
+
 /* An answer past aws.max_answer_bytes is a failed attempt, retried like a cut answer. */
 static void test_an_answer_past_the_size_cap(void **state)
 {
@@ -309,6 +353,7 @@ int main(void)
         cmocka_unit_test(test_retry_after),
         cmocka_unit_test(test_clock_skew_correction),
         cmocka_unit_test(test_a_connection_error_is_retried),
+        cmocka_unit_test(test_expired_credentials_are_refreshed_once),
         cmocka_unit_test(test_an_answer_past_the_size_cap),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
