@@ -30,9 +30,29 @@ enum opf_exit {
     OPF_EXIT_USAGE = 64
 };
 
-/* One clear line: names the input and the cause. exit_code is the opf_exit to use. */
+/* What kind of failure an opf_error reports, for the caller to act on (the command line maps it to an exit
+ * code: OPF_ERR_USAGE to OPF_EXIT_USAGE, every other to OPF_EXIT_ERROR). */
+enum opf_error_category {
+    OPF_ERR_INTERNAL = 0,   /* a defect or an unexpected state (also a zeroed struct opf_error) */
+    OPF_ERR_INVALID_INPUT,  /* a file or document is malformed or breaks its rules: configuration, bundle, report,
+                               attestations, waivers, a plugin module */
+    OPF_ERR_USAGE,          /* the request cannot be met as asked: a selection that matches no account, an unknown
+                               check id */
+    OPF_ERR_NOT_FOUND,      /* a named file, profile or resource does not exist */
+    OPF_ERR_PERMISSION,     /* the file system or AWS refused: access denied, not the management account */
+    OPF_ERR_CREDENTIALS,    /* no usable credentials (missing, expired, the provider failed) */
+    OPF_ERR_NETWORK,        /* a server could not be reached */
+    OPF_ERR_TIMEOUT,        /* no answer in time, or no server answered */
+    OPF_ERR_THROTTLED,      /* the service kept throttling after the retries */
+    OPF_ERR_REMOTE,         /* the remote service failed or gave an answer that cannot be used */
+    OPF_ERR_INTERRUPTED,    /* a signal stopped the work */
+    OPF_ERR_IO,             /* reading or writing a file or stream failed (disk full, I/O error) */
+    OPF_ERR_NO_MEMORY
+};
+
+/* One clear line that names the input and the cause, and what kind of failure it is. */
 struct opf_error {
-    int exit_code;
+    enum opf_error_category category;
     char message[1024];
 };
 

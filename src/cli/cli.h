@@ -39,7 +39,9 @@ int opf_cmd_completion(int argc, char **argv);
  * stderr unless quiet; NULL when there is none. */
 const char *opf_cli_config_path(const char *given, bool quiet);
 
-/* Prints "orgpreflight: MESSAGE" on stderr and returns the error's exit code. */
+/* The one place a library error's category becomes the process exit code (README, docs/orgpreflight.1). */
+int opf_cli_exit_code(enum opf_error_category category);
+/* Prints "orgpreflight: MESSAGE" on stderr and returns the exit code of the error's category. */
 int opf_cli_error(const struct opf_error *err);
 /* Prints a usage error on stderr and returns OPF_EXIT_USAGE. */
 int opf_cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

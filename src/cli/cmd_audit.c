@@ -362,7 +362,7 @@ static int s_outputs(const struct s_args *a, const json_t *report, struct opf_er
         struct s_write w = {fmt, report, &o};
         if (s_stdout(a->outputs[i].file)) {
             if (fmt->write(report, stdout, &o) != 0 || fflush(stdout) != 0)
-                return opf_fail(err, OPF_EXIT_ERROR, "standard output: write failed");
+                return opf_fail(err, OPF_ERR_IO, "standard output: write failed");
         } else if (opf_file_write_atomic(a->outputs[i].file, 0644, s_write_cb, &w, err) != 0) {
             return -1;
         }
@@ -424,7 +424,7 @@ static int s_plan(const struct s_args *a, const struct opf_registry *r, const js
     json_t *runbook = opf_plan(r, report, bundle, &po, err);
     free(command);
     int rc = !runbook || s_outputs(a, runbook, err) != 0 ? opf_cli_error(err)
-             : s_interrupted                              ? OPF_EXIT_ERROR
+             : s_interrupted                              ? opf_cli_exit_code(OPF_ERR_INTERRUPTED)
                                                           : (int)opf_runbook_exit_code(runbook);
     json_decref(runbook);
     return rc;
@@ -455,10 +455,10 @@ static int s_run(struct s_args *a)
             goto fail;
         if (to_stdout && (json_dumpf(bundle, stdout, JSON_COMPACT) != 0 || fputc('\n', stdout) == EOF ||
                           fflush(stdout) != 0)) {
-            opf_fail(&err, OPF_EXIT_ERROR, "standard output: write failed");
+            opf_fail(&err, OPF_ERR_IO, "standard output: write failed");
             goto fail;
         }
-        rc = s_interrupted ? OPF_EXIT_ERROR : OPF_EXIT_READY;
+        rc = s_interrupted ? opf_cli_exit_code(OPF_ERR_INTERRUPTED) : OPF_EXIT_READY;
         if (s_interrupted)
             fprintf(stderr, "orgpreflight: interrupted: %s holds the evidence collected so far, marked incomplete\n",
                     to_stdout ? "standard output" : a->bundle_out);
@@ -489,7 +489,7 @@ static int s_run(struct s_args *a)
         goto fail;
     enum opf_severity fail_on = OPF_SEV_HIGH;
     opf_severity_parse(s_cfg_str(cfg, "gate", "fail_on"), &fail_on);
-    rc = s_interrupted ? OPF_EXIT_ERROR : (int)opf_report_exit_code(report, fail_on);
+    rc = s_interrupted ? opf_cli_exit_code(OPF_ERR_INTERRUPTED) : (int)opf_report_exit_code(report, fail_on);
     goto out;
 fail:
     rc = opf_cli_error(&err);

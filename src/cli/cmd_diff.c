@@ -81,7 +81,7 @@ int opf_cmd_diff(int argc, char **argv)
     if (!(old_report = opf_report_load(a.old_path, &err)) || !(new_report = opf_report_load(a.new_path, &err)))
         goto fail;
     if (!(diff = opf_report_diff(old_report, a.old_path, new_report, a.new_path, a.fail_on))) {
-        opf_fail(&err, OPF_EXIT_ERROR, "out of memory comparing the reports");
+        opf_fail(&err, OPF_ERR_NO_MEMORY, "out of memory comparing the reports");
         goto fail;
     }
     struct s_write w = {opf_diff_format_find(a.format), diff};
@@ -89,7 +89,7 @@ int opf_cmd_diff(int argc, char **argv)
         if (opf_file_write_atomic(a.output, 0644, s_write_cb, &w, &err) != 0)
             goto fail;
     } else if (w.write(diff, stdout) != 0 || fflush(stdout) != 0) {
-        opf_fail(&err, OPF_EXIT_ERROR, "standard output: write failed");
+        opf_fail(&err, OPF_ERR_IO, "standard output: write failed");
         goto fail;
     }
     rc = (int)opf_diff_exit_code(diff);

@@ -4,10 +4,15 @@
 
 #include "cli/cli.h"
 
+int opf_cli_exit_code(enum opf_error_category category)
+{
+    return category == OPF_ERR_USAGE ? OPF_EXIT_USAGE : OPF_EXIT_ERROR; /* every other failure: could not run */
+}
+
 int opf_cli_error(const struct opf_error *err)
 {
     fprintf(stderr, "orgpreflight: %s\n", err->message);
-    return err->exit_code ? err->exit_code : OPF_EXIT_ERROR;
+    return opf_cli_exit_code(err->category);
 }
 
 int opf_cli_usage(const char *cmd, const char *fmt, ...)
@@ -26,7 +31,7 @@ struct opf_registry *opf_cli_registry(char **plugins, size_t nplugins, struct op
     struct opf_registry *r = opf_registry_new();
     if (!r) {
         snprintf(err->message, sizeof(err->message), "cannot build the check registry");
-        err->exit_code = OPF_EXIT_ERROR;
+        err->category = OPF_ERR_NO_MEMORY;
         return NULL;
     }
     for (size_t i = 0; i < nplugins; i++)

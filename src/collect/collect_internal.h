@@ -1,4 +1,4 @@
-/* Shared state of one live collection (collect.c, discover.c). */
+/* Shared state of one live collection: the orchestrator (collect.c) and the providers it runs. */
 #ifndef OPF_COLLECT_INTERNAL_H
 #define OPF_COLLECT_INTERNAL_H
 
@@ -63,7 +63,7 @@ struct opf_collect {
     long *spill_at, spill_end;
     size_t *spill_len;
     bool spill_failed;
-    json_t *dns_cache;                   /* filled once per domain (collect.c) */
+    json_t *dns_cache;                   /* filled once per domain (probes.c) */
     json_t *iam_policy_cache;            /* managed policy ARN -> default version (iam_users.c) */
     /* read before the workers start, read-only afterwards */
     struct opf_collect_tree tree, scps;
@@ -83,10 +83,27 @@ struct opf_collect_member {
     bool mgmt;
 };
 
+/* What an account's jobs share. */
+struct opf_collect_account {
+    const char *id, *email;
+    bool mgmt;
+    const json_t *listed;                /* its ListAccounts entry */
+    json_t *base;                        /* the Account API's input: AccountId, none for the management account */
+};
+
 /* jobs.c: runs jobs[0..n) side by side (the caller takes part) and merges their items into ev in their order. */
 void opf_collect_jobs(struct opf_collect *k, struct opf_collect_job *jobs, size_t n, json_t *ev);
 void opf_collect_pool_start(struct opf_collect *k, int threads);
 void opf_collect_pool_stop(struct opf_collect *k);
+
+/* account_org.c: the account's Organizations items and its record's ou_path. */
+void opf_collect_account_organizations(struct opf_collect *k, json_t *record, const json_t *listed);
+/* account_api.c: the jobs of the account's Account API items (arg: a struct opf_collect_account), into jobs
+ * (room for 3); returns how many. */
+size_t opf_collect_account_api_jobs(const struct opf_collect_account *a, struct opf_collect_job *jobs);
+/* member.c: the job of the member's own evidence (arg: a struct opf_collect_account): the role session, then its
+ * IAM items and resource policies. */
+void opf_collect_member_job(struct opf_collect *k, void *arg, json_t *ev);
 
 /* probes.c: probe.dns and probe.smtp of a root address, when the selected checks read them. */
 void opf_collect_probes(struct opf_collect *k, const char *email, json_t *ev);
@@ -118,7 +135,7 @@ struct opf_scan {
  * organization. Returns the bundle without accounts (records are in k), or NULL with err. */
 json_t *opf_collect_discover(struct opf_collect *k, struct opf_aws_error *aerr, struct opf_error *err);
 
-/* Adds an evidence item under `key`: the data (stolen) or, when data is NULL, the error. */
+/* evidence.c: adds an evidence item under `key`: the data (stolen) or, when data is NULL, the error. */
 void opf_collect_item(json_t *evidence, const char *key, const char *source, json_t *data, const struct opf_aws_error *err);
 /* Ends an item of several calls begun with opf_aws_item_begin: returns its data, or, when its time budget ran out,
  * NULL (the partial data dropped) with err saying so. */
@@ -127,28 +144,28 @@ json_t *opf_collect_item_end(const struct opf_aws_item *item, const struct opf_a
 
 void opf_collect_progress(struct opf_collect *k, bool final);
 
-/* Shared caches are filled once (collect.c): claim returns the cached value (a reference), or NULL when the
+/* Shared caches are filled once (cache.c): claim returns the cached value (a reference), or NULL when the
  * caller must fetch it and then fill it (value borrowed; NULL releases the claim for another worker). */
 json_t *opf_collect_cache_claim(struct opf_collect *k, json_t *cache, const char *key);
 void opf_collect_cache_fill(struct opf_collect *k, json_t *cache, const char *key, json_t *value);
 
-/* The selected checks read `key`. */
+/* evidence.c: the selected checks read `key`. */
 bool opf_collect_want(const struct opf_collect *k, const char *key);
 /* Decodes obj[key], a URL-encoded JSON document (IAM's Query answers), in place. */
 void opf_collect_decode_document(json_t *obj, const char *key);
 
-/* policies.c: AccessDenied in any protocol's spelling. */
+/* evidence.c: AccessDenied in any protocol's spelling. */
 bool opf_collect_denied(const char *code);
 /* Appends {"Region","Operation","Code","Message","Resource"?} to an "Errors" array. */
 void opf_collect_error_entry(json_t *errors, const char *region, const struct opf_aws_error *err, const char *resource);
-/* config `regions`, else the account's enabled regions (ec2:DescribeRegions); failures go to errors. */
+/* scan.c: config `regions`, else the account's enabled regions (ec2:DescribeRegions); failures go to errors. */
 json_t *opf_collect_regions(struct opf_collect *k, struct opf_aws_session *s, json_t *errors);
 /* A selected check reads a regional key of accounts. */
 bool opf_collect_wants_regions(const struct opf_collect *k);
 /* Runs a scan into ev[sc->key] when a selected check reads it. */
 void opf_collect_scan(struct opf_collect *k, json_t *ev, const struct opf_scan *sc, struct opf_aws_session *s,
                       const json_t *list_input, const struct opf_account_scope *scope, const void *arg);
-/* An account's roles and resource policies, with its own session (the operator's for the management account). */
+/* policies.c: an account's roles and resource policies, with its own session (the operator's for the management account). */
 void opf_collect_policies(struct opf_collect *k, struct opf_aws_session *s, bool mgmt, json_t *ev,
                           const struct opf_aws_error *denied);
 
@@ -170,7 +187,8 @@ json_t *opf_collect_users(struct opf_collect *k, struct opf_aws_session *s, stru
 
 /* organization.c: the organization-wide evidence from the management account, before the accounts. */
 void opf_collect_organization(struct opf_collect *k, json_t *bundle);
-/* An account's Identity Center assignments, read from the management account. */
+/* sso.c: the Identity Center instance (before the accounts), and an account's assignments. */
+void opf_collect_sso_instance(struct opf_collect *k, const json_t *org_ev);
 void opf_collect_assignments(struct opf_collect *k, const char *account_id, json_t *ev);
 void opf_collect_organization_free(struct opf_collect *k);
 

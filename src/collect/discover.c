@@ -87,7 +87,7 @@ static json_t *s_target(struct opf_collect *k, struct opf_error *err)
     struct opf_aws_error e = {0};
     struct opf_aws_session *t = opf_aws_session_profile(k->client, k->opts->target_profile, &e);
     if (!t) {
-        opf_fail(err, OPF_EXIT_ERROR, "--target-profile %s: %s", k->opts->target_profile, e.message);
+        opf_fail(err, OPF_ERR_CREDENTIALS, "--target-profile %s: %s", k->opts->target_profile, e.message);
         return NULL;
     }
     json_t *ev = json_object();
@@ -131,7 +131,7 @@ json_t *opf_collect_discover(struct opf_collect *k, struct opf_aws_error *aerr, 
 {
     json_t *session = s_operator(k, aerr);
     if (!session) {
-        opf_fail(err, OPF_EXIT_ERROR, "credentials: GetCallerIdentity failed: %s: %s", aerr->code, aerr->message);
+        opf_fail(err, OPF_ERR_CREDENTIALS, "credentials: GetCallerIdentity failed: %s: %s", aerr->code, aerr->message);
         return NULL;
     }
     const char *caller = json_string_value(json_object_get(session, "arn"));
@@ -142,10 +142,10 @@ json_t *opf_collect_discover(struct opf_collect *k, struct opf_aws_error *aerr, 
     json_t *listed = org ? opf_aws_call(k->mgmt, "organizations", "ListAccounts", NULL, OPF_AWS_PAGINATE, aerr) : NULL;
     if (!org || !listed) {
         if (s_not_in_organization(aerr->code))
-            opf_fail(err, OPF_EXIT_ERROR, "%s is not the management account or a delegated administrator of an "
+            opf_fail(err, OPF_ERR_PERMISSION, "%s is not the management account or a delegated administrator of an "
                      "organization: %s: %s: %s", caller ? caller : "the caller", aerr->operation, aerr->code, aerr->message);
         else /* throttling, a cut answer, a redirect, an invalid token...: said as it is */
-            opf_fail(err, OPF_EXIT_ERROR, "discovery failed: %s: %s: %s", aerr->operation, aerr->code, aerr->message);
+            opf_fail(err, OPF_ERR_REMOTE, "discovery failed: %s: %s: %s", aerr->operation, aerr->code, aerr->message);
         json_decref(org);
         json_decref(org_ev);
         json_decref(session);

@@ -16,14 +16,14 @@ static int s_write_in_place(const char *path, opf_write_fn *fn, void *ud, struct
 {
     FILE *f = fopen(path, "w");
     if (!f)
-        return opf_fail(err, OPF_EXIT_ERROR, "%s: %s", path, strerror(errno));
+        return opf_fail(err, opf_errno_category(errno), "%s: %s", path, strerror(errno));
     int rc = fn(f, ud) != 0 || fflush(f) != 0 ? -1 : 0;
     int saved = errno;
     if (fclose(f) != 0 && rc == 0) {
         rc = -1;
         saved = errno;
     }
-    return rc ? opf_fail(err, OPF_EXIT_ERROR, "%s: write failed: %s", path, strerror(saved ? saved : EIO)) : 0;
+    return rc ? opf_fail(err, opf_errno_category(saved ? saved : EIO), "%s: write failed: %s", path, strerror(saved ? saved : EIO)) : 0;
 }
 
 static const char *s_node_kind(mode_t m)
@@ -37,17 +37,17 @@ int opf_file_write_atomic(const char *path, int mode, opf_write_fn *fn, void *ud
     if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
         if (S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode))
             return s_write_in_place(path, fn, ud, err);
-        return opf_fail(err, OPF_EXIT_ERROR, "%s: is %s, not a file to write: refusing to write there", path,
+        return opf_fail(err, OPF_ERR_INVALID_INPUT, "%s: is %s, not a file to write: refusing to write there", path,
                         s_node_kind(st.st_mode));
     }
     size_t n = strlen(path);
     char *tmp = malloc(n + 16);
     if (!tmp)
-        return opf_fail(err, OPF_EXIT_ERROR, "%s: out of memory", path);
+        return opf_fail(err, OPF_ERR_NO_MEMORY, "%s: out of memory", path);
     snprintf(tmp, n + 16, "%s.tmp.XXXXXX", path);
     int fd = mkstemp(tmp);
     if (fd < 0) {
-        opf_fail(err, OPF_EXIT_ERROR, "%s: cannot create a temporary file: %s", path, strerror(errno));
+        opf_fail(err, opf_errno_category(errno), "%s: cannot create a temporary file: %s", path, strerror(errno));
         free(tmp);
         return -1;
     }
@@ -55,14 +55,14 @@ int opf_file_write_atomic(const char *path, int mode, opf_write_fn *fn, void *ud
     int rc = -1;
     if (!f) {
         close(fd);
-        opf_fail(err, OPF_EXIT_ERROR, "%s: %s", path, strerror(errno));
+        opf_fail(err, opf_errno_category(errno), "%s: %s", path, strerror(errno));
     } else if (fchmod(fd, (mode_t)mode) != 0 || fn(f, ud) != 0 || fflush(f) != 0 || fsync(fd) != 0) {
-        opf_fail(err, OPF_EXIT_ERROR, "%s: write failed: %s", path, strerror(errno ? errno : EIO));
+        opf_fail(err, OPF_ERR_IO, "%s: write failed: %s", path, strerror(errno ? errno : EIO));
         fclose(f);
     } else if (fclose(f) != 0) {
-        opf_fail(err, OPF_EXIT_ERROR, "%s: write failed: %s", path, strerror(errno));
+        opf_fail(err, OPF_ERR_IO, "%s: write failed: %s", path, strerror(errno));
     } else if (rename(tmp, path) != 0) {
-        opf_fail(err, OPF_EXIT_ERROR, "%s: cannot replace: %s", path, strerror(errno));
+        opf_fail(err, opf_errno_category(errno), "%s: cannot replace: %s", path, strerror(errno));
     } else {
         rc = 0;
     }
@@ -93,7 +93,7 @@ struct s_ctx {
 
 static int s_bad(struct s_ctx *c, const char *path, const char *what)
 {
-    return opf_fail(c->err, OPF_EXIT_ERROR, "%s: %s: %s", c->name, path, what);
+    return opf_fail(c->err, OPF_ERR_INVALID_INPUT, "%s: %s: %s", c->name, path, what);
 }
 
 static bool s_is_account_id(const json_t *v)

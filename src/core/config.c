@@ -60,7 +60,7 @@ static int s_check_range(const char *path, const json_t *v, const char *file, st
     for (size_t i = 0; i < sizeof(s_ranges) / sizeof(s_ranges[0]); i++)
         if (strcmp(s_ranges[i].path, path) == 0 &&
             (json_integer_value(v) < s_ranges[i].min || json_integer_value(v) > s_ranges[i].max))
-            return opf_fail(err, OPF_EXIT_ERROR, "%s: $.%s: %" JSON_INTEGER_FORMAT " is out of range (%" JSON_INTEGER_FORMAT
+            return opf_fail(err, OPF_ERR_INVALID_INPUT, "%s: $.%s: %" JSON_INTEGER_FORMAT " is out of range (%" JSON_INTEGER_FORMAT
                             " to %" JSON_INTEGER_FORMAT ")", file, path, json_integer_value(v), s_ranges[i].min,
                             s_ranges[i].max);
     return 0;
@@ -120,7 +120,7 @@ static int s_check_enum(const char *path, const json_t *v, const char *file, str
         for (const char *const *ok = s_enums[i].values; *ok; ok++)
             if (strcmp(*ok, json_string_value(v)) == 0)
                 return 0;
-        return opf_fail(err, OPF_EXIT_ERROR, "%s: $.%s: \"%s\" is not one of the accepted values", file, path,
+        return opf_fail(err, OPF_ERR_INVALID_INPUT, "%s: $.%s: \"%s\" is not one of the accepted values", file, path,
                         json_string_value(v));
     }
     return 0;
@@ -138,10 +138,10 @@ static int s_merge(json_t *dst, const json_t *src, const char *prefix, const cha
             continue; /* names docs/config.schema.json for editors */
         json_t *def = json_object_get(dst, key);
         if (!def)
-            return opf_fail(err, OPF_EXIT_ERROR, "%s: $.%s: unknown setting", file, path);
+            return opf_fail(err, OPF_ERR_INVALID_INPUT, "%s: $.%s: unknown setting", file, path);
         const char *why = s_type_mismatch(def, v);
         if (why)
-            return opf_fail(err, OPF_EXIT_ERROR, "%s: $.%s: %s", file, path, why);
+            return opf_fail(err, OPF_ERR_INVALID_INPUT, "%s: $.%s: %s", file, path, why);
         if (json_is_object(def)) {
             if (s_merge(def, v, path, file, err))
                 return -1;
@@ -154,7 +154,7 @@ static int s_merge(json_t *dst, const json_t *src, const char *prefix, const cha
         size_t i;
         const json_t *e;
         json_array_foreach(strcmp(path, "regions") == 0 ? v : NULL, i, e) if (!s_region_name(json_string_value(e)))
-            return opf_fail(err, OPF_EXIT_ERROR, "%s: $.regions[%zu]: \"%s\" is not an AWS region name", file, i,
+            return opf_fail(err, OPF_ERR_INVALID_INPUT, "%s: $.regions[%zu]: \"%s\" is not an AWS region name", file, i,
                             json_string_value(e));
         json_object_set(dst, key, v);
     }
@@ -164,7 +164,7 @@ static int s_merge(json_t *dst, const json_t *src, const char *prefix, const cha
 int opf_config_apply(json_t *config, const json_t *overlay, const char *origin, struct opf_error *err)
 {
     if (!json_is_object(overlay))
-        return opf_fail(err, OPF_EXIT_ERROR, "%s: $: a configuration must be a JSON object", origin);
+        return opf_fail(err, OPF_ERR_INVALID_INPUT, "%s: $: a configuration must be a JSON object", origin);
     return s_merge(config, overlay, "", origin, err);
 }
 

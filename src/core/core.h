@@ -4,8 +4,11 @@
 
 #include <orgpreflight/orgpreflight.h>
 
-/* Sets err to one line (printf-style) with an exit code; returns -1 for `return opf_fail(...)`. */
-int opf_fail(struct opf_error *err, int exit_code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Sets err to one line (printf-style) of that category; returns -1 for `return opf_fail(...)`. */
+int opf_fail(struct opf_error *err, enum opf_error_category category, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* The category of a failed system call's errno: a missing file is not found, a refused one permission denied. */
+enum opf_error_category opf_errno_category(int errnum);
 
 /* Loads a JSON file; a parse error names the file, line and column. */
 json_t *opf_json_load_file(const char *path, struct opf_error *err);

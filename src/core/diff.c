@@ -42,7 +42,7 @@ static int s_result(const json_t *row, const char *name, size_t i, json_t *seen,
     enum opf_severity sev;
     const char *field = NULL, *why = NULL;
     if (!json_is_object(row))
-        return opf_fail(err, OPF_EXIT_ERROR, "%s: $.results[%zu]: expected an object", name, i);
+        return opf_fail(err, OPF_ERR_INVALID_INPUT, "%s: $.results[%zu]: expected an object", name, i);
     if (!s_nonempty(row, "check"))
         field = "check", why = "expected a check id";
     else if (!s_subject_type_known(s_str(row, "subject_type")))
@@ -56,11 +56,11 @@ static int s_result(const json_t *row, const char *name, size_t i, json_t *seen,
     else if (!json_is_string(json_object_get(row, "message")))
         field = "message", why = "expected a string";
     if (field)
-        return opf_fail(err, OPF_EXIT_ERROR, "%s: $.results[%zu].%s: %s", name, i, field, why);
+        return opf_fail(err, OPF_ERR_INVALID_INPUT, "%s: $.results[%zu].%s: %s", name, i, field, why);
     char key[512];
     s_row_key(row, key, sizeof(key));
     if (json_object_get(seen, key))
-        return opf_fail(err, OPF_EXIT_ERROR, "%s: $.results[%zu]: a second row for check %s on %s %s", name, i,
+        return opf_fail(err, OPF_ERR_INVALID_INPUT, "%s: $.results[%zu]: a second row for check %s on %s %s", name, i,
                         s_str(row, "check"), s_str(row, "subject_type"), s_str(row, "subject_id"));
     json_object_set_new(seen, key, json_true());
     return 0;
@@ -72,9 +72,9 @@ static int s_accounts(const json_t *accounts, const char *name, struct opf_error
     const json_t *a;
     json_array_foreach(accounts, i, a) {
         if (!opf_is_account_id(json_string_value(json_object_get(a, "id"))))
-            return opf_fail(err, OPF_EXIT_ERROR, "%s: $.accounts[%zu].id: expected a 12-digit account id", name, i);
+            return opf_fail(err, OPF_ERR_INVALID_INPUT, "%s: $.accounts[%zu].id: expected a 12-digit account id", name, i);
         if (!json_is_string(json_object_get(a, "name")))
-            return opf_fail(err, OPF_EXIT_ERROR, "%s: $.accounts[%zu].name: expected a string", name, i);
+            return opf_fail(err, OPF_ERR_INVALID_INPUT, "%s: $.accounts[%zu].name: expected a string", name, i);
     }
     return 0;
 }
@@ -85,7 +85,7 @@ static int s_waivers_expired(const json_t *list, const char *name, struct opf_er
     const json_t *w;
     json_array_foreach(list, i, w) {
         if (!s_nonempty(w, "check") || !s_nonempty(w, "account_id") || !s_nonempty(w, "expires"))
-            return opf_fail(err, OPF_EXIT_ERROR, "%s: $.waivers_expired[%zu]: expected a waiver with check, "
+            return opf_fail(err, OPF_ERR_INVALID_INPUT, "%s: $.waivers_expired[%zu]: expected a waiver with check, "
                             "account_id and expires", name, i);
     }
     return 0;
@@ -94,21 +94,21 @@ static int s_waivers_expired(const json_t *list, const char *name, struct opf_er
 int opf_report_validate(const json_t *report, const char *name, struct opf_error *err)
 {
     if (!json_is_object(report))
-        return opf_fail(err, OPF_EXIT_ERROR, "%s: $: a report must be a JSON object", name);
+        return opf_fail(err, OPF_ERR_INVALID_INPUT, "%s: $: a report must be a JSON object", name);
     const char *schema = json_string_value(json_object_get(report, "schema"));
     if (!schema)
-        return opf_fail(err, OPF_EXIT_ERROR, "%s: $.schema: missing: not an orgpreflight report", name);
+        return opf_fail(err, OPF_ERR_INVALID_INPUT, "%s: $.schema: missing: not an orgpreflight report", name);
     if (strcmp(schema, OPF_EVIDENCE_SCHEMA) == 0)
-        return opf_fail(err, OPF_EXIT_ERROR, "%s: $.schema: \"%s\" is an evidence bundle, not a report "
+        return opf_fail(err, OPF_ERR_INVALID_INPUT, "%s: $.schema: \"%s\" is an evidence bundle, not a report "
                         "(write one with `audit --format json -o FILE`)", name, schema);
     if (strcmp(schema, OPF_REPORT_SCHEMA) != 0)
-        return opf_fail(err, OPF_EXIT_ERROR, "%s: $.schema: unsupported version \"%.100s\", expected \"%s\"", name,
+        return opf_fail(err, OPF_ERR_INVALID_INPUT, "%s: $.schema: unsupported version \"%.100s\", expected \"%s\"", name,
                         schema, OPF_REPORT_SCHEMA);
     static const char *const arrays[] = {"accounts", "results", "waivers_expired"};
     for (size_t k = 0; k < sizeof(arrays) / sizeof(arrays[0]); k++) {
         const json_t *v = json_object_get(report, arrays[k]);
         if (!json_is_array(v))
-            return opf_fail(err, OPF_EXIT_ERROR, "%s: $.%s: %s", name, arrays[k], v ? "expected an array" : "missing");
+            return opf_fail(err, OPF_ERR_INVALID_INPUT, "%s: $.%s: %s", name, arrays[k], v ? "expected an array" : "missing");
     }
     if (s_accounts(json_object_get(report, "accounts"), name, err) ||
         s_waivers_expired(json_object_get(report, "waivers_expired"), name, err))

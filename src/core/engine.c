@@ -224,7 +224,7 @@ static int s_validate_selection(const struct opf_registry *r, const char *list, 
         char id[128];
         snprintf(id, sizeof(id), "%.*s", (int)(n < sizeof(id) ? n : sizeof(id) - 1), p);
         if (n && !opf_registry_find(r, id))
-            return opf_fail(err, OPF_EXIT_USAGE, "%s: unknown check id \"%s\" (see `orgpreflight checks`)", flag, id);
+            return opf_fail(err, OPF_ERR_USAGE, "%s: unknown check id \"%s\" (see `orgpreflight checks`)", flag, id);
         p += n + (p[n] == ',');
     }
     return 0;
@@ -319,7 +319,7 @@ json_t *opf_audit(const struct opf_registry *r, const json_t *bundle, const stru
     json_decref(defaults);
     opf_org_facts_free(facts);
     if (!report)
-        opf_fail(err, OPF_EXIT_ERROR, "out of memory building the report");
+        opf_fail(err, OPF_ERR_NO_MEMORY, "out of memory building the report");
     else {
         json_object_set_new(json_object_get(report, "summary"), "scope", s_scope(bundle));
         opf_readiness_annotate(report);

@@ -44,14 +44,14 @@ static int s_each(const json_t *doc, const char *list, const char *name, struct 
 {
     const json_t *arr = json_object_get(doc, list);
     if (!json_is_object(doc) || !json_is_array(arr))
-        return opf_fail(err, OPF_EXIT_ERROR, "%s: $.%s: expected {\"%s\": [...]}", name, list, list);
+        return opf_fail(err, OPF_ERR_INVALID_INPUT, "%s: $.%s: expected {\"%s\": [...]}", name, list, list);
     size_t i;
     const json_t *e;
     json_array_foreach(arr, i, e) {
         char path[64];
         snprintf(path, sizeof(path), "$.%s[%zu]", list, i);
         if (!json_is_object(e))
-            return opf_fail(err, OPF_EXIT_ERROR, "%s: %s: expected an object", name, path);
+            return opf_fail(err, OPF_ERR_INVALID_INPUT, "%s: %s: expected an object", name, path);
         if (entry(e, name, path, ud, err))
             return -1;
     }
@@ -63,20 +63,20 @@ static int s_attestation(const json_t *e, const char *name, const char *path, co
     (void)ud;
     const char *fact = s_nonempty(e, "fact");
     if (!opf_is_account_id(json_string_value(json_object_get(e, "account_id"))))
-        return opf_fail(err, OPF_EXIT_ERROR, "%s: %s.account_id: expected a 12-digit account id", name, path);
+        return opf_fail(err, OPF_ERR_INVALID_INPUT, "%s: %s.account_id: expected a 12-digit account id", name, path);
     if (!opf_attestation_fact_known(fact)) {
         char facts[256];
         opf_attestation_facts_join(facts, sizeof(facts));
-        return opf_fail(err, OPF_EXIT_ERROR, "%s: %s.fact: expected one of %s", name, path, facts);
+        return opf_fail(err, OPF_ERR_INVALID_INPUT, "%s: %s.fact: expected one of %s", name, path, facts);
     }
     if (!json_object_get(e, "value"))
-        return opf_fail(err, OPF_EXIT_ERROR, "%s: %s.value: missing", name, path);
+        return opf_fail(err, OPF_ERR_INVALID_INPUT, "%s: %s.value: missing", name, path);
     if (!s_nonempty(e, "attested_by"))
-        return opf_fail(err, OPF_EXIT_ERROR, "%s: %s.attested_by: expected who attests", name, path);
+        return opf_fail(err, OPF_ERR_INVALID_INPUT, "%s: %s.attested_by: expected who attests", name, path);
     /* an unreadable attested_at is no reason to stop: the checks cite that entry and ignore it */
     const json_t *note = json_object_get(e, "note");
     if (note && !json_is_string(note) && !json_is_null(note))
-        return opf_fail(err, OPF_EXIT_ERROR, "%s: %s.note: expected a string", name, path);
+        return opf_fail(err, OPF_ERR_INVALID_INPUT, "%s: %s.note: expected a string", name, path);
     return 0;
 }
 
@@ -88,14 +88,14 @@ static int s_waiver(const json_t *e, const char *name, const char *path, const v
     const char *expires = json_string_value(json_object_get(e, "expires"));
     time_t t;
     if (!check || (r && !opf_registry_find(r, check)))
-        return opf_fail(err, OPF_EXIT_ERROR, "%s: %s.check: %s%s", name, path, check ? "unknown check " : "missing",
+        return opf_fail(err, OPF_ERR_INVALID_INPUT, "%s: %s.check: %s%s", name, path, check ? "unknown check " : "missing",
                         check ? check : "");
     if (!subject)
-        return opf_fail(err, OPF_EXIT_ERROR, "%s: %s.account_id: expected an account id or \"*\"", name, path);
+        return opf_fail(err, OPF_ERR_INVALID_INPUT, "%s: %s.account_id: expected an account id or \"*\"", name, path);
     if (!s_nonempty(e, "reason") || !s_nonempty(e, "owner"))
-        return opf_fail(err, OPF_EXIT_ERROR, "%s: %s: a waiver needs a reason and an owner", name, path);
+        return opf_fail(err, OPF_ERR_INVALID_INPUT, "%s: %s: a waiver needs a reason and an owner", name, path);
     if (!opf_date_parse(expires, &t))
-        return opf_fail(err, OPF_EXIT_ERROR, "%s: %s.expires: expected a date YYYY-MM-DD", name, path);
+        return opf_fail(err, OPF_ERR_INVALID_INPUT, "%s: %s.expires: expected a date YYYY-MM-DD", name, path);
     return 0;
 }
 
@@ -254,7 +254,7 @@ static int s_append(const char *path, const char *list, json_t *entry, s_entry_f
         mode = (int)(st.st_mode & 07777);
         target = realpath(path, NULL); /* through a symbolic link: replace the file, keep the link */
         if (!S_ISREG(st.st_mode)) {
-            opf_fail(err, OPF_EXIT_ERROR, "%s: not a regular file", path);
+            opf_fail(err, OPF_ERR_INVALID_INPUT, "%s: not a regular file", path);
             goto out;
         }
         if (!(doc = opf_json_load_file(path, err)) || s_each(doc, list, path, err, check, ud)) {
@@ -265,7 +265,7 @@ static int s_append(const char *path, const char *list, json_t *entry, s_entry_f
     } else if (errno == ENOENT) {
         doc = json_pack("{s:[]}", list);
     } else {
-        opf_fail(err, OPF_EXIT_ERROR, "%s: cannot read: %s", path, strerror(errno));
+        opf_fail(err, opf_errno_category(errno), "%s: cannot read: %s", path, strerror(errno));
         goto out;
     }
     json_t *entries = json_object_get(doc, list);

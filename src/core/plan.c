@@ -939,7 +939,7 @@ static int s_load(struct s_plan *p, struct opf_error *err)
         !json_is_array(json_object_get(p->report, "results")) || !json_is_array(json_object_get(p->report, "accounts")) ||
         !json_is_object(json_object_get(p->report, "organization")) ||
         !json_is_object(json_object_get(p->report, "migration")))
-        return opf_fail(err, OPF_EXIT_ERROR, "plan: the report is not an %s document", OPF_REPORT_SCHEMA);
+        return opf_fail(err, OPF_ERR_INVALID_INPUT, "plan: the report is not an %s document", OPF_REPORT_SCHEMA);
     const json_t *migration = json_object_get(p->report, "migration");
     if (!opf_severity_parse(s_str(migration, "fail_on"), &p->gate))
         p->gate = OPF_SEV_HIGH;
@@ -949,7 +949,7 @@ static int s_load(struct s_plan *p, struct opf_error *err)
     const json_t *inventory = json_object_get(p->report, "accounts");
     p->accts = calloc(json_array_size(inventory) + 1, sizeof(*p->accts));
     if (!p->accts)
-        return opf_fail(err, OPF_EXIT_ERROR, "out of memory building the runbook");
+        return opf_fail(err, OPF_ERR_NO_MEMORY, "out of memory building the runbook");
     size_t i;
     const json_t *row;
     json_array_foreach(inventory, i, row) {
@@ -1028,7 +1028,7 @@ json_t *opf_plan(const struct opf_registry *r, const json_t *report, const json_
                         s_accounts_doc(&p), "steps", p.steps, "wait_periods", s_wait_doc(&p), "portal_alias",
                         s_alias_doc(&p, alias_step), "break_glass", s_break_glass_doc(&p));
         if (!doc)
-            opf_fail(err, OPF_EXIT_ERROR, "out of memory building the runbook");
+            opf_fail(err, OPF_ERR_NO_MEMORY, "out of memory building the runbook");
     }
     s_free(&p);
     json_decref(defaults);

@@ -23,19 +23,19 @@ struct opf_registry {
 int opf_registry_add(struct opf_registry *r, const struct opf_check *c, const char *origin, struct opf_error *err)
 {
     if (c->abi != OPF_CHECK_ABI)
-        return opf_fail(err, OPF_EXIT_ERROR, "%s: check ABI %u, this orgpreflight needs ABI %u: rebuild the module",
+        return opf_fail(err, OPF_ERR_INVALID_INPUT, "%s: check ABI %u, this orgpreflight needs ABI %u: rebuild the module",
                         origin, c->abi, OPF_CHECK_ABI);
     if (!c->id || !*c->id || !c->evaluate || !c->title)
-        return opf_fail(err, OPF_EXIT_ERROR, "%s: a check lacks an id, a title or an evaluate function", origin);
+        return opf_fail(err, OPF_ERR_INVALID_INPUT, "%s: a check lacks an id, a title or an evaluate function", origin);
     if ((unsigned)c->subject >= OPF_SUBJECT_KIND_COUNT || (unsigned)c->severity >= OPF_SEVERITY_COUNT)
-        return opf_fail(err, OPF_EXIT_ERROR, "%s: check %s has an invalid subject kind or severity", origin, c->id);
+        return opf_fail(err, OPF_ERR_INVALID_INPUT, "%s: check %s has an invalid subject kind or severity", origin, c->id);
     if (opf_registry_find(r, c->id))
-        return opf_fail(err, OPF_EXIT_ERROR, "%s: check id %s is already registered", origin, c->id);
+        return opf_fail(err, OPF_ERR_INVALID_INPUT, "%s: check id %s is already registered", origin, c->id);
     if (r->count == r->cap) {
         size_t cap = r->cap ? r->cap * 2 : 32;
         const struct opf_check **n = realloc(r->checks, cap * sizeof(*n));
         if (!n)
-            return opf_fail(err, OPF_EXIT_ERROR, "out of memory");
+            return opf_fail(err, OPF_ERR_NO_MEMORY, "out of memory");
         r->checks = n;
         r->cap = cap;
     }
@@ -69,17 +69,17 @@ static int s_plugin_trusted(const char *path, struct opf_error *err)
     char real[PATH_MAX];
     struct stat st;
     if (!realpath(path, real) || stat(real, &st) != 0)
-        return opf_fail(err, OPF_EXIT_ERROR, "%s: cannot load plugin: %s", path, strerror(errno));
+        return opf_fail(err, opf_errno_category(errno), "%s: cannot load plugin: %s", path, strerror(errno));
     if (st.st_mode & S_IWOTH)
-        return opf_fail(err, OPF_EXIT_ERROR, "%s: refusing a world-writable plugin (chmod o-w)", path);
+        return opf_fail(err, OPF_ERR_PERMISSION, "%s: refusing a world-writable plugin (chmod o-w)", path);
     if (st.st_uid != 0 && st.st_uid != geteuid())
-        return opf_fail(err, OPF_EXIT_ERROR, "%s: refusing a plugin owned by uid %u, neither root nor this user", path,
+        return opf_fail(err, OPF_ERR_PERMISSION, "%s: refusing a plugin owned by uid %u, neither root nor this user", path,
                         (unsigned)st.st_uid);
     for (char *dir = dirname(real);; dir = dirname(dir)) {
         if (stat(dir, &st) != 0)
-            return opf_fail(err, OPF_EXIT_ERROR, "%s: cannot check %s: %s", path, dir, strerror(errno));
+            return opf_fail(err, opf_errno_category(errno), "%s: cannot check %s: %s", path, dir, strerror(errno));
         if ((st.st_mode & S_IWOTH) && !(st.st_mode & S_ISVTX))
-            return opf_fail(err, OPF_EXIT_ERROR, "%s: refusing a plugin under %s, world-writable without the sticky bit",
+            return opf_fail(err, OPF_ERR_PERMISSION, "%s: refusing a plugin under %s, world-writable without the sticky bit",
                             path, dir);
         if (strcmp(dir, "/") == 0 || strcmp(dir, ".") == 0)
             return 0;
@@ -96,12 +96,12 @@ static struct opf_check *s_plugin_checks(const struct opf_check *const *list, co
     for (*n = 0; list && list[*n]; (*n)++) {
         const struct opf_check *c = list[*n];
         if (c->abi != OPF_CHECK_ABI) {
-            opf_fail(err, OPF_EXIT_ERROR, "%s: check ABI %u, this orgpreflight needs ABI %u: rebuild the module",
+            opf_fail(err, OPF_ERR_INVALID_INPUT, "%s: check ABI %u, this orgpreflight needs ABI %u: rebuild the module",
                      path, c->abi, OPF_CHECK_ABI);
             return NULL;
         }
         if (c->size < required || c->size > sizeof(struct opf_check)) {
-            opf_fail(err, OPF_EXIT_ERROR, "%s: a check of %u bytes, this orgpreflight reads %zu to %zu: %s", path,
+            opf_fail(err, OPF_ERR_INVALID_INPUT, "%s: a check of %u bytes, this orgpreflight reads %zu to %zu: %s", path,
                      c->size, required, sizeof(struct opf_check),
                      c->size < required ? "rebuild the module" : "the module needs a newer orgpreflight");
             return NULL;
@@ -109,7 +109,7 @@ static struct opf_check *s_plugin_checks(const struct opf_check *const *list, co
     }
     struct opf_check *copies = calloc(*n ? *n : 1, sizeof(*copies));
     if (!copies) {
-        opf_fail(err, OPF_EXIT_ERROR, "out of memory");
+        opf_fail(err, OPF_ERR_NO_MEMORY, "out of memory");
         return NULL;
     }
     for (size_t i = 0; i < *n; i++)
@@ -123,12 +123,12 @@ int opf_registry_load_plugin(struct opf_registry *r, const char *path, struct op
         return -1;
     void *h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
     if (!h)
-        return opf_fail(err, OPF_EXIT_ERROR, "%s: cannot load plugin: %s", path, dlerror());
+        return opf_fail(err, OPF_ERR_INVALID_INPUT, "%s: cannot load plugin: %s", path, dlerror());
     opf_plugin_checks_fn *entry;
     *(void **)&entry = dlsym(h, OPF_PLUGIN_SYMBOL);
     if (!entry) {
         dlclose(h);
-        return opf_fail(err, OPF_EXIT_ERROR, "%s: not an orgpreflight plugin: no symbol %s", path, OPF_PLUGIN_SYMBOL);
+        return opf_fail(err, OPF_ERR_INVALID_INPUT, "%s: not an orgpreflight plugin: no symbol %s", path, OPF_PLUGIN_SYMBOL);
     }
     size_t n, before = r->count;
     struct opf_check *copies = s_plugin_checks(entry(), path, &n, err);
@@ -143,7 +143,7 @@ int opf_registry_load_plugin(struct opf_registry *r, const char *path, struct op
     if (all)
         r->copies = all;
     if (!all)
-        opf_fail(err, OPF_EXIT_ERROR, "out of memory");
+        opf_fail(err, OPF_ERR_NO_MEMORY, "out of memory");
     for (size_t i = 0; all && i < n; i++)
         if (opf_registry_add(r, &copies[i], path, err) != 0)
             all = NULL;

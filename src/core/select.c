@@ -45,17 +45,17 @@ int opf_selection_check(const struct opf_selection *s, const json_t *inventory_i
     for (const char *p = s->accounts; p && *p;) {
         size_t n = strcspn(p, ",");
         if (n && !s_has(inventory_ids, p, n))
-            return opf_fail(err, OPF_EXIT_USAGE, "--accounts: %.*s is not an account of %s", (int)n, p, where);
+            return opf_fail(err, OPF_ERR_USAGE, "--accounts: %.*s is not an account of %s", (int)n, p, where);
         p += n + (p[n] == ',');
     }
     if (selected > 0)
         return 0;
     if (s->ou && *s->ou)
-        return opf_fail(err, OPF_EXIT_USAGE, "--ou %s: no account of %s is in that OU%s", s->ou, where,
+        return opf_fail(err, OPF_ERR_USAGE, "--ou %s: no account of %s is in that OU%s", s->ou, where,
                         s->accounts || s->exclude_accounts ? " among the accounts selected" : "");
     if (opf_selection_any(s))
-        return opf_fail(err, OPF_EXIT_USAGE, "--accounts/--exclude-accounts select no account of %s", where);
-    return opf_fail(err, OPF_EXIT_USAGE, "%s holds no account to audit", where);
+        return opf_fail(err, OPF_ERR_USAGE, "--accounts/--exclude-accounts select no account of %s", where);
+    return opf_fail(err, OPF_ERR_USAGE, "%s holds no account to audit", where);
 }
 
 /* The selection as recorded in a bundle ("selection": {...}). */

@@ -8,7 +8,7 @@
 
 #include "core/core.h"
 
-int opf_fail(struct opf_error *err, int exit_code, const char *fmt, ...)
+int opf_fail(struct opf_error *err, enum opf_error_category category, const char *fmt, ...)
 {
     if (!err)
         return -1;
@@ -16,28 +16,41 @@ int opf_fail(struct opf_error *err, int exit_code, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(err->message, sizeof(err->message), fmt, ap);
     va_end(ap);
-    err->exit_code = exit_code;
+    err->category = category;
     return -1;
+}
+
+enum opf_error_category opf_errno_category(int errnum)
+{
+    switch (errnum) {
+    case ENOENT:
+    case ENOTDIR: return OPF_ERR_NOT_FOUND;
+    case EACCES:
+    case EPERM:
+    case EROFS: return OPF_ERR_PERMISSION;
+    case ENOMEM: return OPF_ERR_NO_MEMORY;
+    default: return OPF_ERR_IO;
+    }
 }
 
 json_t *opf_json_load_file(const char *path, struct opf_error *err)
 {
     FILE *f = fopen(path, "rb");
     if (!f) {
-        opf_fail(err, OPF_EXIT_ERROR, "%s: cannot open: %s", path, strerror(errno));
+        opf_fail(err, opf_errno_category(errno), "%s: cannot open: %s", path, strerror(errno));
         return NULL;
     }
     struct stat st;
     if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) { /* opens fine, then reads as empty */
         fclose(f);
-        opf_fail(err, OPF_EXIT_ERROR, "%s: is a directory", path);
+        opf_fail(err, OPF_ERR_INVALID_INPUT, "%s: is a directory", path);
         return NULL;
     }
     json_error_t je;
     json_t *doc = json_loadf(f, JSON_REJECT_DUPLICATES, &je);
     fclose(f);
     if (!doc)
-        opf_fail(err, OPF_EXIT_ERROR, "%s: line %d column %d: invalid JSON: %s", path, je.line, je.column, je.text);
+        opf_fail(err, OPF_ERR_INVALID_INPUT, "%s: line %d column %d: invalid JSON: %s", path, je.line, je.column, je.text);
     return doc;
 }
 

@@ -3,8 +3,9 @@
 
 Each case audits (and plans) one committed bundle with a fixed --now and compares every output with
 tests/golden/expected/CASE/FILE. Only the run's own duration is masked: it is the one value that changes from
-run to run. An intended change of output is made with --update, which rewrites the expected files, so that
-the change shows in the diff of the commit that makes it.
+run to run; and the build's plugin folder, which the runbook's re-run commands name, reads {plugins}. An
+intended change of output is made with --update, which rewrites the expected files, so that the change shows
+in the diff of the commit that makes it.
 
 usage: golden.py --cli PATH --plugins DIR [--case NAME] [--update]
 """
@@ -79,7 +80,8 @@ def produce(cli, plugins, name):
     rc_plan = run(cli, ["plan"] + common, tmp, PLAN_FORMATS)
     for fname in list(formats.values()) + list(PLAN_FORMATS.values()):
         with open(os.path.join(tmp, fname), "rb") as f:
-            files[fname] = normalize(f.read())
+            # the plugins' folder is the build's: the re-run commands name it
+            files[fname] = normalize(f.read()).replace(plugins, "{plugins}")
         os.unlink(os.path.join(tmp, fname))
     os.rmdir(tmp)
     files["exit-codes.txt"] = "audit %d\nplan %d\n" % (rc_audit, rc_plan)

@@ -213,7 +213,7 @@ static void test_selection_errors_and_incomplete(void **state)
     struct opf_error err = {0};
     struct opf_audit_options o = {.only_checks = "no-such-check"};
     assert_null(opf_audit(env->r, env->bundle, &o, &err));
-    assert_int_equal(err.exit_code, OPF_EXIT_USAGE);
+    assert_int_equal(err.category, OPF_ERR_USAGE);
     assert_non_null(strstr(err.message, "no-such-check"));
     /* an interrupted collection can never be ready */
     json_object_set_new(env->bundle, "complete", json_false());

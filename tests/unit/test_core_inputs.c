@@ -57,7 +57,7 @@ static void test_config_errors_name_file_and_path(void **state)
     struct opf_error err = {0};
     const char *path = s_write("bad.json", "{\"dns\":{\"servers\":[\"127.0.0.1:53\"],\"timeoutms\":5}}");
     assert_null(opf_config_load(path, &err));
-    assert_int_equal(err.exit_code, OPF_EXIT_ERROR);
+    assert_int_equal(err.category, OPF_ERR_INVALID_INPUT);
     assert_non_null(strstr(err.message, "bad.json: $.dns.timeoutms: unknown setting"));
     path = s_write("type.json", "{\"access\":{\"concurrency\":\"eight\"}}");
     assert_null(opf_config_load(path, &err));

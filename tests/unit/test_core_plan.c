@@ -451,7 +451,7 @@ static void test_incomplete_evidence_and_bad_input(void **state)
     json_object_set_new(report, "schema", json_string("something/else"));
     assert_null(opf_plan(NULL, report, bundle, NULL, &err));
     assert_non_null(strstr(err.message, OPF_REPORT_SCHEMA));
-    assert_int_equal(err.exit_code, OPF_EXIT_ERROR);
+    assert_int_equal(err.category, OPF_ERR_INVALID_INPUT);
     json_decref(report);
     json_decref(bundle);
 }

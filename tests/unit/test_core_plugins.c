@@ -67,7 +67,7 @@ static void s_refused(const char *name, const char *why)
     char path[4096];
     s_path(path, sizeof(path), name);
     assert_int_equal(opf_registry_load_plugin(r, path, &err), -1);
-    assert_int_equal(err.exit_code, OPF_EXIT_ERROR);
+    assert_int_equal(err.category, OPF_ERR_INVALID_INPUT);
     if (!strstr(err.message, why))
         fail_msg("%s: \"%s\" does not say \"%s\"", name, err.message, why);
     assert_int_equal(opf_registry_count(r), builtin);
