@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "common.h"
+#include "core/core.h"
 
 static const char *const s_needs[] = {"organizations.account", NULL};
 
@@ -26,13 +27,8 @@ static enum opf_status s_evaluate(const struct opf_check *check, const struct op
     const json_t *account = opf_chk_account(s, f, &item);
     if (!account)
         return f->status;
-    /* Status is being retired (September 2026): State is authoritative, Status only a fallback */
-    const char *field = "State";
-    const char *state = opf_chk_str(account, field);
-    if (!state) {
-        field = "Status";
-        state = opf_chk_str(account, field);
-    }
+    const char *field;
+    const char *state = opf_account_state(account, &field);
     json_t *values = json_pack("{s:s?}", field, state);
     opf_finding_cite(f, &item, values);
     json_decref(values);

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "common.h"
+#include "core/core.h"
 
 static const char *const s_needs[] = {"organizations.account", "account.information", "account.contact_information",
                                       "attestation.phone-verified", NULL};
@@ -15,9 +16,9 @@ struct s_seen {
     struct opf_item missing; /* the first item that could not be read */
 };
 
-/* The account's lifecycle state: GetAccountInformation's AccountState, else Organizations' State (ListAccounts,
- * the same lifecycle states), which the collector reads for every account instead of calling the Account API,
- * whose quota is 3 requests per second for the whole caller. */
+/* The account's lifecycle state: GetAccountInformation's AccountState, else Organizations' State or Status
+ * (ListAccounts, the same lifecycle states), which the collector reads for every account instead of calling the
+ * Account API, whose quota is 3 requests per second for the whole caller. */
 static enum opf_status s_account_state(const struct opf_subject *s, struct opf_finding *f, struct s_seen *seen)
 {
     struct opf_item item;
@@ -26,8 +27,9 @@ static enum opf_status s_account_state(const struct opf_subject *s, struct opf_f
         state = opf_chk_str(item.data, "AccountState");
     } else {
         struct opf_item listed;
+        const char *listed_field;
         const char *listed_state = opf_evidence_get(s, "organizations.account", &listed) == OPF_ITEM_OK
-                                       ? opf_chk_str(json_object_get(listed.data, "Account"), "State")
+                                       ? opf_account_state(json_object_get(listed.data, "Account"), &listed_field)
                                        : NULL;
         if (!listed_state) {
             seen->missing = item;
@@ -35,7 +37,7 @@ static enum opf_status s_account_state(const struct opf_subject *s, struct opf_f
         }
         item = listed;
         state = listed_state;
-        field = "State";
+        field = listed_field;
     }
     json_t *values = json_pack("{s:s?}", field, state);
     opf_finding_cite(f, &item, values);
@@ -79,22 +81,19 @@ static enum opf_status s_contact(const struct opf_subject *s, struct opf_finding
  * they were standalone (returns PASS for them, leaving the message to the caller). */
 static enum opf_status s_by_joined_method(const struct opf_subject *s, struct opf_finding *f, const char *note)
 {
-    struct opf_item item;
-    const json_t *account = opf_chk_account(s, f, &item);
-    if (!account)
+    switch (opf_chk_joined(s, f)) {
+    case OPF_JOINED_UNREADABLE:
         return f->status;
-    const char *method = opf_chk_str(account, "JoinedMethod");
-    json_t *values = json_pack("{s:s?}", "JoinedMethod", method);
-    opf_finding_cite(f, &item, values);
-    json_decref(values);
-    if (method && strcmp(method, "CREATED") == 0)
+    case OPF_JOINED_INVITED:
+        return OPF_PASS;
+    case OPF_JOINED_CREATED:
         return opf_set(f, OPF_FAIL, "leave path: the account was created by the organization and never went "
                                     "through sign-up (phone verification, customer agreement, support plan); "
                                     "no phone-verified attestation.%s", note);
-    if (!method || strcmp(method, "INVITED") != 0)
+    default:
         return opf_set(f, OPF_UNKNOWN, "leave path: no phone-verified attestation and no known JoinedMethod.%s",
                        note);
-    return OPF_PASS;
+    }
 }
 
 static enum opf_status s_evaluate(const struct opf_check *check, const struct opf_subject *s,

@@ -205,10 +205,10 @@ static enum opf_status s_evaluate(const struct opf_check *check, const struct op
     struct opf_item report_item;
     if (!opf_require(s, "iam.credential_report", f, &report_item))
         return f->status;
-    char err[256];
-    json_t *rows = opf_chk_credential_report(report_item.data, err, sizeof(err));
+    struct opf_error err;
+    json_t *rows = opf_chk_credential_report(report_item.data, &err);
     if (!rows)
-        return opf_set(f, OPF_UNKNOWN, "%s", err);
+        return opf_set(f, OPF_UNKNOWN, "%s", err.message);
     size_t in_report = s_report_passwords(rows, ctx);
     json_t *values = json_pack("{s:s?,s:I}", "GeneratedTime", opf_chk_str(report_item.data, "GeneratedTime"),
                                "users_with_password", (json_int_t)in_report);

@@ -8,6 +8,7 @@
 #include <openssl/evp.h>
 
 #include "common.h"
+#include "core/core.h"
 #include "policy/eval.h"
 
 enum opf_migration_path opf_chk_path(const struct opf_subject *s, const struct opf_context *ctx)
@@ -33,10 +34,9 @@ const json_t *opf_chk_find(const json_t *list, const char *key, const char *valu
     return NULL;
 }
 
-long opf_chk_config_int(const struct opf_context *ctx, const char *path, long fallback)
+long opf_chk_config_int(const struct opf_context *ctx, const char *path)
 {
-    const json_t *v = opf_config_get(ctx, path);
-    return json_is_integer(v) ? (long)json_integer_value(v) : fallback;
+    return (long)json_integer_value(opf_config_get(ctx, path));
 }
 
 const json_t *opf_chk_account(const struct opf_subject *s, struct opf_finding *f, struct opf_item *item)
@@ -49,6 +49,23 @@ const json_t *opf_chk_account(const struct opf_subject *s, struct opf_finding *f
         return NULL;
     }
     return account;
+}
+
+enum opf_chk_joined opf_chk_joined(const struct opf_subject *s, struct opf_finding *f)
+{
+    struct opf_item item;
+    const json_t *account = opf_chk_account(s, f, &item);
+    if (!account)
+        return OPF_JOINED_UNREADABLE;
+    const char *method = opf_chk_str(account, "JoinedMethod");
+    json_t *values = json_pack("{s:s?}", "JoinedMethod", method);
+    opf_finding_cite(f, &item, values);
+    json_decref(values);
+    if (method && strcmp(method, "CREATED") == 0)
+        return OPF_JOINED_CREATED;
+    if (method && strcmp(method, "INVITED") == 0)
+        return OPF_JOINED_INVITED;
+    return OPF_JOINED_OTHER;
 }
 
 enum opf_status opf_chk_unreadable(const struct opf_subject *s, const char *key, struct opf_finding *f)
@@ -337,29 +354,29 @@ static bool s_has_string(const json_t *array, const char *value)
     return false;
 }
 
-json_t *opf_chk_credential_report(const json_t *data, char *err, size_t errlen)
+json_t *opf_chk_credential_report(const json_t *data, struct opf_error *err)
 {
     const char *content = opf_chk_str(data, "Content");
     size_t len = 0;
     if (!content) {
-        snprintf(err, errlen, "the credential report has no Content");
+        opf_fail(err, OPF_ERR_INVALID_INPUT, "the credential report has no Content");
         return NULL;
     }
     unsigned char *csv = s_base64_decode(content, &len);
     if (!csv) {
-        snprintf(err, errlen, "the credential report's Content is not valid base64");
+        opf_fail(err, OPF_ERR_INVALID_INPUT, "the credential report's Content is not valid base64");
         return NULL;
     }
     char why[160];
     json_t *records = s_csv_parse((const char *)csv, (const char *)csv + len, why, sizeof(why));
     free(csv);
     if (!records) {
-        snprintf(err, errlen, "the credential report is not valid CSV: %s", why);
+        opf_fail(err, OPF_ERR_INVALID_INPUT, "the credential report is not valid CSV: %s", why);
         return NULL;
     }
     json_t *header = json_array_get(records, 0);
     if (!s_has_string(header, "user")) {
-        snprintf(err, errlen, "the credential report has no \"user\" column");
+        opf_fail(err, OPF_ERR_INVALID_INPUT, "the credential report has no \"user\" column");
         json_decref(records);
         return NULL;
     }
@@ -370,8 +387,8 @@ json_t *opf_chk_credential_report(const json_t *data, char *err, size_t errlen)
         if (i == 0)
             continue;
         if (json_array_size(record) != json_array_size(header)) {
-            snprintf(err, errlen, "the credential report's line %zu has %zu fields, its header %zu", i + 1,
-                     json_array_size(record), json_array_size(header));
+            opf_fail(err, OPF_ERR_INVALID_INPUT, "the credential report's line %zu has %zu fields, its header %zu",
+                     i + 1, json_array_size(record), json_array_size(header));
             json_decref(rows);
             json_decref(records);
             return NULL;

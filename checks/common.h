@@ -7,7 +7,7 @@
 #ifndef OPF_CHECKS_COMMON_H
 #define OPF_CHECKS_COMMON_H
 
-#include <orgpreflight/check.h>
+#include <orgpreflight/orgpreflight.h>
 
 /* The route the subject takes: the management account always leaves (it must delete its organization
  * first), every other account takes the configured path. */
@@ -22,11 +22,20 @@ const char *opf_chk_str(const json_t *obj, const char *key);
 /* The first object of `list` whose string member `key` equals `value`, or NULL. */
 const json_t *opf_chk_find(const json_t *list, const char *key, const char *value);
 
-/* An integer setting by dotted path, `fallback` when absent or not an integer. */
-long opf_chk_config_int(const struct opf_context *ctx, const char *path, long fallback);
+/* An integer setting by dotted path (opf_config_get: its default when the configuration has none). */
+long opf_chk_config_int(const struct opf_context *ctx, const char *path);
 
 /* The "Account" object of the organizations.account item; NULL after setting the finding to UNKNOWN. */
 const json_t *opf_chk_account(const struct opf_subject *s, struct opf_finding *f, struct opf_item *item);
+
+/* How the account joined its organization: organizations.account's JoinedMethod, cited. */
+enum opf_chk_joined {
+    OPF_JOINED_UNREADABLE = 0, /* the item cannot be read: the finding is set to UNKNOWN */
+    OPF_JOINED_OTHER,          /* absent, or a method this tool does not know */
+    OPF_JOINED_CREATED,        /* created by the organization: it never went through standalone sign-up */
+    OPF_JOINED_INVITED         /* invited: it signed up as a standalone account first */
+};
+enum opf_chk_joined opf_chk_joined(const struct opf_subject *s, struct opf_finding *f);
 
 /* For an item found missing or errored: sets the finding to UNKNOWN with the reason (as opf_require) and returns
  * it; an item that reads after all still gives UNKNOWN, never a verdict nobody made. */
@@ -74,11 +83,11 @@ enum opf_chk_attested opf_chk_attestation(const struct opf_subject *s, const str
 
 /* A policy document as JSON: the decoded object collectors store, or the JSON text IAM returns when a
  * collector kept it. New reference; NULL when it is neither. */
-json_t *opf_chk_policy_document(const json_t *doc);
+OPF_MUST_USE json_t *opf_chk_policy_document(const json_t *doc);
 
 /* The statements of a policy document as an array (a lone statement object is wrapped); new reference,
  * NULL when the document has no Statement or one of them is not an object (unreadable, never "nothing"). */
-json_t *opf_chk_policy_statements(const json_t *document);
+OPF_MUST_USE json_t *opf_chk_policy_statements(const json_t *document);
 
 /* Effect is "Allow" / "Deny" (case-sensitive in IAM). */
 bool opf_chk_statement_effect(const json_t *statement, const char *effect);
@@ -86,8 +95,8 @@ bool opf_chk_statement_effect(const json_t *statement, const char *effect);
 /* ---- IAM credential report ---- */
 
 /* Decodes GetCredentialReport's data ({"Content": base64 CSV}) into an array of objects keyed by the CSV
- * header; NULL with a reason in `err` when it is not valid base64 or CSV. New reference. */
-json_t *opf_chk_credential_report(const json_t *data, char *err, size_t errlen);
+ * header; NULL with the reason in err (OPF_ERR_INVALID_INPUT) when it is not valid base64 or CSV. New reference. */
+OPF_MUST_USE json_t *opf_chk_credential_report(const json_t *data, struct opf_error *err);
 
 /* A credential-report boolean column: "true"/"TRUE" → true; "false", "N/A", "not_supported" → false. */
 bool opf_chk_report_true(const json_t *row, const char *column);

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "common.h"
+#include "core/core.h"
 
 static const char *const s_needs[] = {"organizations.organization", "organizations.accounts", NULL};
 
@@ -38,7 +39,7 @@ static enum opf_status s_evaluate(const struct opf_check *check, const struct op
     const json_t *acct;
     json_array_foreach(accounts, i, acct) {
         const char *id = opf_chk_str(acct, "Id"), *name = opf_chk_str(acct, "Name");
-        const char *state = opf_chk_str(acct, "State") ? opf_chk_str(acct, "State") : opf_chk_str(acct, "Status");
+        const char *state = opf_account_state(acct, NULL);
         malformed |= !id;
         if (id && strcmp(id, mgmt) == 0) {
             has_mgmt = true;

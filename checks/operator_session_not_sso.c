@@ -6,8 +6,6 @@
 
 static const char *const s_needs[] = {"sts.caller_identity", "credentials.source", "iam.operator_role", NULL};
 
-#define OPF_DEFAULT_WINDOW_MINUTES 120
-
 /* The kind of principal behind a caller ARN. */
 enum s_principal { S_ROOT, S_IAM_USER, S_FEDERATED_USER, S_SSO_ROLE, S_ROLE, S_OTHER };
 
@@ -146,7 +144,7 @@ static enum opf_status s_expiry(const json_t *source, const struct opf_context *
     if ((f->status != OPF_PASS && f->status != OPF_WARN) ||
         !opf_time_from_json(json_object_get(source, "expiration"), &expires))
         return f->status;
-    long window = opf_chk_config_int(ctx, "migration.window_minutes", OPF_DEFAULT_WINDOW_MINUTES);
+    long window = opf_chk_config_int(ctx, "migration.window_minutes");
     if (expires - ctx->now >= window * 60)
         return f->status;
     char when[32], previous[OPF_MESSAGE_MAX];

@@ -6,8 +6,6 @@
 
 static const char *const s_needs[] = {"iam.access_role", "organizations.account", NULL};
 
-#define S_DEFAULT_ROLE "OrganizationAccountAccessRole"
-
 /* Is the principal ("123456789012", "arn:aws:iam::123456789012:root", "arn:aws:iam::123456789012:role/X")
  * in `account`? */
 static bool s_in_account(const char *principal, const char *account)
@@ -61,8 +59,6 @@ static enum opf_status s_evaluate(const struct opf_check *check, const struct op
 {
     const char *role = json_string_value(opf_config_get(ctx, "access.role_name"));
     const char *mgmt = opf_chk_str(json_object_get(ctx->bundle, "organization"), "management_account_id");
-    if (!role)
-        role = S_DEFAULT_ROLE;
     struct opf_item item;
     if (opf_evidence_get(s, "iam.access_role", &item) == OPF_ITEM_ERROR && strcmp(item.error_code, "NoSuchEntity") == 0)
         return s_absent(s, role, &item, f);

@@ -1,6 +1,4 @@
 /* payment-method: a member leaving must carry a valid payment method of its own. */
-#include <string.h>
-
 #include "common.h"
 
 static const char *const s_needs[] = {"organizations.account", "attestation.payment-method", NULL};
@@ -23,21 +21,19 @@ static enum opf_status s_evaluate(const struct opf_check *check, const struct op
     default:
         break;
     }
-    struct opf_item item;
-    const json_t *account = opf_chk_account(s, f, &item);
-    if (!account)
+    switch (opf_chk_joined(s, f)) {
+    case OPF_JOINED_UNREADABLE:
         return f->status;
-    const char *method = opf_chk_str(account, "JoinedMethod");
-    json_t *values = json_pack("{s:s?}", "JoinedMethod", method);
-    opf_finding_cite(f, &item, values);
-    json_decref(values);
-    if (method && strcmp(method, "INVITED") == 0)
+    case OPF_JOINED_INVITED:
         return opf_set(f, OPF_WARN, "leave path: the account was invited, so it had a payment method when it was "
                                     "standalone; no attestation confirms it is still valid.%s", note);
-    if (method && strcmp(method, "CREATED") == 0)
+    case OPF_JOINED_CREATED:
         return opf_set(f, OPF_FAIL, "leave path: the account was created by the organization and has no payment "
                                     "method until someone adds one; none is attested.%s", note);
-    return opf_set(f, OPF_UNKNOWN, "leave path: no payment-method attestation and no known JoinedMethod.%s", note);
+    default:
+        return opf_set(f, OPF_UNKNOWN, "leave path: no payment-method attestation and no known JoinedMethod.%s",
+                       note);
+    }
 }
 
 const struct opf_check opf_check_payment_method = {

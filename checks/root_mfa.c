@@ -35,7 +35,10 @@ static json_t *s_root_row(const struct opf_subject *s, struct opf_item *item, ch
                                                                                         : item->error_code);
         return NULL;
     }
-    json_t *rows = opf_chk_credential_report(item->data, why, len);
+    struct opf_error failed;
+    json_t *rows = opf_chk_credential_report(item->data, &failed);
+    if (!rows)
+        snprintf(why, len, "%s", failed.message);
     size_t i;
     json_t *row, *root = NULL;
     json_array_foreach(rows, i, row) {

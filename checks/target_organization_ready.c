@@ -5,12 +5,12 @@
 #include <strings.h>
 
 #include "common.h"
+#include "core/core.h"
 
 static const char *const s_needs[] = {"organizations.organization", "organizations.accounts",
                                       "organizations.handshakes", NULL};
 
 #define S_MIN_AGE_DAYS 7
-#define S_DEFAULT_QUOTA 10
 #define S_LIST_MAX 480
 
 /* What the check found, by status: sentences joined with "; ". */
@@ -86,7 +86,7 @@ static json_t *s_to_move(const struct opf_context *ctx, const json_t *target_acc
     const json_t *a;
     json_array_foreach(inventory, i, a) {
         const char *id = opf_chk_str(a, "Id");
-        const char *state = opf_chk_str(a, "State") ? opf_chk_str(a, "State") : opf_chk_str(a, "Status");
+        const char *state = opf_account_state(a, NULL);
         if (!id) {
             s_note(r, OPF_UNKNOWN, "the old organization's account inventory has an entry without an Id");
             json_decref(out);
@@ -223,7 +223,7 @@ static void s_invitations(const json_t *to_move, const json_t *invited, const js
 static void s_quota(const struct opf_context *ctx, size_t members, size_t pending, const json_t *to_move,
                     const json_t *invited, struct s_ready *r)
 {
-    long quota = opf_chk_config_int(ctx, "target.account_quota", S_DEFAULT_QUOTA);
+    long quota = opf_chk_config_int(ctx, "target.account_quota");
     size_t needed = 0, i;
     const json_t *a;
     json_array_foreach(to_move, i, a) needed += !json_object_get(invited, opf_chk_str(a, "id"));

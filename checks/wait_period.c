@@ -5,8 +5,6 @@
 
 static const char *const s_needs[] = {"organizations.account", "account.information", NULL};
 
-#define OPF_DEFAULT_WAIT_DAYS 4
-
 /* The account's creation time: GetAccountInformation's AccountCreatedDate is the real creation date;
  * JoinedTimestamp is the same moment for CREATED accounts and the fallback when the Account API is
  * unavailable. */
@@ -53,7 +51,7 @@ static enum opf_status s_evaluate(const struct opf_check *check, const struct op
     if (!s_created_at(s, account, &item, f, &created))
         return opf_set(f, OPF_UNKNOWN, "the account was created by the organization but its creation date is "
                                        "unknown (no AccountCreatedDate nor JoinedTimestamp)");
-    long days = opf_chk_config_int(ctx, "migration.wait_period_days", OPF_DEFAULT_WAIT_DAYS);
+    long days = opf_chk_config_int(ctx, "migration.wait_period_days");
     time_t allowed = created + (time_t)days * 86400;
     char created_s[32], allowed_s[32];
     opf_chk_format_time(created, created_s, sizeof(created_s));

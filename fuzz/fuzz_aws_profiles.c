@@ -12,14 +12,14 @@
 
 static int s_read(const uint8_t *data, size_t size, const char *name, json_t *into)
 {
-    char err[512];
+    struct opf_error err = {0};
     if (size == 0)
         return 0;
     FILE *f = fmemopen((void *)data, size, "r");
     OPF_FUZZ_ASSERT(f, "fmemopen failed");
-    int rc = opf_ini_read(f, name, into, err, sizeof(err));
+    int rc = opf_ini_read(f, name, into, &err);
     fclose(f);
-    OPF_FUZZ_ASSERT(rc == 0 || strncmp(err, name, strlen(name)) == 0, "an INI error does not name the file");
+    OPF_FUZZ_ASSERT(rc == 0 || strncmp(err.message, name, strlen(name)) == 0, "an INI error does not name the file");
     return rc;
 }
 

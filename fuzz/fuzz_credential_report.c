@@ -10,12 +10,12 @@
 
 static void s_report(const char *content)
 {
-    char err[256] = "";
+    struct opf_error err = {0};
     json_t *data = json_pack("{s:s}", "Content", content);
     if (!data)
         return; /* not UTF-8: the bundle loader never hands such a string over */
-    json_t *rows = opf_chk_credential_report(data, err, sizeof(err));
-    OPF_FUZZ_ASSERT(rows || err[0], "a rejected credential report has no reason");
+    json_t *rows = opf_chk_credential_report(data, &err);
+    OPF_FUZZ_ASSERT(rows || err.message[0], "a rejected credential report has no reason");
     size_t i;
     json_t *row;
     json_array_foreach(rows, i, row) {

@@ -181,7 +181,8 @@ OPF_API const json_t *opf_org_old_ids(const struct opf_context *ctx);
 /* Is `id` the management account or an account of the bundle's inventory? */
 OPF_API bool opf_org_has_account(const struct opf_context *ctx, const char *id);
 
-/* Configuration lookup by dotted path ("root_email.allowed_domains"); NULL when absent. */
+/* Configuration lookup by dotted path ("root_email.allowed_domains"): the audit's setting, else (absent, or of
+ * another type than the default's) its default; ctx NULL: the default. NULL when neither has a value. */
 OPF_API const json_t *opf_config_get(const struct opf_context *ctx, const char *dotted_path);
 
 /* Parses AWS timestamps: ISO 8601 ("2026-11-21T10:00:00Z", fractional seconds and offsets accepted)

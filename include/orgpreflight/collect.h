@@ -22,7 +22,7 @@ struct opf_collect_options {
     const char *accounts;            /* --accounts ID,... */
     const char *exclude_accounts;    /* --exclude-accounts ID,... */
     const char *ou;                  /* --ou OU-ID: that OU and everything below it */
-    int concurrency;                 /* accounts in flight; 0: config access.concurrency, else 8 */
+    int concurrency;                 /* accounts in flight; 0: config access.concurrency */
     const char *const *needs;        /* NULL-terminated evidence keys the selected checks read; NULL: all */
     FILE *progress;                  /* progress line target (a terminal), or NULL */
     FILE *debug;                     /* --debug wire trace (redacted), or NULL */

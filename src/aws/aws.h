@@ -14,7 +14,7 @@
 #include <stdio.h>
 #include <time.h>
 #include <jansson.h>
-#include "orgpreflight/export.h"
+#include <orgpreflight/orgpreflight.h>
 
 struct opf_aws_error {
     char code[128];        /* "AccessDenied", "TooManyRequestsException", "CredentialsError", "Timeout", ... */
@@ -25,6 +25,10 @@ struct opf_aws_error {
     long http_status;      /* 0 when no HTTP answer */
     int attempts;          /* how many times it was sent */
 };
+
+/* What kind of failure an error's code and HTTP status (0: none) are: a caller that reports the failure as a
+ * struct opf_error takes its category from here (error_category.c). */
+enum opf_error_category opf_aws_error_category(const char *code, long http_status);
 
 /* ---- credentials ---- */
 
@@ -62,7 +66,8 @@ struct opf_aws_client;
 
 /* Creates the client and starts its event loop. On failure returns NULL with err filled
  * (a broken config file names the file and line, an invalid AWS_MAX_ATTEMPTS the value). */
-OPF_MUST_USE struct opf_aws_client *opf_aws_client_new(const struct opf_aws_client_options *opts, struct opf_aws_error *err);
+OPF_MUST_USE struct opf_aws_client *opf_aws_client_new(const struct opf_aws_client_options *opts,
+                                                       struct opf_aws_error *err);
 void opf_aws_client_free(struct opf_aws_client *c);
 const char *opf_aws_client_region(const struct opf_aws_client *c);
 /* Counters for reports and benchmarks. */
@@ -77,11 +82,11 @@ struct opf_aws_session;
 OPF_MUST_USE struct opf_aws_session *opf_aws_session_default(struct opf_aws_client *c, struct opf_aws_error *err);
 /* A session for a named profile (--target-profile). */
 OPF_MUST_USE struct opf_aws_session *opf_aws_session_profile(struct opf_aws_client *c, const char *profile,
-                                                struct opf_aws_error *err);
+                                                             struct opf_aws_error *err);
 /* A role session assumed from `base`; credentials are obtained on first use and refreshed before expiry.
  * Returns NULL only on allocation failure: AssumeRole errors surface on the first opf_aws_call(). */
 OPF_MUST_USE struct opf_aws_session *opf_aws_session_assume_role(struct opf_aws_session *base, const char *role_arn,
-                                                    const char *external_id, const char *session_name);
+                                                                 const char *external_id, const char *session_name);
 void opf_aws_session_free(struct opf_aws_session *s);
 
 /* Where the session's credentials came from, without secrets:
@@ -106,11 +111,12 @@ OPF_MUST_USE json_t *opf_aws_session_resolution(struct opf_aws_session *s);
  * input shape; borrowed; NULL for none). Returns the output as botocore would parse it (a new reference),
  * or NULL with err filled. Thread-safe; blocks the calling thread. */
 OPF_MUST_USE json_t *opf_aws_call(struct opf_aws_session *s, const char *service, const char *operation,
-                     const json_t *input, unsigned flags, struct opf_aws_error *err);
+                                  const json_t *input, unsigned flags, struct opf_aws_error *err);
 
 /* The same in another region (regional services scanned region by region); NULL region: the session's. */
-OPF_MUST_USE json_t *opf_aws_call_in(struct opf_aws_session *s, const char *region, const char *service, const char *operation,
-                        const json_t *input, unsigned flags, struct opf_aws_error *err);
+OPF_MUST_USE json_t *opf_aws_call_in(struct opf_aws_session *s, const char *region, const char *service,
+                                     const char *operation, const json_t *input, unsigned flags,
+                                     struct opf_aws_error *err);
 
 /* "service:Operation" is in the read-only allow-list. */
 bool opf_aws_operation_allowed(const char *service, const char *operation);

@@ -127,9 +127,9 @@ int opf_aws_config_load(struct opf_aws_client *c, struct opf_aws_error *err)
     c->config = json_object();
     c->credentials = json_object();
     int rc = 0;
-    if (opf_ini_load(config, c->config, err->message, sizeof(err->message)) < 0 ||
-        opf_ini_load(creds, c->credentials, err->message, sizeof(err->message)) < 0) {
-        snprintf(err->code, sizeof(err->code), "ConfigParseError");
+    struct opf_error failed = {0};
+    if (opf_ini_load(config, c->config, &failed) < 0 || opf_ini_load(creds, c->credentials, &failed) < 0) {
+        opf_aws_error_set(err, "ConfigParseError", "%s", failed.message);
         rc = -1;
     }
     free(config);

@@ -3,7 +3,6 @@
 #define OPF_AWS_ENDPOINT_H
 
 #include "aws/model.h"
-#include "orgpreflight/export.h"
 
 struct opf_aws_client;
 struct opf_aws_error;
@@ -24,7 +23,7 @@ const char *opf_aws_partition(const char *region);
  * partition's endpoint with use_fips_endpoint, use_dualstack_endpoint and sts_regional_endpoints applied.
  * 0, or -1 with err (an isolated partition, a combination the partition does not offer, a bad setting). */
 OPF_MUST_USE int opf_aws_endpoint(const struct opf_aws_client *c, const struct opf_aws_service *svc, const char *region,
-                     struct opf_endpoint *out, struct opf_aws_error *err);
+                                  struct opf_endpoint *out, struct opf_aws_error *err);
 
 /* The IAM Identity Center portal (GetRoleCredentials), resolved the same way. */
 const struct opf_aws_service *opf_aws_sso_portal(void);

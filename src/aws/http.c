@@ -108,7 +108,7 @@ struct s_receiving {
 };
 
 /* An answer past max_answer_bytes is abandoned (a short count ends the transfer): a never-ending body must
- * not take the memory. */
+ * not take the memory. So is one that memory cannot hold: a cut answer must not be parsed. */
 static size_t s_write(char *ptr, size_t size, size_t n, void *ud)
 {
     struct s_receiving *r = ud;
@@ -117,7 +117,7 @@ static size_t s_write(char *ptr, size_t size, size_t n, void *ud)
         return 0;
     }
     opf_buf_append(&r->resp->body, ptr, size * n);
-    return size * n;
+    return r->resp->body.oom ? 0 : size * n;
 }
 
 static void s_too_large(const struct opf_aws_client *c, const char *url, struct opf_aws_error *err)
@@ -253,6 +253,9 @@ static int s_curl_exchange(void *ctx, const struct opf_http_request *req, struct
     int out = 0;
     if (rc != CURLE_OK && receiving.too_large) {
         s_too_large(h->c, req->url, err);
+        out = -1;
+    } else if (rc != CURLE_OK && resp->body.oom) {
+        opf_aws_error_set(err, "OutOfMemory", "%s: no memory for the answer", req->url);
         out = -1;
     } else if (rc != CURLE_OK) {
         s_transport_error(h->c, rc, req->url, errbuf[0] ? errbuf : curl_easy_strerror(rc), err);

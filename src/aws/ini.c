@@ -9,6 +9,7 @@
 
 #include "aws/ini.h"
 #include "core/buf.h"
+#include "core/core.h"
 
 static char *s_trim(char *s)
 {
@@ -30,7 +31,7 @@ struct s_reader {
 };
 
 /* Joins each value's lines; a value whose first line is empty is a nested block of key = value lines. */
-static int s_finish(struct s_reader *r, json_t *into, char *err, size_t errlen)
+static int s_finish(struct s_reader *r, json_t *into, struct opf_error *err)
 {
     const char *name;
     json_t *kv;
@@ -63,7 +64,8 @@ static int s_finish(struct s_reader *r, json_t *into, char *err, size_t errlen)
                 if (!*t)
                     continue;
                 if (!eq) {
-                    snprintf(err, errlen, "%s: [%s] %s: a nested line without '=': %.60s", r->path, name, key, t);
+                    opf_fail(err, OPF_ERR_INVALID_INPUT, "%s: [%s] %s: a nested line without '=': %.60s", r->path, name,
+                             key, t);
                     free(v);
                     json_decref(merged);
                     return -1;
@@ -82,7 +84,7 @@ static int s_finish(struct s_reader *r, json_t *into, char *err, size_t errlen)
 }
 
 /* One line (without its newline). 0, or -1 with err. */
-static int s_line(struct s_reader *r, char *line, int lineno, char *err, size_t errlen)
+static int s_line(struct s_reader *r, char *line, int lineno, struct opf_error *err)
 {
     char *value = s_trim(line);
     if (*value == '#' || *value == ';' || !*value) {
@@ -105,7 +107,7 @@ static int s_line(struct s_reader *r, char *line, int lineno, char *err, size_t 
         if (strcmp(name, "DEFAULT") == 0) {
             r->section = r->defaults;
         } else if (json_object_get(r->sections, name)) {
-            snprintf(err, errlen, "%s:%d: section [%s] appears twice", r->path, lineno, name);
+            opf_fail(err, OPF_ERR_INVALID_INPUT, "%s:%d: section [%s] appears twice", r->path, lineno, name);
             return -1;
         } else {
             r->section = json_object();
@@ -114,25 +116,25 @@ static int s_line(struct s_reader *r, char *line, int lineno, char *err, size_t 
         return 0;
     }
     if (!r->section) {
-        snprintf(err, errlen, "%s:%d: a setting before any [section]", r->path, lineno);
+        opf_fail(err, OPF_ERR_INVALID_INPUT, "%s:%d: a setting before any [section]", r->path, lineno);
         return -1;
     }
     size_t k = strcspn(value, "=:");
     if (!value[k]) {
-        snprintf(err, errlen, "%s:%d: expected key = value", r->path, lineno);
+        opf_fail(err, OPF_ERR_INVALID_INPUT, "%s:%d: expected key = value", r->path, lineno);
         return -1;
     }
     char *v = s_trim(value + k + 1);
     value[k] = '\0';
     char *key = s_trim(value);
     if (!*key) {
-        snprintf(err, errlen, "%s:%d: empty key", r->path, lineno);
+        opf_fail(err, OPF_ERR_INVALID_INPUT, "%s:%d: empty key", r->path, lineno);
         return -1;
     }
     for (char *c = key; *c; c++)
         *c = (char)tolower((unsigned char)*c);
     if (json_object_get(r->section, key)) {
-        snprintf(err, errlen, "%s:%d: key %s appears twice in its section", r->path, lineno, key);
+        opf_fail(err, OPF_ERR_INVALID_INPUT, "%s:%d: key %s appears twice in its section", r->path, lineno, key);
         return -1;
     }
     json_object_set_new(r->section, key, json_pack("[s]", v));
@@ -140,7 +142,7 @@ static int s_line(struct s_reader *r, char *line, int lineno, char *err, size_t 
     return 0;
 }
 
-int opf_ini_read(FILE *f, const char *path, json_t *into, char *err, size_t errlen)
+int opf_ini_read(FILE *f, const char *path, json_t *into, struct opf_error *err)
 {
     struct s_reader r = {.path = path, .sections = json_object(), .defaults = json_object()};
     char *line = NULL;
@@ -150,39 +152,39 @@ int opf_ini_read(FILE *f, const char *path, json_t *into, char *err, size_t errl
     while (rc == 0 && (n = getline(&line, &cap, f)) >= 0) {
         lineno++;
         if (memchr(line, '\0', (size_t)n)) {
-            snprintf(err, errlen, "%s:%d: a NUL byte", path, lineno);
+            opf_fail(err, OPF_ERR_INVALID_INPUT, "%s:%d: a NUL byte", path, lineno);
             rc = -1;
             break;
         }
         line[strcspn(line, "\r\n")] = '\0';
         json_t *utf8 = json_string(line);
         if (!utf8) {
-            snprintf(err, errlen, "%s:%d: not UTF-8 text", path, lineno);
+            opf_fail(err, OPF_ERR_INVALID_INPUT, "%s:%d: not UTF-8 text", path, lineno);
             rc = -1;
             break;
         }
         json_decref(utf8);
-        rc = s_line(&r, line, lineno, err, errlen);
+        rc = s_line(&r, line, lineno, err);
     }
     free(line);
     free(r.option);
     if (rc == 0)
-        rc = s_finish(&r, into, err, errlen);
+        rc = s_finish(&r, into, err);
     json_decref(r.sections);
     json_decref(r.defaults);
     return rc;
 }
 
-int opf_ini_load(const char *path, json_t *into, char *err, size_t errlen)
+int opf_ini_load(const char *path, json_t *into, struct opf_error *err)
 {
     FILE *f = fopen(path, "r");
     if (!f) {
         if (errno == ENOENT)
             return 1;
-        snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+        opf_fail(err, opf_errno_category(errno), "%s: cannot open: %s", path, strerror(errno));
         return -1;
     }
-    int rc = opf_ini_read(f, path, into, err, errlen);
+    int rc = opf_ini_read(f, path, into, err);
     fclose(f);
     return rc;
 }

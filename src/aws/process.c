@@ -98,5 +98,7 @@ int opf_aws_process_run(struct opf_aws_client *c, const char *command, struct op
     else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
         opf_aws_error_set(err, "CredentialsError", "credential_process exited with status %d",
                           WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
-    return stop || !WIFEXITED(status) || WEXITSTATUS(status) != 0 ? -1 : 0;
+    else if (out->oom)
+        opf_aws_error_set(err, "OutOfMemory", "credential_process: no memory for its output");
+    return stop || !WIFEXITED(status) || WEXITSTATUS(status) != 0 || out->oom ? -1 : 0;
 }

@@ -7,7 +7,6 @@
 #include "aws/aws.h"
 #include "aws/model.h"
 #include "core/buf.h"
-#include "orgpreflight/export.h"
 
 struct opf_wire_request {
     const char *method;             /* "POST", or the rest-XML operation's method */
@@ -20,13 +19,13 @@ struct opf_wire_request {
 };
 
 /* 0, or -1 when the input lacks a member the path needs (out is then empty). */
-OPF_MUST_USE int opf_protocol_build(const struct opf_aws_service *svc, const struct opf_aws_operation *op, const json_t *input,
-                       struct opf_wire_request *out);
+OPF_MUST_USE int opf_protocol_build(const struct opf_aws_service *svc, const struct opf_aws_operation *op,
+                                    const json_t *input, struct opf_wire_request *out);
 void opf_wire_request_free(struct opf_wire_request *w);
 
 /* A successful answer's output in botocore's shape; NULL when the body cannot be parsed (err filled). */
-OPF_MUST_USE json_t *opf_protocol_parse(const struct opf_aws_service *svc, const struct opf_aws_operation *op, const char *body,
-                           size_t len, struct opf_aws_error *err);
+OPF_MUST_USE json_t *opf_protocol_parse(const struct opf_aws_service *svc, const struct opf_aws_operation *op,
+                                        const char *body, size_t len, struct opf_aws_error *err);
 
 /* A 2xx answer that is an error all the same: an x-amzn-ErrorType header, a JSON body with "__type", or an
  * XML <ErrorResponse>, <Error> or EC2 <Response><Errors> document. */

@@ -10,14 +10,11 @@ typedef int opf_cmd_fn(int argc, char **argv);
 
 struct opf_cmd {
     const char *name;
-    opf_cmd_fn *run;
+    opf_cmd_fn *run;               /* NULL in the completion command's copy, which only describes */
     const char *summary;
     const struct option *options;  /* its long options (the completion is generated from them); NULL: none */
     const char *short_options;     /* its getopt short options, "" when none */
 };
-
-/* The commands, in the order of `orgpreflight help` (src/cli/main.c). */
-const struct opf_cmd *opf_cli_commands(size_t *count);
 
 /* The option tables of the commands that have options. */
 extern const struct option opf_audit_options[], opf_checks_options[], opf_diff_options[], opf_attest_options[],
@@ -67,6 +64,6 @@ void opf_cli_org_account_advice(const char *cmd, const struct opf_aws_client_opt
                                 const char *done);
 
 /* Loads the registry with the built-in checks and every --plugin given. */
-struct opf_registry *opf_cli_registry(char **plugins, size_t nplugins, struct opf_error *err);
+OPF_MUST_USE struct opf_registry *opf_cli_registry(char **plugins, size_t nplugins, struct opf_error *err);
 
 #endif

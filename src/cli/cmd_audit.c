@@ -105,16 +105,20 @@ static void s_usage(FILE *out, const char *cmd)
           "  --profile NAME         AWS profile of the operator's credentials\n"
           "  --region REGION        AWS region\n"
           "  --regions R1,R2,...    regions scanned for regional evidence (default: each account's enabled ones)\n"
-          "  --endpoint-url URL     send every AWS call to this endpoint\n"
-          "  --role-name NAME       role to assume in member accounts (default OrganizationAccountAccessRole)\n"
-          "  --external-id ID       external id for that role\n"
+          "  --endpoint-url URL     send every AWS call to this endpoint\n",
+          out);
+    fprintf(out, "  --role-name NAME       role to assume in member accounts (default %s)\n",
+            json_string_value(opf_config_value(NULL, "access.role_name")));
+    fputs("  --external-id ID       external id for that role\n"
           "  --target-profile NAME  also audit the target organization with this profile\n"
           "  --accounts ID,...      only these accounts (of the organization, or of the --evidence bundle)\n"
           "  --ou OU-ID             only accounts in this OU and below\n"
           "  --exclude-accounts ID,...\n"
-          "                         a selection naming an unknown account or matching nothing exits 64\n"
-          "  --concurrency N        accounts in flight (default 8)\n"
-          "  --quiet                no progress line\n"
+          "                         a selection naming an unknown account or matching nothing exits 64\n",
+          out);
+    fprintf(out, "  --concurrency N        accounts in flight (default %" JSON_INTEGER_FORMAT ")\n",
+            json_integer_value(opf_config_value(NULL, "access.concurrency")));
+    fputs("  --quiet                no progress line\n"
           "  --debug                redacted wire trace on stderr\n"
           "  -h, --help             this help\n\n",
           out);
@@ -420,6 +424,10 @@ static int s_plan(const struct s_args *a, const struct opf_registry *r, const js
                   const json_t *bundle, struct opf_error *err)
 {
     char *command = s_audit_command(a);
+    if (!command) { /* without it the re-run commands would lack this run's flags */
+        opf_fail(err, OPF_ERR_NO_MEMORY, "out of memory building the runbook");
+        return opf_cli_error(err);
+    }
     struct opf_plan_options po = {.config = cfg, .audit_command = command};
     json_t *runbook = opf_plan(r, report, bundle, &po, err);
     free(command);
@@ -487,8 +495,7 @@ static int s_run(struct s_args *a)
     }
     if (s_outputs(a, report, &err) != 0)
         goto fail;
-    enum opf_severity fail_on = OPF_SEV_HIGH;
-    opf_severity_parse(s_cfg_str(cfg, "gate", "fail_on"), &fail_on);
+    enum opf_severity fail_on = opf_fail_on(s_cfg_str(cfg, "gate", "fail_on"));
     rc = s_interrupted ? opf_cli_exit_code(OPF_ERR_INTERRUPTED) : (int)opf_report_exit_code(report, fail_on);
     goto out;
 fail:

@@ -72,7 +72,7 @@ static int s_write_cb(FILE *out, void *ud)
 
 int opf_cmd_diff(int argc, char **argv)
 {
-    struct s_args a = {.format = "text", .fail_on = OPF_SEV_HIGH};
+    struct s_args a = {.format = "text", .fail_on = opf_fail_on(NULL)};
     int rc = s_parse(&a, argc, argv);
     if (rc >= 0)
         return rc;

@@ -124,7 +124,7 @@ int opf_cmd_whoami(int argc, char **argv)
     if (!s) {
         fprintf(stderr, "orgpreflight: %s: %s\n", client ? "credentials" : "AWS configuration", err.message);
         opf_aws_client_free(client);
-        return OPF_EXIT_ERROR;
+        return opf_cli_exit_code(opf_aws_error_category(err.code, err.http_status));
     }
     json_t *who = opf_aws_call(s, "sts", "GetCallerIdentity", NULL, 0, &err);
     json_t *doc = opf_aws_session_resolution(s);
@@ -143,5 +143,5 @@ int opf_cmd_whoami(int argc, char **argv)
     json_decref(who);
     opf_aws_session_free(s);
     opf_aws_client_free(client);
-    return who ? 0 : OPF_EXIT_ERROR;
+    return who ? 0 : opf_cli_exit_code(opf_aws_error_category(err.code, err.http_status));
 }

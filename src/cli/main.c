@@ -3,37 +3,13 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/commands.h"
 
 static int s_version(int argc, char **argv);
 static int s_help(int argc, char **argv);
 
-static const struct opf_cmd s_cmds[] = {
-    {"audit", opf_cmd_audit, "audit an organization (live, or a saved bundle with --evidence) and report",
-     opf_audit_options, "ho:"},
-    {"plan", opf_cmd_plan, "write the migration runbook: order, blockers, wait periods (markdown or json)",
-     opf_audit_options, "ho:"},
-    {"collect", opf_cmd_collect, "collect the evidence of a live organization into a bundle (-o FILE)",
-     opf_audit_options, "ho:"},
-    {"checks", opf_cmd_checks, "list the checks (--format json for the catalogue as JSON)", opf_checks_options, "h"},
-    {"explain", opf_cmd_explain, "explain one check: why, evidence used, remediation", opf_checks_options, "h"},
-    {"diff", opf_cmd_diff, "compare two JSON reports: new failures, fixed, accounts added and gone",
-     opf_diff_options, "ho:"},
-    {"attest", opf_cmd_attest, "record a dated attestation (payment method, phone, root mailbox...)",
-     opf_attest_options, "h"},
-    {"waive", opf_cmd_waive, "record a waiver of one check for one account, with an owner and expiry",
-     opf_waive_options, "h"},
-    {"whoami", opf_cmd_whoami, "show who AWS calls would be made as: caller, credential source, region, endpoints",
-     opf_whoami_options, "h"},
-    {"completion", opf_cmd_completion, "print the bash or zsh completion script (completion bash|zsh)", NULL, "h"},
-    {"version", s_version, "print the version", NULL, ""},
-    {"help", s_help, "show this help", NULL, ""},
-};
-
-const struct opf_cmd *opf_cli_commands(size_t *count)
-{
-    *count = sizeof(s_cmds) / sizeof(s_cmds[0]);
-    return s_cmds;
-}
+#define S_COMMAND(name, run, summary, options, short_options) {name, run, summary, options, short_options},
+static const struct opf_cmd s_cmds[] = {OPF_CLI_COMMANDS(S_COMMAND)};
 
 static int s_version(int argc, char **argv)
 {

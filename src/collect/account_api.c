@@ -25,23 +25,23 @@ static json_t *s_call_item(struct opf_collect *k, struct opf_aws_session *s, jso
 
 /* Whether GetAccountInformation can change a verdict for this account. Its quota is 3 requests per second per
  * caller, so asking for every account would set the collection's pace (N / 3 seconds). ListAccounts already
- * gives the state (State) and, for an account the organization created, its creation moment (JoinedTimestamp);
- * AccountCreatedDate matters only while that moment is within the waiting period (plus a day of margin). */
+ * gives the state (State, or Status) and, for an account the organization created, its creation moment
+ * (JoinedTimestamp); AccountCreatedDate matters only while that moment is within the waiting period (plus a day
+ * of margin). */
 static bool s_needs_information(struct opf_collect *k, const json_t *listed, bool mgmt)
 {
     if (mgmt)
         return false; /* the checks that read it pass the management account on other grounds */
-    if (!json_is_string(json_object_get(listed, "State")))
+    if (!opf_account_state(listed, NULL))
         return true;
     const char *method = json_string_value(json_object_get(listed, "JoinedMethod"));
     if (!method || strcmp(method, "CREATED") != 0)
         return method == NULL;
-    json_int_t days = json_integer_value(
-        json_object_get(json_object_get(k->opts->config, "migration"), "wait_period_days"));
+    json_int_t days = json_integer_value(opf_config_value(k->opts->config, "migration.wait_period_days"));
     time_t joined;
     if (!opf_time_from_json(json_object_get(listed, "JoinedTimestamp"), &joined))
         return true;
-    return time(NULL) < joined + (time_t)((days > 0 ? days : 4) + 1) * 86400;
+    return time(NULL) < joined + (time_t)(days + 1) * 86400;
 }
 
 static void s_information_job(struct opf_collect *k, void *arg, json_t *ev)

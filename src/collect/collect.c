@@ -131,12 +131,12 @@ static json_t *s_run(struct opf_collect *k, struct opf_error *err)
     pthread_cond_init(&k->filled, NULL);
     k->client = opf_aws_client_new(&co, &aerr);
     if (!k->client) {
-        opf_fail(err, OPF_ERR_INVALID_INPUT, "AWS configuration: %s", aerr.message);
+        opf_fail(err, opf_aws_error_category(aerr.code, aerr.http_status), "AWS configuration: %s", aerr.message);
         return NULL;
     }
     k->mgmt = opf_aws_session_default(k->client, &aerr);
     if (!k->mgmt) {
-        opf_fail(err, OPF_ERR_CREDENTIALS, "credentials: %s", aerr.message);
+        opf_fail(err, opf_aws_error_category(aerr.code, aerr.http_status), "credentials: %s", aerr.message);
         return NULL;
     }
     json_t *bundle = opf_collect_discover(k, &aerr, err);
@@ -154,13 +154,12 @@ static json_t *s_run(struct opf_collect *k, struct opf_error *err)
             return NULL;
         }
     }
-    const json_t *access = json_object_get(opts->config, "access");
-    k->role_name = json_string_value(json_object_get(access, "role_name"));
-    k->role_name = k->role_name ? k->role_name : "OrganizationAccountAccessRole";
-    k->external_id = json_string_value(json_object_get(access, "external_id"));
-    k->session_name = json_string_value(json_object_get(access, "session_name"));
-    int workers = opts->concurrency ? opts->concurrency : (int)json_integer_value(json_object_get(access, "concurrency"));
-    workers = workers > 0 ? workers : 8;
+    k->role_name = json_string_value(opf_config_value(opts->config, "access.role_name"));
+    k->external_id = json_string_value(opf_config_value(opts->config, "access.external_id"));
+    k->session_name = json_string_value(opf_config_value(opts->config, "access.session_name"));
+    int workers = opts->concurrency ? opts->concurrency
+                                    : (int)json_integer_value(opf_config_value(opts->config, "access.concurrency"));
+    workers = workers > 0 ? workers : 1; /* a configuration no loader checked may say 0 */
     if ((size_t)workers > k->n)
         workers = (int)(k->n ? k->n : 1);
     /* each account in flight may have several calls in flight: at most HELPERS_PER_WORKER more per worker */

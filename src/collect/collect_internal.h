@@ -133,20 +133,20 @@ struct opf_scan {
 
 /* Discovery: the operator session, the organization, its accounts (after selection) and the target
  * organization. Returns the bundle without accounts (records are in k), or NULL with err. */
-json_t *opf_collect_discover(struct opf_collect *k, struct opf_aws_error *aerr, struct opf_error *err);
+OPF_MUST_USE json_t *opf_collect_discover(struct opf_collect *k, struct opf_aws_error *aerr, struct opf_error *err);
 
 /* evidence.c: adds an evidence item under `key`: the data (stolen) or, when data is NULL, the error. */
 void opf_collect_item(json_t *evidence, const char *key, const char *source, json_t *data, const struct opf_aws_error *err);
 /* Ends an item of several calls begun with opf_aws_item_begin: returns its data, or, when its time budget ran out,
  * NULL (the partial data dropped) with err saying so. */
-json_t *opf_collect_item_end(const struct opf_aws_item *item, const struct opf_aws_item *outer, json_t *data,
-                             struct opf_aws_error *err);
+OPF_MUST_USE json_t *opf_collect_item_end(const struct opf_aws_item *item, const struct opf_aws_item *outer,
+                                          json_t *data, struct opf_aws_error *err);
 
 void opf_collect_progress(struct opf_collect *k, bool final);
 
 /* Shared caches are filled once (cache.c): claim returns the cached value (a reference), or NULL when the
  * caller must fetch it and then fill it (value borrowed; NULL releases the claim for another worker). */
-json_t *opf_collect_cache_claim(struct opf_collect *k, json_t *cache, const char *key);
+OPF_MUST_USE json_t *opf_collect_cache_claim(struct opf_collect *k, json_t *cache, const char *key);
 void opf_collect_cache_fill(struct opf_collect *k, json_t *cache, const char *key, json_t *value);
 
 /* evidence.c: the selected checks read `key`. */
@@ -159,7 +159,7 @@ bool opf_collect_denied(const char *code);
 /* Appends {"Region","Operation","Code","Message","Resource"?} to an "Errors" array. */
 void opf_collect_error_entry(json_t *errors, const char *region, const struct opf_aws_error *err, const char *resource);
 /* scan.c: config `regions`, else the account's enabled regions (ec2:DescribeRegions); failures go to errors. */
-json_t *opf_collect_regions(struct opf_collect *k, struct opf_aws_session *s, json_t *errors);
+OPF_MUST_USE json_t *opf_collect_regions(struct opf_collect *k, struct opf_aws_session *s, json_t *errors);
 /* A selected check reads a regional key of accounts. */
 bool opf_collect_wants_regions(const struct opf_collect *k);
 /* Runs a scan into ev[sc->key] when a selected check reads it. */
@@ -174,16 +174,16 @@ void opf_collect_policies(struct opf_collect *k, struct opf_aws_session *s, bool
 void opf_collect_tree(struct opf_collect *k, const json_t *roots_item);
 void opf_collect_tree_scps(struct opf_collect *k);
 /* An account's parents, root first ({"Id","Type","Name"}), or NULL with err. New reference. */
-json_t *opf_collect_ou_path(struct opf_collect *k, const char *id, struct opf_aws_error *err);
+OPF_MUST_USE json_t *opf_collect_ou_path(struct opf_collect *k, const char *id, struct opf_aws_error *err);
 /* The SCPs attached to a root, OU or account ([{"Id","Name","Arn","Content"}]), or NULL with err. New reference. */
-json_t *opf_collect_scps_of(struct opf_collect *k, const char *target, struct opf_aws_error *err);
+OPF_MUST_USE json_t *opf_collect_scps_of(struct opf_collect *k, const char *target, struct opf_aws_error *err);
 void opf_collect_tree_free(struct opf_collect *k);
 /* iam_users.c: the data of iam.users (docs/evidence.md) read with an account's session, or NULL with err. */
 #define OPF_COLLECT_USERS_SOURCE                                                                                     \
     "iam:ListUsers+iam:GetUser+iam:GetLoginProfile+iam:ListMFADevices+iam:ListAttachedUserPolicies+"                 \
     "iam:ListUserPolicies+iam:GetUserPolicy+iam:ListGroupsForUser+iam:ListAttachedGroupPolicies+"                    \
     "iam:ListGroupPolicies+iam:GetGroupPolicy+iam:GetPolicy+iam:GetPolicyVersion"
-json_t *opf_collect_users(struct opf_collect *k, struct opf_aws_session *s, struct opf_aws_error *err);
+OPF_MUST_USE json_t *opf_collect_users(struct opf_collect *k, struct opf_aws_session *s, struct opf_aws_error *err);
 
 /* organization.c: the organization-wide evidence from the management account, before the accounts. */
 void opf_collect_organization(struct opf_collect *k, json_t *bundle);

@@ -87,7 +87,8 @@ static json_t *s_target(struct opf_collect *k, struct opf_error *err)
     struct opf_aws_error e = {0};
     struct opf_aws_session *t = opf_aws_session_profile(k->client, k->opts->target_profile, &e);
     if (!t) {
-        opf_fail(err, OPF_ERR_CREDENTIALS, "--target-profile %s: %s", k->opts->target_profile, e.message);
+        opf_fail(err, opf_aws_error_category(e.code, e.http_status), "--target-profile %s: %s", k->opts->target_profile,
+                 e.message);
         return NULL;
     }
     json_t *ev = json_object();
@@ -131,7 +132,8 @@ json_t *opf_collect_discover(struct opf_collect *k, struct opf_aws_error *aerr, 
 {
     json_t *session = s_operator(k, aerr);
     if (!session) {
-        opf_fail(err, OPF_ERR_CREDENTIALS, "credentials: GetCallerIdentity failed: %s: %s", aerr->code, aerr->message);
+        opf_fail(err, opf_aws_error_category(aerr->code, aerr->http_status),
+                 "credentials: GetCallerIdentity failed: %s: %s", aerr->code, aerr->message);
         return NULL;
     }
     const char *caller = json_string_value(json_object_get(session, "arn"));
@@ -145,7 +147,8 @@ json_t *opf_collect_discover(struct opf_collect *k, struct opf_aws_error *aerr, 
             opf_fail(err, OPF_ERR_PERMISSION, "%s is not the management account or a delegated administrator of an "
                      "organization: %s: %s: %s", caller ? caller : "the caller", aerr->operation, aerr->code, aerr->message);
         else /* throttling, a cut answer, a redirect, an invalid token...: said as it is */
-            opf_fail(err, OPF_ERR_REMOTE, "discovery failed: %s: %s: %s", aerr->operation, aerr->code, aerr->message);
+            opf_fail(err, opf_aws_error_category(aerr->code, aerr->http_status), "discovery failed: %s: %s: %s",
+                     aerr->operation, aerr->code, aerr->message);
         json_decref(org);
         json_decref(org_ev);
         json_decref(session);
@@ -211,9 +214,7 @@ json_t *opf_collect_discover(struct opf_collect *k, struct opf_aws_error *aerr, 
         json_decref(path);
         if (!take)
             continue;
-        const char *state = json_string_value(json_object_get(a, "State"));
-        if (!state)
-            state = json_string_value(json_object_get(a, "Status"));
+        const char *state = opf_account_state(a, NULL);
         char joined[32] = "";
         time_t t;
         if (opf_time_from_json(json_object_get(a, "JoinedTimestamp"), &t))

@@ -79,12 +79,7 @@ void opf_collect_decode_document(json_t *obj, const char *key)
 
 bool opf_collect_denied(const char *code)
 {
-    static const char *const codes[] = {"AccessDenied", "AccessDeniedException", "AuthorizationError",
-                                        "UnauthorizedOperation", NULL};
-    for (const char *const *c = codes; *c; c++)
-        if (strcmp(*c, code) == 0)
-            return true;
-    return false;
+    return opf_aws_error_category(code, 0) == OPF_ERR_PERMISSION;
 }
 
 void opf_collect_error_entry(json_t *errors, const char *region, const struct opf_aws_error *err, const char *resource)

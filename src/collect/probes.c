@@ -6,6 +6,19 @@
 #include "collect/collect_internal.h"
 #include "probes/probes.h"
 
+/* The evidence's error codes of the probes (docs/evidence.md), by what kind of failure the probe reported. */
+static const char *s_dns_code(enum opf_error_category category)
+{
+    return category == OPF_ERR_TIMEOUT         ? "DnsTimeout"
+           : category == OPF_ERR_INVALID_INPUT ? "DnsConfigError"
+                                               : "DnsError";
+}
+
+static const char *s_smtp_code(enum opf_error_category category)
+{
+    return category == OPF_ERR_NETWORK ? "SmtpUnreachable" : "SmtpError";
+}
+
 static void s_dns(struct opf_collect *k, const char *email, json_t *ev)
 {
     const char *at = email ? strrchr(email, '@') : NULL;
@@ -19,11 +32,13 @@ static void s_dns(struct opf_collect *k, const char *email, json_t *ev)
     json_t *cached = opf_collect_cache_claim(k, k->dns_cache, domain);
     if (!cached) {
         const json_t *dns = json_object_get(k->opts->config, "dns");
+        struct opf_error failed = {0};
         cached = opf_dns_probe(domain, json_object_get(dns, "servers"),
-                               (int)json_integer_value(json_object_get(dns, "timeout_ms")), err.code,
-                               sizeof(err.code), err.message, sizeof(err.message));
-        if (!cached)
+                               (int)json_integer_value(json_object_get(dns, "timeout_ms")), &failed);
+        if (!cached) {
+            opf_aws_error_set(&err, s_dns_code(failed.category), "%s", failed.message);
             cached = json_pack("{s:s, s:s}", "code", err.code, "message", err.message);
+        }
         opf_collect_cache_fill(k, k->dns_cache, domain, cached);
     }
     if (json_object_get(cached, "rcode")) {
@@ -61,16 +76,18 @@ static void s_smtp(struct opf_collect *k, const char *email, json_t *ev)
         return;
     }
     const json_t *dcfg = json_object_get(k->opts->config, "dns");
+    struct opf_error failed = {0};
     json_t *host = opf_dns_probe(exchange, json_object_get(dcfg, "servers"),
-                                 (int)json_integer_value(json_object_get(dcfg, "timeout_ms")), err.code, sizeof(err.code),
-                                 err.message, sizeof(err.message));
+                                 (int)json_integer_value(json_object_get(dcfg, "timeout_ms")), &failed);
     const char *addr = json_string_value(json_array_get(json_object_get(host, "a"), 0));
     json_t *out = NULL;
-    if (!addr && host)
+    if (!host)
+        opf_aws_error_set(&err, s_dns_code(failed.category), "%s", failed.message);
+    else if (!addr)
         opf_aws_error_set(&err, "NoMailServerAddress", "the MX %s has no A record", exchange);
-    else if (addr)
-        out = opf_smtp_probe(addr, (int)json_integer_value(json_object_get(re, "smtp_port")), email, 5000, err.code,
-                             sizeof(err.code), err.message, sizeof(err.message));
+    else if (!(out = opf_smtp_probe(addr, (int)json_integer_value(json_object_get(re, "smtp_port")), email, 5000,
+                                    &failed)))
+        opf_aws_error_set(&err, s_smtp_code(failed.category), "%s", failed.message);
     if (out)
         json_object_set_new(out, "exchange", json_string(exchange));
     opf_collect_item(ev, "probe.smtp", "probe:smtp", out, &err);

@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <orgpreflight/export.h>
 
 struct opf_buf {
     char *data;
@@ -16,7 +17,7 @@ void opf_buf_puts(struct opf_buf *b, const char *s);
 void opf_buf_putc(struct opf_buf *b, char c);
 void opf_buf_printf(struct opf_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Hands the content over (caller frees); NULL after an allocation failure. */
-char *opf_buf_steal(struct opf_buf *b);
+OPF_MUST_USE char *opf_buf_steal(struct opf_buf *b);
 void opf_buf_free(struct opf_buf *b);
 
 #endif

@@ -1,7 +1,7 @@
 /*
- * Configuration: defaults, a JSON file over them, command-line flags over both (docs/config.md).
- * The defaults double as the schema: a key absent from them is unknown, and a value must have the
- * default's type. A default of null accepts a string (or, where noted, a list of strings).
+ * Configuration: the defaults (src/core/config_defaults.c), a JSON file over them, command-line flags over both
+ * (docs/config.md). The defaults double as the schema: a key absent from them is unknown, and a value must
+ * have the default's type.
  */
 #include <ctype.h>
 #include <libgen.h>
@@ -9,26 +9,6 @@
 #include <string.h>
 
 #include "core/core.h"
-
-static const char s_defaults[] =
-    "{"
-    "\"migration\": {\"path\": \"leave\", \"window_minutes\": 120, \"wait_period_days\": 4,"
-    "               \"target_organization_id\": null},"
-    "\"access\": {\"role_name\": \"OrganizationAccountAccessRole\", \"external_id\": null,"
-    "            \"session_name\": \"orgpreflight\", \"concurrency\": 8},"
-    "\"identity_center\": {\"current_portal_alias\": null, \"planned_portal_alias\": null},"
-    "\"dns\": {\"servers\": [], \"timeout_ms\": 3000},"
-    "\"aws\": {\"connect_timeout_ms\": 3000, \"read_timeout_ms\": 30000, \"call_budget_seconds\": 300,"
-    "          \"item_budget_seconds\": 1800,"
-    "          \"max_answer_bytes\": 67108864, \"max_pages\": 10000, \"credential_process_timeout_seconds\": 60},"
-    "\"root_email\": {\"allowed_domains\": [], \"group_addresses\": [], \"smtp_probe\": false, \"smtp_port\": 25},"
-    "\"break_glass\": {\"user_pattern\": null},"
-    "\"target\": {\"account_quota\": 10},"
-    "\"attestations\": {\"file\": null, \"max_age_days\": 90},"
-    "\"waivers\": {\"file\": null},"
-    "\"gate\": {\"fail_on\": \"high\"},"
-    "\"regions\": []"
-    "}";
 
 /* Settings whose value is one of a fixed set. */
 static const struct {
@@ -82,36 +62,6 @@ static bool s_region_name(const char *s)
 /* Settings given relative to the config file's directory. */
 static const char *const s_file_settings[][2] = {{"attestations", "file"}, {"waivers", "file"}};
 
-json_t *opf_config_default(void)
-{
-    return json_loads(s_defaults, 0, NULL);
-}
-
-static bool s_string_list(const json_t *v)
-{
-    size_t i;
-    const json_t *e;
-    if (!json_is_array(v))
-        return false;
-    json_array_foreach(v, i, e) if (!json_is_string(e)) return false;
-    return true;
-}
-
-static const char *s_type_mismatch(const json_t *def, const json_t *v)
-{
-    if (json_is_null(def))
-        return json_is_null(v) || json_is_string(v) || s_string_list(v) ? NULL : "expected a string";
-    if (json_is_array(def))
-        return s_string_list(v) ? NULL : "expected a list of strings";
-    if (json_is_integer(def))
-        return json_is_integer(v) && json_integer_value(v) >= 0 ? NULL : "expected a non-negative integer";
-    if (json_is_boolean(def))
-        return json_is_boolean(v) ? NULL : "expected true or false";
-    if (json_is_string(def))
-        return json_is_string(v) ? NULL : "expected a string";
-    return json_is_object(v) ? NULL : "expected an object";
-}
-
 static int s_check_enum(const char *path, const json_t *v, const char *file, struct opf_error *err)
 {
     for (size_t i = 0; i < sizeof(s_enums) / sizeof(s_enums[0]); i++) {
@@ -139,7 +89,7 @@ static int s_merge(json_t *dst, const json_t *src, const char *prefix, const cha
         json_t *def = json_object_get(dst, key);
         if (!def)
             return opf_fail(err, OPF_ERR_INVALID_INPUT, "%s: $.%s: unknown setting", file, path);
-        const char *why = s_type_mismatch(def, v);
+        const char *why = opf_config_type_mismatch(def, v);
         if (why)
             return opf_fail(err, OPF_ERR_INVALID_INPUT, "%s: $.%s: %s", file, path, why);
         if (json_is_object(def)) {

@@ -11,7 +11,7 @@ int opf_fail(struct opf_error *err, enum opf_error_category category, const char
 enum opf_error_category opf_errno_category(int errnum);
 
 /* Loads a JSON file; a parse error names the file, line and column. */
-json_t *opf_json_load_file(const char *path, struct opf_error *err);
+OPF_MUST_USE json_t *opf_json_load_file(const char *path, struct opf_error *err);
 
 /* ISO 8601 UTC of t ("2026-11-25T02:00:00Z"). */
 void opf_time_format(time_t t, char *buf, size_t len);
@@ -20,15 +20,17 @@ void opf_time_format(time_t t, char *buf, size_t len);
 extern const struct opf_host opf_host;
 
 /* A registry without checks; opf_registry_new() (checks/registry.c) adds the built-in ones. */
-struct opf_registry *opf_registry_empty(void);
+OPF_MUST_USE struct opf_registry *opf_registry_empty(void);
 /* Adds one check after validating it (ABI, id, fields, id not taken); `origin` names it in errors. */
-int opf_registry_add(struct opf_registry *r, const struct opf_check *c, const char *origin, struct opf_error *err);
+OPF_MUST_USE int opf_registry_add(struct opf_registry *r, const struct opf_check *c, const char *origin,
+                                  struct opf_error *err);
 
 /* Validates an attestations or waivers document ({"attestations": [...]}, {"waivers": [...]}). */
-int opf_attestations_validate(const json_t *doc, const char *name, struct opf_error *err);
-int opf_waivers_validate(const json_t *doc, const char *name, const struct opf_registry *r, struct opf_error *err);
-json_t *opf_attestations_load(const char *path, struct opf_error *err);
-json_t *opf_waivers_load(const char *path, const struct opf_registry *r, struct opf_error *err);
+OPF_MUST_USE int opf_attestations_validate(const json_t *doc, const char *name, struct opf_error *err);
+OPF_MUST_USE int opf_waivers_validate(const json_t *doc, const char *name, const struct opf_registry *r,
+                                      struct opf_error *err);
+OPF_MUST_USE json_t *opf_attestations_load(const char *path, struct opf_error *err);
+OPF_MUST_USE json_t *opf_waivers_load(const char *path, const struct opf_registry *r, struct opf_error *err);
 
 /* The facts an attestation may state (NULL-terminated). */
 extern const char *const opf_attestation_facts[];
@@ -39,11 +41,11 @@ void opf_attestation_facts_join(char *buf, size_t len);
 /* Appends one entry (stolen) to an attestations or waivers file, creating it when missing. The existing
  * file must validate (a malformed one is left untouched), the result is validated as a whole, and the file
  * is replaced atomically with its mode kept (0644 when new), one entry per line. */
-int opf_attestation_append(const char *path, json_t *entry, struct opf_error *err);
+OPF_MUST_USE int opf_attestation_append(const char *path, json_t *entry, struct opf_error *err);
 /* A waiver for the finding (check, account_id) of one already in the file takes its place, in place: *replaced
  * (when given) is then the old one, a new reference, else NULL. */
-int opf_waiver_append(const char *path, json_t *entry, const struct opf_registry *r, json_t **replaced,
-                      struct opf_error *err);
+OPF_MUST_USE int opf_waiver_append(const char *path, json_t *entry, const struct opf_registry *r, json_t **replaced,
+                                   struct opf_error *err);
 
 /* A calendar date YYYY-MM-DD (a real day: no 2027-02-30) at 00:00 UTC. */
 bool opf_date_parse(const char *ymd, time_t *out);
@@ -61,36 +63,50 @@ const json_t *opf_waiver_find(const json_t *waivers, const char *check, const ch
 /* Writes a file atomically: `fn` writes into a temporary file in the same directory, which is then
  * flushed, given `mode` and renamed over `path`; on any failure the temporary file is removed. */
 typedef int opf_write_fn(FILE *out, void *ud);
-int opf_file_write_atomic(const char *path, int mode, opf_write_fn *fn, void *ud, struct opf_error *err);
+OPF_MUST_USE int opf_file_write_atomic(const char *path, int mode, opf_write_fn *fn, void *ud, struct opf_error *err);
+
+/* A setting by dotted path ("access.role_name"): its value in `config`, else (absent, null, or of another type
+ * than its default's) its default (src/core/config_defaults.c); NULL when neither has one. Borrowed. */
+const json_t *opf_config_value(const json_t *config, const char *dotted_path);
+/* Why `v` cannot stand where the default `def` does ("expected a string"), or NULL when it can: a value must
+ * have the default's type; a default of null accepts a string (or, where noted, a list of strings). */
+const char *opf_config_type_mismatch(const json_t *def, const json_t *v);
+
+/* The gate severity `name` names ("high"); the default gate.fail_on when it names none (NULL, "", unknown). */
+enum opf_severity opf_fail_on(const char *name);
 
 /* Applies an overlay document onto a configuration, checked like a file; `origin` names it in errors. */
-int opf_config_apply(json_t *config, const json_t *overlay, const char *origin, struct opf_error *err);
+OPF_MUST_USE int opf_config_apply(json_t *config, const json_t *overlay, const char *origin, struct opf_error *err);
 /* Sets one setting ("migration.path") from a flag, checked like a file; steals `value`. */
-int opf_config_set(json_t *config, const char *dotted_path, json_t *value, struct opf_error *err);
+OPF_MUST_USE int opf_config_set(json_t *config, const char *dotted_path, json_t *value, struct opf_error *err);
 
 /* ---- reports read back, and the change set between two (docs/diff.md) ---- */
 #define OPF_DIFF_SCHEMA "orgpreflight/diff/v1"
 
 /* Loads a report document (the json format) and validates what a comparison relies on; errors name the
  * file and the JSON path, or the line and column of malformed JSON. */
-json_t *opf_report_load(const char *path, struct opf_error *err);
-int opf_report_validate(const json_t *report, const char *name, struct opf_error *err);
+OPF_MUST_USE json_t *opf_report_load(const char *path, struct opf_error *err);
+OPF_MUST_USE int opf_report_validate(const json_t *report, const char *name, struct opf_error *err);
 /* The changes from an older report to a newer one: new failures (flagged `gating` at or above fail_on),
  * fixed rows, other status changes, accounts added and gone, waivers expired in between. New reference. */
-json_t *opf_report_diff(const json_t *old_report, const char *old_name, const json_t *new_report,
-                        const char *new_name, enum opf_severity fail_on);
+OPF_MUST_USE json_t *opf_report_diff(const json_t *old_report, const char *old_name, const json_t *new_report,
+                                     const char *new_name, enum opf_severity fail_on);
 /* OPF_EXIT_NOT_READY when a new failure is gating, else OPF_EXIT_READY. */
 enum opf_exit opf_diff_exit_code(const json_t *diff);
 
 /* The organization-wide facts of a bundle (src/core/orgfacts.c), for opf_context.org; NULL when out of
  * memory. They copy what they keep. */
-struct opf_org_facts *opf_org_facts_new(const json_t *bundle);
+OPF_MUST_USE struct opf_org_facts *opf_org_facts_new(const json_t *bundle);
 void opf_org_facts_free(struct opf_org_facts *facts);
 /* ---- per-account readiness (src/core/readiness.c, docs/report.md) ---- */
 
 /* How a row weighs at the gate: a fail or an unknown at or above fail_on (an unreadable row is unknown). */
 enum opf_gate { OPF_GATE_NONE = 0, OPF_GATE_FAIL, OPF_GATE_UNKNOWN };
 enum opf_gate opf_row_gate(const json_t *row, enum opf_severity fail_on);
+
+/* An Organizations account record's lifecycle state (src/core/account.c): State, else the older Status; NULL
+ * when it has neither. `field` (when given) is set to the member read, "State" when none. */
+const char *opf_account_state(const json_t *account, const char **field);
 
 /* Suspended or closing: the account cannot move at all. */
 bool opf_account_state_immovable(const char *state);
@@ -101,7 +117,7 @@ const char *opf_readiness_name(enum opf_readiness r); /* "ready", "blocked", "ca
 /* Each account's readiness from a report document's rows: {"accounts": {ID: {"readiness", "blocking_checks",
  * "wait_until"}}, "counts": {READINESS: N}, "all_accounts": [checks that hold back every account]}. New
  * reference. */
-json_t *opf_readiness(const json_t *report);
+OPF_MUST_USE json_t *opf_readiness(const json_t *report);
 /* Writes it into the report: each row its `gating`, each inventory row its three members, the summary `readiness` (the counts)
  * and `holding_back_all_accounts`. */
 void opf_readiness_annotate(json_t *report);
@@ -123,12 +139,13 @@ bool opf_selection_any(const struct opf_selection *s);
 bool opf_selection_match(const struct opf_selection *s, const char *id, const json_t *ou_ids);
 /* A usage error naming what did not match: an --accounts id not in `inventory_ids`, an --ou or a selection
  * that selected nothing, or `where` ("organization o-…") holding no account at all. */
-int opf_selection_check(const struct opf_selection *s, const json_t *inventory_ids, size_t selected,
-                        const char *where, struct opf_error *err);
+OPF_MUST_USE int opf_selection_check(const struct opf_selection *s, const json_t *inventory_ids, size_t selected,
+                                     const char *where, struct opf_error *err);
 /* Records an active selection in the bundle ("selection"). */
 void opf_selection_record(json_t *bundle, const struct opf_selection *s);
 /* Keeps the bundle's accounts the selection matches (`name` names the bundle in errors); checks even an
  * empty selection, so a bundle without accounts is refused. */
-int opf_bundle_select(json_t *bundle, const struct opf_selection *s, const char *name, struct opf_error *err);
+OPF_MUST_USE int opf_bundle_select(json_t *bundle, const struct opf_selection *s, const char *name,
+                                   struct opf_error *err);
 
 #endif

@@ -260,15 +260,16 @@ json_t *opf_audit(const struct opf_registry *r, const json_t *bundle, const stru
         return NULL;
     json_t *defaults = o->config ? NULL : opf_config_default();
     const json_t *config = o->config ? o->config : defaults;
-    enum opf_severity fail_on = OPF_SEV_HIGH;
-    opf_severity_parse(json_string_value(json_object_get(json_object_get(config, "gate"), "fail_on")), &fail_on);
+    enum opf_severity fail_on = opf_fail_on(json_string_value(opf_config_value(config, "gate.fail_on")));
     const char *path = json_string_value(json_object_get(json_object_get(config, "migration"), "path"));
-    json_int_t max_age = json_integer_value(json_object_get(json_object_get(config, "attestations"), "max_age_days"));
+    const json_t *max_age = opf_config_value(config, "attestations.max_age_days");
+    if (json_integer_value(max_age) <= 0) /* 0 stands for the default */
+        max_age = opf_config_value(NULL, "attestations.max_age_days");
 
     struct s_audit a = {.reg = r, .opts = o, .results = json_array(), .expired = json_array()};
     a.ctx.now = o->now ? o->now : time(NULL);
     a.ctx.path = path && strcmp(path, "direct") == 0 ? OPF_PATH_DIRECT : OPF_PATH_LEAVE;
-    a.ctx.attestation_max_age_days = max_age > 0 ? (int)max_age : 90;
+    a.ctx.attestation_max_age_days = (int)json_integer_value(max_age);
     a.ctx.config = config;
     a.ctx.bundle = bundle;
     struct opf_org_facts *facts = opf_org_facts_new(bundle);

@@ -137,19 +137,7 @@ bool opf_attestation_get(const struct opf_subject *s, const struct opf_context *
 
 const json_t *opf_config_get(const struct opf_context *ctx, const char *dotted_path)
 {
-    const json_t *node = ctx ? ctx->config : NULL;
-    char part[128];
-    const char *p = dotted_path;
-    while (node && *p) {
-        size_t n = strcspn(p, ".");
-        if (n >= sizeof(part))
-            return NULL;
-        memcpy(part, p, n);
-        part[n] = '\0';
-        node = json_object_get(node, part);
-        p += n + (p[n] == '.');
-    }
-    return json_is_null(node) ? NULL : node;
+    return opf_config_value(ctx ? ctx->config : NULL, dotted_path);
 }
 
 /* Days since 1970-01-01 of a proleptic Gregorian date (no timegm() in C11/POSIX). */

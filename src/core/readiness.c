@@ -73,8 +73,7 @@ static enum opf_readiness s_of(const char *state, enum opf_gate own, enum opf_ga
 
 json_t *opf_readiness(const json_t *report)
 {
-    enum opf_severity fail_on = OPF_SEV_HIGH;
-    opf_severity_parse(s_str(json_object_get(report, "migration"), "fail_on"), &fail_on);
+    enum opf_severity fail_on = opf_fail_on(s_str(json_object_get(report, "migration"), "fail_on"));
     bool complete = json_is_true(json_object_get(report, "complete"));
     const char *mgmt = s_str(json_object_get(report, "organization"), "management_account_id");
     const json_t *inventory = json_object_get(report, "accounts");
@@ -118,8 +117,7 @@ json_t *opf_readiness(const json_t *report)
 
 void opf_readiness_annotate(json_t *report)
 {
-    enum opf_severity fail_on = OPF_SEV_HIGH;
-    opf_severity_parse(s_str(json_object_get(report, "migration"), "fail_on"), &fail_on);
+    enum opf_severity fail_on = opf_fail_on(s_str(json_object_get(report, "migration"), "fail_on"));
     size_t i;
     json_t *a;
     json_array_foreach(json_object_get(report, "results"), i, a)

@@ -103,6 +103,14 @@ bool opf_severity_parse(const char *name, enum opf_severity *out)
     return false;
 }
 
+enum opf_severity opf_fail_on(const char *name)
+{
+    enum opf_severity gate;
+    if (!opf_severity_parse(name, &gate))
+        opf_severity_parse(json_string_value(opf_config_value(NULL, "gate.fail_on")), &gate);
+    return gate;
+}
+
 bool opf_status_parse(const char *name, enum opf_status *out)
 {
     for (int i = 0; name && i < OPF_STATUS_COUNT; i++)

@@ -9,6 +9,7 @@
 
 #include <ares.h>
 
+#include "core/core.h"
 #include "probes/probes.h"
 
 static pthread_once_t s_once = PTHREAD_ONCE_INIT;
@@ -83,15 +84,22 @@ static const char *s_rcode(int status)
     }
 }
 
-json_t *opf_dns_probe(const char *domain, const json_t *servers, int timeout_ms, char *code, size_t codelen,
-                      char *message, size_t msglen)
+/* What kind of failure a lookup's status is: refused or unanswered queries mean no server answered. */
+static enum opf_error_category s_category(int status)
+{
+    return status == ARES_ETIMEOUT || status == ARES_ECONNREFUSED ? OPF_ERR_TIMEOUT
+           : status == ARES_ENOMEM                                 ? OPF_ERR_NO_MEMORY
+                                                                   : OPF_ERR_REMOTE;
+}
+
+json_t *opf_dns_probe(const char *domain, const json_t *servers, int timeout_ms, struct opf_error *err)
 {
     pthread_once(&s_once, s_init);
     struct ares_options opts = {.timeout = timeout_ms > 0 ? timeout_ms : 3000, .tries = 2};
     ares_channel ch;
-    if (ares_init_options(&ch, &opts, ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES) != ARES_SUCCESS) {
-        snprintf(code, codelen, "DnsError");
-        snprintf(message, msglen, "cannot initialize the resolver");
+    int status = ares_init_options(&ch, &opts, ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES);
+    if (status != ARES_SUCCESS) {
+        opf_fail(err, status == ARES_ENOMEM ? OPF_ERR_NO_MEMORY : OPF_ERR_INTERNAL, "cannot initialize the resolver");
         return NULL;
     }
     json_t *used = json_array();
@@ -106,8 +114,7 @@ json_t *opf_dns_probe(const char *domain, const json_t *servers, int timeout_ms,
         if (ares_set_servers_ports_csv(ch, csv) != ARES_SUCCESS) {
             ares_destroy(ch);
             json_decref(used);
-            snprintf(code, codelen, "DnsConfigError");
-            snprintf(message, msglen, "dns.servers: cannot use \"%s\" (expected host or host:port)", csv);
+            opf_fail(err, OPF_ERR_INVALID_INPUT, "dns.servers: cannot use \"%s\" (expected host or host:port)", csv);
             return NULL;
         }
     }
@@ -122,8 +129,7 @@ json_t *opf_dns_probe(const char *domain, const json_t *servers, int timeout_ms,
     const char *rcode = s_rcode(qs[0].status);
     json_t *out = NULL;
     if (!rcode) {
-        snprintf(code, codelen, qs[0].status == ARES_ETIMEOUT || qs[0].status == ARES_ECONNREFUSED ? "DnsTimeout" : "DnsError");
-        snprintf(message, msglen, "MX lookup of %s: %s", domain, ares_strerror(qs[0].status));
+        opf_fail(err, s_category(qs[0].status), "MX lookup of %s: %s", domain, ares_strerror(qs[0].status));
         json_decref(used);
     } else {
         out = json_pack("{s:s, s:s, s:O, s:O, s:O, s:o}", "domain", domain, "rcode", rcode, "mx", qs[0].records, "a",

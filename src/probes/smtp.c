@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/core.h"
 #include "probes/probes.h"
 
 struct s_conn {
@@ -82,14 +83,12 @@ static int s_connect(const char *host, int port, int timeout_ms)
     return fd;
 }
 
-json_t *opf_smtp_probe(const char *address, int port, const char *rcpt, int timeout_ms, char *code, size_t codelen,
-                       char *message, size_t msglen)
+json_t *opf_smtp_probe(const char *address, int port, const char *rcpt, int timeout_ms, struct opf_error *err)
 {
     struct s_conn c = {.timeout_ms = timeout_ms > 0 ? timeout_ms : 5000};
     c.fd = s_connect(address, port, c.timeout_ms);
     if (c.fd < 0) {
-        snprintf(code, codelen, "SmtpUnreachable");
-        snprintf(message, msglen, "cannot connect to %s port %d", address, port);
+        opf_fail(err, OPF_ERR_NETWORK, "cannot connect to %s port %d", address, port);
         return NULL;
     }
     char line[512], cmd[600];
@@ -109,8 +108,7 @@ json_t *opf_smtp_probe(const char *address, int port, const char *rcpt, int time
         s_command(&c, "QUIT\r\n", ignored, sizeof(ignored));
     }
     if (!out) {
-        snprintf(code, codelen, "SmtpError");
-        snprintf(message, msglen, "%s port %d: the SMTP dialogue stopped before RCPT TO (%s)", address, port,
+        opf_fail(err, OPF_ERR_REMOTE, "%s port %d: the SMTP dialogue stopped before RCPT TO (%s)", address, port,
                  rc < 0 ? "no answer" : line);
     }
     close(c.fd);

@@ -3,6 +3,7 @@
 
 #include <orgpreflight/orgpreflight.h>
 
+#include "core/core.h"
 #include "report/report.h"
 
 const char *const opf_report_statuses[] = {"pass", "warn", "fail", "unknown", "skipped", "waived", NULL};
@@ -181,8 +182,7 @@ void opf_report_list(FILE *out, const json_t *list, size_t max, void (*escape)(F
 
 const char *opf_report_gate_note(const json_t *report, const json_t *row)
 {
-    enum opf_severity gate = OPF_SEV_HIGH, sev;
-    opf_severity_parse(opf_report_str(json_object_get(report, "migration"), "fail_on"), &gate);
+    enum opf_severity gate = opf_fail_on(opf_report_str(json_object_get(report, "migration"), "fail_on")), sev;
     if (!opf_severity_parse(opf_report_str(row, "severity"), &sev))
         return NULL;
     if (opf_report_status_is(row, "warn") && sev >= gate)

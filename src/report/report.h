@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <jansson.h>
+#include <orgpreflight/export.h>
 
 struct opf_report_options {
     bool color;                  /* text: ANSI colours (only on a terminal and without NO_COLOR) */
@@ -17,7 +18,8 @@ typedef int opf_report_write_fn(const json_t *report, FILE *out, const struct op
 struct opf_report_format {
     const char *name;            /* --format NAME */
     const char *extension;       /* default file extension */
-    opf_report_write_fn *write;  /* 0 on success, -1 with errno on a write error */
+    opf_report_write_fn *write;  /* 0, or -1 when the stream failed (errno says why): the caller, who names the
+                                    stream, writes the error */
 };
 
 /* The table of formats (src/report/formats.c); NULL when unknown. */
@@ -73,7 +75,7 @@ const char *opf_report_gate_note(const json_t *report, const json_t *row);
 
 /* The remediation of every fail, warn and unknown, once per check, with the subjects it applies to, in report
  * order: [{"check", "title", "remediation", "gating", "subjects": [ID, ...]}]. New reference. */
-json_t *opf_report_remediations(const json_t *report);
+OPF_MUST_USE json_t *opf_report_remediations(const json_t *report);
 
 /* Parts of the HTML page (src/report/html_overview.c): the account overview and the remediations once per check. */
 void opf_html_overview(FILE *out, const json_t *report);

@@ -2,13 +2,17 @@
 fault-injecting proxy: heavy throttling, transient server and network faults, credentials expiring mid-run.
 
 Every faulty run is compared with a clean run through the same proxy: throttling and expired credentials must
-change no verdict at all; transient faults may turn a row unknown only when a call exhausted its attempts,
-and then the row names the operation and the error. No row is ever missing.
+change no verdict at all (ThrottlingAndExpiry); transient faults may turn a row unknown only when a call exhausted
+its attempts, and then the row names the operation and the error (TransientFaults). No row is ever missing.
 
 Then hostile answers and signals against a small organization (HostileAnswers): endless pagination, an error
 in an HTTP 200, a body that never ends, a credential_process that hangs, a signal during every kind of wait.
 Each run must end within a bound of time and memory and say what happened.
+
+Each class sets up its own organization and is a ctest test of its own (the line below; tests/CMakeLists.txt),
+so that the classes run in parallel, each well within its timeout.
 """
+# ctest: one test per class
 import collections
 import json
 import os
@@ -46,7 +50,9 @@ def rows_by_key(report):
     return {(r["check"], r["subject_id"]): r for r in report["results"]}
 
 
-class FaultMatrix(unittest.TestCase):
+class LargeOrganization:
+    """The 51-account organization behind the fault proxy and its clean run (the baseline), once per class."""
+
     @classmethod
     def setUpClass(cls):
         cls.moto = opftest.Moto()
@@ -141,6 +147,10 @@ class FaultMatrix(unittest.TestCase):
                 changed.append(row)
         return changed
 
+
+class ThrottlingAndExpiry(LargeOrganization, unittest.TestCase):
+    """Throttling and credentials expiring mid-run change no verdict at all."""
+
     def test_baseline_is_a_complete_audit(self):
         self.assert_every_row_present(self.baseline, self.baseline_run)
         self.assertEqual(self.baseline["stats"]["api_calls"], sum(self.baseline_calls.values()))
@@ -172,6 +182,29 @@ class FaultMatrix(unittest.TestCase):
         self.assertEqual(stats["throttled"], injected)
         self.assertGreaterEqual(stats["retries"], injected)  # plus the retries of calls moto always fails
         self.assertEqual(report["summary"], self.baseline["summary"])
+
+    def test_expired_credentials_mid_run_are_refreshed(self):
+        total = sum(self.baseline_calls.values())
+        self.proxy.expire_tokens(after=[total // 4, total // 2, 3 * total // 4])
+        report, run, elapsed = self.audit("expired")
+        self.assert_every_row_present(report, run)
+        expired = self.proxy.injected["expired"]
+        print("expired-token answers %d; credential refreshes %d; AssumeRole calls %d (clean run %d)"
+              % (expired, report["stats"]["credential_refreshes"], self.proxy.calls["sts:AssumeRole"],
+                 self.baseline_calls["sts:AssumeRole"]))
+        self.assertGreater(expired, 3)
+        # an expired answer refreshes its session (a new AssumeRole) and the call is sent again; a call refreshes
+        # once, so one that meets a second expiry point before it ends counts one refresh for two answers
+        refreshes = report["stats"]["credential_refreshes"]
+        self.assertGreaterEqual(refreshes, 3)  # one expiry point at least each
+        self.assertLessEqual(refreshes, expired)
+        self.assertEqual(self.proxy.calls["sts:AssumeRole"],
+                         self.baseline_calls["sts:AssumeRole"] + refreshes + self.proxy.by_operation[("sts:AssumeRole", "expired")])
+        self.assertEqual(self.changed_rows(report), [])
+
+
+class TransientFaults(LargeOrganization, unittest.TestCase):
+    """Server and network faults cost evidence only where a call exhausted its attempts, and say so."""
 
     def test_throttling_mixed_with_transient_faults_costs_no_evidence(self):
         # AWS on a bad day: 20 % throttling, 5 % 503, 2 % resets, 1 % answers cut short, on every service
@@ -221,25 +254,6 @@ class FaultMatrix(unittest.TestCase):
         self.assertLessEqual(self.proxy.requests, report["stats"]["api_calls"] + injected["reset"])
         # every fault was retried, except the last attempt of the calls that exhausted theirs
         self.assertGreaterEqual(report["stats"]["retries"], sum(injected.values()) - injected["reset"] - len(changed))
-
-    def test_expired_credentials_mid_run_are_refreshed(self):
-        total = sum(self.baseline_calls.values())
-        self.proxy.expire_tokens(after=[total // 4, total // 2, 3 * total // 4])
-        report, run, elapsed = self.audit("expired")
-        self.assert_every_row_present(report, run)
-        expired = self.proxy.injected["expired"]
-        print("expired-token answers %d; credential refreshes %d; AssumeRole calls %d (clean run %d)"
-              % (expired, report["stats"]["credential_refreshes"], self.proxy.calls["sts:AssumeRole"],
-                 self.baseline_calls["sts:AssumeRole"]))
-        self.assertGreater(expired, 3)
-        # an expired answer refreshes its session (a new AssumeRole) and the call is sent again; a call refreshes
-        # once, so one that meets a second expiry point before it ends counts one refresh for two answers
-        refreshes = report["stats"]["credential_refreshes"]
-        self.assertGreaterEqual(refreshes, 3)  # one expiry point at least each
-        self.assertLessEqual(refreshes, expired)
-        self.assertEqual(self.proxy.calls["sts:AssumeRole"],
-                         self.baseline_calls["sts:AssumeRole"] + refreshes + self.proxy.by_operation[("sts:AssumeRole", "expired")])
-        self.assertEqual(self.changed_rows(report), [])
 
 
 Run = collections.namedtuple("Run", "returncode stdout stderr elapsed after_signal rss_mb")

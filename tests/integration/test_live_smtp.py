@@ -1,5 +1,6 @@
 """The optional SMTP probe, live: a real SMTP server refuses one root address; that account fails, and an
-accepted address never turns root-email-reachable into a pass."""
+accepted address never turns root-email-reachable into a pass. A probe that gets no answer is named so in the
+evidence."""
 import json
 import os
 import subprocess
@@ -49,6 +50,31 @@ class LiveSmtp(unittest.TestCase):
             accepted = rows[org.sandbox]
             self.assertEqual(accepted["status"], "warn")
             self.assertIn("probe.smtp", [e["item"] for e in accepted["evidence"]])  # the probe ran and was cited
+
+    def test_unanswered_probes_are_named_in_the_evidence(self):
+        closed = opftest.free_port()  # nothing listens there, over UDP or TCP
+        with opftest.Moto() as moto:
+            org = Org(moto, members=5)
+            moto.enforce_auth()
+            env = moto.env(access_key=org.access_key, secret_key=org.secret_key)
+            tmp = tempfile.mkdtemp()
+
+            def probe_errors(config, item):
+                cfg, bundle = os.path.join(tmp, "config.json"), os.path.join(tmp, "bundle.json")
+                with open(cfg, "w") as f:
+                    json.dump(config, f)
+                r = run_cli(["collect", "--config", cfg, "--quiet", "--checks", "root-email-reachable", "-o", bundle],
+                            env=env)
+                self.assertEqual(r.returncode, 0, r.stderr)
+                return {a["id"]: a["evidence"][item].get("error") for a in opftest.load_json(bundle)["accounts"]}
+
+            dns = probe_errors({"dns": {"servers": ["127.0.0.1:%d" % closed], "timeout_ms": 300}}, "probe.dns")
+            self.assertEqual({e["code"] for e in dns.values()}, {"DnsTimeout"}, dns)
+            with opftest.Dnsmasq(mx=[("corp.test", "mx1.corp.test", 10)], a=[("mx1.corp.test", "127.0.0.1")]) as server:
+                smtp = probe_errors({"dns": {"servers": [server.server]},
+                                     "root_email": {"smtp_probe": True, "smtp_port": closed}}, "probe.smtp")
+            self.assertEqual([smtp[a]["code"] for a in (org.prod, org.sandbox)], ["SmtpUnreachable"] * 2, smtp)  # corp.test
+            self.assertIn("cannot connect to 127.0.0.1 port %d" % closed, smtp[org.prod]["message"])
 
 
 if __name__ == "__main__":

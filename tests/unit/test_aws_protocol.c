@@ -299,11 +299,11 @@ static void test_redaction(void **state)
 }
 
 /* Parses `text` as a file; returns the document (or NULL with err). */
-static json_t *s_ini(const char *text, char *err, size_t errlen)
+static json_t *s_ini(const char *text, struct opf_error *err)
 {
     FILE *f = fmemopen((void *)text, strlen(text), "r");
     json_t *doc = json_object();
-    int rc = opf_ini_read(f, "config", doc, err, errlen);
+    int rc = opf_ini_read(f, "config", doc, err);
     fclose(f);
     if (rc != 0) {
         json_decref(doc);
@@ -320,14 +320,14 @@ static const char *s_ini_get(const json_t *doc, const char *section, const char 
 /* The files mean what they mean to botocore (Python's RawConfigParser). */
 static void test_ini_reader(void **state)
 {
-    char err[256];
+    struct opf_error err = {0};
     json_t *doc = s_ini("# comment\n; another\n[default]\nREGION = eu-west-1\nAWS_Access_Key_ID: AKID\n"
                         "[dev] # a comment after the header\nrole_arn = arn:aws:iam::1:role/x # kept\n"
                         "[profile \"quoted\"]\nregion=us-west-2\n"
                         "s3 =\n  max_concurrent_requests = 10\n  Addressing_Style = path\n"
                         "[ profile spaced ]\nregion = x\n"
                         "[multi]\nkey = first\n  second line\n"
-                        "[DEFAULT]\ninherited = yes\n", err, sizeof(err));
+                        "[DEFAULT]\ninherited = yes\n", &err);
     assert_non_null(doc);
     assert_string_equal(s_ini_get(doc, "default", "region"), "eu-west-1");
     assert_string_equal(s_ini_get(doc, "default", "aws_access_key_id"), "AKID");
@@ -346,7 +346,7 @@ static void test_ini_reader(void **state)
     int n = snprintf(big, 20000, "[default]\ncredential_process = ");
     memset(big + n, 'x', 10000);
     strcpy(big + n + 10000, "\n");
-    doc = s_ini(big, err, sizeof(err));
+    doc = s_ini(big, &err);
     assert_non_null(doc);
     assert_int_equal(strlen(s_ini_get(doc, "default", "credential_process")), 10000);
     json_decref(doc);
@@ -363,11 +363,12 @@ static void test_ini_reader(void **state)
         {"[a]\ns3 =\n  nested without equals\n", "config: [a] s3: a nested line without '=': nested without equals"},
     };
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-        assert_null(s_ini(bad[i].text, err, sizeof(err)));
-        assert_string_equal(err, bad[i].error);
+        assert_null(s_ini(bad[i].text, &err));
+        assert_string_equal(err.message, bad[i].error);
+        assert_int_equal(err.category, OPF_ERR_INVALID_INPUT);
     }
     doc = json_object();
-    assert_int_equal(opf_ini_load("/nonexistent/config", doc, err, sizeof(err)), 1);
+    assert_int_equal(opf_ini_load("/nonexistent/config", doc, &err), 1);
     json_decref(doc);
 }
 

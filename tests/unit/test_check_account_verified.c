@@ -104,7 +104,9 @@ static void a_pass_needs_the_account_api(void **state)
     opf_fx_account(fx, "418273645091");
     opf_fx_attest(fx, "phone-verified", "true", "2026-11-20");
     opf_fx_remove(fx, "account.information");
-    json_object_del(json_object_get(opf_fx_data(fx, "organizations.account"), "Account"), "State");
+    json_t *account = json_object_get(opf_fx_data(fx, "organizations.account"), "Account");
+    json_object_del(account, "State");
+    json_object_del(account, "Status");
     opf_fx_run(fx, C);
     opf_fx_assert(fx, OPF_UNKNOWN, "account.information was not collected");
 }
@@ -121,10 +123,17 @@ static void organizations_state_stands_in_for_account_information(void **state)
     opf_fx_assert(fx, OPF_PASS, "phone verification is attested");
     const json_t *values = json_object_get(opf_fx_cited(fx, "organizations.account"), "values");
     assert_string_equal(json_string_value(json_object_get(values, "State")), "ACTIVE");
-    json_object_set_new(json_object_get(opf_fx_data(fx, "organizations.account"), "Account"), "State",
-                        json_string("PENDING_ACTIVATION"));
+    json_t *account = json_object_get(opf_fx_data(fx, "organizations.account"), "Account");
+    json_object_set_new(account, "State", json_string("PENDING_ACTIVATION"));
     opf_fx_run(fx, C);
     opf_fx_assert(fx, OPF_FAIL, "PENDING_ACTIVATION");
+    /* a record from before State existed: Status is its fallback, as for account-state */
+    json_object_del(account, "State");
+    json_object_set_new(account, "Status", json_string("PENDING_ACTIVATION"));
+    opf_fx_run(fx, C);
+    opf_fx_assert(fx, OPF_FAIL, "PENDING_ACTIVATION");
+    values = json_object_get(opf_fx_cited(fx, "organizations.account"), "values");
+    assert_string_equal(json_string_value(json_object_get(values, "Status")), "PENDING_ACTIVATION");
 }
 
 static void unknown_joined_method_is_unknown(void **state)

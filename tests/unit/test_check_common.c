@@ -10,6 +10,7 @@
 #include <openssl/evp.h>
 
 #include "../../checks/common.h"
+#include "support/check_fixture.h"
 
 static void wildcards(void **state)
 {
@@ -63,10 +64,10 @@ static json_t *s_report(const char *csv)
 
 static void csv_rfc4180(void **state)
 {
-    char err[256];
+    struct opf_error err;
     json_t *data = s_report("user,arn,note\r\n\"<root_account>\",arn:aws:iam::1:root,\"a, \"\"quoted\"\"\r\nline\"\r\n"
                             "bob,arn:aws:iam::1:user/bob,\r\n");
-    json_t *rows = opf_chk_credential_report(data, err, sizeof(err));
+    json_t *rows = opf_chk_credential_report(data, &err);
     assert_non_null(rows);
     assert_int_equal(json_array_size(rows), 2);
     assert_string_equal(json_string_value(json_object_get(json_array_get(rows, 0), "user")), "<root_account>");
@@ -81,7 +82,7 @@ static void csv_rfc4180(void **state)
     memset(csv + 5, 'x', 1000);
     strcat(csv, "\n");
     data = s_report(csv);
-    rows = opf_chk_credential_report(data, err, sizeof(err));
+    rows = opf_chk_credential_report(data, &err);
     assert_non_null(rows);
     assert_int_equal(strlen(json_string_value(json_object_get(json_array_get(rows, 0), "user"))), 1000);
     json_decref(rows);
@@ -99,40 +100,40 @@ static void csv_errors(void **state)
         {"user,arn\nbob\n", "line 2 has 1 fields, its header 2"},
         {"name,arn\nbob,x\n", "no \"user\" column"},
     };
-    char err[256];
+    struct opf_error err;
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         json_t *data = s_report(cases[i].csv);
-        assert_null(opf_chk_credential_report(data, err, sizeof(err)));
-        if (!strstr(err, cases[i].why))
-            fail_msg("case %zu: \"%s\" lacks \"%s\"", i, err, cases[i].why);
+        assert_null(opf_chk_credential_report(data, &err));
+        if (!strstr(err.message, cases[i].why))
+            fail_msg("case %zu: \"%s\" lacks \"%s\"", i, err.message, cases[i].why);
         json_decref(data);
     }
 }
 
 static void base64_content(void **state)
 {
-    char err[256];
+    struct opf_error err;
     /* "user,x\nal,1\n" with a line break inside the base64, as some tools wrap it */
     json_t *data = s_json("{\"Content\": \"dXNlcix4\\nCmFsLDEK\"}");
-    json_t *rows = opf_chk_credential_report(data, err, sizeof(err));
+    json_t *rows = opf_chk_credential_report(data, &err);
     assert_non_null(rows);
     assert_string_equal(json_string_value(json_object_get(json_array_get(rows, 0), "user")), "al");
     json_decref(rows);
     json_decref(data);
     /* padding is not decoded as NUL bytes: "user\n" is 5 bytes, "dXNlcgo=" */
     data = s_json("{\"Content\": \"dXNlcgo=\"}");
-    rows = opf_chk_credential_report(data, err, sizeof(err));
+    rows = opf_chk_credential_report(data, &err);
     assert_non_null(rows);
     assert_int_equal(json_array_size(rows), 0);
     json_decref(rows);
     json_decref(data);
     data = s_json("{\"Content\": \"dXNlcgo\"}");
-    assert_null(opf_chk_credential_report(data, err, sizeof(err)));
-    assert_non_null(strstr(err, "base64"));
+    assert_null(opf_chk_credential_report(data, &err));
+    assert_non_null(strstr(err.message, "base64"));
     json_decref(data);
     data = s_json("{\"ReportFormat\": \"text/csv\"}");
-    assert_null(opf_chk_credential_report(data, err, sizeof(err)));
-    assert_non_null(strstr(err, "no Content"));
+    assert_null(opf_chk_credential_report(data, &err));
+    assert_non_null(strstr(err.message, "no Content"));
     json_decref(data);
 }
 
@@ -203,13 +204,34 @@ static void item_errors(void **state)
     json_decref(data);
 }
 
+/* JoinedMethod read and cited once for every check that decides on it. */
+static void joined_method(void **state)
+{
+    struct opf_fx *fx = *state;
+    opf_fx_account(fx, "418273645091");
+    fx->finding.evidence = json_array(); /* as the engine presets it; opf_fx_free releases it */
+    assert_int_equal(opf_chk_joined(&fx->subject, &fx->finding), OPF_JOINED_CREATED);
+    const json_t *values = json_object_get(opf_fx_cited(fx, "organizations.account"), "values");
+    assert_string_equal(json_string_value(json_object_get(values, "JoinedMethod")), "CREATED");
+    json_t *account = json_object_get(opf_fx_data(fx, "organizations.account"), "Account");
+    json_object_set_new(account, "JoinedMethod", json_string("INVITED"));
+    assert_int_equal(opf_chk_joined(&fx->subject, &fx->finding), OPF_JOINED_INVITED);
+    json_object_set_new(account, "JoinedMethod", json_string("TRANSFERRED"));
+    assert_int_equal(opf_chk_joined(&fx->subject, &fx->finding), OPF_JOINED_OTHER);
+    json_object_del(account, "JoinedMethod");
+    assert_int_equal(opf_chk_joined(&fx->subject, &fx->finding), OPF_JOINED_OTHER);
+    opf_fx_set_error(fx, "organizations.account", "AccessDeniedException", "not authorized");
+    assert_int_equal(opf_chk_joined(&fx->subject, &fx->finding), OPF_JOINED_UNREADABLE);
+    assert_int_equal(fx->finding.status, OPF_UNKNOWN);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(wildcards),       cmocka_unit_test(statements),     cmocka_unit_test(csv_rfc4180),
         cmocka_unit_test(csv_errors),      cmocka_unit_test(base64_content), cmocka_unit_test(report_booleans),
         cmocka_unit_test(bounded_lists),   cmocka_unit_test(item_errors),
-        cmocka_unit_test(long_messages_end_on_a_whole_word),
+        cmocka_unit_test(long_messages_end_on_a_whole_word), OPF_FX_TEST(joined_method),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
