@@ -64,8 +64,8 @@ struct opf_aws_client_options {
 
 struct opf_aws_client;
 
-/* Creates the client and starts its event loop. On failure returns NULL with err filled
- * (a broken config file names the file and line, an invalid AWS_MAX_ATTEMPTS the value). */
+/* Creates the client and starts its transport (libcurl's event loop, unless opts gives one). On failure returns
+ * NULL with err filled (a broken config file names the file and line, an invalid AWS_MAX_ATTEMPTS the value). */
 OPF_MUST_USE struct opf_aws_client *opf_aws_client_new(const struct opf_aws_client_options *opts,
                                                        struct opf_aws_error *err);
 void opf_aws_client_free(struct opf_aws_client *c);
