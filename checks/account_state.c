@@ -34,6 +34,8 @@ static enum opf_status s_evaluate(const struct opf_check *check, const struct op
     json_decref(values);
     if (!state)
         return opf_set(f, OPF_UNKNOWN, "organizations.account reports no State for the account");
+    opf_finding_fact(f, "state", json_string(state));
+    opf_finding_fact(f, "can_move", json_boolean(strcmp(state, "ACTIVE") == 0));
     if (strcmp(state, "ACTIVE") == 0)
         return opf_set(f, OPF_PASS, "the account is ACTIVE");
     const char *reason = s_state_reason(state);
@@ -48,6 +50,7 @@ const struct opf_check opf_check_account_state = {
     .title = "Account is active",
     .subject = OPF_SUBJECT_ACCOUNT,
     .severity = OPF_SEV_BLOCKER,
+    .runbook = OPF_RUNBOOK_UNMOVABLE,
     .flags = OPF_CHECK_ANY_STATE,
     .needs = s_needs,
     .evaluate = s_evaluate,

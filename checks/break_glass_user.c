@@ -181,9 +181,11 @@ static enum opf_status s_judge(const json_t *rows, const struct opf_item *users_
     }
     opf_finding_cite(f, users_item, values);
     json_decref(values);
-    if (pass.name[0])
+    if (pass.name[0]) {
+        opf_finding_fact(f, "user", json_string(pass.name)); /* the one the runbook keeps until the end */
         return opf_set(f, OPF_PASS, "%s path: IAM user %s has a console password, MFA and every administrator "
                                     "action (%s)", path, pass.name, pass.why);
+    }
     if (maybe.name[0])
         return opf_set(f, OPF_UNKNOWN, "%s path: IAM user %s has a console password and MFA, but whether it is an "
                                        "administrator cannot be decided: %s", path, maybe.name, maybe.why);
@@ -235,6 +237,7 @@ const struct opf_check opf_check_break_glass_user = {
     .title = "Break-glass IAM administrator exists",
     .subject = OPF_SUBJECT_ACCOUNT,
     .severity = OPF_SEV_HIGH,
+    .runbook = OPF_RUNBOOK_BREAK_GLASS,
     .needs = s_needs,
     .evaluate = s_evaluate,
     .rationale = "Identity Center access ends when an account leaves; an IAM administrator with a password and "

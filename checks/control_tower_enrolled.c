@@ -141,6 +141,7 @@ const struct opf_check opf_check_control_tower_enrolled = {
     .title = "Account is not managed by Control Tower",
     .subject = OPF_SUBJECT_ACCOUNT,
     .severity = OPF_SEV_BLOCKER,
+    .runbook = OPF_RUNBOOK_BEFORE_MOVE, /* unmanaged while the organization still governs the account */
     .needs = s_needs,
     .evaluate = s_evaluate,
     .rationale = "Control Tower requires an enrolled account to be unmanaged (or moved to the root or an "

@@ -6,8 +6,9 @@
 static const char *const s_needs[] = {"organizations.delegated_services", "organizations.delegated_administrators",
                                       NULL};
 
-/* The services' principals as one comma-separated list, and as a JSON array to cite. */
-static json_t *s_service_principals(const json_t *services, char *buf, size_t len)
+/* The services' principals as one comma-separated list, and as a JSON array to cite; `named` gets those that
+ * have a principal (the runbook's deregister commands). */
+static json_t *s_service_principals(const json_t *services, char *buf, size_t len, json_t *named)
 {
     json_t *list = json_array();
     size_t i, used = 0;
@@ -15,6 +16,8 @@ static json_t *s_service_principals(const json_t *services, char *buf, size_t le
     buf[0] = '\0';
     json_array_foreach(services, i, svc) {
         const char *p = opf_chk_str(svc, "ServicePrincipal");
+        if (p && *p)
+            json_array_append_new(named, json_string(p));
         if (!p)
             p = "(unnamed service)";
         json_array_append_new(list, json_string(p));
@@ -66,7 +69,9 @@ static enum opf_status s_evaluate(const struct opf_check *check, const struct op
     if (!json_is_array(services))
         return opf_set(f, OPF_UNKNOWN, "evidence organizations.delegated_services has no DelegatedServices list");
     char names[512];
-    json_t *principals = s_service_principals(services, names, sizeof(names));
+    json_t *named = json_array();
+    json_t *principals = s_service_principals(services, names, sizeof(names), named);
+    opf_finding_fact(f, "services", named);
     json_t *values = json_pack("{s:o}", "DelegatedServices", principals);
     opf_finding_cite(f, &item, values);
     json_decref(values);
@@ -82,6 +87,7 @@ const struct opf_check opf_check_delegated_administrator = {
     .title = "Account is not a delegated administrator",
     .subject = OPF_SUBJECT_ACCOUNT,
     .severity = OPF_SEV_BLOCKER,
+    .runbook = OPF_RUNBOOK_DEREGISTER,
     .flags = OPF_CHECK_MEMBERS_ONLY,
     .needs = s_needs,
     .evaluate = s_evaluate,

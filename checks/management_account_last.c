@@ -82,6 +82,7 @@ const struct opf_check opf_check_management_account_last = {
     .title = "Management account moves last",
     .subject = OPF_SUBJECT_ORGANIZATION,
     .severity = OPF_SEV_BLOCKER,
+    .runbook = OPF_RUNBOOK_ORG_DELETION,
     .flags = OPF_CHECK_HOLDS_MANAGEMENT, /* it blocks the deletion, not the members */
     .needs = s_needs,
     .evaluate = s_evaluate,

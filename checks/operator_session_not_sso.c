@@ -209,6 +209,7 @@ const struct opf_check opf_check_operator_session_not_sso = {
     .title = "Operator session survives the migration",
     .subject = OPF_SUBJECT_OPERATOR_SESSION,
     .severity = OPF_SEV_BLOCKER,
+    .runbook = OPF_RUNBOOK_OPERATOR_ACCESS,
     .needs = s_needs,
     .evaluate = s_evaluate,
     .rationale = "An Identity Center session of the organization being dismantled ends when the account leaves "

@@ -99,6 +99,7 @@ const struct opf_check opf_check_org_access_role_trust = {
     .title = "Access role does not keep trusting the old management account",
     .subject = OPF_SUBJECT_ACCOUNT,
     .severity = OPF_SEV_MEDIUM,
+    .runbook = OPF_RUNBOOK_AFTER_MOVE, /* the role drives members out: its trust goes once they are gone */
     .flags = OPF_CHECK_MEMBERS_ONLY,
     .needs = s_needs,
     .evaluate = s_evaluate,

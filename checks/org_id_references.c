@@ -128,8 +128,8 @@ static void s_scan_item(const struct opf_subject *s, const struct s_source *src,
         if (item.state == OPF_ITEM_MISSING)
             snprintf(why, sizeof(why), "%s was not collected", src->key);
         else
-            snprintf(why, sizeof(why), "%s: %s: %s", src->key, item.error_code,
-                     item.error_message ? item.error_message : "");
+            snprintf(why, sizeof(why), "%s (%s): %s: %s", src->key, item.source ? item.source : "source not named",
+                     item.error_code, item.error_message ? item.error_message : ""); /* the message may not name the call */
         opf_chk_list_add(sc->missing, sizeof(sc->missing), why);
         sc->n_missing++;
         return;

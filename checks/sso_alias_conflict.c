@@ -95,10 +95,13 @@ static enum opf_status s_evaluate(const struct opf_check *check, const struct op
     const json_t *instances = json_object_get(item.data, "Instances");
     if (!json_is_array(instances))
         return opf_set(f, OPF_UNKNOWN, "evidence sso_admin.instances has no Instances list");
-    json_t *arns = json_array();
+    json_t *arns = json_array(), *defaults = json_array();
     size_t i;
     const json_t *inst;
     json_array_foreach(instances, i, inst) {
+        const char *store = opf_chk_str(inst, "IdentityStoreId");
+        if (store && *store)
+            json_array_append_new(defaults, json_string(store));
         json_array_append_new(arns, json_pack("{s:s?,s:s?,s:s?}", "InstanceArn", opf_chk_str(inst, "InstanceArn"),
                                               "IdentityStoreId", opf_chk_str(inst, "IdentityStoreId"), "Status",
                                               opf_chk_str(inst, "Status")));
@@ -107,6 +110,10 @@ static enum opf_status s_evaluate(const struct opf_check *check, const struct op
     opf_finding_cite(f, &item, values);
     json_decref(values);
     const char *planned = json_string_value(opf_config_get(ctx, "identity_center.planned_portal_alias"));
+    /* the instances' default d-… aliases stay with the old organization: the runbook lists them */
+    opf_finding_fact(f, "default_aliases", defaults);
+    if (planned && *planned)
+        opf_finding_fact(f, "alias", json_string(planned));
     json_t *in_use = s_aliases_in_use(s, ctx, instances, f);
     enum opf_status st;
     char lower[128] = "";
@@ -138,6 +145,7 @@ const struct opf_check opf_check_sso_alias_conflict = {
     .title = "New access-portal alias is free",
     .subject = OPF_SUBJECT_ORGANIZATION,
     .severity = OPF_SEV_MEDIUM,
+    .runbook = OPF_RUNBOOK_PORTAL_ALIAS,
     .flags = OPF_CHECK_HOLDS_MANAGEMENT, /* it blocks the deletion, not the members */
     .needs = s_needs,
     .evaluate = s_evaluate,

@@ -109,6 +109,7 @@ const struct opf_check opf_check_stacksets_retain = {
     .title = "StackSets keep their stacks when the account leaves",
     .subject = OPF_SUBJECT_ACCOUNT,
     .severity = OPF_SEV_HIGH,
+    .runbook = OPF_RUNBOOK_BEFORE_MOVE, /* instances retained while the organization still governs it */
     .flags = OPF_CHECK_MEMBERS_ONLY,
     .needs = s_needs,
     .evaluate = s_evaluate,

@@ -56,6 +56,8 @@ static enum opf_status s_evaluate(const struct opf_check *check, const struct op
     char created_s[32], allowed_s[32];
     opf_chk_format_time(created, created_s, sizeof(created_s));
     opf_chk_format_time(allowed, allowed_s, sizeof(allowed_s));
+    opf_finding_fact(f, "allowed_at", json_string(allowed_s));
+    opf_finding_fact(f, "days", json_integer(days));
     if (ctx->now >= allowed)
         return opf_set(f, OPF_PASS, "%s path: created by the organization on %s, more than %ld days ago", path,
                        created_s, days);
@@ -73,6 +75,7 @@ const struct opf_check opf_check_wait_period = {
     .title = "Created accounts are past the waiting period",
     .subject = OPF_SUBJECT_ACCOUNT,
     .severity = OPF_SEV_BLOCKER,
+    .runbook = OPF_RUNBOOK_MOVE_DATE,
     .flags = OPF_CHECK_MEMBERS_ONLY,
     .needs = s_needs,
     .evaluate = s_evaluate,

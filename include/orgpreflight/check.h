@@ -66,6 +66,21 @@ enum opf_migration_path {
  * deletion), not the members; without it a gating organization-wide finding holds back every account */
 #define OPF_CHECK_HOLDS_MANAGEMENT 0x4u
 
+/* Where a check's findings land in the migration runbook (docs/runbook.md). A finding that blocks is always
+ * fixed before its account moves: the gate decides that, the placement only says which step acts on it. */
+enum opf_runbook_placement {
+    OPF_RUNBOOK_BEFORE_MOVE = 0, /* fixed before the account moves (the default, and a module's that predates it) */
+    OPF_RUNBOOK_AFTER_MOVE,      /* a finding that does not block, acted on once the account has left */
+    OPF_RUNBOOK_MOVE_DATE,       /* a fail is a date to wait for, not a fix: facts.allowed_at, facts.days */
+    OPF_RUNBOOK_DEREGISTER,      /* deregistered before the account moves: facts.services */
+    OPF_RUNBOOK_BREAK_GLASS,     /* access that outlives the organization, kept until the end: facts.user */
+    OPF_RUNBOOK_OPERATOR_ACCESS, /* the operator's own session, secured before anything moves */
+    OPF_RUNBOOK_UNMOVABLE,       /* the state of an account that cannot move, resolved before the deletion */
+    OPF_RUNBOOK_ORG_DELETION,    /* blocks the old organization's deletion, not the members */
+    OPF_RUNBOOK_PORTAL_ALIAS,    /* the new access-portal alias, claimed before the deletion: facts.default_aliases */
+    OPF_RUNBOOK_PLACEMENT_COUNT
+};
+
 /* What a check looks at. Everything is borrowed from the engine for the duration of evaluate(). */
 struct opf_subject {
     enum opf_subject_kind kind;
@@ -101,6 +116,7 @@ struct opf_finding {
     char message[OPF_MESSAGE_MAX];
     json_t *evidence;                /* array of citations, see opf_finding_cite() */
     time_t not_before;               /* a fail that ends by itself at this time (a wait period); 0: none */
+    json_t *facts;                   /* object: what the check found, for the runbook; see opf_finding_fact() */
 };
 
 struct opf_check;
@@ -119,6 +135,7 @@ struct opf_check {
     opf_evaluate_fn *evaluate;
     const char *rationale;           /* one or two sentences; docs/checks.md has the long form */
     const char *remediation;
+    enum opf_runbook_placement runbook; /* where its findings land in the runbook */
 };
 
 /* How every check begins: `static const struct opf_check c = {OPF_CHECK_HEADER, .id = "...", ...};` */
@@ -160,6 +177,10 @@ OPF_API enum opf_status opf_set(struct opf_finding *f, enum opf_status status, c
 /* Appends a citation {item, source, collected_at, values} to the finding's evidence; values is
  * borrowed (copied) and may be NULL. */
 OPF_API void opf_finding_cite(struct opf_finding *f, const struct opf_item *item, const json_t *values);
+
+/* Records one fact of the finding ({"allowed_at": "2026-11-29T10:00:00Z"}), replacing an earlier one of the
+ * same key; `value` is stolen. The report carries them as the row's "facts" for the runbook and other readers. */
+OPF_API void opf_finding_fact(struct opf_finding *f, const char *key, json_t *value);
 
 /* An operator attestation for this subject (injected by the engine as "attestation.<fact>"). */
 struct opf_attestation {
@@ -216,6 +237,7 @@ struct opf_host {
     const char *(*severity_name)(enum opf_severity s);
     const char *(*subject_kind_name)(enum opf_subject_kind k);
     const char *(*path_name)(enum opf_migration_path p);
+    void (*finding_fact)(struct opf_finding *f, const char *key, json_t *value);
 };
 
 #ifdef __cplusplus

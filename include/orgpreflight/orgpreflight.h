@@ -108,12 +108,12 @@ struct opf_plan_options {
     const char *audit_command;       /* prefix of the re-run commands; NULL: "orgpreflight audit" */
 };
 
-/* Orders the migration from an audit's report document and the bundle it judged: which accounts can move now,
- * what each blocked one needs first, and the steps in order (members first, delegated administrators
- * deregistered before they move, the portal alias claimed before the organization is deleted, the management
- * account last). `r` (may be NULL) names the attestation each check reads. Returns the runbook document (new
- * reference) or NULL with err. */
-OPF_API OPF_MUST_USE json_t *opf_plan(const struct opf_registry *r, const json_t *report, const json_t *bundle,
+/* Orders the migration from an audit's report document alone (each row's placement, gate and facts): which
+ * accounts can move now, what each blocked one needs first, and the steps in order (members first, delegated
+ * administrators deregistered before they move, the portal alias claimed before the organization is deleted,
+ * the management account last). `r` (may be NULL) names the attestation each check reads. Returns the runbook
+ * document (new reference) or NULL with err. */
+OPF_API OPF_MUST_USE json_t *opf_plan(const struct opf_registry *r, const json_t *report,
                                       const struct opf_plan_options *opts, struct opf_error *err);
 
 /* OPF_EXIT_READY when every account can move (the management account once the members are gone), else

@@ -419,9 +419,9 @@ static char *s_audit_command(const struct s_args *a)
     return opf_buf_steal(&b);
 }
 
-/* plan: the runbook from the report and the bundle, written in each format; its exit code. */
+/* plan: the runbook from the report, written in each format; its exit code. */
 static int s_plan(const struct s_args *a, const struct opf_registry *r, const json_t *cfg, const json_t *report,
-                  const json_t *bundle, struct opf_error *err)
+                  struct opf_error *err)
 {
     char *command = s_audit_command(a);
     if (!command) { /* without it the re-run commands would lack this run's flags */
@@ -429,7 +429,7 @@ static int s_plan(const struct s_args *a, const struct opf_registry *r, const js
         return opf_cli_error(err);
     }
     struct opf_plan_options po = {.config = cfg, .audit_command = command};
-    json_t *runbook = opf_plan(r, report, bundle, &po, err);
+    json_t *runbook = opf_plan(r, report, &po, err);
     free(command);
     int rc = !runbook || s_outputs(a, runbook, err) != 0 ? opf_cli_error(err)
              : s_interrupted                              ? opf_cli_exit_code(OPF_ERR_INTERRUPTED)
@@ -490,7 +490,7 @@ static int s_run(struct s_args *a)
                                                        (json_int_t)stats.throttled, "credential_refreshes",
                                                        (json_int_t)stats.refreshes, "errors", (json_int_t)stats.errors));
     if (s_is_plan(a->cmd)) {
-        rc = s_plan(a, r, cfg, report, bundle, &err);
+        rc = s_plan(a, r, cfg, report, &err);
         goto out;
     }
     if (s_outputs(a, report, &err) != 0)

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "core/core.h"
 
 #define MAX_PLUGINS 16
 
@@ -11,10 +12,11 @@ static json_t *s_check_json(const struct opf_check *c)
     json_t *needs = json_array();
     for (const char *const *k = c->needs; k && *k; k++)
         json_array_append_new(needs, json_string(*k));
-    return json_pack("{s:s, s:s, s:s, s:s, s:b, s:o, s:s, s:s}", "id", c->id, "title", c->title, "subject",
+    return json_pack("{s:s, s:s, s:s, s:s, s:b, s:o, s:s, s:s, s:s}", "id", c->id, "title", c->title, "subject",
                      opf_subject_kind_name(c->subject), "severity", opf_severity_name(c->severity), "members_only",
                      (c->flags & OPF_CHECK_MEMBERS_ONLY) != 0, "evidence", needs, "rationale",
-                     c->rationale ? c->rationale : "", "remediation", c->remediation ? c->remediation : "");
+                     c->rationale ? c->rationale : "", "remediation", c->remediation ? c->remediation : "",
+                     "placement", opf_runbook_placement_name(c->runbook));
 }
 
 const struct option opf_checks_options[] = {{"plugin", required_argument, 0, 'p'},
@@ -111,10 +113,11 @@ int opf_cmd_explain(int argc, char **argv)
         putchar('\n');
         json_decref(doc);
     } else {
-        printf("%s: %s\n\nsubject:     %s%s\nseverity:    %s\n\nwhy:         %s\n\nevidence:   ", c->id, c->title,
-               opf_subject_kind_name(c->subject),
+        printf("%s: %s\n\nsubject:     %s%s\nseverity:    %s\nrunbook:     %s\n\nwhy:         %s\n\nevidence:   ",
+               c->id, c->title, opf_subject_kind_name(c->subject),
                (c->flags & OPF_CHECK_MEMBERS_ONLY) ? " (members only: skipped for the management account)" : "",
-               opf_severity_name(c->severity), c->rationale ? c->rationale : "");
+               opf_severity_name(c->severity), opf_runbook_placement_name(c->runbook),
+               c->rationale ? c->rationale : "");
         for (const char *const *k = c->needs; k && *k; k++)
             printf(" %s", *k);
         printf("\n\nremediation: %s\n\nEvery verdict branch: %s#%s\n", c->remediation ? c->remediation : "",

@@ -1,8 +1,8 @@
 /*
  * The commands, in the order of `orgpreflight help`, one X(name, function, summary, long options or NULL,
- * getopt short options) each. main.c expands the list into the table it dispatches with; the completion
- * command expands it without the functions, so it describes every command, itself included, without
- * depending on the table that runs it.
+ * getopt short options) each. main.c expands the list into the table it dispatches with (s_version and s_help
+ * are its own); the completion command expands it without the functions, so it describes every command, itself
+ * included, without depending on the table that runs it.
  */
 #ifndef OPF_CLI_COMMANDS_H
 #define OPF_CLI_COMMANDS_H

@@ -122,6 +122,10 @@ OPF_MUST_USE json_t *opf_readiness(const json_t *report);
  * and `holding_back_all_accounts`. */
 void opf_readiness_annotate(json_t *report);
 
+/* A check's runbook placement as a report row names it ("before-move", "org-deletion", ...), and back. */
+const char *opf_runbook_placement_name(enum opf_runbook_placement p);
+bool opf_runbook_placement_parse(const char *name, enum opf_runbook_placement *out);
+
 /* A 12-digit AWS account id. */
 bool opf_is_account_id(const char *s);
 

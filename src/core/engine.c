@@ -55,6 +55,15 @@ static const char *s_holds_back(const struct opf_check *c)
     return c->flags & OPF_CHECK_HOLDS_MANAGEMENT ? "management-account" : "all-accounts";
 }
 
+/* The check that says why an account cannot move (placed with the unmovable ones), for the skipped rows. */
+static const char *s_state_check(const struct opf_registry *r)
+{
+    for (size_t i = 0; i < opf_registry_count(r); i++)
+        if (opf_registry_at(r, i)->runbook == OPF_RUNBOOK_UNMOVABLE)
+            return opf_registry_at(r, i)->id;
+    return NULL;
+}
+
 /* Runs one check on one subject (or records why it does not apply) and appends the row. */
 static void s_evaluate(struct s_audit *a, const struct opf_check *c, const struct opf_subject *s)
 {
@@ -62,15 +71,20 @@ static void s_evaluate(struct s_audit *a, const struct opf_check *c, const struc
     const char *state = s->kind == OPF_SUBJECT_ACCOUNT ? s_str(s->record, "state") : "";
 
     /* an account that cannot move at all: its other checks are moot */
-    if (opf_account_state_immovable(state) && !(c->flags & OPF_CHECK_ANY_STATE))
-        opf_set(&f, OPF_SKIPPED, "the account is %s and cannot move at all (see account-state)", state);
-    else if (s->is_management && (c->flags & OPF_CHECK_MEMBERS_ONLY))
+    if (opf_account_state_immovable(state) && !(c->flags & OPF_CHECK_ANY_STATE)) {
+        const char *see = s_state_check(a->reg);
+        opf_set(&f, OPF_SKIPPED, "the account is %s and cannot move at all%s%s%s", state, see ? " (see " : "",
+                see ? see : "", see ? ")" : "");
+    } else if (s->is_management && (c->flags & OPF_CHECK_MEMBERS_ONLY))
         opf_set(&f, OPF_SKIPPED, "concerns members leaving; this is the management account");
     else {
         enum opf_status st = c->evaluate(c, s, &a->ctx, &f);
         /* A check must give a real verdict with a reason; anything else is a bug, never a pass. */
-        if ((unsigned)st >= OPF_WAIVED || st != f.status || !f.message[0])
+        if ((unsigned)st >= OPF_WAIVED || st != f.status || !f.message[0]) {
             opf_set(&f, OPF_UNKNOWN, "check %s returned no valid verdict", c->id);
+            json_decref(f.facts); /* nor facts anybody should act on */
+            f.facts = NULL;
+        }
         if ((unsigned)f.severity >= OPF_SEVERITY_COUNT)
             f.severity = c->severity;
     }
@@ -94,6 +108,10 @@ static void s_evaluate(struct s_audit *a, const struct opf_check *c, const struc
                             opf_severity_name(f.severity), "message", f.message, "evidence", f.evidence,
                             "remediation", c->remediation ? c->remediation : "", "waiver", waiver);
     json_object_set_new(row, "holds_back", json_string(s_holds_back(c)));
+    json_object_set_new(row, "placement", json_string(opf_runbook_placement_name(c->runbook)));
+    if (json_object_size(f.facts))
+        json_object_set(row, "facts", f.facts);
+    json_decref(f.facts);
     if (f.not_before && f.status == OPF_FAIL) {
         char when[32];
         opf_time_format(f.not_before, when, sizeof(when));

@@ -112,6 +112,13 @@ void opf_finding_cite(struct opf_finding *f, const struct opf_item *item, const 
     json_array_append_new(f->evidence, c);
 }
 
+void opf_finding_fact(struct opf_finding *f, const char *key, json_t *value)
+{
+    if (!f->facts)
+        f->facts = json_object();
+    json_object_set_new(f->facts, key, value ? value : json_null());
+}
+
 bool opf_attestation_get(const struct opf_subject *s, const struct opf_context *ctx, const char *fact,
                          struct opf_attestation *out)
 {
@@ -245,6 +252,27 @@ const char *opf_path_name(enum opf_migration_path p)
     return p == OPF_PATH_DIRECT ? "direct" : "leave";
 }
 
+static const char *const s_placement_names[] = {"before-move", "after-move", "move-date",
+                                                 "deregister", "break-glass", "operator-access",
+                                                 "unmovable", "org-deletion", "portal-alias"};
+_Static_assert(sizeof(s_placement_names) / sizeof(s_placement_names[0]) == OPF_RUNBOOK_PLACEMENT_COUNT,
+               "one name per runbook placement");
+
+const char *opf_runbook_placement_name(enum opf_runbook_placement p)
+{
+    return (unsigned)p < OPF_RUNBOOK_PLACEMENT_COUNT ? s_placement_names[p] : "invalid";
+}
+
+bool opf_runbook_placement_parse(const char *name, enum opf_runbook_placement *out)
+{
+    for (unsigned i = 0; name && i < OPF_RUNBOOK_PLACEMENT_COUNT; i++)
+        if (strcmp(name, s_placement_names[i]) == 0) {
+            *out = (enum opf_runbook_placement)i;
+            return true;
+        }
+    return false;
+}
+
 const struct opf_host opf_host = {
     .size = sizeof(struct opf_host),
     .evidence_get = opf_evidence_get,
@@ -261,4 +289,5 @@ const struct opf_host opf_host = {
     .severity_name = opf_severity_name,
     .subject_kind_name = opf_subject_kind_name,
     .path_name = opf_path_name,
+    .finding_fact = opf_finding_fact,
 };

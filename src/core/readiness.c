@@ -1,7 +1,7 @@
 /*
  * Per-account readiness (docs/report.md): which accounts can move, from the report's rows alone. A row gates
  * when it is a fail or unknown at or above the gate; what it holds back is the row's subject, or, for an
- * organization-wide row, every account or only the management account (its `holds_back`). The wait-period end
+ * organization-wide row, every account or only the management account (its `holds_back`). The end of a wait
  * is the latest `not_before` a gating row carries. No check is named here: the rows say everything.
  */
 #include <stdlib.h>

@@ -27,8 +27,10 @@ int opf_registry_add(struct opf_registry *r, const struct opf_check *c, const ch
                         origin, c->abi, OPF_CHECK_ABI);
     if (!c->id || !*c->id || !c->evaluate || !c->title)
         return opf_fail(err, OPF_ERR_INVALID_INPUT, "%s: a check lacks an id, a title or an evaluate function", origin);
-    if ((unsigned)c->subject >= OPF_SUBJECT_KIND_COUNT || (unsigned)c->severity >= OPF_SEVERITY_COUNT)
-        return opf_fail(err, OPF_ERR_INVALID_INPUT, "%s: check %s has an invalid subject kind or severity", origin, c->id);
+    if ((unsigned)c->subject >= OPF_SUBJECT_KIND_COUNT || (unsigned)c->severity >= OPF_SEVERITY_COUNT ||
+        (unsigned)c->runbook >= OPF_RUNBOOK_PLACEMENT_COUNT)
+        return opf_fail(err, OPF_ERR_INVALID_INPUT,
+                        "%s: check %s has an invalid subject kind, severity or runbook placement", origin, c->id);
     if (opf_registry_find(r, c->id))
         return opf_fail(err, OPF_ERR_INVALID_INPUT, "%s: check id %s is already registered", origin, c->id);
     if (r->count == r->cap) {

@@ -237,7 +237,10 @@ static void s_alias(FILE *out, const json_t *rb)
         fputs(i ? ", " : "", out);
         s_code(out, json_string_value(v));
     }
-    fprintf(out, "\n- sso-alias-conflict: %s\n", *opf_report_str(alias, "status") ? opf_report_str(alias, "status") : "not run");
+    if (*opf_report_str(alias, "check"))
+        fprintf(out, "\n- %s: %s\n", opf_report_str(alias, "check"), opf_report_str(alias, "status"));
+    else
+        fputs("\n- The portal-alias check did not run.\n", out);
     if (json_is_integer(json_object_get(alias, "step")))
         fprintf(out, "- Claimed in step %lld, before the old organization is deleted.\n",
                 json_integer_value(json_object_get(alias, "step")));
@@ -249,7 +252,7 @@ static void s_break_glass(FILE *out, const json_t *rb)
     fputs("\n## Break-glass access\n\nKeep these IAM users until the last step: they are the way back in when the "
           "old organization's Identity Center sessions end.\n\n", out);
     if (!json_array_size(users)) {
-        fputs("break-glass-user did not run.\n", out);
+        fputs("No break-glass check ran.\n", out);
         return;
     }
     fputs("| Account | Name | User | Status |\n|---|---|---|---|\n", out);

@@ -324,6 +324,12 @@ class CliAudit(unittest.TestCase):
         with open(os.path.join(SOURCE_DIR, "docs", "checks.md")) as f:
             documented = [line[3:].strip() for line in f if line.startswith("## ")]
         self.assertEqual([c["id"] for c in cat], documented)
+        # each check's runbook placement, as the report's rows give it (docs/report.schema.json)
+        with open(SCHEMA) as f:
+            placements = json.load(f)["$defs"]["result"]["properties"]["placement"]["enum"]
+        self.assertTrue(all(c["placement"] in placements for c in cat), cat)
+        self.assertEqual({c["id"]: c["placement"] for c in cat}["wait-period"], "move-date")
+        self.assertIn("runbook:     move-date", run_cli(["explain", "wait-period"]).stdout)
         self.assertEqual(run_cli(["explain", "nope"]).returncode, 64)
 
 

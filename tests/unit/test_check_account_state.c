@@ -26,6 +26,8 @@ static void active_passes(void **state)
     const json_t *cite = opf_fx_cited(fx, "organizations.account");
     assert_non_null(cite);
     assert_string_equal(json_string_value(json_object_get(json_object_get(cite, "values"), "State")), "ACTIVE");
+    assert_string_equal(json_string_value(opf_fx_fact(fx, "state")), "ACTIVE");
+    assert_true(json_is_true(opf_fx_fact(fx, "can_move")));
 }
 
 static void suspended_fails_and_names_the_90_days(void **state)
@@ -35,6 +37,8 @@ static void suspended_fails_and_names_the_90_days(void **state)
     opf_fx_run(fx, C);
     opf_fx_assert(fx, OPF_FAIL, "SUSPENDED");
     opf_fx_assert(fx, OPF_FAIL, "90 days");
+    assert_string_equal(json_string_value(opf_fx_fact(fx, "state")), "SUSPENDED");
+    assert_true(json_is_false(opf_fx_fact(fx, "can_move")));
 }
 
 static void pending_closure_closed_and_pending_activation_fail(void **state)

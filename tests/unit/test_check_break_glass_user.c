@@ -20,6 +20,7 @@ static void admin_through_a_group_with_mfa_passes(void **state)
     opf_fx_run(fx, C);
     opf_fx_assert(fx, OPF_PASS, "break-glass-admin has a console password, MFA and every administrator action "
                                 "(allowed by identity policy AdministratorAccess)");
+    assert_string_equal(json_string_value(opf_fx_fact(fx, "user")), "break-glass-admin"); /* the one to keep */
     assert_int_equal(fx->finding.severity, OPF_SEV_HIGH);
     const json_t *values = json_object_get(opf_fx_cited(fx, "iam.credential_report"), "values");
     assert_int_equal(json_integer_value(json_object_get(values, "users_with_password")), 2);

@@ -27,6 +27,11 @@ static void delegated_services_fail_and_are_listed(void **state)
     opf_fx_assert(fx, OPF_FAIL, "2 services: securityhub.amazonaws.com, guardduty.amazonaws.com");
     const json_t *values = json_object_get(opf_fx_cited(fx, "organizations.delegated_services"), "values");
     assert_int_equal(json_array_size(json_object_get(values, "DelegatedServices")), 2);
+    /* the services to deregister, for the runbook's commands */
+    const json_t *services = opf_fx_fact(fx, "services");
+    assert_int_equal(json_array_size(services), 2);
+    assert_string_equal(json_string_value(json_array_get(services, 0)), "securityhub.amazonaws.com");
+    assert_string_equal(json_string_value(json_array_get(services, 1)), "guardduty.amazonaws.com");
 }
 
 static void organization_listing_is_the_fallback(void **state)

@@ -164,7 +164,11 @@ static void missing_or_failed_items_are_unknown(void **state)
     opf_fx_remove(fx, "sns.topic_policies");
     opf_fx_set_error(fx, "iam.roles", "AccessDenied", "User is not authorized to perform: iam:ListRoles");
     opf_fx_run(fx, C);
-    opf_fx_assert(fx, OPF_UNKNOWN, "iam.roles: AccessDenied: User is not authorized to perform: iam:ListRoles");
+    /* the failed call is named, whatever its message says */
+    opf_fx_set_error(fx, "kms.key_policies", "MalformedResponse", "malformed JSON at line 1 column 7: invalid token");
+    opf_fx_run(fx, C);
+    opf_fx_assert(fx, OPF_UNKNOWN, "iam.roles (iam:ListRoles): AccessDenied: User is not authorized to perform: iam:ListRoles");
+    opf_fx_assert(fx, OPF_UNKNOWN, "kms.key_policies (kms:ListKeys+kms:GetKeyPolicy): MalformedResponse: malformed JSON");
     opf_fx_assert(fx, OPF_UNKNOWN, "sns.topic_policies was not collected");
     opf_fx_set_json(fx, "sns.topic_policies", "sns:ListTopics+sns:GetTopicAttributes", "{\"Regions\": []}");
     opf_fx_run(fx, C);

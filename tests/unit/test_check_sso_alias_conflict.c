@@ -26,6 +26,11 @@ static void no_planned_alias_warns(void **state)
     opf_fx_organization(fx);
     opf_fx_run(fx, C);
     opf_fx_assert(fx, OPF_WARN, "no new portal alias is planned");
+    /* the instance's default alias stays with the old organization: the runbook lists it */
+    const json_t *defaults = opf_fx_fact(fx, "default_aliases");
+    assert_int_equal(json_array_size(defaults), 1);
+    assert_string_equal(json_string_value(json_array_get(defaults, 0)), "d-9067c2a1f3");
+    assert_null(opf_fx_fact(fx, "alias"));
 }
 
 static void reusing_the_alias_of_a_start_url_fails(void **state)
@@ -36,6 +41,7 @@ static void reusing_the_alias_of_a_start_url_fails(void **state)
     opf_fx_run(fx, C);
     opf_fx_assert(fx, OPF_FAIL, "\"KuzeyLabs\" is still held by the old organization (sso_start_url");
     assert_non_null(opf_fx_cited(fx, "local.sso_start_urls"));
+    assert_string_equal(json_string_value(opf_fx_fact(fx, "alias")), "KuzeyLabs");
 }
 
 static void reusing_the_configured_current_alias_fails(void **state)

@@ -41,6 +41,8 @@ static void just_created_fails_with_the_date_it_may_leave(void **state)
     time_t when;
     assert_true(opf_time_parse("2026-11-27T14:12:09Z", &when));
     assert_int_equal(fx->finding.not_before, when);
+    assert_string_equal(json_string_value(opf_fx_fact(fx, "allowed_at")), "2026-11-27T14:12:09Z");
+    assert_int_equal(json_integer_value(opf_fx_fact(fx, "days")), 4);
     fx->ctx.path = OPF_PATH_DIRECT;
     opf_fx_run(fx, C);
     opf_fx_assert(fx, OPF_FAIL, "direct path");
@@ -57,6 +59,8 @@ static void the_period_is_configurable(void **state)
     opf_fx_config(fx, "migration.wait_period_days", "7");
     opf_fx_run(fx, C);
     opf_fx_assert(fx, OPF_FAIL, "2026-11-30T14:12:09Z");
+    assert_string_equal(json_string_value(opf_fx_fact(fx, "allowed_at")), "2026-11-30T14:12:09Z");
+    assert_int_equal(json_integer_value(opf_fx_fact(fx, "days")), 7); /* the runbook's wait_periods read it */
 }
 
 static void account_created_date_wins_over_joined_timestamp(void **state)

@@ -16,7 +16,8 @@ static const char s_bundle[] =
     "   {\"x.item\":{\"source\":\"svc:Op\",\"collected_at\":\"2026-11-25T02:00:00Z\",\"data\":{\"v\":1}}}},"
     " {\"id\":\"333333333333\",\"name\":\"gone\",\"state\":\"SUSPENDED\",\"evidence\":{}}]}";
 
-/* A test check: fail when the account has no x.item, pass otherwise; reports the attestation it saw. */
+/* A test check: fail when the account has no x.item, pass otherwise (recording a fact); reports the attestation
+ * it saw. */
 static enum opf_status s_needs_item(const struct opf_check *c, const struct opf_subject *s,
                                     const struct opf_context *ctx, struct opf_finding *f)
 {
@@ -26,13 +27,15 @@ static enum opf_status s_needs_item(const struct opf_check *c, const struct opf_
         return opf_set(f, at.fresh ? OPF_PASS : OPF_WARN, "attested by %s", at.attested_by);
     if (!opf_require(s, "x.item", f, &item))
         return f->status;
+    opf_finding_fact(f, "item", json_string("seen"));
     return opf_set(f, OPF_PASS, "has the item");
 }
 
 static enum opf_status s_silent(const struct opf_check *c, const struct opf_subject *s,
                                 const struct opf_context *ctx, struct opf_finding *f)
 {
-    return OPF_PASS; /* a buggy check: claims pass without a message or status */
+    opf_finding_fact(f, "half", json_true());
+    return OPF_PASS; /* a buggy check: claims pass without a message or status, after recording a fact */
 }
 
 static enum opf_status s_always_fail(const struct opf_check *c, const struct opf_subject *s,
@@ -43,11 +46,11 @@ static enum opf_status s_always_fail(const struct opf_check *c, const struct opf
 
 static const struct opf_check s_item_check = {OPF_CHECK_ABI, sizeof(struct opf_check),
     "needs-item", "Needs the item", OPF_SUBJECT_ACCOUNT, OPF_SEV_HIGH, OPF_CHECK_MEMBERS_ONLY, NULL, s_needs_item,
-    "", "fix it"};
+    "", "fix it", OPF_RUNBOOK_BEFORE_MOVE};
 static const struct opf_check s_silent_check = {OPF_CHECK_ABI, sizeof(struct opf_check),
-    "silent", "Silent", OPF_SUBJECT_ACCOUNT, OPF_SEV_HIGH, 0, NULL, s_silent, "", ""};
+    "silent", "Silent", OPF_SUBJECT_ACCOUNT, OPF_SEV_HIGH, 0, NULL, s_silent, "", "", OPF_RUNBOOK_BEFORE_MOVE};
 static const struct opf_check s_low_check = {OPF_CHECK_ABI, sizeof(struct opf_check),
-    "low-fail", "Low", OPF_SUBJECT_ORGANIZATION, OPF_SEV_LOW, 0, NULL, s_always_fail, "", ""};
+    "low-fail", "Low", OPF_SUBJECT_ORGANIZATION, OPF_SEV_LOW, 0, NULL, s_always_fail, "", "", OPF_RUNBOOK_BEFORE_MOVE};
 
 struct t_env {
     struct opf_registry *r;
@@ -120,10 +123,16 @@ static void test_skip_rules_and_unknown(void **state)
     /* members-only check: skipped on the management account, evaluated on the member */
     assert_string_equal(s_status(report, "needs-item", "111111111111"), "skipped");
     assert_string_equal(s_status(report, "needs-item", "222222222222"), "pass");
+    /* the row carries the check's facts and its runbook placement; a row without facts has no member */
+    const json_t *row = s_row(report, "needs-item", "222222222222");
+    assert_string_equal(json_string_value(json_object_get(json_object_get(row, "facts"), "item")), "seen");
+    assert_string_equal(json_string_value(json_object_get(row, "placement")), "before-move");
+    assert_null(json_object_get(s_row(report, "needs-item", "111111111111"), "facts"));
     /* suspended account: everything but OPF_CHECK_ANY_STATE checks skipped */
     assert_string_equal(s_status(report, "needs-item", "333333333333"), "skipped");
     /* a check that claims pass without a message is turned into unknown, never pass */
     assert_string_equal(s_status(report, "silent", "222222222222"), "unknown");
+    assert_null(json_object_get(s_row(report, "silent", "222222222222"), "facts")); /* nor its facts kept */
     /* low-severity fail does not block a gate at high, but the unknown does */
     assert_string_equal(s_status(report, "low-fail", "o-abc"), "fail");
     assert_string_equal(json_string_value(json_object_get(json_object_get(report, "summary"), "verdict")),

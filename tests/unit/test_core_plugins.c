@@ -1,5 +1,6 @@
 /* Check modules (tests/plugins): a module of an older minor of the check ABI loads with the fields it lacks
- * zero and runs through ctx->host; another major, a newer minor and a taken id are refused, adding nothing. */
+ * zero and runs through ctx->host (one from before the runbook placement lands before the move); another major,
+ * a newer minor, a taken id and an unknown placement are refused, adding nothing. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -59,6 +60,62 @@ static void an_older_minor_loads_and_runs_through_the_host(void **state)
     opf_registry_free(r);
 }
 
+/* The runbook's actions of a step for a check. */
+static size_t s_actions(const json_t *runbook, const char *step, const char *check)
+{
+    size_t i, k, n = 0;
+    const json_t *st, *a;
+    json_array_foreach(json_object_get(runbook, "steps"), i, st) {
+        if (strcmp(json_string_value(json_object_get(st, "id")), step) != 0)
+            continue;
+        json_array_foreach(json_object_get(st, "actions"), k, a) {
+            const char *c = json_string_value(json_object_get(json_object_get(a, "finding"), "check"));
+            n += c && strcmp(c, check) == 0;
+        }
+    }
+    return n;
+}
+
+static void a_module_from_before_the_placement_lands_before_the_move(void **state)
+{
+    struct opf_registry *r = opf_registry_new();
+    struct opf_error err = {0};
+    char path[4096];
+    s_path(path, sizeof(path), "before_placement");
+    assert_int_equal(opf_registry_load_plugin(r, path, &err), 0);
+    const struct opf_check *c = opf_registry_find(r, "before-placement");
+    assert_non_null(c);
+    assert_int_equal(c->size, offsetof(struct opf_check, runbook));
+    assert_int_equal(c->runbook, OPF_RUNBOOK_BEFORE_MOVE); /* zero, not the placement after its struct */
+
+    json_error_t jerr;
+    json_t *bundle = json_loads(s_bundle, 0, &jerr);
+    struct opf_audit_options o = {.only_checks = "before-placement", .now = 1795000000};
+    json_t *report = opf_audit(r, bundle, &o, &err);
+    assert_non_null(report);
+    const json_t *row = json_array_get(json_object_get(report, "results"), 0);
+    assert_string_equal(json_string_value(json_object_get(row, "check")), "before-placement");
+    assert_string_equal(json_string_value(json_object_get(row, "placement")), "before-move");
+    json_t *runbook = opf_plan(r, report, NULL, &err);
+    assert_non_null(runbook);
+    /* an advisory of the account, acted on in its move step rather than at the organization's deletion */
+    assert_int_equal(s_actions(runbook, "move-management-account", "before-placement"), 1);
+    assert_int_equal(s_actions(runbook, "delete-organization", "before-placement"), 0);
+    json_decref(runbook);
+    json_decref(report);
+    json_decref(bundle);
+    opf_registry_free(r);
+}
+
+static enum opf_status s_never(const struct opf_check *c, const struct opf_subject *s, const struct opf_context *ctx,
+                               struct opf_finding *f)
+{
+    (void)c;
+    (void)s;
+    (void)ctx;
+    return opf_set(f, OPF_UNKNOWN, "never run");
+}
+
 static void s_refused(const char *name, const char *why)
 {
     struct opf_registry *r = opf_registry_new();
@@ -85,12 +142,22 @@ static void another_major_a_newer_minor_and_a_taken_id_are_refused(void **state)
     s_refused("newer_minor", why);
     s_refused("newer_minor", "the module needs a newer orgpreflight");
     s_refused("duplicate_id", "check id account-state is already registered");
+
+    /* a placement this orgpreflight does not know is refused like an unknown severity */
+    static const struct opf_check unplaced = {OPF_CHECK_HEADER, .id = "unplaced", .title = "Unplaced",
+                                              .evaluate = s_never, .runbook = OPF_RUNBOOK_PLACEMENT_COUNT};
+    struct opf_registry *r = opf_registry_new();
+    struct opf_error err = {0};
+    assert_int_equal(opf_registry_add(r, &unplaced, "test", &err), -1);
+    assert_non_null(strstr(err.message, "runbook placement"));
+    opf_registry_free(r);
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(an_older_minor_loads_and_runs_through_the_host),
+        cmocka_unit_test(a_module_from_before_the_placement_lands_before_the_move),
         cmocka_unit_test(another_major_a_newer_minor_and_a_taken_id_are_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

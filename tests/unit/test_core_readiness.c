@@ -138,10 +138,10 @@ static enum opf_status s_org_fails(const struct opf_check *c, const struct opf_s
 static void test_engine_writes_readiness(void **state)
 {
     static const struct opf_check waits = {OPF_CHECK_ABI, sizeof(struct opf_check),
-        "waits", "Waits", OPF_SUBJECT_ACCOUNT, OPF_SEV_BLOCKER, 0, NULL, s_waits, "", "wait"};
+        "waits", "Waits", OPF_SUBJECT_ACCOUNT, OPF_SEV_BLOCKER, 0, NULL, s_waits, "", "wait", OPF_RUNBOOK_MOVE_DATE};
     static const struct opf_check last = {OPF_CHECK_ABI, sizeof(struct opf_check),
         "last", "Last", OPF_SUBJECT_ORGANIZATION, OPF_SEV_BLOCKER, OPF_CHECK_HOLDS_MANAGEMENT, NULL, s_org_fails,
-        "", "move it last"};
+        "", "move it last", OPF_RUNBOOK_ORG_DELETION};
     struct opf_registry *reg = opf_registry_new();
     struct opf_error err = {0};
     assert_int_equal(opf_registry_add(reg, &waits, "test", &err), 0);

@@ -66,6 +66,7 @@ void opf_fx_init(struct opf_fx *fx, const char *file)
 void opf_fx_free(struct opf_fx *fx)
 {
     json_decref(fx->finding.evidence);
+    json_decref(fx->finding.facts);
     json_decref(fx->bundle);
     json_decref(fx->config);
     memset(fx, 0, sizeof(*fx));
@@ -250,6 +251,7 @@ enum opf_status opf_fx_run(struct opf_fx *fx, const struct opf_check *check)
     assert_int_equal(check->abi, OPF_CHECK_ABI);
     assert_int_equal(check->subject, fx->subject.kind);
     json_decref(fx->finding.evidence);
+    json_decref(fx->finding.facts);
     memset(&fx->finding, 0, sizeof(fx->finding));
     fx->finding.status = OPF_UNKNOWN;
     fx->finding.severity = check->severity;
@@ -284,4 +286,9 @@ const json_t *opf_fx_cited(const struct opf_fx *fx, const char *item)
             return c;
     }
     return NULL;
+}
+
+const json_t *opf_fx_fact(const struct opf_fx *fx, const char *key)
+{
+    return json_object_get(fx->finding.facts, key);
 }

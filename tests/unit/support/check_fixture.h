@@ -60,6 +60,8 @@ enum opf_status opf_fx_run(struct opf_fx *fx, const struct opf_check *check);
 void opf_fx_assert(struct opf_fx *fx, enum opf_status status, const char *message_part);
 /* The last finding's citation of `item`, or NULL. */
 const json_t *opf_fx_cited(const struct opf_fx *fx, const char *item);
+/* The last finding's fact `key` (opf_finding_fact), or NULL. */
+const json_t *opf_fx_fact(const struct opf_fx *fx, const char *key);
 /* Parses tests/data/evidence/<file> (aborts the test when it cannot). New reference. */
 json_t *opf_fx_load(const char *file);
 /* Reads a whole fixture file (NUL-terminated, caller frees). */
