@@ -17,7 +17,8 @@
 * --throttle KEY=RATE[:BURST[:account]] answers throttling in the protocol's own format beyond RATE
   requests per second: a token bucket per KEY (a signing name such as organizations, or one operation such
   as account:GetPrimaryEmail, which takes precedence), or with :account one per account the call is about.
-* GET /bench/stats: requests, throttled answers and unrecorded operations, by operation; POST /bench/reset.
+* GET /bench/stats: requests, throttled answers and unrecorded operations, by operation, and the most requests
+  in flight at once (received, answer not yet sent); POST /bench/reset.
 
     python3 bench/replay_server.py --accounts 1000 --latency-ms 50 --port 0
 prints "listening on 127.0.0.1:PORT" once ready.
@@ -163,12 +164,13 @@ class Server:
     def reset(self):
         self.requests, self.throttled, self.unrecorded = {}, {}, {}
         self.first = self.last = None
+        self.in_flight = self.max_in_flight = 0
 
     def stats(self):
         return {"requests": self.requests, "throttled": self.throttled, "unrecorded": self.unrecorded,
                 "total": sum(self.requests.values()), "total_throttled": sum(self.throttled.values()),
                 "total_unrecorded": sum(self.unrecorded.values()),
-                "first_request_at": self.first, "last_request_at": self.last}
+                "first_request_at": self.first, "last_request_at": self.last, "max_in_flight": self.max_in_flight}
 
     def _throttle(self, req):
         key = req.operation if req.operation in self.throttles else req.service
@@ -249,11 +251,14 @@ class Http(asyncio.Protocol):
                 out.append("Connection: close")
             raw = ("\r\n".join(out) + "\r\n\r\n").encode() + data
             if delayed and self.server.latency > 0:
-                asyncio.get_running_loop().call_later(self.server.latency, self._send, raw, close)
+                self.server.in_flight += 1  # requests received and not yet answered
+                self.server.max_in_flight = max(self.server.max_in_flight, self.server.in_flight)
+                asyncio.get_running_loop().call_later(self.server.latency, self._send, raw, close, True)
             else:
                 self._send(raw, close)
 
-    def _send(self, raw, close):
+    def _send(self, raw, close, delayed=False):
+        self.server.in_flight -= delayed
         if self.transport.is_closing():
             return
         self.transport.write(raw)

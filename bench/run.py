@@ -92,13 +92,11 @@ def bundle_errors(path):
     return len(errs), sum(c in THROTTLING for c in errs)
 
 
-def run_opf(cli, url, work, concurrency, dns, pacing, default_audit=False):
+def run_opf(cli, url, work, concurrency, dns, default_audit=False):
     config = os.path.join(work, "config.json")
     with open(config, "w") as f:
         json.dump({"dns": {"servers": [dns], "timeout_ms": 2000}, "access": {"concurrency": concurrency}}, f)
-    env = aws_env(url, work)
-    if not pacing:
-        env["OPF_PACING"] = "off"
+    env = aws_env(url, work)  # the client's pacing as users get it (aws_env drops OPF_*)
     out = os.path.join(work, "bundle.json")
     checks = [] if default_audit else ["--checks", ",".join(plan.BENCH_CHECKS)]
     rc, _, err, m = timed([cli, "collect", "--config", config, "--quiet"] + checks + ["-o", out], env)
@@ -144,16 +142,16 @@ def bounds(stats, expected, latency_ms, concurrency, throttles):
     return out
 
 
-def measure(args, size, client, throttled):
+def measure(args, size, client, throttled, default=False):
+    """One run; default: orgpreflight collects every check's evidence (the default audit) instead of the blockers'."""
     throttles = AWS_LIKE if throttled else []
-    default = getattr(args, "default_audit", False)
     expected = plan.expected(size, default)
     server = Replay(size, args.latency_ms, throttles, plan.ANSWERS_DEFAULT if default else plan.ANSWERS)
     dns = opftest.Dnsmasq(mx=[("corp.test", "mx1.corp.test", 10)], a=[("mx1.corp.test", "127.0.0.10")])
     work = tempfile.mkdtemp(prefix="opf-bench-")
     try:
         if client == "opf":
-            m = run_opf(args.cli, server.url, work, args.concurrency, dns.server, pacing=throttled, default_audit=default)
+            m = run_opf(args.cli, server.url, work, args.concurrency, dns.server, default_audit=default)
         elif client == "boto3":
             m = run_boto3(server.url, work, args.concurrency)
         else:
@@ -165,7 +163,7 @@ def measure(args, size, client, throttled):
     m.update(client=client, accounts=size, throttled=throttled, latency_ms=args.latency_ms, default_audit=default,
              concurrency=1 if client == "cli" else args.concurrency, requests=s["total"],
              expected_requests=sum(expected.values()), throttled_answers=s["total_throttled"],
-             unrecorded=s["total_unrecorded"], retries=s["total"] - sum(expected.values()),
+             unrecorded=s["total_unrecorded"], max_in_flight=s["max_in_flight"], retries=s["total"] - sum(expected.values()),
              throttled_by_operation=s["throttled"], extra_by_operation={
                  op: n - expected.get(op, 0) for op, n in s["requests"].items() if n != expected.get(op, 0)})
     conc = m["concurrency"]
@@ -188,13 +186,13 @@ def machine():
 
 
 def table(results):
-    rows = ["| N | client | throttled | wall s | CPU s | peak RSS MB | requests (plan) | retries | errors (throttling) | latency bound s | wall / bound |",
-            "|---|---|---|---|---|---|---|---|---|---|---|"]
+    rows = ["| N | client | checks | throttled | wall s | CPU s | peak RSS MB | requests (plan) | retries | errors (throttling) | latency bound s | wall / bound |",
+            "|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in results:
         bound = r["latency_bound_s"] if "rate_bound_s" not in r else "%s (rate %s)" % (r["latency_bound_s"], r["rate_bound_s"])
         ratio = r["wall_over_latency_bound"] if "rate_bound_s" not in r else r["wall_over_rate_bound"]
-        rows.append("| %d | %s | %s | %.2f | %.2f | %.1f | %d (%d) | %d | %d (%d) | %s | %s |" % (
-            r["accounts"], r["client"], "yes" if r["throttled"] else "no", r["wall_s"], r["cpu_s"], r["rss_mb"],
+        rows.append("| %d | %s | %s | %s | %.2f | %.2f | %.1f | %d (%d) | %d | %d (%d) | %s | %s |" % (
+            r["accounts"], r["client"], "default" if r.get("default_audit") else "blocker", "yes" if r["throttled"] else "no", r["wall_s"], r["cpu_s"], r["rss_mb"],
             r["requests"], r["expected_requests"], r["retries"], r["errors"], r["throttling_errors"], bound, ratio))
     return "\n".join(rows)
 
@@ -203,7 +201,13 @@ def ratios(results):
     out = []
     for size in sorted({r["accounts"] for r in results}):
         for throttled in (False, True):
-            by = {r["client"]: r for r in results if r["accounts"] == size and r["throttled"] == throttled}
+            runs = [r for r in results if r["accounts"] == size and r["throttled"] == throttled]
+            by = {r["client"]: r for r in runs if not r.get("default_audit")}
+            full = [r for r in runs if r.get("default_audit")]
+            if "opf" in by and full:
+                out.append("N=%d%s: default audit / blocker audit wall %.2f×, requests %.2f×" % (
+                    size, " throttled" if throttled else "", full[0]["wall_s"] / by["opf"]["wall_s"],
+                    full[0]["requests"] / max(by["opf"]["requests"], 1)))
             if "opf" not in by:
                 continue
             for other in ("boto3", "cli"):
@@ -225,13 +229,17 @@ def main():
     ap.add_argument("--throttled-sizes", default="100,1000", help="sizes also run with AWS-like throttling")
     ap.add_argument("--plain-sizes", help="sizes run without throttling (default: all of --sizes)")
     ap.add_argument("--cli", default=os.path.join(ROOT, "build", "orgpreflight"))
-    ap.add_argument("--default-audit", action="store_true",
-                    help="orgpreflight collects every check's evidence (17 regions) from answers-default.json; "
-                         "the peers' scripts do not scan regions, so only --clients opf")
+    ap.add_argument("--audits", default="blocker",
+                    help="blocker (the blocker checks' evidence) and/or default (every check's, 17 regions, from "
+                         "answers-default.json; orgpreflight only: the peers' scripts do not scan regions), "
+                         "comma-separated: both run side by side at each size")
     ap.add_argument("-o", "--output", default=os.path.join(HERE, "results", "latest.json"))
     ap.add_argument("--append", action="store_true",
                     help="keep the output file's other results (a run replaces the one of the same N, client, throttling)")
     args = ap.parse_args()
+    audits = [a for a in args.audits.split(",") if a]
+    if not audits or set(audits) - {"blocker", "default"}:
+        ap.error("--audits %s: give blocker, default or both" % args.audits)
     sizes = [int(x) for x in args.sizes.split(",") if x]
     clients = args.clients.split(",")
     wanted = {"cli": {int(x) for x in args.cli_sizes.split(",") if x},
@@ -242,18 +250,22 @@ def main():
     for size in sizes:
         modes = ([False] if plain is None or size in plain else []) + ([True] if size in throttled_sizes else [])
         for throttled in modes:
-            for client in clients:
-                if client in wanted and size not in wanted[client]:
-                    continue
-                if client == "cli" and throttled:
-                    continue
-                r = measure(args, size, client, throttled)
-                print(json.dumps(r), flush=True)
-                results.append(r)
+            for audit in audits:
+                for client in clients:
+                    if client in wanted and size not in wanted[client]:
+                        continue
+                    if (client == "cli" and throttled) or (client != "opf" and audit == "default"):
+                        continue
+                    r = measure(args, size, client, throttled, audit == "default")
+                    print(json.dumps(r), flush=True)
+                    results.append(r)
     if args.append and os.path.exists(args.output):
-        fresh = {(r["client"], r["accounts"], r["throttled"]) for r in results}
-        kept = [r for r in json.load(open(args.output))["results"] if (r["client"], r["accounts"], r["throttled"]) not in fresh]
-        results = sorted(kept + results, key=lambda r: (r["accounts"], r["throttled"], r["client"] != "opf", r["client"]))
+        def run_key(r):
+            return r["client"], r["accounts"], r["throttled"], r.get("default_audit", False)
+        fresh = {run_key(r) for r in results}
+        kept = [r for r in json.load(open(args.output))["results"] if run_key(r) not in fresh]
+        results = sorted(kept + results, key=lambda r: (r["accounts"], r["throttled"], r.get("default_audit", False),
+                                                        r["client"] != "opf", r["client"]))
     doc = {"machine": machine(), "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "results": results,
            "throttles": AWS_LIKE}
     os.makedirs(os.path.dirname(args.output), exist_ok=True)

@@ -57,9 +57,19 @@ static void s_collect_account(struct opf_collect *k, json_t *record, const json_
 
 /* ---- workers ---- */
 
-/* Helper threads per account in flight: an account's independent reads (five or six at a time) overlap, and
- * the requests in flight stay below 1 + HELPERS_PER_WORKER times access.concurrency. */
-#define HELPERS_PER_WORKER 3
+/* The helper threads, each with at most one request in flight. An account's independent reads overlap (its
+ * regional listings, 4 per enabled region, most): up to 15 helpers per account in flight, within a global cap of
+ * IN_FLIGHT requests in flight (workers and helpers), but never fewer than 3 helpers per account in flight. */
+#define IN_FLIGHT 128
+#define HELPERS_MIN 3
+#define HELPERS_MAX 15
+
+static int s_helpers(int workers)
+{
+    int n = IN_FLIGHT - workers;
+    n = n < HELPERS_MAX * workers ? n : HELPERS_MAX * workers;
+    return n > HELPERS_MIN * workers ? n : HELPERS_MIN * workers;
+}
 
 static void *s_worker(void *arg)
 {
@@ -162,8 +172,7 @@ static json_t *s_run(struct opf_collect *k, struct opf_error *err)
     workers = workers > 0 ? workers : 1; /* a configuration no loader checked may say 0 */
     if ((size_t)workers > k->n)
         workers = (int)(k->n ? k->n : 1);
-    /* each account in flight may have several calls in flight: at most HELPERS_PER_WORKER more per worker */
-    opf_collect_pool_start(k, workers * HELPERS_PER_WORKER);
+    opf_collect_pool_start(k, s_helpers(workers));
     pthread_t *threads = calloc((size_t)workers, sizeof(*threads));
     int started = 0;
     for (int i = 0; threads && i < workers; i++)

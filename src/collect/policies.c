@@ -158,34 +158,89 @@ static void s_roles(struct opf_collect *k, struct opf_aws_session *s, json_t *ev
     opf_collect_item(ev, "iam.roles", "iam:ListRoles", roles, denied ? denied : &err);
 }
 
+/* What an account's resource-policy jobs share. */
+struct s_account_policies {
+    struct opf_aws_session *s;
+    bool mgmt;
+    const struct opf_aws_error *denied;
+    struct opf_account_scope scope;      /* the regional scans' regions, once known */
+};
+
+static void s_roles_job(struct opf_collect *k, void *arg, json_t *ev)
+{
+    const struct s_account_policies *p = arg;
+    s_roles(k, p->s, ev, p->denied);
+}
+
+static void s_buckets_job(struct opf_collect *k, void *arg, json_t *ev)
+{
+    const struct s_account_policies *p = arg;
+    struct opf_account_scope scope = {.denied = p->denied, .errors = json_array(), .global = true};
+    /* MaxBuckets makes ListBuckets name each bucket's region (and page through more than 10,000) */
+    json_t *in = json_pack("{s:i}", "MaxBuckets", 10000);
+    opf_collect_scan(k, ev, &s_buckets, p->s, in, &scope, k->partition);
+    json_decref(in);
+    json_decref(scope.errors);
+}
+
+/* One regional scan, its listing's input built for it. */
+static void s_scan_with(struct opf_collect *k, void *arg, json_t *ev, const struct opf_scan *sc, json_t *in)
+{
+    const struct s_account_policies *p = arg;
+    opf_collect_scan(k, ev, sc, p->s, in, &p->scope, NULL);
+    json_decref(in);
+}
+
+static void s_keys_job(struct opf_collect *k, void *arg, json_t *ev)
+{
+    s_scan_with(k, arg, ev, &s_keys, NULL);
+}
+
+static void s_topics_job(struct opf_collect *k, void *arg, json_t *ev)
+{
+    s_scan_with(k, arg, ev, &s_topics, NULL);
+}
+
+static void s_queues_job(struct opf_collect *k, void *arg, json_t *ev)
+{
+    /* without MaxResults, ListQueues stops at 1,000 queues and gives no token */
+    s_scan_with(k, arg, ev, &s_queues, json_pack("{s:i}", "MaxResults", 1000));
+}
+
+static void s_shares_job(struct opf_collect *k, void *arg, json_t *ev)
+{
+    s_scan_with(k, arg, ev, &s_shares,
+                json_pack("{s:s, s:s}", "resourceOwner", "OTHER-ACCOUNTS", "resourceShareStatus", "ACTIVE"));
+}
+
+/* The account's regions, then its four regional scans side by side, each with its regions side by side: the
+ * regional services' quotas are per account and region, so an account's listings overlap up to the pool's cap. */
+static void s_regional_job(struct opf_collect *k, void *arg, json_t *ev)
+{
+    struct s_account_policies *p = arg;
+    if (!opf_collect_wants_regions(k))
+        return;
+    p->scope = (struct opf_account_scope){.denied = p->denied, .errors = json_array()};
+    if (!p->denied) {
+        if (p->mgmt && k->mgmt_regions) { /* read once for the organization's own evidence */
+            p->scope.regions = json_incref(k->mgmt_regions);
+            json_array_extend(p->scope.errors, k->mgmt_region_errors);
+        } else {
+            p->scope.regions = opf_collect_regions(k, p->s, p->scope.errors);
+        }
+    }
+    struct opf_collect_job jobs[] = {{.run = s_keys_job, .arg = p}, {.run = s_topics_job, .arg = p},
+                                     {.run = s_queues_job, .arg = p}, {.run = s_shares_job, .arg = p}};
+    opf_collect_jobs(k, jobs, sizeof(jobs) / sizeof(jobs[0]), ev);
+    json_decref(p->scope.regions);
+    json_decref(p->scope.errors);
+}
 
 void opf_collect_policies(struct opf_collect *k, struct opf_aws_session *s, bool mgmt, json_t *ev,
                           const struct opf_aws_error *denied)
 {
-    s_roles(k, s, ev, denied);
-    struct opf_account_scope scope = {.denied = denied, .errors = json_array(), .global = true};
-    /* MaxBuckets makes ListBuckets name each bucket's region (and page through more than 10,000) */
-    json_t *in = json_pack("{s:i}", "MaxBuckets", 10000);
-    opf_collect_scan(k, ev, &s_buckets, s, in, &scope, k->partition);
-    json_decref(in);
-    scope.global = false;
-    if (!denied && opf_collect_wants_regions(k)) {
-        if (mgmt && k->mgmt_regions) { /* read once for the organization's own evidence */
-            scope.regions = json_incref(k->mgmt_regions);
-            json_array_extend(scope.errors, k->mgmt_region_errors);
-        } else {
-            scope.regions = opf_collect_regions(k, s, scope.errors);
-        }
-    }
-    opf_collect_scan(k, ev, &s_keys, s, NULL, &scope, NULL);
-    opf_collect_scan(k, ev, &s_topics, s, NULL, &scope, NULL);
-    /* without MaxResults, ListQueues stops at 1,000 queues and gives no token */
-    in = json_pack("{s:i}", "MaxResults", 1000);
-    opf_collect_scan(k, ev, &s_queues, s, in, &scope, NULL);
-    json_decref(in);
-    in = json_pack("{s:s, s:s}", "resourceOwner", "OTHER-ACCOUNTS", "resourceShareStatus", "ACTIVE");
-    opf_collect_scan(k, ev, &s_shares, s, in, &scope, NULL);
-    json_decref(in);
-    json_decref(scope.regions);
-    json_decref(scope.errors);
+    struct s_account_policies p = {.s = s, .mgmt = mgmt, .denied = denied};
+    struct opf_collect_job jobs[] = {{.run = s_roles_job, .arg = &p}, {.run = s_buckets_job, .arg = &p},
+                                     {.run = s_regional_job, .arg = &p}};
+    opf_collect_jobs(k, jobs, sizeof(jobs) / sizeof(jobs[0]), ev);
 }
