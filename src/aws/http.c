@@ -277,8 +277,9 @@ int opf_aws_curl_start(struct opf_aws_client *c, struct opf_aws_transport *out, 
         pthread_mutex_init(&h->qlock, NULL);
         h->multi = curl_multi_init();
     }
-    if (h && h->multi) /* as many as the collector's requests in flight (docs/aws-client.md), which all go to one
-                        * host when an endpoint URL is set */
+    /* as many connections to one host as the collector's requests in flight (docs/aws-client.md), which all go to
+     * one host when an endpoint URL is set */
+    if (h && h->multi)
         curl_multi_setopt(h->multi, CURLMOPT_MAX_HOST_CONNECTIONS, 128L);
     if (!h || !h->multi || pthread_create(&h->loop, NULL, s_loop, h) != 0) {
         opf_aws_error_set(err, "ClientError", "cannot start the HTTP event loop");
