@@ -15,7 +15,7 @@ void opf_aws_error_set(struct opf_aws_error *err, const char *code, const char *
  * the item's deadline as well as by its own, so an item of many calls ends in time as a whole. */
 struct opf_aws_item {
     const char *name;                 /* the item's key, for the error */
-    const struct opf_aws_client *c;   /* whose clock it runs on */
+    const struct opf_aws_clock *clock; /* the clock its deadline is on: its client's */
     long budget_ms, deadline_ms;
 };
 /* Starts item `name` with the client's item budget (never past the item it nests in) and makes it the thread's

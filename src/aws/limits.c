@@ -21,7 +21,7 @@ void opf_aws_item_set(const struct opf_aws_item *item)
 
 static bool s_item_spent(const struct opf_aws_item *item)
 {
-    return item && opf_aws_now_ms(item->c) >= item->deadline_ms;
+    return item && item->clock->now_ms(item->clock->ctx) >= item->deadline_ms;
 }
 
 static void s_item_error(const struct opf_aws_item *item, struct opf_aws_error *err)
@@ -34,7 +34,7 @@ const struct opf_aws_item *opf_aws_item_begin(const struct opf_aws_client *c, st
                                               const char *name)
 {
     const struct opf_aws_item *outer = s_item;
-    *item = (struct opf_aws_item){.name = name, .c = c, .budget_ms = c->item_budget_ms,
+    *item = (struct opf_aws_item){.name = name, .clock = &c->clock, .budget_ms = c->item_budget_ms,
                                   .deadline_ms = opf_aws_now_ms(c) + c->item_budget_ms};
     if (outer && outer->deadline_ms < item->deadline_ms)
         item->deadline_ms = outer->deadline_ms;
