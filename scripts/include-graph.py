@@ -8,7 +8,8 @@ Two graphs are built from the sources alone:
     including a header of Y.c's buys.
 It fails on a circle in either (a header including itself through others; two .c files each using the other,
 directly or around a longer loop), and on a layering rule broken (src/core including a private header of
-checks/; a public header in include/ including a private one), printing every one it finds.
+checks/; a public header in include/ including a private one; src/aws/client.h, the client's own state,
+included outside src/aws), printing every one it finds.
 
 Known circles that are being taken apart are listed, one per line with the reason after a '#', in
 scripts/include-graph.allow as the files they may span (paths or shell patterns such as src/collect/*.c,
@@ -141,6 +142,9 @@ def main():
             if path.startswith("src/core/") and header.startswith("checks/"):
                 problems.append("%s includes %s: src/core must not include a private header of checks/" %
                                 (path, header))
+            if not path.startswith("src/aws/") and header == "src/aws/client.h":
+                problems.append("%s includes %s: outside src/aws, the client is reached through src/aws/aws.h "
+                                "(collectors: src/aws/collector.h)" % (path, header))
             if path.startswith("include/") and not header.startswith("include/"):
                 problems.append("%s includes %s: a public header includes only public headers" % (path, header))
 

@@ -70,6 +70,8 @@ OPF_MUST_USE struct opf_aws_client *opf_aws_client_new(const struct opf_aws_clie
                                                        struct opf_aws_error *err);
 void opf_aws_client_free(struct opf_aws_client *c);
 const char *opf_aws_client_region(const struct opf_aws_client *c);
+/* The operator's AWS config file as read, by section ({"profile dev": {"region": ...}, ...}); never NULL. */
+const json_t *opf_aws_client_shared_config(const struct opf_aws_client *c);
 /* Counters for reports and benchmarks. */
 struct opf_aws_stats { unsigned long requests, retries, throttled, failures, refreshes; };
 void opf_aws_client_stats(const struct opf_aws_client *c, struct opf_aws_stats *out);

@@ -119,6 +119,11 @@ const char *opf_aws_client_region(const struct opf_aws_client *c)
     return c->region;
 }
 
+const json_t *opf_aws_client_shared_config(const struct opf_aws_client *c)
+{
+    return c->config; /* set by opf_aws_config_load() before a client is handed out */
+}
+
 void opf_aws_client_stats(const struct opf_aws_client *c, struct opf_aws_stats *out)
 {
     pthread_mutex_lock((pthread_mutex_t *)&c->lock);

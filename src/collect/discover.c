@@ -4,7 +4,6 @@
 #include <string.h>
 #include <time.h>
 
-#include "aws/client.h"
 #include "collect/collect_internal.h"
 #include "core/core.h"
 
@@ -33,7 +32,7 @@ static json_t *s_start_urls(const struct opf_aws_client *c)
     json_t *urls = json_array();
     const char *section;
     json_t *kv;
-    json_object_foreach(c->config, section, kv) {
+    json_object_foreach((json_t *)opf_aws_client_shared_config(c), section, kv) {
         const char *url = json_string_value(json_object_get(kv, "sso_start_url"));
         if (url)
             json_array_append_new(urls, json_pack("{s:s, s:s}", "url", url, "section", section));
