@@ -270,9 +270,11 @@ static int s_write_streamed(FILE *out, void *ud)
 int opf_collect_write(const struct opf_collect_options *opts, const char *path, struct opf_collect_stats *stats,
                       struct opf_error *err)
 {
-    struct opf_collect k = {.opts = opts, .aws = &opf_collect_aws_client, .spill = tmpfile()};
+    const char *dir = NULL;
+    struct opf_collect k = {.opts = opts, .aws = &opf_collect_aws_client, .spill = opf_temp_file(&dir)};
     if (!k.spill)
-        return opf_fail(err, opf_errno_category(errno), "cannot create a temporary file for the evidence: %s", strerror(errno));
+        return opf_fail(err, opf_errno_category(errno), "%s: cannot create a temporary file for the evidence: %s", dir,
+                        strerror(errno));
     json_t *bundle = s_run(&k, err);
     int rc = -1;
     if (bundle && k.spill_failed)

@@ -9,6 +9,9 @@ int opf_fail(struct opf_error *err, enum opf_error_category category, const char
     __attribute__((format(printf, 3, 4)));
 /* The category of a failed system call's errno: a missing file is not found, a refused one permission denied. */
 enum opf_error_category opf_errno_category(int errnum);
+/* An anonymous read-write temporary file in $TMPDIR (else /tmp), gone once closed; NULL with errno. *dir (if
+ * given) names the folder, for messages. */
+FILE *opf_temp_file(const char **dir);
 
 /* Loads a JSON file; a parse error names the file, line and column. */
 OPF_MUST_USE json_t *opf_json_load_file(const char *path, struct opf_error *err);

@@ -130,12 +130,14 @@ int opf_spool_copy(FILE *spool, size_t count, FILE *out)
 
 int opf_report_spool_open(struct opf_report_spool *s, struct opf_error *err)
 {
-    *s = (struct opf_report_spool){tmpfile(), tmpfile(), 0, 0};
+    const char *dir = NULL;
+    *s = (struct opf_report_spool){opf_temp_file(&dir), opf_temp_file(&dir), 0, 0};
     if (s->accounts && s->results && setvbuf(s->results, NULL, _IOFBF, 1 << 20) == 0)
         return 0;
     int saved = errno;
     opf_report_spool_close(s);
-    return opf_fail(err, opf_errno_category(saved), "cannot create a temporary file for the report's rows: %s", strerror(saved));
+    return opf_fail(err, opf_errno_category(saved), "%s: cannot create a temporary file for the report's rows: %s", dir,
+                    strerror(saved));
 }
 
 void opf_report_spool_close(struct opf_report_spool *s)

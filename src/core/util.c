@@ -2,9 +2,11 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "core/core.h"
 
@@ -119,4 +121,29 @@ bool opf_status_parse(const char *name, enum opf_status *out)
             return true;
         }
     return false;
+}
+
+FILE *opf_temp_file(const char **dir)
+{
+    /* tmpfile() ignores TMPDIR, which users set to keep large spools off a small /tmp */
+    const char *tmpdir = getenv("TMPDIR");
+    tmpdir = tmpdir && *tmpdir ? tmpdir : "/tmp";
+    if (dir)
+        *dir = tmpdir;
+    char path[4096];
+    if (snprintf(path, sizeof(path), "%s/orgpreflight-XXXXXX", tmpdir) >= (int)sizeof(path)) {
+        errno = ENAMETOOLONG;
+        return NULL;
+    }
+    int fd = mkstemp(path);
+    if (fd < 0)
+        return NULL;
+    unlink(path);
+    FILE *f = fdopen(fd, "w+");
+    if (!f) {
+        int saved = errno;
+        close(fd);
+        errno = saved;
+    }
+    return f;
 }

@@ -168,6 +168,18 @@ class CliAudit(unittest.TestCase):
         self.assertIn(bad + ": line 1 column", r.stderr)
         self.assertEqual(r.stdout, "")
 
+    def test_temporary_files_go_to_tmpdir(self):
+        # collect spills its evidence to a temporary file before it calls AWS: an unusable TMPDIR is named in one
+        # line, and no request is sent (the endpoint is a closed loopback port)
+        env = {"PATH": os.environ.get("PATH", ""), "HOME": self.tmp, "TMPDIR": os.path.join(self.tmp, "absent"),
+               "AWS_ACCESS_KEY_ID": "AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY": "not-a-secret",
+               "AWS_DEFAULT_REGION": "us-east-1", "AWS_EC2_METADATA_DISABLED": "true"}
+        r = run_cli(["collect", "--endpoint-url", "http://127.0.0.1:9", "--quiet", "-o",
+                     os.path.join(self.tmp, "bundle.json")], env=env)
+        self.assertEqual(r.returncode, 3, r.stderr)
+        self.assertEqual(r.stderr.strip(), "orgpreflight: %s: cannot create a temporary file for the evidence: "
+                         "No such file or directory" % env["TMPDIR"])
+
     def test_wrong_version_and_bad_field_name_the_json_path(self):
         b = opftest.load_json(EXAMPLE)
         b2 = copy.deepcopy(b)
