@@ -80,6 +80,7 @@ static void *s_worker(void *arg)
         pthread_mutex_unlock(&k->lock);
         if (i >= k->n || (k->opts->interrupted && *k->opts->interrupted))
             break;
+        k->records[i] = opf_collect_record(k, k->listed[i]);
         s_collect_account(k, k->records[i], k->listed[i]);
         unsigned long failed = s_failed_items(json_object_get(k->records[i], "evidence"));
         char *text = k->spill ? json_dumps(k->records[i], JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
@@ -189,6 +190,8 @@ static json_t *s_run(struct opf_collect *k, struct opf_error *err)
     json_object_set_new(bundle, "complete", json_boolean(k->done == k->n && !interrupted && !k->listing_incomplete));
     for (size_t i = 0; i < k->n; i++)
         if (!k->collected[i]) { /* interrupted: the account stays listed, its evidence says why */
+            if (!k->records[i])
+                k->records[i] = opf_collect_record(k, k->listed[i]);
             opf_collect_item(json_object_get(k->records[i], "evidence"), "collection.interrupted", "local:collector",
                              NULL, &(struct opf_aws_error){.code = "Interrupted", .message = "collection was interrupted"});
             k->errors++;

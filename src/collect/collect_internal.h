@@ -52,8 +52,9 @@ struct opf_collect {
     char partition[16];
     pthread_mutex_t lock;                /* everything below */
     pthread_cond_t filled;               /* a cache entry was filled or released */
-    json_t **records;                    /* account records, in ListAccounts order */
+    json_t **records;                    /* account records, in ListAccounts order: made when collected */
     json_t **listed;                     /* the ListAccounts entry of each */
+    const char *mgmt_id;                 /* the management account's id (in the bundle), or NULL */
     bool *collected;
     size_t n, next, done;
     unsigned long errors;
@@ -134,6 +135,9 @@ struct opf_scan {
 /* Discovery: the operator session, the organization, its accounts (after selection) and the target
  * organization. Returns the bundle without accounts (records are in k), or NULL with err. */
 OPF_MUST_USE json_t *opf_collect_discover(struct opf_collect *k, struct opf_aws_error *aerr, struct opf_error *err);
+/* A listed account's record without evidence yet: made only when the account is collected, so that records
+ * waiting their turn cost no memory. */
+json_t *opf_collect_record(const struct opf_collect *k, const json_t *listed);
 
 /* evidence.c: adds an evidence item under `key`: the data (stolen) or, when data is NULL, the error. */
 void opf_collect_item(json_t *evidence, const char *key, const char *source, json_t *data, const struct opf_aws_error *err);

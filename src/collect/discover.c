@@ -128,6 +128,21 @@ static bool s_not_in_organization(const char *code)
     return opf_collect_denied(code) || strcmp(code, "AWSOrganizationsNotInUseException") == 0;
 }
 
+json_t *opf_collect_record(const struct opf_collect *k, const json_t *listed)
+{
+    const char *id = json_string_value(json_object_get(listed, "Id"));
+    const char *state = opf_account_state(listed, NULL);
+    char joined[32] = "";
+    time_t t;
+    if (opf_time_from_json(json_object_get(listed, "JoinedTimestamp"), &t))
+        opf_time_format(t, joined, sizeof(joined));
+    return json_pack("{s:s, s:O?, s:O?, s:O?, s:s, s:O?, s:s, s:[], s:b, s:{}}", "id", id, "arn",
+                     json_object_get(listed, "Arn"), "name", json_object_get(listed, "Name"), "email",
+                     json_object_get(listed, "Email"), "state", state ? state : "UNKNOWN", "joined_method",
+                     json_object_get(listed, "JoinedMethod"), "joined_timestamp", joined, "ou_path",
+                     "is_management", k->mgmt_id && strcmp(k->mgmt_id, id) == 0, "evidence");
+}
+
 json_t *opf_collect_discover(struct opf_collect *k, struct opf_aws_error *aerr, struct opf_error *err)
 {
     json_t *session = s_operator(k, aerr);
@@ -178,7 +193,6 @@ json_t *opf_collect_discover(struct opf_collect *k, struct opf_aws_error *aerr, 
                                   s_start_urls(k->client)));
 
     const json_t *o = json_object_get(org, "Organization");
-    const char *mgmt_id = json_string_value(json_object_get(o, "MasterAccountId"));
     json_t *bundle = json_pack("{s:s, s:{s:s, s:s}, s:s, s:b, s:{s:O, s:O?, s:O, s:O?, s:O?, s:o}, s:[], s:o}", "schema",
                                OPF_EVIDENCE_SCHEMA, "tool", "name", "orgpreflight", "version", opf_version(), "collected_at",
                                at, "complete", 1, "organization", "id", json_object_get(o, "Id"), "arn",
@@ -188,6 +202,7 @@ json_t *opf_collect_discover(struct opf_collect *k, struct opf_aws_error *aerr, 
     json_decref(org);
 
     /* the accounts, after selection; every selected account gets a record */
+    k->mgmt_id = json_string_value(json_object_get(json_object_get(bundle, "organization"), "management_account_id"));
     json_t *all = json_object_get(listed, "Accounts");
     size_t count = json_array_size(all);
     k->records = calloc(count ? count : 1, sizeof(*k->records));
@@ -214,16 +229,6 @@ json_t *opf_collect_discover(struct opf_collect *k, struct opf_aws_error *aerr, 
         json_decref(path);
         if (!take)
             continue;
-        const char *state = opf_account_state(a, NULL);
-        char joined[32] = "";
-        time_t t;
-        if (opf_time_from_json(json_object_get(a, "JoinedTimestamp"), &t))
-            opf_time_format(t, joined, sizeof(joined));
-        k->records[k->n] = json_pack("{s:s, s:O?, s:O?, s:O?, s:s, s:O?, s:s, s:[], s:b, s:{}}", "id", id, "arn",
-                                     json_object_get(a, "Arn"), "name", json_object_get(a, "Name"), "email",
-                                     json_object_get(a, "Email"), "state", state ? state : "UNKNOWN", "joined_method",
-                                     json_object_get(a, "JoinedMethod"), "joined_timestamp", joined, "ou_path",
-                                     "is_management", mgmt_id && strcmp(mgmt_id, id) == 0, "evidence");
         k->listed[k->n++] = json_incref(a);
     }
     json_decref(listed);
