@@ -1,9 +1,10 @@
 # Plugin modules the tests load: the example plugin; modules the registry must refuse (another major of the
-# check ABI, older and newer; a newer minor; a taken id); two of older minors it must load (one from before
-# the runbook placement); and one that asks for the migration-hazard evidence whichever checks are built in.
+# check ABI, older and newer; a newer minor; a taken id; an evidence key no provider gives); two of older minors
+# it must load (one from before the runbook placement); and one that asks for the migration-hazard evidence
+# whichever checks are built in.
 foreach(plugin checks/examples/account_name_convention tests/plugins/wrong_abi tests/plugins/newer_major
        tests/plugins/newer_minor tests/plugins/older_minor tests/plugins/before_placement tests/plugins/duplicate_id
-       tests/plugins/hazard_evidence)
+       tests/plugins/unknown_key tests/plugins/hazard_evidence)
   get_filename_component(name ${plugin} NAME)
   add_library(opf_plugin_${name} MODULE ${PROJECT_SOURCE_DIR}/${plugin}.c)
   set_target_properties(opf_plugin_${name} PROPERTIES PREFIX "" OUTPUT_NAME ${name}

@@ -116,6 +116,12 @@ OPF_MUST_USE json_t *opf_aws_call_in(struct opf_aws_session *s, const char *regi
                                      const char *operation, const json_t *input, unsigned flags,
                                      struct opf_aws_error *err);
 
+/* A listing merged as opf_aws_call(..., OPF_AWS_PAGINATE, ...) merges it, with on_page(ud, page) called on each
+ * page (borrowed) as it arrives, so that a caller can start on the first entries while the others are read. */
+typedef void opf_aws_page_fn(void *ud, const json_t *page);
+json_t *opf_aws_call_pages(struct opf_aws_session *s, const char *service, const char *operation, const json_t *input,
+                           opf_aws_page_fn *on_page, void *ud, struct opf_aws_error *err);
+
 /* "service:Operation" is in the read-only allow-list. */
 bool opf_aws_operation_allowed(const char *service, const char *operation);
 

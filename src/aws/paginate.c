@@ -24,7 +24,8 @@ static const char *s_next_token(const struct opf_aws_operation *op, const json_t
 }
 
 static json_t *s_call(struct opf_aws_session *s, const char *region, const char *service, const char *operation,
-                      const json_t *input, unsigned flags, bool sign, struct opf_aws_error *err)
+                      const json_t *input, unsigned flags, bool sign, opf_aws_page_fn *on_page, void *ud,
+                      struct opf_aws_error *err)
 {
     memset(err, 0, sizeof(*err));
     const struct opf_aws_service *svc = opf_aws_service_find(service);
@@ -60,6 +61,8 @@ static json_t *s_call(struct opf_aws_session *s, const char *region, const char 
             result = NULL;
             break;
         }
+        if (on_page)
+            on_page(ud, page);
         if (next) {
             json_object_set_new(seen, next, json_true());
             json_object_set_new(page_input, op->input_token, json_string(next));
@@ -88,17 +91,23 @@ static json_t *s_call(struct opf_aws_session *s, const char *region, const char 
 json_t *opf_aws_call_ex(struct opf_aws_session *s, const char *service, const char *operation, const json_t *input,
                         unsigned flags, bool sign, struct opf_aws_error *err)
 {
-    return s_call(s, NULL, service, operation, input, flags, sign, err);
+    return s_call(s, NULL, service, operation, input, flags, sign, NULL, NULL, err);
 }
 
 json_t *opf_aws_call(struct opf_aws_session *s, const char *service, const char *operation, const json_t *input,
                      unsigned flags, struct opf_aws_error *err)
 {
-    return s_call(s, NULL, service, operation, input, flags, true, err);
+    return s_call(s, NULL, service, operation, input, flags, true, NULL, NULL, err);
 }
 
 json_t *opf_aws_call_in(struct opf_aws_session *s, const char *region, const char *service, const char *operation,
                         const json_t *input, unsigned flags, struct opf_aws_error *err)
 {
-    return s_call(s, region, service, operation, input, flags, true, err);
+    return s_call(s, region, service, operation, input, flags, true, NULL, NULL, err);
+}
+
+json_t *opf_aws_call_pages(struct opf_aws_session *s, const char *service, const char *operation, const json_t *input,
+                           opf_aws_page_fn *on_page, void *ud, struct opf_aws_error *err)
+{
+    return s_call(s, NULL, service, operation, input, OPF_AWS_PAGINATE, true, on_page, ud, err);
 }

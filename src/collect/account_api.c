@@ -1,6 +1,7 @@
 /*
  * The Account API items of an account, read from the management account (the root address comes from
- * ListAccounts' Email, not GetPrimaryEmail, for the per-caller quota: docs/aws-client.md); one job per item.
+ * ListAccounts' Email, not GetPrimaryEmail, for the per-caller quota: docs/aws-client.md); one job per item, named
+ * by its row in providers.c.
  */
 #include <string.h>
 #include <time.h>
@@ -15,7 +16,7 @@ static json_t *s_call_item(struct opf_collect *k, struct opf_aws_session *s, jso
                            const char *service, const char *op, json_t *input, unsigned flags)
 {
     struct opf_aws_error err;
-    json_t *out = opf_aws_call(s, service, op, input, flags, &err);
+    json_t *out = opf_collect_call(k, s, service, op, input, flags, &err);
     char source[128];
     snprintf(source, sizeof(source), "%s:%s", service, op);
     opf_collect_item(evidence, key, source, out ? json_incref(out) : NULL, &err);
@@ -44,7 +45,7 @@ static bool s_needs_information(struct opf_collect *k, const json_t *listed, boo
     return time(NULL) < joined + (time_t)(days + 1) * 86400;
 }
 
-static void s_information_job(struct opf_collect *k, void *arg, json_t *ev)
+void opf_collect_information_job(struct opf_collect *k, void *arg, json_t *ev)
 {
     const struct opf_collect_account *a = arg;
     if (opf_collect_want(k, "account.information") && s_needs_information(k, a->listed, a->mgmt))
@@ -52,7 +53,7 @@ static void s_information_job(struct opf_collect *k, void *arg, json_t *ev)
                                 json_deep_copy(a->base), 0));
 }
 
-static void s_contact_job(struct opf_collect *k, void *arg, json_t *ev)
+void opf_collect_contact_job(struct opf_collect *k, void *arg, json_t *ev)
 {
     const struct opf_collect_account *a = arg;
     if (opf_collect_want(k, "account.contact_information"))
@@ -60,7 +61,7 @@ static void s_contact_job(struct opf_collect *k, void *arg, json_t *ev)
                                 json_deep_copy(a->base), 0));
 }
 
-static void s_alternates_job(struct opf_collect *k, void *arg, json_t *ev)
+void opf_collect_alternates_job(struct opf_collect *k, void *arg, json_t *ev)
 {
     const struct opf_collect_account *a = arg;
     if (!opf_collect_want(k, "account.alternate_contacts"))
@@ -68,13 +69,13 @@ static void s_alternates_job(struct opf_collect *k, void *arg, json_t *ev)
     static const char *const types[] = {"BILLING", "OPERATIONS", "SECURITY"};
     struct opf_aws_error err = {0};
     struct opf_aws_item item;
-    const struct opf_aws_item *outer = opf_aws_item_begin(k->client, &item, "account.alternate_contacts");
+    const struct opf_aws_item *outer = opf_collect_item_begin(k, &item, "account.alternate_contacts");
     json_t *contacts = json_object();
     bool ok = true;
     for (size_t i = 0; i < 3 && ok; i++) {
         json_t *in = json_deep_copy(a->base);
         json_object_set_new(in, "AlternateContactType", json_string(types[i]));
-        json_t *r = opf_aws_call(k->mgmt, "account", "GetAlternateContact", in, 0, &err);
+        json_t *r = opf_collect_call(k, k->mgmt, "account", "GetAlternateContact", in, 0, &err);
         json_decref(in);
         if (r)
             json_object_set(contacts, types[i], json_object_get(r, "AlternateContact"));
@@ -87,12 +88,4 @@ static void s_alternates_job(struct opf_collect *k, void *arg, json_t *ev)
     json_t *data = ok ? json_pack("{s:o}", "AlternateContacts", contacts) : (json_decref(contacts), NULL);
     opf_collect_item(ev, "account.alternate_contacts", "account:GetAlternateContact",
                      opf_collect_item_end(&item, outer, data, &err), &err);
-}
-
-size_t opf_collect_account_api_jobs(const struct opf_collect_account *a, struct opf_collect_job *jobs)
-{
-    jobs[0] = (struct opf_collect_job){.run = s_information_job, .arg = (void *)a};
-    jobs[1] = (struct opf_collect_job){.run = s_contact_job, .arg = (void *)a};
-    jobs[2] = (struct opf_collect_job){.run = s_alternates_job, .arg = (void *)a};
-    return 3;
 }

@@ -19,7 +19,7 @@ static void s_delegated_services(struct opf_collect *k, const char *id, json_t *
     }
     struct opf_aws_error err = {0};
     json_t *in = json_pack("{s:s}", "AccountId", id);
-    json_t *r = opf_aws_call(k->mgmt, "organizations", "ListDelegatedServicesForAccount", in, OPF_AWS_PAGINATE, &err);
+    json_t *r = opf_collect_call(k, k->mgmt, "organizations", "ListDelegatedServicesForAccount", in, OPF_AWS_PAGINATE, &err);
     json_decref(in);
     if (!r && strcmp(err.code, "AccountNotRegisteredException") == 0)
         r = json_pack("{s:[]}", "DelegatedServices"); /* documented meaning: not a delegated administrator */

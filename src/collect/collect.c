@@ -1,8 +1,9 @@
 /*
  * Live collection: discovery with the operator's credentials, a role session in every member account,
- * the evidence every selected check needs (docs/evidence.md). Worker threads take accounts one at a time;
- * the AWS client paces Organizations and the Account API itself. A failed call becomes an evidence item
- * carrying the error, so its checks are unknown with the reason and nothing is dropped.
+ * the evidence every selected check needs (docs/evidence.md). Worker threads take accounts one at a time, each
+ * as soon as the listing (listing.c) hands it over; the AWS client paces Organizations and the Account API
+ * itself. A failed call becomes an evidence item carrying the error, so its checks are unknown with the reason
+ * and nothing is dropped.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -27,34 +28,6 @@ static unsigned long s_failed_items(const json_t *evidence)
     return n;
 }
 
-/* Identity Center's assignments and the probes, as jobs of an account. */
-static void s_assignments_job(struct opf_collect *k, void *arg, json_t *ev)
-{
-    opf_collect_assignments(k, ((const struct opf_collect_account *)arg)->id, ev);
-}
-
-static void s_probes_job(struct opf_collect *k, void *arg, json_t *ev)
-{
-    opf_collect_probes(k, ((const struct opf_collect_account *)arg)->email, ev);
-}
-
-static void s_collect_account(struct opf_collect *k, json_t *record, const json_t *listed)
-{
-    opf_collect_account_organizations(k, record, listed);
-    const char *id = json_string_value(json_object_get(record, "id"));
-    bool mgmt = json_is_true(json_object_get(record, "is_management"));
-    struct opf_collect_account a = {.id = id, .email = json_string_value(json_object_get(record, "email")),
-                                    .mgmt = mgmt, .listed = listed,
-                                    .base = mgmt ? json_object() : json_pack("{s:s}", "AccountId", id)};
-    /* the member's chain (role session, then its reads) is the longest: the caller runs it, helpers the rest */
-    struct opf_collect_job jobs[6] = {{.run = opf_collect_member_job, .arg = &a}};
-    size_t n = 1 + opf_collect_account_api_jobs(&a, jobs + 1);
-    jobs[n++] = (struct opf_collect_job){.run = s_assignments_job, .arg = &a};
-    jobs[n++] = (struct opf_collect_job){.run = s_probes_job, .arg = &a};
-    opf_collect_jobs(k, jobs, n, json_object_get(record, "evidence"));
-    json_decref(a.base);
-}
-
 /* ---- workers ---- */
 
 /* The helper threads, each with at most one request in flight. An account's independent reads overlap (its
@@ -75,15 +48,23 @@ static void *s_worker(void *arg)
 {
     struct opf_collect *k = arg;
     for (;;) {
-        pthread_mutex_lock(&k->lock);
-        size_t i = k->next++;
+        pthread_mutex_lock(&k->lock); /* the listing grows the arrays: they are read under the lock */
+        while (k->next >= k->n && !k->listing_done)
+            pthread_cond_wait(&k->arrived, &k->lock);
+        size_t i = k->next;
+        bool stop = i >= k->n || k->listing_failed || (k->opts->interrupted && *k->opts->interrupted);
+        json_t *listed = stop ? NULL : k->listed[i];
+        k->next += !stop;
         pthread_mutex_unlock(&k->lock);
-        if (i >= k->n || (k->opts->interrupted && *k->opts->interrupted))
+        if (stop)
             break;
-        k->records[i] = opf_collect_record(k, k->listed[i]);
-        s_collect_account(k, k->records[i], k->listed[i]);
-        unsigned long failed = s_failed_items(json_object_get(k->records[i], "evidence"));
-        char *text = k->spill ? json_dumps(k->records[i], JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+        json_t *record = opf_collect_record(k, listed);
+        pthread_mutex_lock(&k->lock);
+        k->records[i] = record;
+        pthread_mutex_unlock(&k->lock);
+        opf_collect_account(k, record, listed);
+        unsigned long failed = s_failed_items(json_object_get(record, "evidence"));
+        char *text = k->spill ? json_dumps(record, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
         pthread_mutex_lock(&k->lock);
         if (text && fwrite(text, 1, strlen(text), k->spill) == strlen(text)) {
             /* written out: the record leaves memory until the bundle is assembled */
@@ -140,11 +121,13 @@ static json_t *s_run(struct opf_collect *k, struct opf_error *err)
     k->started = time(NULL);
     pthread_mutex_init(&k->lock, NULL);
     pthread_cond_init(&k->filled, NULL);
+    pthread_cond_init(&k->arrived, NULL);
     k->client = opf_aws_client_new(&co, &aerr);
     if (!k->client) {
         opf_fail(err, opf_aws_error_category(aerr.code, aerr.http_status), "AWS configuration: %s", aerr.message);
         return NULL;
     }
+    k->region = opf_aws_client_region(k->client);
     k->mgmt = opf_aws_session_default(k->client, &aerr);
     if (!k->mgmt) {
         opf_fail(err, opf_aws_error_category(aerr.code, aerr.http_status), "credentials: %s", aerr.message);
@@ -156,35 +139,30 @@ static json_t *s_run(struct opf_collect *k, struct opf_error *err)
     if (opf_collect_want(k, "organizations.service_control_policies"))
         opf_collect_tree_scps(k);
     opf_collect_organization(k, bundle);
-    if (k->spill) {
-        k->spill_at = calloc(k->n ? k->n : 1, sizeof(*k->spill_at));
-        k->spill_len = calloc(k->n ? k->n : 1, sizeof(*k->spill_len));
-        if (!k->spill_at || !k->spill_len) {
-            json_decref(bundle);
-            opf_fail(err, OPF_ERR_NO_MEMORY, "out of memory");
-            return NULL;
-        }
-    }
     k->role_name = json_string_value(opf_config_value(opts->config, "access.role_name"));
     k->external_id = json_string_value(opf_config_value(opts->config, "access.external_id"));
     k->session_name = json_string_value(opf_config_value(opts->config, "access.session_name"));
     int workers = opts->concurrency ? opts->concurrency
                                     : (int)json_integer_value(opf_config_value(opts->config, "access.concurrency"));
     workers = workers > 0 ? workers : 1; /* a configuration no loader checked may say 0 */
-    if ((size_t)workers > k->n)
-        workers = (int)(k->n ? k->n : 1);
     opf_collect_pool_start(k, s_helpers(workers));
     pthread_t *threads = calloc((size_t)workers, sizeof(*threads));
     int started = 0;
     for (int i = 0; threads && i < workers; i++)
         if (pthread_create(&threads[i], NULL, s_worker, k) == 0)
             started++;
-    if (started == 0)
+    /* the workers take the accounts as the listing's pages arrive */
+    int listed = opf_collect_listing_finish(k, bundle, err);
+    if (started == 0 && listed == 0)
         s_worker(k);
     for (int i = 0; i < started; i++)
         pthread_join(threads[i], NULL);
     free(threads);
     opf_collect_pool_stop(k);
+    if (listed != 0) {
+        json_decref(bundle);
+        return NULL;
+    }
     opf_collect_progress(k, true);
     bool interrupted = opts->interrupted && *opts->interrupted; /* accounts in flight then lack evidence */
     json_object_set_new(bundle, "complete", json_boolean(k->done == k->n && !interrupted && !k->listing_incomplete));
@@ -234,11 +212,12 @@ static void s_finish(struct opf_collect *k, struct opf_collect_stats *stats)
     opf_aws_client_free(k->client);
     pthread_mutex_destroy(&k->lock);
     pthread_cond_destroy(&k->filled);
+    pthread_cond_destroy(&k->arrived);
 }
 
 json_t *opf_collect(const struct opf_collect_options *opts, struct opf_collect_stats *stats, struct opf_error *err)
 {
-    struct opf_collect k = {.opts = opts};
+    struct opf_collect k = {.opts = opts, .aws = &opf_collect_aws_client};
     json_t *bundle = s_run(&k, err);
     json_t *accounts = json_object_get(bundle, "accounts");
     for (size_t i = 0; bundle && i < k.n; i++)
@@ -297,7 +276,7 @@ static int s_write_streamed(FILE *out, void *ud)
 int opf_collect_write(const struct opf_collect_options *opts, const char *path, struct opf_collect_stats *stats,
                       struct opf_error *err)
 {
-    struct opf_collect k = {.opts = opts, .spill = tmpfile()};
+    struct opf_collect k = {.opts = opts, .aws = &opf_collect_aws_client, .spill = tmpfile()};
     if (!k.spill)
         return opf_fail(err, opf_errno_category(errno), "cannot create a temporary file for the evidence: %s", strerror(errno));
     json_t *bundle = s_run(&k, err);

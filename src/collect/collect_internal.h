@@ -10,6 +10,7 @@
 
 #include "aws/aws.h"
 #include "aws/limits.h"
+#include "collect/providers.h"
 
 /* Organization-wide facts read once before the accounts (tree.c); read-only afterwards. */
 struct opf_collect_tree {
@@ -21,8 +22,8 @@ struct opf_collect_tree {
 
 struct opf_collect;
 
-/* One independent part of an account's collection (jobs.c): it writes its items into ev, its own object. */
-typedef void opf_collect_job_fn(struct opf_collect *k, void *arg, json_t *ev);
+/* One independent part of an account's collection (jobs.c; opf_collect_job_fn is in providers.h): it writes its
+ * items into ev, its own object. */
 struct opf_collect_group;
 struct opf_collect_job {
     opf_collect_job_fn *run;
@@ -44,19 +45,39 @@ struct opf_collect_pool {
     bool stop;
 };
 
+/* What providers ask of AWS (aws_port.c): the client's calls, or canned answers in a unit test. */
+struct opf_collect_aws {
+    json_t *(*call)(struct opf_aws_session *s, const char *region, const char *service, const char *operation,
+                    const json_t *input, unsigned flags, struct opf_aws_error *err);
+    json_t *(*call_pages)(struct opf_aws_session *s, const char *service, const char *operation, const json_t *input,
+                          opf_aws_page_fn *on_page, void *ud, struct opf_aws_error *err);
+    struct opf_aws_session *(*assume_role)(struct opf_aws_session *base, const char *role_arn, const char *external_id,
+                                           const char *session_name);
+    void (*session_free)(struct opf_aws_session *s);
+    const struct opf_aws_item *(*item_begin)(const struct opf_aws_client *c, struct opf_aws_item *item,
+                                             const char *name);
+};
+extern const struct opf_collect_aws opf_collect_aws_client;
+
 struct opf_collect {
     const struct opf_collect_options *opts;
+    const struct opf_collect_aws *aws;   /* every provider's calls go through it */
     struct opf_aws_client *client;
+    const char *region;                  /* the operator's region */
     struct opf_aws_session *mgmt;        /* the operator's session (management account or delegated admin) */
     const char *role_name, *external_id, *session_name;
     char partition[16];
     pthread_mutex_t lock;                /* everything below */
     pthread_cond_t filled;               /* a cache entry was filled or released */
-    json_t **records;                    /* account records, in ListAccounts order: made when collected */
+    pthread_cond_t arrived;              /* a record was listed, or the listing ended */
+    json_t **records;                    /* account records, in ListAccounts order: NULL until collected */
     json_t **listed;                     /* the ListAccounts entry of each */
-    const char *mgmt_id;                 /* the management account's id (in the bundle), or NULL */
     bool *collected;
-    size_t n, next, done;
+    size_t n, cap, next, done;
+    struct opf_collect_listing *listing; /* listing.c, from discovery on */
+    bool tree_built;                     /* the tree is read: --ou can select */
+    bool listing_done, listing_failed;   /* failed: discovery fails, the workers stop */
+    char mgmt_id[32];                    /* the management account's id, "" when unknown */
     unsigned long errors;
     bool listing_incomplete;             /* ListAccounts gave entries no record can hold (discover.c) */
     time_t started;
@@ -80,8 +101,9 @@ struct opf_collect {
 /* The session a member's evidence is read with, and what stopped it (the role could not be assumed). */
 struct opf_collect_member {
     struct opf_aws_session *s;
-    const struct opf_aws_error *denied;
+    const struct opf_aws_error *denied;  /* NULL, or error */
     bool mgmt;
+    struct opf_aws_error error;
 };
 
 /* What an account's jobs share. */
@@ -97,20 +119,24 @@ void opf_collect_jobs(struct opf_collect *k, struct opf_collect_job *jobs, size_
 void opf_collect_pool_start(struct opf_collect *k, int threads);
 void opf_collect_pool_stop(struct opf_collect *k);
 
+/* account.c: one account's evidence, into its record. */
+void opf_collect_account(struct opf_collect *k, json_t *record, const json_t *listed);
 /* account_org.c: the account's Organizations items and its record's ou_path. */
 void opf_collect_account_organizations(struct opf_collect *k, json_t *record, const json_t *listed);
-/* account_api.c: the jobs of the account's Account API items (arg: a struct opf_collect_account), into jobs
- * (room for 3); returns how many. */
-size_t opf_collect_account_api_jobs(const struct opf_collect_account *a, struct opf_collect_job *jobs);
-/* member.c: the job of the member's own evidence (arg: a struct opf_collect_account): the role session, then its
- * IAM items and resource policies. */
-void opf_collect_member_job(struct opf_collect *k, void *arg, json_t *ev);
+/* member.c: the member's role session (m->denied says why there is none), recorded as sts.assume_role; the
+ * management account's is the operator's. opf_collect_member_end releases it. */
+void opf_collect_member_begin(struct opf_collect *k, const struct opf_collect_account *a, json_t *ev,
+                              struct opf_collect_member *m);
+void opf_collect_member_end(struct opf_collect *k, struct opf_collect_member *m);
 
-/* probes.c: probe.dns and probe.smtp of a root address, when the selected checks read them. */
-void opf_collect_probes(struct opf_collect *k, const char *email, json_t *ev);
-
-/* iam.c: the jobs of the member's IAM items the selected checks read (at most 5), into jobs; returns how many. */
-size_t opf_collect_iam_jobs(struct opf_collect *k, struct opf_collect_member *m, struct opf_collect_job *jobs);
+/* The account providers' jobs, which the table of providers.c names: arg a struct opf_collect_account ... */
+opf_collect_job_fn opf_collect_information_job, opf_collect_contact_job, opf_collect_alternates_job; /* account_api.c */
+opf_collect_job_fn opf_collect_assignments_job;                  /* sso.c */
+opf_collect_job_fn opf_collect_probes_job;                       /* probes.c: probe.dns, then probe.smtp */
+/* ... or a struct opf_collect_member. */
+opf_collect_job_fn opf_collect_credential_report_job, opf_collect_account_summary_job, opf_collect_users_job,
+    opf_collect_aliases_job, opf_collect_access_role_job;        /* iam.c */
+opf_collect_job_fn opf_collect_roles_job;                        /* policies.c */
 
 /* The regions an account's regional evidence covers, and what stops it. */
 struct opf_account_scope {
@@ -121,8 +147,9 @@ struct opf_account_scope {
 };
 
 /* Reads one listed resource into its evidence entry; NULL with err when it cannot (resource names it). */
-typedef json_t *(*opf_scan_read_fn)(struct opf_aws_session *s, const char *region, const json_t *listed,
-                                    const void *arg, struct opf_aws_error *err, const char **resource);
+typedef json_t *(*opf_scan_read_fn)(struct opf_collect *k, struct opf_aws_session *s, const char *region,
+                                    const json_t *listed, const void *arg, struct opf_aws_error *err,
+                                    const char **resource);
 
 /* A listing run in every region of a scope, and a read of each resource it lists. */
 struct opf_scan {
@@ -130,18 +157,38 @@ struct opf_scan {
     const char *service, *list_op, *list_key;  /* the listing and the list in its output */
     const char *out_key;                        /* the list in the item's data */
     opf_scan_read_fn read;
+    const char *input;                          /* the listing's input (JSON) when the table runs it, or NULL */
 };
+/* policies.c: the scans of an account's resource policies, which the table of providers.c names. */
+extern const struct opf_scan opf_scan_buckets, opf_scan_keys, opf_scan_topics, opf_scan_queues, opf_scan_shares;
 
-/* Discovery: the operator session, the organization, its accounts (after selection) and the target
- * organization. Returns the bundle without accounts (records are in k), or NULL with err. */
+/* Discovery: the operator session, the organization and its organization-wide listings, the target organization.
+ * Returns the bundle without accounts, or NULL with err. */
 OPF_MUST_USE json_t *opf_collect_discover(struct opf_collect *k, struct opf_aws_error *aerr, struct opf_error *err);
-/* A listed account's record without evidence yet: made only when the account is collected, so that records
- * waiting their turn cost no memory. */
+/* evidence.c: err for a failed discovery call of `caller`: not an organization's administrator, or the failure as it is. */
+void opf_collect_discovery_failed(const char *caller, const struct opf_aws_error *aerr, struct opf_error *err);
+/* listing.c: starts listing the accounts on a thread of its own, page by page into k->records (after selection),
+ * which the workers take as they come; tree_built tells it that --ou can select. finish waits for the listing,
+ * records the organizations.accounts item and checks the selection: 0, or -1 with err (the listing failed: the
+ * workers stop). cancel waits for it and drops it (discovery failed). */
+void opf_collect_listing_start(struct opf_collect *k, const char *mgmt_id);
+/* A listed account's record, evidence to come: made when a worker takes the account, so that the accounts
+ * waiting their turn hold only their ListAccounts entry. */
 json_t *opf_collect_record(const struct opf_collect *k, const json_t *listed);
+void opf_collect_tree_built(struct opf_collect *k);
+int opf_collect_listing_finish(struct opf_collect *k, json_t *bundle, struct opf_error *err);
+void opf_collect_listing_cancel(struct opf_collect *k);
+
+/* aws_port.c: k->aws's call, in the session's region or in another; the beginning of an item's time budget. */
+json_t *opf_collect_call(struct opf_collect *k, struct opf_aws_session *s, const char *service, const char *operation,
+                         const json_t *input, unsigned flags, struct opf_aws_error *err);
+json_t *opf_collect_call_in(struct opf_collect *k, struct opf_aws_session *s, const char *region, const char *service,
+                            const char *operation, const json_t *input, unsigned flags, struct opf_aws_error *err);
+const struct opf_aws_item *opf_collect_item_begin(struct opf_collect *k, struct opf_aws_item *item, const char *key);
 
 /* evidence.c: adds an evidence item under `key`: the data (stolen) or, when data is NULL, the error. */
 void opf_collect_item(json_t *evidence, const char *key, const char *source, json_t *data, const struct opf_aws_error *err);
-/* Ends an item of several calls begun with opf_aws_item_begin: returns its data, or, when its time budget ran out,
+/* Ends an item of several calls begun with opf_collect_item_begin: returns its data, or, when its time budget ran out,
  * NULL (the partial data dropped) with err saying so. */
 OPF_MUST_USE json_t *opf_collect_item_end(const struct opf_aws_item *item, const struct opf_aws_item *outer,
                                           json_t *data, struct opf_aws_error *err);
@@ -164,14 +211,13 @@ bool opf_collect_denied(const char *code);
 void opf_collect_error_entry(json_t *errors, const char *region, const struct opf_aws_error *err, const char *resource);
 /* scan.c: config `regions`, else the account's enabled regions (ec2:DescribeRegions); failures go to errors. */
 OPF_MUST_USE json_t *opf_collect_regions(struct opf_collect *k, struct opf_aws_session *s, json_t *errors);
-/* A selected check reads a regional key of accounts. */
+/* The same for a member's regional scans: the management account's were read once, before the accounts. */
+OPF_MUST_USE json_t *opf_collect_member_regions(struct opf_collect *k, const struct opf_collect_member *m, json_t *errors);
+/* providers.c: a selected check reads a regional key of accounts. */
 bool opf_collect_wants_regions(const struct opf_collect *k);
 /* Runs a scan into ev[sc->key] when a selected check reads it. */
 void opf_collect_scan(struct opf_collect *k, json_t *ev, const struct opf_scan *sc, struct opf_aws_session *s,
                       const json_t *list_input, const struct opf_account_scope *scope, const void *arg);
-/* policies.c: an account's roles and resource policies, with its own session (the operator's for the management account). */
-void opf_collect_policies(struct opf_collect *k, struct opf_aws_session *s, bool mgmt, json_t *ev,
-                          const struct opf_aws_error *denied);
 
 /* tree.c: the tree under the roots of the organizations.roots item (always: every record has an OU path), and
  * the SCP attachments (when a selected check reads them). */
@@ -191,9 +237,8 @@ OPF_MUST_USE json_t *opf_collect_users(struct opf_collect *k, struct opf_aws_ses
 
 /* organization.c: the organization-wide evidence from the management account, before the accounts. */
 void opf_collect_organization(struct opf_collect *k, json_t *bundle);
-/* sso.c: the Identity Center instance (before the accounts), and an account's assignments. */
+/* sso.c: the Identity Center instance, read before the accounts. */
 void opf_collect_sso_instance(struct opf_collect *k, const json_t *org_ev);
-void opf_collect_assignments(struct opf_collect *k, const char *account_id, json_t *ev);
 void opf_collect_organization_free(struct opf_collect *k);
 
 #endif

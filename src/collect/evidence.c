@@ -90,3 +90,19 @@ void opf_collect_error_entry(json_t *errors, const char *region, const struct op
         json_object_set_new(e, "Resource", json_string(resource));
     json_array_append_new(errors, e);
 }
+
+/* The answers that mean the caller cannot read the organization (as opposed to a failed call). */
+static bool s_not_in_organization(const char *code)
+{
+    return opf_collect_denied(code) || strcmp(code, "AWSOrganizationsNotInUseException") == 0;
+}
+
+void opf_collect_discovery_failed(const char *caller, const struct opf_aws_error *aerr, struct opf_error *err)
+{
+    if (s_not_in_organization(aerr->code))
+        opf_fail(err, OPF_ERR_PERMISSION, "%s is not the management account or a delegated administrator of an "
+                 "organization: %s: %s: %s", caller ? caller : "the caller", aerr->operation, aerr->code, aerr->message);
+    else /* throttling, a cut answer, a redirect, an invalid token...: said as it is */
+        opf_fail(err, opf_aws_error_category(aerr->code, aerr->http_status), "discovery failed: %s: %s: %s",
+                 aerr->operation, aerr->code, aerr->message);
+}

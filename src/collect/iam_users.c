@@ -12,11 +12,11 @@
 #include "aws/client.h"
 #include "collect/collect_internal.h"
 
-static json_t *s_list(struct opf_aws_session *s, const char *op, const char *key, const char *name_key,
-                      const char *name, struct opf_aws_error *err)
+static json_t *s_list(struct opf_collect *k, struct opf_aws_session *s, const char *op, const char *key,
+                      const char *name_key, const char *name, struct opf_aws_error *err)
 {
     json_t *in = json_pack("{s:s}", name_key, name);
-    json_t *out = opf_aws_call(s, "iam", op, in, OPF_AWS_PAGINATE, err);
+    json_t *out = opf_collect_call(k, s, "iam", op, in, OPF_AWS_PAGINATE, err);
     json_decref(in);
     json_t *list = out ? json_incref(json_object_get(out, key)) : NULL;
     json_decref(out);
@@ -24,10 +24,10 @@ static json_t *s_list(struct opf_aws_session *s, const char *op, const char *key
 }
 
 /* Inline policies (names, then each document) of a user or a group. */
-static json_t *s_inline(struct opf_aws_session *s, const char *list_op, const char *get_op, const char *name_key,
-                        const char *name, struct opf_aws_error *err)
+static json_t *s_inline(struct opf_collect *k, struct opf_aws_session *s, const char *list_op, const char *get_op,
+                        const char *name_key, const char *name, struct opf_aws_error *err)
 {
-    json_t *names = s_list(s, list_op, "PolicyNames", name_key, name, err);
+    json_t *names = s_list(k, s, list_op, "PolicyNames", name_key, name, err);
     if (!names)
         return NULL;
     json_t *out = json_array();
@@ -35,7 +35,7 @@ static json_t *s_inline(struct opf_aws_session *s, const char *list_op, const ch
     json_t *n;
     json_array_foreach(names, i, n) {
         json_t *in = json_pack("{s:s, s:O}", name_key, name, "PolicyName", n);
-        json_t *doc = opf_aws_call(s, "iam", get_op, in, 0, err);
+        json_t *doc = opf_collect_call(k, s, "iam", get_op, in, 0, err);
         json_decref(in);
         if (!doc) {
             json_decref(names);
@@ -61,7 +61,7 @@ static json_t *s_managed(struct opf_collect *k, struct opf_aws_session *s, const
     if (out)
         return out;
     json_t *in = json_pack("{s:s}", "PolicyArn", arn);
-    json_t *got = opf_aws_call(s, "iam", "GetPolicy", in, 0, err);
+    json_t *got = opf_collect_call(k, s, "iam", "GetPolicy", in, 0, err);
     json_decref(in);
     const json_t *policy = json_object_get(got, "Policy");
     const char *version = json_string_value(json_object_get(policy, "DefaultVersionId"));
@@ -71,7 +71,7 @@ static json_t *s_managed(struct opf_collect *k, struct opf_aws_session *s, const
         opf_aws_error_set(err, "MalformedResponse", "GetPolicy of %s returned no DefaultVersionId", arn);
     } else if (version) {
         in = json_pack("{s:s, s:s}", "PolicyArn", arn, "VersionId", version);
-        v = opf_aws_call(s, "iam", "GetPolicyVersion", in, 0, err);
+        v = opf_collect_call(k, s, "iam", "GetPolicyVersion", in, 0, err);
         json_decref(in);
     }
     json_t *pv = json_object_get(v, "PolicyVersion");
@@ -172,7 +172,7 @@ static void s_free_parts(struct s_part *parts, size_t n)
 /* A user's groups, each with its attached and inline policies. */
 static json_t *s_groups(struct opf_collect *k, struct opf_aws_session *s, const char *user, struct opf_aws_error *err)
 {
-    json_t *groups = s_list(s, "ListGroupsForUser", "Groups", "UserName", user, err);
+    json_t *groups = s_list(k, s, "ListGroupsForUser", "Groups", "UserName", user, err);
     json_t *out = groups ? json_array() : NULL;
     size_t i;
     json_t *g;
@@ -202,36 +202,36 @@ static void s_part_job(struct opf_collect *k, void *arg, json_t *ev)
     json_t *in = json_pack("{s:s?}", "UserName", p->name), *got = NULL;
     switch (p->what) {
     case S_USER: /* ListUsers omits the boundary: only GetUser tells */
-        got = opf_aws_call(p->s, "iam", "GetUser", in, 0, &p->err);
+        got = opf_collect_call(k, p->s, "iam", "GetUser", in, 0, &p->err);
         if (got) {
             const json_t *pb = json_object_get(json_object_get(got, "User"), "PermissionsBoundary");
             p->out = pb ? json_incref((json_t *)pb) : json_null();
         }
         break;
     case S_LOGIN:
-        got = opf_aws_call(p->s, "iam", "GetLoginProfile", in, 0, &p->err);
+        got = opf_collect_call(k, p->s, "iam", "GetLoginProfile", in, 0, &p->err);
         if (got)
             p->out = json_incref(json_object_get(got, "LoginProfile"));
         else if (strcmp(p->err.code, "NoSuchEntity") == 0)
             p->out = json_null(); /* no console password */
         break;
     case S_MFA:
-        p->out = s_list(p->s, "ListMFADevices", "MFADevices", "UserName", p->name, &p->err);
+        p->out = s_list(k, p->s, "ListMFADevices", "MFADevices", "UserName", p->name, &p->err);
         break;
     case S_ATTACHED:
-        p->out = s_list(p->s, "ListAttachedUserPolicies", "AttachedPolicies", "UserName", p->name, &p->err);
+        p->out = s_list(k, p->s, "ListAttachedUserPolicies", "AttachedPolicies", "UserName", p->name, &p->err);
         break;
     case S_INLINE:
-        p->out = s_inline(p->s, "ListUserPolicies", "GetUserPolicy", "UserName", p->name, &p->err);
+        p->out = s_inline(k, p->s, "ListUserPolicies", "GetUserPolicy", "UserName", p->name, &p->err);
         break;
     case S_GROUPS:
         p->out = s_groups(k, p->s, p->name, &p->err);
         break;
     case S_GROUP_ATTACHED:
-        p->out = s_list(p->s, "ListAttachedGroupPolicies", "AttachedPolicies", "GroupName", p->name, &p->err);
+        p->out = s_list(k, p->s, "ListAttachedGroupPolicies", "AttachedPolicies", "GroupName", p->name, &p->err);
         break;
     case S_GROUP_INLINE:
-        p->out = s_inline(p->s, "ListGroupPolicies", "GetGroupPolicy", "GroupName", p->name, &p->err);
+        p->out = s_inline(k, p->s, "ListGroupPolicies", "GetGroupPolicy", "GroupName", p->name, &p->err);
         break;
     case S_USER_PARTS:
         break;
@@ -301,7 +301,7 @@ static json_t *s_users(struct opf_collect *k, struct opf_aws_session *s, const j
 
 json_t *opf_collect_users(struct opf_collect *k, struct opf_aws_session *s, struct opf_aws_error *err)
 {
-    json_t *list = opf_aws_call(s, "iam", "ListUsers", NULL, OPF_AWS_PAGINATE, err);
+    json_t *list = opf_collect_call(k, s, "iam", "ListUsers", NULL, OPF_AWS_PAGINATE, err);
     json_t *users = list ? s_users(k, s, json_object_get(list, "Users"), err) : NULL;
     json_decref(list);
     if (!users)

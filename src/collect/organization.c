@@ -24,14 +24,14 @@ static json_t *s_booleans(const json_t *obj)
     return out;
 }
 
-static json_t *s_stack_set(struct opf_aws_session *s, const char *region, const json_t *listed, const void *arg,
-                           struct opf_aws_error *err, const char **resource)
+static json_t *s_stack_set(struct opf_collect *k, struct opf_aws_session *s, const char *region,
+                           const json_t *listed, const void *arg, struct opf_aws_error *err, const char **resource)
 {
     const char *call_as = arg; /* a delegated administrator must say so */
     *resource = json_string_value(json_object_get(listed, "StackSetName"));
     json_t *in = json_pack("{s:O?, s:s?}", "StackSetName", json_object_get(listed, "StackSetName"), "CallAs", call_as);
-    json_t *described = opf_aws_call_in(s, region, "cloudformation", "DescribeStackSet", in, 0, err);
-    json_t *instances = described ? opf_aws_call_in(s, region, "cloudformation", "ListStackInstances", in,
+    json_t *described = opf_collect_call_in(k, s, region, "cloudformation", "DescribeStackSet", in, 0, err);
+    json_t *instances = described ? opf_collect_call_in(k, s, region, "cloudformation", "ListStackInstances", in,
                                                     OPF_AWS_PAGINATE, err) : NULL;
     json_decref(in);
     if (!instances) {
@@ -60,7 +60,7 @@ static json_t *s_stack_set(struct opf_aws_session *s, const char *region, const 
 static const struct opf_scan s_stack_sets = {"cloudformation.stack_sets",
                                              "cloudformation:ListStackSets+cloudformation:DescribeStackSet"
                                              "+cloudformation:ListStackInstances",
-                                             "cloudformation", "ListStackSets", "Summaries", "StackSets", s_stack_set};
+                                             "cloudformation", "ListStackSets", "Summaries", "StackSets", s_stack_set, NULL};
 
 /* Control Tower's baselines. Without a landing zone nothing is enrolled, and ListEnabledBaselines has nothing to
  * answer from: ListLandingZones decides, so an organization without Control Tower gets an empty list, not an
@@ -69,15 +69,15 @@ static void s_control_tower(struct opf_collect *k, json_t *org_ev)
 {
     struct opf_aws_error err = {0};
     struct opf_aws_item item;
-    const struct opf_aws_item *outer = opf_aws_item_begin(k->client, &item, "controltower.enabled_baselines");
+    const struct opf_aws_item *outer = opf_collect_item_begin(k, &item, "controltower.enabled_baselines");
     const char *source = "controltower:ListLandingZones";
-    json_t *zones = opf_aws_call(k->mgmt, "controltower", "ListLandingZones", NULL, OPF_AWS_PAGINATE, &err), *out = NULL;
+    json_t *zones = opf_collect_call(k, k->mgmt, "controltower", "ListLandingZones", NULL, OPF_AWS_PAGINATE, &err), *out = NULL;
     const json_t *list = json_object_get(zones, "landingZones");
     if (zones && json_array_size(list) == 0) {
         out = json_pack("{s:[], s:[]}", "landingZones", "enabledBaselines");
     } else if (zones) {
         source = "controltower:ListLandingZones+controltower:ListEnabledBaselines";
-        out = opf_aws_call(k->mgmt, "controltower", "ListEnabledBaselines", NULL, OPF_AWS_PAGINATE, &err);
+        out = opf_collect_call(k, k->mgmt, "controltower", "ListEnabledBaselines", NULL, OPF_AWS_PAGINATE, &err);
         if (out && !json_object_get(out, "enabledBaselines"))
             json_object_set_new(out, "enabledBaselines", json_array());
         if (out)

@@ -1,7 +1,7 @@
 /*
  * Resource policies, trust policies and resource shares of one account (docs/evidence.md): the evidence of
  * policies that name the organization, and of what an account loses when it leaves. Regional services are
- * read region by region (scan.c).
+ * read region by region (scan.c); the table of providers.c names each scan.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -35,10 +35,10 @@ static bool s_policy(json_t *entry, const char *key, const char *text, const cha
 /* ---- the resources ---- */
 
 /* One read of a resource, its input released. */
-static json_t *s_get(struct opf_aws_session *s, const char *region, const char *service, const char *op, json_t *in,
-                     struct opf_aws_error *err)
+static json_t *s_get(struct opf_collect *k, struct opf_aws_session *s, const char *region, const char *service,
+                     const char *op, json_t *in, struct opf_aws_error *err)
 {
-    json_t *out = opf_aws_call_in(s, region, service, op, in, 0, err);
+    json_t *out = opf_collect_call_in(k, s, region, service, op, in, 0, err);
     json_decref(in);
     return out;
 }
@@ -52,15 +52,16 @@ static json_t *s_with_policy(json_t *entry, const char *text, json_t *answer, co
     return ok ? entry : (json_decref(entry), NULL);
 }
 
-static json_t *s_bucket(struct opf_aws_session *s, const char *region, const json_t *listed, const void *arg,
-                        struct opf_aws_error *err, const char **resource)
+static json_t *s_bucket(struct opf_collect *k, struct opf_aws_session *s, const char *region, const json_t *listed,
+                        const void *arg, struct opf_aws_error *err, const char **resource)
 {
-    const char *partition = arg;
+    (void)arg;
+    const char *partition = k->partition;
     const char *name = json_string_value(json_object_get(listed, "Name"));
     /* a bucket answers only at its own region's endpoint; ListBuckets names it when asked with MaxBuckets */
     const char *at = json_string_value(json_object_get(listed, "BucketRegion"));
     *resource = name;
-    json_t *out = s_get(s, at ? at : region, "s3", "GetBucketPolicy", json_pack("{s:s}", "Bucket", name ? name : ""), err);
+    json_t *out = s_get(k, s, at ? at : region, "s3", "GetBucketPolicy", json_pack("{s:s}", "Bucket", name ? name : ""), err);
     if (!out && strcmp(err->code, "NoSuchBucketPolicy") != 0)
         return NULL;
     char arn[128];
@@ -69,13 +70,13 @@ static json_t *s_bucket(struct opf_aws_session *s, const char *region, const jso
                          json_string_value(json_object_get(out, "Policy")), out, "s3:GetBucketPolicy", err);
 }
 
-static json_t *s_key(struct opf_aws_session *s, const char *region, const json_t *listed, const void *arg,
-                     struct opf_aws_error *err, const char **resource)
+static json_t *s_key(struct opf_collect *k, struct opf_aws_session *s, const char *region, const json_t *listed,
+                     const void *arg, struct opf_aws_error *err, const char **resource)
 {
     (void)arg;
     const json_t *id = json_object_get(listed, "KeyId");
     *resource = json_string_value(json_object_get(listed, "KeyArn"));
-    json_t *out = s_get(s, region, "kms", "GetKeyPolicy", json_pack("{s:O?, s:s}", "KeyId", id, "PolicyName", "default"), err);
+    json_t *out = s_get(k, s, region, "kms", "GetKeyPolicy", json_pack("{s:O?, s:s}", "KeyId", id, "PolicyName", "default"), err);
     if (!out)
         return NULL;
     return s_with_policy(json_pack("{s:O?, s:O?, s:s}", "KeyId", id, "KeyArn", json_object_get(listed, "KeyArn"),
@@ -83,13 +84,13 @@ static json_t *s_key(struct opf_aws_session *s, const char *region, const json_t
                          json_string_value(json_object_get(out, "Policy")), out, "kms:GetKeyPolicy", err);
 }
 
-static json_t *s_topic(struct opf_aws_session *s, const char *region, const json_t *listed, const void *arg,
-                       struct opf_aws_error *err, const char **resource)
+static json_t *s_topic(struct opf_collect *k, struct opf_aws_session *s, const char *region, const json_t *listed,
+                       const void *arg, struct opf_aws_error *err, const char **resource)
 {
     (void)arg;
     const json_t *arn = json_object_get(listed, "TopicArn");
     *resource = json_string_value(arn);
-    json_t *out = s_get(s, region, "sns", "GetTopicAttributes", json_pack("{s:O?}", "TopicArn", arn), err);
+    json_t *out = s_get(k, s, region, "sns", "GetTopicAttributes", json_pack("{s:O?}", "TopicArn", arn), err);
     if (!out)
         return NULL;
     return s_with_policy(json_pack("{s:O?, s:s}", "TopicArn", arn, "Region", region),
@@ -97,13 +98,13 @@ static json_t *s_topic(struct opf_aws_session *s, const char *region, const json
                          "sns:GetTopicAttributes", err);
 }
 
-static json_t *s_queue(struct opf_aws_session *s, const char *region, const json_t *listed, const void *arg,
-                       struct opf_aws_error *err, const char **resource)
+static json_t *s_queue(struct opf_collect *k, struct opf_aws_session *s, const char *region, const json_t *listed,
+                       const void *arg, struct opf_aws_error *err, const char **resource)
 {
     (void)arg;
     *resource = json_string_value(listed);
     json_t *in = json_pack("{s:O, s:[s,s]}", "QueueUrl", listed, "AttributeNames", "Policy", "QueueArn");
-    json_t *out = s_get(s, region, "sqs", "GetQueueAttributes", in, err);
+    json_t *out = s_get(k, s, region, "sqs", "GetQueueAttributes", in, err);
     if (!out)
         return NULL;
     const json_t *attrs = json_object_get(out, "Attributes");
@@ -113,35 +114,40 @@ static json_t *s_queue(struct opf_aws_session *s, const char *region, const json
 }
 
 /* A share needs no further call: its listing holds everything, retention setting included. */
-static json_t *s_share(struct opf_aws_session *s, const char *region, const json_t *listed, const void *arg,
-                       struct opf_aws_error *err, const char **resource)
+static json_t *s_share(struct opf_collect *k, struct opf_aws_session *s, const char *region, const json_t *listed,
+                       const void *arg, struct opf_aws_error *err, const char **resource)
 {
-    (void)s, (void)arg, (void)err, (void)resource;
+    (void)k, (void)s, (void)arg, (void)err, (void)resource;
     json_t *entry = json_deep_copy(listed);
     json_object_set_new(entry, "Region", json_string(region));
     return entry;
 }
 
-static const struct opf_scan s_buckets = {"s3.bucket_policies", "s3:ListBuckets+s3:GetBucketPolicy", "s3", "ListBuckets",
-                                        "Buckets", "Buckets", s_bucket};
-static const struct opf_scan s_keys = {"kms.key_policies", "kms:ListKeys+kms:GetKeyPolicy", "kms", "ListKeys", "Keys",
-                                     "Keys", s_key};
-static const struct opf_scan s_topics = {"sns.topic_policies", "sns:ListTopics+sns:GetTopicAttributes", "sns",
-                                       "ListTopics", "Topics", "Topics", s_topic};
-static const struct opf_scan s_queues = {"sqs.queue_policies", "sqs:ListQueues+sqs:GetQueueAttributes", "sqs",
-                                       "ListQueues", "QueueUrls", "Queues", s_queue};
-static const struct opf_scan s_shares = {"ram.resource_shares", "ram:GetResourceShares", "ram", "GetResourceShares",
-                                       "resourceShares", "ResourceShares", s_share};
+/* MaxBuckets makes ListBuckets name each bucket's region (and page through more than 10,000); without
+ * MaxResults, ListQueues stops at 1,000 queues and gives no token. */
+const struct opf_scan opf_scan_buckets = {"s3.bucket_policies", "s3:ListBuckets+s3:GetBucketPolicy", "s3", "ListBuckets",
+                                          "Buckets", "Buckets", s_bucket, "{\"MaxBuckets\": 10000}"};
+const struct opf_scan opf_scan_keys = {"kms.key_policies", "kms:ListKeys+kms:GetKeyPolicy", "kms", "ListKeys", "Keys",
+                                       "Keys", s_key, NULL};
+const struct opf_scan opf_scan_topics = {"sns.topic_policies", "sns:ListTopics+sns:GetTopicAttributes", "sns",
+                                         "ListTopics", "Topics", "Topics", s_topic, NULL};
+const struct opf_scan opf_scan_queues = {"sqs.queue_policies", "sqs:ListQueues+sqs:GetQueueAttributes", "sqs",
+                                         "ListQueues", "QueueUrls", "Queues", s_queue, "{\"MaxResults\": 1000}"};
+const struct opf_scan opf_scan_shares = {
+    "ram.resource_shares", "ram:GetResourceShares", "ram", "GetResourceShares", "resourceShares", "ResourceShares",
+    s_share, "{\"resourceOwner\": \"OTHER-ACCOUNTS\", \"resourceShareStatus\": \"ACTIVE\"}"};
 
 /* iam.roles: every role with its trust policy decoded. */
-static void s_roles(struct opf_collect *k, struct opf_aws_session *s, json_t *ev, const struct opf_aws_error *denied)
+void opf_collect_roles_job(struct opf_collect *k, void *arg, json_t *ev)
 {
+    const struct opf_collect_member *m = arg;
+    const struct opf_aws_error *denied = m->denied;
     if (!opf_collect_want(k, "iam.roles"))
         return;
     struct opf_aws_error err = {0};
     struct opf_aws_item item;
-    const struct opf_aws_item *outer = opf_aws_item_begin(k->client, &item, "iam.roles");
-    json_t *out = denied ? NULL : opf_aws_call(s, "iam", "ListRoles", NULL, OPF_AWS_PAGINATE, &err);
+    const struct opf_aws_item *outer = opf_collect_item_begin(k, &item, "iam.roles");
+    json_t *out = denied ? NULL : opf_collect_call(k, m->s, "iam", "ListRoles", NULL, OPF_AWS_PAGINATE, &err);
     json_t *roles = out ? json_array() : NULL;
     size_t i;
     const json_t *r;
@@ -156,91 +162,4 @@ static void s_roles(struct opf_collect *k, struct opf_aws_session *s, json_t *ev
     json_decref(out);
     roles = opf_collect_item_end(&item, outer, roles ? json_pack("{s:o}", "Roles", roles) : NULL, &err);
     opf_collect_item(ev, "iam.roles", "iam:ListRoles", roles, denied ? denied : &err);
-}
-
-/* What an account's resource-policy jobs share. */
-struct s_account_policies {
-    struct opf_aws_session *s;
-    bool mgmt;
-    const struct opf_aws_error *denied;
-    struct opf_account_scope scope;      /* the regional scans' regions, once known */
-};
-
-static void s_roles_job(struct opf_collect *k, void *arg, json_t *ev)
-{
-    const struct s_account_policies *p = arg;
-    s_roles(k, p->s, ev, p->denied);
-}
-
-static void s_buckets_job(struct opf_collect *k, void *arg, json_t *ev)
-{
-    const struct s_account_policies *p = arg;
-    struct opf_account_scope scope = {.denied = p->denied, .errors = json_array(), .global = true};
-    /* MaxBuckets makes ListBuckets name each bucket's region (and page through more than 10,000) */
-    json_t *in = json_pack("{s:i}", "MaxBuckets", 10000);
-    opf_collect_scan(k, ev, &s_buckets, p->s, in, &scope, k->partition);
-    json_decref(in);
-    json_decref(scope.errors);
-}
-
-/* One regional scan, its listing's input built for it. */
-static void s_scan_with(struct opf_collect *k, void *arg, json_t *ev, const struct opf_scan *sc, json_t *in)
-{
-    const struct s_account_policies *p = arg;
-    opf_collect_scan(k, ev, sc, p->s, in, &p->scope, NULL);
-    json_decref(in);
-}
-
-static void s_keys_job(struct opf_collect *k, void *arg, json_t *ev)
-{
-    s_scan_with(k, arg, ev, &s_keys, NULL);
-}
-
-static void s_topics_job(struct opf_collect *k, void *arg, json_t *ev)
-{
-    s_scan_with(k, arg, ev, &s_topics, NULL);
-}
-
-static void s_queues_job(struct opf_collect *k, void *arg, json_t *ev)
-{
-    /* without MaxResults, ListQueues stops at 1,000 queues and gives no token */
-    s_scan_with(k, arg, ev, &s_queues, json_pack("{s:i}", "MaxResults", 1000));
-}
-
-static void s_shares_job(struct opf_collect *k, void *arg, json_t *ev)
-{
-    s_scan_with(k, arg, ev, &s_shares,
-                json_pack("{s:s, s:s}", "resourceOwner", "OTHER-ACCOUNTS", "resourceShareStatus", "ACTIVE"));
-}
-
-/* The account's regions, then its four regional scans side by side, each with its regions side by side: the
- * regional services' quotas are per account and region, so an account's listings overlap up to the pool's cap. */
-static void s_regional_job(struct opf_collect *k, void *arg, json_t *ev)
-{
-    struct s_account_policies *p = arg;
-    if (!opf_collect_wants_regions(k))
-        return;
-    p->scope = (struct opf_account_scope){.denied = p->denied, .errors = json_array()};
-    if (!p->denied) {
-        if (p->mgmt && k->mgmt_regions) { /* read once for the organization's own evidence */
-            p->scope.regions = json_incref(k->mgmt_regions);
-            json_array_extend(p->scope.errors, k->mgmt_region_errors);
-        } else {
-            p->scope.regions = opf_collect_regions(k, p->s, p->scope.errors);
-        }
-    }
-    struct opf_collect_job jobs[] = {{.run = s_keys_job, .arg = p}, {.run = s_topics_job, .arg = p},
-                                     {.run = s_queues_job, .arg = p}, {.run = s_shares_job, .arg = p}};
-    opf_collect_jobs(k, jobs, sizeof(jobs) / sizeof(jobs[0]), ev);
-    json_decref(p->scope.regions);
-    json_decref(p->scope.errors);
-}
-
-void opf_collect_policies(struct opf_collect *k, struct opf_aws_session *s, bool mgmt, json_t *ev,
-                          const struct opf_aws_error *denied)
-{
-    struct s_account_policies p = {.s = s, .mgmt = mgmt, .denied = denied};
-    struct opf_collect_job jobs[] = {{.run = s_roles_job, .arg = &p}, {.run = s_buckets_job, .arg = &p},
-                                     {.run = s_regional_job, .arg = &p}};
-    opf_collect_jobs(k, jobs, sizeof(jobs) / sizeof(jobs[0]), ev);
 }

@@ -94,8 +94,9 @@ static void s_smtp(struct opf_collect *k, const char *email, json_t *ev)
     json_decref(host);
 }
 
-void opf_collect_probes(struct opf_collect *k, const char *email, json_t *ev)
+void opf_collect_probes_job(struct opf_collect *k, void *arg, json_t *ev)
 {
+    const char *email = ((const struct opf_collect_account *)arg)->email;
     if (opf_collect_want(k, "probe.dns"))
         s_dns(k, email, ev);
     if (opf_collect_want(k, "probe.smtp"))

@@ -19,8 +19,8 @@ json_t *opf_collect_regions(struct opf_collect *k, struct opf_aws_session *s, js
     if (json_array_size(configured) > 0)
         return json_deep_copy(configured);
     struct opf_aws_error err;
-    json_t *out = opf_aws_call(s, "ec2", "DescribeRegions", NULL, 0, &err);
-    const char *home = opf_aws_client_region(k->client);
+    json_t *out = opf_collect_call(k, s, "ec2", "DescribeRegions", NULL, 0, &err);
+    const char *home = k->region;
     if (!out) {
         opf_collect_error_entry(errors, home, &err, NULL);
         return json_pack("[s]", home);
@@ -40,6 +40,14 @@ json_t *opf_collect_regions(struct opf_collect *k, struct opf_aws_session *s, js
     return regions;
 }
 
+json_t *opf_collect_member_regions(struct opf_collect *k, const struct opf_collect_member *m, json_t *errors)
+{
+    if (!m->mgmt || !k->mgmt_regions)
+        return opf_collect_regions(k, m->s, errors);
+    json_array_extend(errors, k->mgmt_region_errors); /* read once for the organization's own evidence */
+    return json_incref(k->mgmt_regions);
+}
+
 /* ---- the scanner ---- */
 
 /* One region's listing and its resources' reads; regions are scanned side by side (jobs.c). */
@@ -56,13 +64,12 @@ struct s_region_scan {
 
 static void s_region_job(struct opf_collect *k, void *arg, json_t *ev)
 {
-    (void)k;
     (void)ev;
     struct s_region_scan *r = arg;
     const struct opf_scan *sc = r->sc;
     r->entries = json_array();
     r->errors = json_array();
-    json_t *out = opf_aws_call_in(r->s, r->region, sc->service, sc->list_op, r->list_input, OPF_AWS_PAGINATE, &r->err);
+    json_t *out = opf_collect_call_in(k, r->s, r->region, sc->service, sc->list_op, r->list_input, OPF_AWS_PAGINATE, &r->err);
     if (!out) {
         r->denied = opf_collect_denied(r->err.code);
         if (!r->denied)
@@ -74,7 +81,7 @@ static void s_region_job(struct opf_collect *k, void *arg, json_t *ev)
     json_array_foreach(json_object_get(out, sc->list_key), j, listed) {
         struct opf_aws_error rerr = {0};
         const char *resource = NULL;
-        json_t *entry = sc->read(r->s, r->region, listed, r->arg, &rerr, &resource);
+        json_t *entry = sc->read(k, r->s, r->region, listed, r->arg, &rerr, &resource);
         if (entry)
             json_array_append_new(r->entries, entry);
         else
@@ -143,20 +150,10 @@ void opf_collect_scan(struct opf_collect *k, json_t *ev, const struct opf_scan *
         return;
     struct opf_aws_error err = {0};
     struct opf_aws_item item;
-    const struct opf_aws_item *outer = opf_aws_item_begin(k->client, &item, sc->key);
+    const struct opf_aws_item *outer = opf_collect_item_begin(k, &item, sc->key);
     json_t *data = NULL;
     if (!scope->denied)
         data = s_scan_run(k, s, sc, list_input, scope->global ? NULL : scope->regions, scope->errors, arg, &err);
     data = opf_collect_item_end(&item, outer, data, &err);
     opf_collect_item(ev, sc->key, sc->source, data, scope->denied ? scope->denied : &err);
-}
-
-bool opf_collect_wants_regions(const struct opf_collect *k)
-{
-    static const char *const keys[] = {"kms.key_policies", "sns.topic_policies", "sqs.queue_policies",
-                                       "ram.resource_shares", NULL};
-    for (const char *const *key = keys; *key; key++)
-        if (opf_collect_want(k, *key))
-            return true;
-    return false;
 }

@@ -16,7 +16,7 @@ void opf_collect_sso_instance(struct opf_collect *k, const json_t *org_ev)
 {
     const json_t *item = json_object_get(org_ev, "sso_admin.instances");
     const json_t *error = json_object_get(item, "error");
-    const char *home = opf_aws_client_region(k->client);
+    const char *home = k->region;
     if (!item || error) {
         opf_aws_error_set(&k->sso_error, json_string_value(json_object_get(error, "code")) ?
                           json_string_value(json_object_get(error, "code")) : "MissingEvidence",
@@ -36,7 +36,7 @@ void opf_collect_sso_instance(struct opf_collect *k, const json_t *org_ev)
         const char *region = json_string_value(r);
         if (strcmp(region, home) == 0)
             continue;
-        json_t *out = opf_aws_call_in(k->mgmt, region, "sso-admin", "ListInstances", NULL, OPF_AWS_PAGINATE, &err);
+        json_t *out = opf_collect_call_in(k, k->mgmt, region, "sso-admin", "ListInstances", NULL, OPF_AWS_PAGINATE, &err);
         first = json_array_get(json_object_get(out, "Instances"), 0);
         if (first)
             k->sso_instance = json_pack("{s:O?, s:s}", "InstanceArn", json_object_get(first, "InstanceArn"), "Region", region);
@@ -66,7 +66,7 @@ static json_t *s_permission_set_name(struct opf_collect *k, const char *instance
     if (name)
         return name;
     json_t *in = json_pack("{s:s, s:s}", "InstanceArn", instance, "PermissionSetArn", arn);
-    json_t *out = opf_aws_call_in(k->mgmt, region, "sso-admin", "DescribePermissionSet", in, 0, err);
+    json_t *out = opf_collect_call_in(k, k->mgmt, region, "sso-admin", "DescribePermissionSet", in, 0, err);
     json_decref(in);
     if (out) { /* Name is required when a permission set is created; "" only for a malformed answer */
         const char *n = json_string_value(json_object_get(json_object_get(out, "PermissionSet"), "Name"));
@@ -86,7 +86,7 @@ static json_t *s_assignments(struct opf_collect *k, const char *id, struct opf_a
     if (!instance)
         return data;
     json_t *in = json_pack("{s:s, s:s}", "InstanceArn", instance, "AccountId", id);
-    json_t *provisioned = opf_aws_call_in(k->mgmt, region, "sso-admin", "ListPermissionSetsProvisionedToAccount", in,
+    json_t *provisioned = opf_collect_call_in(k, k->mgmt, region, "sso-admin", "ListPermissionSetsProvisionedToAccount", in,
                                           OPF_AWS_PAGINATE, err);
     bool ok = provisioned != NULL;
     size_t i;
@@ -94,7 +94,7 @@ static json_t *s_assignments(struct opf_collect *k, const char *id, struct opf_a
     json_array_foreach(ok ? json_object_get(provisioned, "PermissionSets") : NULL, i, arn) {
         json_t *name = s_permission_set_name(k, instance, region, json_string_value(arn), err);
         json_object_set_new(in, "PermissionSetArn", json_deep_copy(arn));
-        json_t *assigned = name ? opf_aws_call_in(k->mgmt, region, "sso-admin", "ListAccountAssignments", in,
+        json_t *assigned = name ? opf_collect_call_in(k, k->mgmt, region, "sso-admin", "ListAccountAssignments", in,
                                                   OPF_AWS_PAGINATE, err) : NULL;
         if (!assigned) {
             json_decref(name);
@@ -116,13 +116,14 @@ static json_t *s_assignments(struct opf_collect *k, const char *id, struct opf_a
     return ok ? data : (json_decref(data), NULL);
 }
 
-void opf_collect_assignments(struct opf_collect *k, const char *id, json_t *ev)
+void opf_collect_assignments_job(struct opf_collect *k, void *arg, json_t *ev)
 {
+    const char *id = ((const struct opf_collect_account *)arg)->id;
     if (!opf_collect_want(k, "sso_admin.account_assignments"))
         return;
     struct opf_aws_error err = {0};
     struct opf_aws_item item;
-    const struct opf_aws_item *outer = opf_aws_item_begin(k->client, &item, "sso_admin.account_assignments");
+    const struct opf_aws_item *outer = opf_collect_item_begin(k, &item, "sso_admin.account_assignments");
     json_t *data = opf_collect_item_end(&item, outer, k->sso_instance ? s_assignments(k, id, &err) : NULL, &err);
     opf_collect_item(ev, "sso_admin.account_assignments",
                      "sso-admin:ListPermissionSetsProvisionedToAccount+sso-admin:ListAccountAssignments"

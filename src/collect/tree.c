@@ -27,7 +27,7 @@ static void s_children(struct opf_collect *k, const json_t *parent, const char *
 {
     struct opf_aws_error err = {0};
     json_t *in = json_pack("{s:O}", "ParentId", json_object_get(parent, "Id"));
-    json_t *out = opf_aws_call(k->mgmt, "organizations", op, in, OPF_AWS_PAGINATE, &err);
+    json_t *out = opf_collect_call(k, k->mgmt, "organizations", op, in, OPF_AWS_PAGINATE, &err);
     json_decref(in);
     if (!out) {
         s_fail(&k->tree, &err);
@@ -86,7 +86,7 @@ static void s_policies(struct opf_collect *k)
 {
     struct opf_aws_error err = {0};
     json_t *in = json_pack("{s:s}", "Filter", "SERVICE_CONTROL_POLICY");
-    json_t *list = opf_aws_call(k->mgmt, "organizations", "ListPolicies", in, OPF_AWS_PAGINATE, &err);
+    json_t *list = opf_collect_call(k, k->mgmt, "organizations", "ListPolicies", in, OPF_AWS_PAGINATE, &err);
     json_decref(in);
     if (!list) {
         s_fail(&k->scps, &err);
@@ -102,9 +102,9 @@ static void s_policies(struct opf_collect *k)
             break;
         }
         in = json_pack("{s:O}", "PolicyId", id);
-        json_t *targets = opf_aws_call(k->mgmt, "organizations", "ListTargetsForPolicy", in, OPF_AWS_PAGINATE, &err);
+        json_t *targets = opf_collect_call(k, k->mgmt, "organizations", "ListTargetsForPolicy", in, OPF_AWS_PAGINATE, &err);
         json_t *described = targets && json_array_size(json_object_get(targets, "Targets"))
-                                ? opf_aws_call(k->mgmt, "organizations", "DescribePolicy", in, 0, &err)
+                                ? opf_collect_call(k, k->mgmt, "organizations", "DescribePolicy", in, 0, &err)
                                 : NULL;
         json_decref(in);
         if (!targets || (json_array_size(json_object_get(targets, "Targets")) && !described)) {

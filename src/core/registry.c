@@ -1,5 +1,5 @@
 /* The check registry: the checks checks/registry.c adds (the built-in catalogue) plus modules loaded with
- * --plugin. */
+ * --plugin. A check whose needs name an evidence key no provider gives (src/collect/providers.c) is refused. */
 #include <dlfcn.h>
 #include <errno.h>
 #include <libgen.h>
@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "collect/providers.h"
 #include "core/core.h"
 
 struct opf_registry {
@@ -33,6 +34,10 @@ int opf_registry_add(struct opf_registry *r, const struct opf_check *c, const ch
                         "%s: check %s has an invalid subject kind, severity or runbook placement", origin, c->id);
     if (opf_registry_find(r, c->id))
         return opf_fail(err, OPF_ERR_INVALID_INPUT, "%s: check id %s is already registered", origin, c->id);
+    for (const char *const *key = c->needs; key && *key; key++)
+        if (!opf_provider_find(*key))
+            return opf_fail(err, OPF_ERR_INVALID_INPUT, "%s: check %s needs the evidence key %s, which no provider "
+                            "gives (docs/evidence.md)", origin, c->id, *key);
     if (r->count == r->cap) {
         size_t cap = r->cap ? r->cap * 2 : 32;
         const struct opf_check **n = realloc(r->checks, cap * sizeof(*n));

@@ -24,10 +24,12 @@ def error_xml(code, message):
 
 class FaultySts:
     """Answers GetCallerIdentity after `faults` error answers (status, code); `skew` seconds added to its clock
-    (Date header); a request signed more than five minutes away from that clock is refused as skewed."""
+    (Date header); a request signed more than five minutes away from that clock is refused as skewed. `jump`
+    seconds are added to that clock once each answer is decided, before it is sent: the client cannot see the
+    answer before the jump."""
 
-    def __init__(self, faults=(), skew=0):
-        self.faults, self.skew, self.dates = list(faults), skew, []
+    def __init__(self, faults=(), skew=0, jump=0):
+        self.faults, self.skew, self.jump, self.dates = list(faults), skew, jump, []
         owner = self
 
         class H(http.server.BaseHTTPRequestHandler):
@@ -47,6 +49,7 @@ class FaultySts:
                 else:
                     status, body = 200, IDENTITY
                 data = body.encode()
+                owner.skew += owner.jump
                 self.send_response(status)
                 self.send_header("Date", email.utils.formatdate(now, usegmt=True))
                 self.send_header("Content-Length", str(len(data)))
@@ -123,15 +126,9 @@ class RetryAndClock(unittest.TestCase):
         self.assertEqual(len(sts.dates), 1)
 
     def test_a_clock_that_stays_wrong_is_corrected_only_once(self):
-        sts = FaultySts(skew=3600)
+        # the server's clock jumps again after each answer: the second refusal is final
+        sts = FaultySts(skew=3600, jump=3600)
         try:
-            # the server's clock jumps again after the first answer: the second refusal is final
-            orig = sts.server.RequestHandlerClass.do_POST
-
-            def jumpy(handler):
-                orig(handler)
-                sts.skew += 3600
-            sts.server.RequestHandlerClass.do_POST = jumpy
             rc, err = self._call(sts)
         finally:
             sts.stop()

@@ -271,7 +271,8 @@ class CliAudit(unittest.TestCase):
         for name, why in (("wrong_abi.so", "check ABI 2, this orgpreflight needs ABI 3: rebuild the module"),
                           ("newer_major.so", "check ABI 4, this orgpreflight needs ABI 3: rebuild the module"),
                           ("newer_minor.so", "the module needs a newer orgpreflight"),
-                          ("duplicate_id.so", "account-state is already registered")):
+                          ("duplicate_id.so", "account-state is already registered"),
+                          ("unknown_key.so", "needs the evidence key iam.passwords, which no provider gives")):
             r = run_cli(["checks", "--plugin", os.path.join(PLUGINS, name)])
             self.assertEqual(r.returncode, 3, name)
             self.assertIn(why, r.stderr)

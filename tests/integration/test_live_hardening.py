@@ -1,4 +1,5 @@
-"""A live audit keeps secrets out of every output, and an interrupted run keeps what it collected."""
+"""A live audit keeps secrets out of every output, an interrupted run keeps what it collected, and accounts are
+collected while the listing of the organization's accounts is still read."""
 import json
 import os
 import signal
@@ -80,6 +81,34 @@ class LiveHardening(unittest.TestCase):
             r = run_cli(["audit", "--evidence", bundle, "--config", self.config])
             self.assertIn("incomplete", r.stdout)
             self.assertIn(r.returncode, (1, 2))
+        finally:
+            proxy.stop()
+
+    def test_accounts_are_collected_while_the_listing_is_still_read(self):
+        """The accounts of ListAccounts' first page are collected while the next page is still being read: the
+        proxy answers the second (last, empty) page only once a member's role was assumed, or after 20 s."""
+        proxy = FaultProxy(self.moto.url)
+        overlapped = []
+
+        def pages(request, status, headers, body):
+            if b"NextToken" not in request.body:  # moto's page, with one more to come
+                return status, headers, json.dumps(dict(json.loads(body), NextToken="page-2")).encode()
+            deadline = time.time() + 20
+            while proxy.calls["sts:AssumeRole"] == 0 and time.time() < deadline:
+                time.sleep(0.05)
+            overlapped.append(proxy.calls["sts:AssumeRole"] > 0)
+            return 200, {"Content-Type": "application/x-amz-json-1.1"}, json.dumps({"Accounts": []}).encode()
+        try:
+            proxy.answer("organizations:ListAccounts", pages)
+            bundle = os.path.join(tempfile.mkdtemp(dir=self.tmp), "b.json")
+            r = run_cli(["collect", "--config", self.config, "--quiet", "-o", bundle],
+                        env=dict(self.env, AWS_ENDPOINT_URL=proxy.url))
+            self.assertEqual(r.returncode, 0, r.stderr[-500:])
+            self.assertEqual(overlapped, [True])
+            doc = opftest.load_json(bundle)
+            self.assertTrue(doc["complete"])
+            self.assertEqual(len(doc["accounts"]), 7)
+            self.assertEqual(len(doc["organization"]["evidence"]["organizations.accounts"]["data"]["Accounts"]), 7)
         finally:
             proxy.stop()
 

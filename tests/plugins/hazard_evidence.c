@@ -1,9 +1,9 @@
-/* A module whose check only asks for the evidence of the migration-hazard checks, so that a collection
- * gathers those keys whichever checks are built in; it never judges anything. */
+/* A module whose check only asks for the evidence of the migration-hazard checks and the keys no built-in check
+ * reads, so that a collection gathers those keys whichever checks are built in; it never judges anything. */
 #include <orgpreflight/check.h>
 
-static const char *const s_needs[] = {"iam.roles", "iam.access_role", "s3.bucket_policies", "kms.key_policies",
-                                      "sns.topic_policies", "sqs.queue_policies", "ram.resource_shares",
+static const char *const s_needs[] = {"iam.account_aliases", "iam.roles", "iam.access_role", "s3.bucket_policies",
+                                      "kms.key_policies", "sns.topic_policies", "sqs.queue_policies", "ram.resource_shares",
                                       "sso_admin.account_assignments", "cloudformation.stack_sets",
                                       "controltower.enabled_baselines", NULL};
 

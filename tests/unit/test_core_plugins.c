@@ -131,7 +131,7 @@ static void s_refused(const char *name, const char *why)
     opf_registry_free(r);
 }
 
-static void another_major_a_newer_minor_and_a_taken_id_are_refused(void **state)
+static void modules_that_do_not_fit_are_refused(void **state)
 {
     char why[128];
     snprintf(why, sizeof(why), "check ABI 2, this orgpreflight needs ABI %u: rebuild the module", OPF_CHECK_ABI);
@@ -142,6 +142,7 @@ static void another_major_a_newer_minor_and_a_taken_id_are_refused(void **state)
     s_refused("newer_minor", why);
     s_refused("newer_minor", "the module needs a newer orgpreflight");
     s_refused("duplicate_id", "check id account-state is already registered");
+    s_refused("unknown_key", "check unknown-key needs the evidence key iam.passwords, which no provider gives");
 
     /* a placement this orgpreflight does not know is refused like an unknown severity */
     static const struct opf_check unplaced = {OPF_CHECK_HEADER, .id = "unplaced", .title = "Unplaced",
@@ -158,7 +159,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(an_older_minor_loads_and_runs_through_the_host),
         cmocka_unit_test(a_module_from_before_the_placement_lands_before_the_move),
-        cmocka_unit_test(another_major_a_newer_minor_and_a_taken_id_are_refused),
+        cmocka_unit_test(modules_that_do_not_fit_are_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
