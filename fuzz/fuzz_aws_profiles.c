@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "aws/client.h"
+#include "aws/ini.h"
 #include "fuzz.h"
 
 static int s_read(const uint8_t *data, size_t size, const char *name, json_t *into)

@@ -100,7 +100,9 @@ struct opf_context {
     enum opf_migration_path path;
     int attestation_max_age_days;
     const json_t *config;            /* effective configuration document (docs/config.md) */
-    const json_t *bundle;            /* the whole evidence bundle, for organization-wide facts */
+    /* the evidence bundle, for the organization's record; its "accounts" may be empty: an audit of a bundle
+     * file reads the accounts one at a time (each is its subject's record) */
+    const json_t *bundle;
     /* the bundle's organization-wide facts, computed once per audit: read them with opf_org_*() below
      * rather than walking bundle per subject */
     const struct opf_org_facts *org;

@@ -40,8 +40,8 @@ struct opf_aws_creds {
 };
 void opf_aws_creds_clear(struct opf_aws_creds *c);
 
-struct opf_aws_config;           /* parsed ~/.aws/config + credentials (config.c) */
-struct opf_cred_provider;        /* refreshing provider; thread-safe */
+struct opf_aws_transport;
+struct opf_aws_clock;
 
 struct opf_aws_client_options {
     const char *profile;         /* --profile, else AWS_DEFAULT_PROFILE, AWS_PROFILE, else "default" */
@@ -58,12 +58,14 @@ struct opf_aws_client_options {
     long max_answer_bytes;       /* 0: 64 MiB for one answer */
     int max_pages;               /* 0: 10,000 pages for one listing */
     long process_timeout_ms;     /* 0: 60 s for credential_process */
+    const struct opf_aws_transport *transport; /* NULL: libcurl (transport.h; tests inject canned answers) */
+    const struct opf_aws_clock *clock;         /* NULL: the system's clocks */
 };
 
 struct opf_aws_client;
 
-/* Creates the client and starts its event loop. On failure returns NULL with err filled
- * (a broken config file names the file and line, an invalid AWS_MAX_ATTEMPTS the value). */
+/* Creates the client and starts its transport (libcurl's event loop, unless opts gives one). On failure returns
+ * NULL with err filled (a broken config file names the file and line, an invalid AWS_MAX_ATTEMPTS the value). */
 OPF_MUST_USE struct opf_aws_client *opf_aws_client_new(const struct opf_aws_client_options *opts,
                                                        struct opf_aws_error *err);
 void opf_aws_client_free(struct opf_aws_client *c);

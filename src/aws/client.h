@@ -1,33 +1,21 @@
-/* Internals shared by the client (client.c) and the credential providers (session.c). */
+/* The client's and the sessions' state, shared by the files of src/aws; the client's callers see aws.h (and
+ * collector.h), never this. */
 #ifndef OPF_AWS_CLIENT_H
 #define OPF_AWS_CLIENT_H
 
 #include <pthread.h>
 #include <stdatomic.h>
-#include <stdarg.h>
-
-#include <curl/curl.h>
+#include <stdio.h>
 
 #include "aws/aws.h"
-#include "aws/ini.h"
+#include "aws/collector.h"
+#include "aws/pace.h"
+#include "aws/transport.h"
 #include "core/buf.h"
-
-struct opf_transfer;
+#include "orgpreflight/export.h"
 
 enum opf_session_kind { OPF_SESSION_STATIC, OPF_SESSION_ASSUME_ROLE, OPF_SESSION_PROCESS, OPF_SESSION_WEB_IDENTITY,
                         OPF_SESSION_SSO, OPF_SESSION_CONTAINER, OPF_SESSION_IMDS };
-
-struct opf_pace {                      /* a token bucket of the Account API's quotas */
-    double tokens;
-    long at_ms;
-};
-
-struct opf_adaptive {                  /* a service's sending rate, lowered when it throttles (client.c) */
-    const void *service;
-    double rate, tokens, measured;     /* rate: requests per second, 0 while not limited */
-    long at_ms, cut_ms, window_ms;
-    unsigned window_count;             /* requests sent since window_ms */
-};
 
 enum opf_retry_mode { OPF_RETRY_STANDARD, OPF_RETRY_LEGACY, OPF_RETRY_ADAPTIVE };
 
@@ -39,7 +27,7 @@ struct opf_aws_client {
     int max_attempts, max_pages;
     enum opf_retry_mode retry_mode;
     int retry_mode_attempts;           /* the mode's default attempts */
-    _Atomic long clock_offset_s;       /* added to the system clock when signing (clock.c) */
+    _Atomic long clock_offset_s;       /* added to the calendar when signing (clock.c) */
     long connect_timeout_ms, read_timeout_ms, backoff_base_ms;
     long call_budget_ms, item_budget_ms, max_answer_bytes, process_timeout_ms; /* limits.h */
     volatile int *interrupted;
@@ -49,40 +37,21 @@ struct opf_aws_client {
     json_t *sso_sessions, *services;   /* [sso-session x], [services x] */
     FILE *debug;
     pthread_mutex_t debug_lock;
-    CURLM *multi;                      /* driven by the event-loop thread only */
-    pthread_t loop;
-    pthread_mutex_t qlock;             /* queue, stop and the transfers' done flags (each has its own condition) */
-    struct opf_transfer *queue;        /* transfers waiting to join the multi handle */
-    bool stop;
-    pthread_mutex_t lock;              /* stats, pacing */
-    pthread_cond_t orgs_cond;
-    int orgs_in_flight;
-    bool pacing;                       /* false with OPF_PACING=off */
-    struct opf_adaptive adaptive[8];
-    size_t nadaptive;
-    struct opf_pace *pace;
-    json_t *pace_index;                /* "Operation/scope" -> index in pace */
-    size_t npace;
+    struct opf_aws_transport transport; /* libcurl's (http.c) unless the options gave one */
+    bool owns_transport;
+    struct opf_aws_clock clock;        /* the system's unless the options gave one */
+    struct opf_pacer pacer;
+    pthread_mutex_t lock;              /* stats */
     struct opf_aws_stats stats;
 };
 
-void opf_aws_error_set(struct opf_aws_error *err, const char *code, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-struct opf_http_resp {
-    long deadline_ms;         /* in: the exchange ends by then (0: only the read timeout) */
-    bool too_large;           /* the answer passed max_answer_bytes and was abandoned */
-    long status;
-    struct opf_buf body;
-    char error_type[128];     /* x-amzn-ErrorType */
-    char request_id[96];
-    long retry_after_ms;      /* x-amz-retry-after */
-    time_t date;              /* Date, 0 when absent */
-};
-
-/* One HTTP exchange: 0 with resp filled (any status), or -1 with a transport error in err. */
-OPF_MUST_USE int opf_aws_http(struct opf_aws_client *c, const char *method, const char *url, struct curl_slist *headers,
-                              const char *body, struct opf_http_resp *resp, struct opf_aws_error *err);
+/* Adds one to a counter of c->stats. */
+static inline void opf_aws_count(struct opf_aws_client *c, unsigned long *field)
+{
+    pthread_mutex_lock(&c->lock);
+    (*field)++;
+    pthread_mutex_unlock(&c->lock);
+}
 
 /* ---- the shared files and settings (config.c) ---- */
 /* Reads both files and builds the profile map; -1 with err ("ConfigParseError", the file and line). */
@@ -101,53 +70,38 @@ const char *opf_aws_setting(const struct opf_aws_client *c, const char *env, con
 /* botocore's ensure_boolean: "true" in any case. */
 bool opf_aws_truthy(const char *v);
 
-/* One page of an operation, with its retries, by deadline_ms (paginate.c pages through). */
+/* AWS_RETRY_MODE / retry_mode (retry_mode.c); -1 with err for an unknown mode. */
+OPF_MUST_USE int opf_aws_retry_mode_resolve(struct opf_aws_client *c, struct opf_aws_error *err);
+
+/* ---- calls ---- */
 struct opf_aws_service;
 struct opf_aws_operation;
+/* One page of an operation, with its retries, by deadline_ms (call.c; paginate.c pages through). */
 OPF_MUST_USE json_t *opf_aws_call_page(struct opf_aws_session *s, const char *region, const struct opf_aws_service *svc,
                                        const struct opf_aws_operation *op, const json_t *input, bool sign,
                                        long deadline_ms, struct opf_aws_error *err);
-
 /* A call with signing optional (AssumeRoleWithWebIdentity is unsigned). */
 OPF_MUST_USE json_t *opf_aws_call_ex(struct opf_aws_session *s, const char *service, const char *operation,
                                      const json_t *input, unsigned flags, bool sign, struct opf_aws_error *err);
 
+/* ---- sessions (session.c) ---- */
 /* A session of `kind` described by `describe` (taken); static ones hold a copy of the keys. */
 OPF_MUST_USE struct opf_aws_session *opf_aws_session_new(struct opf_aws_client *c, enum opf_session_kind kind,
                                                          json_t *describe);
 OPF_MUST_USE struct opf_aws_session *opf_aws_session_static(struct opf_aws_client *c, const char *akid,
                                                             const char *secret, const char *token, json_t *describe);
-
 /* Current credentials (a copy the caller clears); force refreshes even valid ones. */
 OPF_MUST_USE int opf_aws_session_credentials(struct opf_aws_session *s, struct opf_aws_creds *out, bool force,
                                              struct opf_aws_error *err);
-bool opf_aws_session_refreshable(const struct opf_aws_session *s);
-
-/* AWS_RETRY_MODE / retry_mode (retry_mode.c); -1 with err for an unknown mode. */
-OPF_MUST_USE int opf_aws_retry_mode_resolve(struct opf_aws_client *c, struct opf_aws_error *err);
-
-/* The signing clock (clock.c): now, corrected by the offset a skewed answer showed. */
-time_t opf_aws_clock_now(struct opf_aws_client *c);
-/* An HTTP Date header (RFC 1123) as a time, 0 when unreadable. */
-time_t opf_aws_http_date(const char *v);
-/* After an error answer: when `code` is a clock-skew error and the answer's Date is five minutes or more from
- * the signing clock, sets the offset and returns true (the caller signs again and retries once). */
-bool opf_aws_clock_correct(struct opf_aws_client *c, const char *code, time_t server_date);
-
-/* Retry policy, exposed for tests. */
-bool opf_aws_retryable(const char *code, long status);
-bool opf_aws_throttling(const char *code, long status);
-long opf_aws_backoff_ms(long base_ms, int attempt);
-
-
-#define RETRY_BUCKET_MAX 500 /* the SDKs' standard retry mode: tokens per client */
 
 struct opf_aws_session {
     struct opf_aws_client *c;
     enum opf_session_kind kind;
+    /* opf_aws_session_credentials: the calls reach the providers through it, since the providers call */
+    int (*credentials)(struct opf_aws_session *s, struct opf_aws_creds *out, bool force, struct opf_aws_error *err);
     pthread_mutex_t lock;
     struct opf_aws_creds creds;
-    _Atomic int bucket;                 /* retry tokens: one bucket per session, as one SDK client has */
+    _Atomic int bucket;                 /* retry tokens: one bucket per session, as one SDK client has (retry.c) */
     char *region;                       /* the profile's region, or NULL for the client's */
     struct opf_aws_session *base;       /* assume-role: the source session */
     bool owns_base;
@@ -156,5 +110,11 @@ struct opf_aws_session {
     int duration_seconds;
     json_t *describe;                   /* the source, without secrets */
 };
+
+/* Whether the session's credentials can be obtained again (all but static keys). */
+static inline bool opf_aws_session_refreshable(const struct opf_aws_session *s)
+{
+    return s->kind != OPF_SESSION_STATIC;
+}
 
 #endif

@@ -1,5 +1,7 @@
-/* The signing clock: the system's, corrected when AWS says a request's time is skewed, as the SDKs do (the
- * JavaScript and Java SDKs: an offset from the answer's Date header when it is five minutes or more away). */
+/* The client's clock: the system's by default (or the one its options inject), and the signing clock, corrected
+ * when AWS says a request's time is skewed, as the SDKs do (the JavaScript and Java SDKs: an offset from the
+ * answer's Date header when it is five minutes or more away). */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -8,10 +10,47 @@
 #include "core/core.h"
 
 #define SKEW_WINDOW_S 300
+#define SLEEP_SLICE_MS 50L   /* how soon a signal ends a sleep */
 
-time_t opf_aws_clock_now(struct opf_aws_client *c)
+static long s_monotonic_ms(void *ctx)
 {
-    return time(NULL) + (time_t)atomic_load(&c->clock_offset_s);
+    (void)ctx;
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+}
+
+static time_t s_calendar(void *ctx)
+{
+    (void)ctx;
+    return time(NULL);
+}
+
+static void s_sleep_until(void *ctx, long until_ms, volatile int *interrupted)
+{
+    for (long now = s_monotonic_ms(ctx); !(interrupted && *interrupted) && now < until_ms; now = s_monotonic_ms(ctx)) {
+        long slice = until_ms - now < SLEEP_SLICE_MS ? until_ms - now : SLEEP_SLICE_MS;
+        struct timespec ts = {slice / 1000, (slice % 1000) * 1000000L};
+        while (nanosleep(&ts, &ts) != 0 && errno == EINTR && !(interrupted && *interrupted))
+            ;
+    }
+}
+
+const struct opf_aws_clock opf_aws_system_clock = {s_monotonic_ms, s_calendar, s_sleep_until, NULL};
+
+long opf_aws_now_ms(const struct opf_aws_client *c)
+{
+    return c->clock.now_ms(c->clock.ctx);
+}
+
+time_t opf_aws_wall(const struct opf_aws_client *c)
+{
+    return c->clock.wall(c->clock.ctx);
+}
+
+time_t opf_aws_clock_now(const struct opf_aws_client *c)
+{
+    return opf_aws_wall(c) + (time_t)atomic_load(&c->clock_offset_s);
 }
 
 time_t opf_aws_http_date(const char *v)
@@ -37,7 +76,7 @@ bool opf_aws_clock_correct(struct opf_aws_client *c, const char *code, time_t se
     bool skew_error = false;
     for (size_t i = 0; i < sizeof(skew_codes) / sizeof(skew_codes[0]); i++)
         skew_error = skew_error || strcmp(code, skew_codes[i]) == 0;
-    time_t now = time(NULL);
+    time_t now = opf_aws_wall(c);
     long offset = atomic_load(&c->clock_offset_s);
     if (!skew_error || server_date <= 0 || labs((long)(now + offset - server_date)) < SKEW_WINDOW_S)
         return false;

@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "aws/client.h"
+#include "aws/ini.h"
 
 static const char *s_env(const char *name)
 {

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "aws/client.h"
+#include "aws/retry.h"
 
 /* The client's own codes and the AWS answers whose category their HTTP status does not tell. */
 static const struct {

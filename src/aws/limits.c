@@ -3,19 +3,9 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "aws/client.h"
 #include "aws/limits.h"
-
-#define WAIT_SLICE_MS 50L   /* how soon a signal ends a wait */
-
-long opf_aws_now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
-}
 
 static _Thread_local const struct opf_aws_item *s_item;
 
@@ -31,7 +21,7 @@ void opf_aws_item_set(const struct opf_aws_item *item)
 
 static bool s_item_spent(const struct opf_aws_item *item)
 {
-    return item && opf_aws_now_ms() >= item->deadline_ms;
+    return item && item->clock->now_ms(item->clock->ctx) >= item->deadline_ms;
 }
 
 static void s_item_error(const struct opf_aws_item *item, struct opf_aws_error *err)
@@ -44,8 +34,8 @@ const struct opf_aws_item *opf_aws_item_begin(const struct opf_aws_client *c, st
                                               const char *name)
 {
     const struct opf_aws_item *outer = s_item;
-    *item = (struct opf_aws_item){.name = name, .budget_ms = c->item_budget_ms,
-                                  .deadline_ms = opf_aws_now_ms() + c->item_budget_ms};
+    *item = (struct opf_aws_item){.name = name, .clock = &c->clock, .budget_ms = c->item_budget_ms,
+                                  .deadline_ms = opf_aws_now_ms(c) + c->item_budget_ms};
     if (outer && outer->deadline_ms < item->deadline_ms)
         item->deadline_ms = outer->deadline_ms;
     s_item = item;
@@ -63,7 +53,7 @@ bool opf_aws_item_end(const struct opf_aws_item *item, const struct opf_aws_item
 
 long opf_aws_call_deadline(const struct opf_aws_client *c)
 {
-    long deadline = opf_aws_now_ms() + c->call_budget_ms;
+    long deadline = opf_aws_now_ms(c) + c->call_budget_ms;
     return s_item && s_item->deadline_ms < deadline ? s_item->deadline_ms : deadline;
 }
 
@@ -88,16 +78,12 @@ void opf_aws_error_stopped(const struct opf_aws_client *c, struct opf_aws_error 
 
 bool opf_aws_wait(const struct opf_aws_client *c, long ms, long deadline_ms, struct opf_aws_error *err)
 {
-    long now = opf_aws_now_ms(), until = now + (ms > 0 ? ms : 0);
+    long until = opf_aws_now_ms(c) + (ms > 0 ? ms : 0);
     bool clipped = deadline_ms > 0 && until > deadline_ms;
     if (clipped)
         until = deadline_ms;
-    for (; !opf_aws_interrupted(c) && now < until; now = opf_aws_now_ms()) {
-        long slice = until - now < WAIT_SLICE_MS ? until - now : WAIT_SLICE_MS;
-        struct timespec ts = {slice / 1000, (slice % 1000) * 1000000L};
-        while (nanosleep(&ts, &ts) != 0 && errno == EINTR && !opf_aws_interrupted(c))
-            ;
-    }
+    if (!opf_aws_interrupted(c))
+        c->clock.sleep_until(c->clock.ctx, until, c->interrupted);
     if (!opf_aws_interrupted(c) && !clipped)
         return true;
     opf_aws_error_stopped(c, err);

@@ -7,6 +7,7 @@
 #include <jansson.h>
 
 #include "aws/aws.h"
+#include "orgpreflight/export.h"
 
 /* JSON 1.0/1.1, rest-JSON, Query, rest-XML (S3) and EC2's own Query dialect */
 enum opf_protocol { OPF_PROTO_JSON, OPF_PROTO_REST_JSON, OPF_PROTO_QUERY, OPF_PROTO_REST_XML, OPF_PROTO_EC2 };

@@ -37,7 +37,7 @@ static json_t *s_call(struct opf_aws_session *s, const char *region, const char 
         return NULL;
     }
     long deadline_ms = opf_aws_call_deadline(s->c);
-    if (opf_aws_now_ms() >= deadline_ms) { /* its item's time is up: not sent */
+    if (opf_aws_now_ms(s->c) >= deadline_ms) { /* its item's time is up: not sent */
         opf_aws_error_stopped(s->c, err);
         snprintf(err->operation, sizeof(err->operation), "%s:%s", service, operation);
         return NULL;

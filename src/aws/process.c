@@ -50,14 +50,14 @@ int opf_aws_process_run(struct opf_aws_client *c, const char *command, struct op
         opf_aws_error_set(err, "CredentialsError", "credential_process: cannot run: %s", strerror(errno));
         return -1;
     }
-    long deadline = opf_aws_now_ms() + c->process_timeout_ms;
+    long deadline = opf_aws_now_ms(c) + c->process_timeout_ms;
     const char *stop = NULL;
     bool open = true;
     int status = 0;
     for (;;) {
         if (opf_aws_interrupted(c))
             stop = "interrupted by a signal";
-        else if (opf_aws_now_ms() >= deadline)
+        else if (opf_aws_now_ms(c) >= deadline)
             stop = "timed out";
         if (stop)
             break;

@@ -17,6 +17,7 @@
 #include "aws/endpoint.h"
 #include "aws/limits.h"
 #include "aws/process.h"
+#include "aws/retry.h"
 #include "aws/sigv4.h"
 #include "core/core.h"
 
@@ -43,6 +44,7 @@ struct opf_aws_session *opf_aws_session_new(struct opf_aws_client *c, enum opf_s
     s->c = c;
     s->kind = kind;
     s->describe = describe;
+    s->credentials = opf_aws_session_credentials;
     pthread_mutex_init(&s->lock, NULL);
     atomic_init(&s->bucket, RETRY_BUCKET_MAX);
     return s;
@@ -81,11 +83,6 @@ json_t *opf_aws_session_describe(struct opf_aws_session *s)
     return d;
 }
 
-bool opf_aws_session_refreshable(const struct opf_aws_session *s)
-{
-    return s->kind != OPF_SESSION_STATIC;
-}
-
 /* Fills creds from a JSON object with the given member names; Expiration as ISO 8601 or epoch (ms when
  * expiration_ms). */
 static int s_creds_from(const json_t *o, const char *akid, const char *secret, const char *token, const char *exp,
@@ -113,11 +110,14 @@ static int s_creds_from(const json_t *o, const char *akid, const char *secret, c
     return 0;
 }
 
-static int s_http_json(struct opf_aws_client *c, const char *method, const char *url, struct curl_slist *headers,
-                       json_t **out, const char *what, struct opf_aws_error *err)
+/* A credentials endpoint's answer: JSON, or a plain text one (IMDS token, role name) as a JSON string. */
+static int s_http_json(struct opf_aws_client *c, const char *method, const char *url, const struct opf_header *headers,
+                       size_t nheaders, json_t **out, const char *what, struct opf_aws_error *err)
 {
     struct opf_http_resp resp = {0};
-    if (opf_aws_http(c, method, url, headers, strcmp(method, "PUT") == 0 ? "" : NULL, &resp, err) != 0)
+    struct opf_http_request req = {.method = method, .url = url, .headers = headers, .nheaders = nheaders,
+                                   .body = strcmp(method, "PUT") == 0 ? "" : NULL};
+    if (opf_aws_http(c, &req, &resp, err) != 0)
         return -1;
     int rc = 0;
     if (resp.status < 200 || resp.status >= 300) {
@@ -126,10 +126,8 @@ static int s_http_json(struct opf_aws_client *c, const char *method, const char 
         rc = -1;
     } else if (out) {
         *out = json_loadb(resp.body.data ? resp.body.data : "", resp.body.len, 0, NULL);
-        if (!*out) {
-            /* a plain text answer (IMDS token, role name) is returned as a JSON string */
+        if (!*out)
             *out = json_string(resp.body.data ? resp.body.data : "");
-        }
     }
     if (resp.body.data)
         OPENSSL_cleanse(resp.body.data, resp.body.len);
@@ -235,7 +233,7 @@ static int s_refresh_sso(struct opf_aws_session *s, struct opf_aws_error *err)
                  n >= 3 && strcmp(at + n - 3, "UTC") == 0 ? "Z" : "");
     }
     time_t expires = 0;
-    if (!token || !opf_time_parse(stamp, &expires) || expires <= time(NULL)) {
+    if (!token || !opf_time_parse(stamp, &expires) || expires <= opf_aws_wall(s->c)) {
         json_decref(cache);
         opf_aws_error_set(err, "SSOTokenError", "IAM Identity Center: the cached token for %s has expired; run `aws sso login`",
                           s->sso_start_url);
@@ -251,15 +249,10 @@ static int s_refresh_sso(struct opf_aws_session *s, struct opf_aws_error *err)
     opf_uri_encode(&u, s->sso_role, strlen(s->sso_role), false);
     opf_buf_puts(&u, "&account_id=");
     opf_uri_encode(&u, s->sso_account, strlen(s->sso_account), false);
-    struct opf_buf h = {0};
-    opf_buf_printf(&h, "x-amz-sso_bearer_token: %s", token);
-    struct curl_slist *headers = curl_slist_append(NULL, h.data);
-    OPENSSL_cleanse(h.data, h.len);
-    opf_buf_free(&h);
-    json_decref(cache);
+    struct opf_header bearer = {"x-amz-sso_bearer_token", token};
     json_t *out = NULL;
-    int rc = s_http_json(s->c, "GET", u.data, headers, &out, "IAM Identity Center GetRoleCredentials", err);
-    curl_slist_free_all(headers);
+    int rc = s_http_json(s->c, "GET", u.data, &bearer, 1, &out, "IAM Identity Center GetRoleCredentials", err);
+    json_decref(cache);
     opf_buf_free(&u);
     if (rc != 0 && err->http_status == 401)
         opf_aws_error_set(err, "SSOTokenError", "IAM Identity Center refused the cached token for %s; run `aws sso login`",
@@ -273,7 +266,6 @@ static int s_refresh_sso(struct opf_aws_session *s, struct opf_aws_error *err)
 
 static int s_refresh_container(struct opf_aws_session *s, struct opf_aws_error *err)
 {
-    struct curl_slist *headers = NULL;
     char *token = s_dup(s_env("AWS_CONTAINER_AUTHORIZATION_TOKEN"));
     const char *token_file = s_env("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE");
     if (token_file) {
@@ -289,19 +281,13 @@ static int s_refresh_container(struct opf_aws_session *s, struct opf_aws_error *
         token = strdup(buf);
         OPENSSL_cleanse(buf, sizeof(buf));
     }
-    if (token && *token) {
-        struct opf_buf h = {0};
-        opf_buf_printf(&h, "Authorization: %s", token);
-        headers = curl_slist_append(headers, h.data);
-        OPENSSL_cleanse(h.data, h.len);
-        opf_buf_free(&h);
-    }
+    struct opf_header authorization = {"Authorization", token};
+    json_t *out = NULL;
+    int rc = s_http_json(s->c, "GET", s->url, &authorization, token && *token ? 1 : 0, &out,
+                         "container credentials endpoint", err);
     if (token)
         OPENSSL_cleanse(token, strlen(token));
     free(token);
-    json_t *out = NULL;
-    int rc = s_http_json(s->c, "GET", s->url, headers, &out, "container credentials endpoint", err);
-    curl_slist_free_all(headers);
     if (rc == 0)
         rc = s_creds_from(out, "AccessKeyId", "SecretAccessKey", "Token", "Expiration", false, &s->creds,
                           "container credentials endpoint", err);
@@ -314,31 +300,25 @@ static int s_refresh_imds(struct opf_aws_session *s, struct opf_aws_error *err)
     const char *base = s->url;
     char url[1024];
     snprintf(url, sizeof(url), "%s/latest/api/token", base);
-    struct curl_slist *h = curl_slist_append(NULL, "X-aws-ec2-metadata-token-ttl-seconds: 21600");
+    struct opf_header ttl = {"X-aws-ec2-metadata-token-ttl-seconds", "21600"};
     json_t *token = NULL;
-    int rc = s_http_json(s->c, "PUT", url, h, &token, "EC2 instance metadata (IMDSv2 token)", err);
-    curl_slist_free_all(h);
-    if (rc != 0)
+    if (s_http_json(s->c, "PUT", url, &ttl, 1, &token, "EC2 instance metadata (IMDSv2 token)", err) != 0)
         return -1;
-    struct opf_buf th = {0};
-    opf_buf_printf(&th, "X-aws-ec2-metadata-token: %s", json_string_value(token));
-    json_decref(token);
-    h = curl_slist_append(NULL, th.data);
-    opf_buf_free(&th);
+    struct opf_header h = {"X-aws-ec2-metadata-token", json_string_value(token) ? json_string_value(token) : ""};
     json_t *role = NULL, *out = NULL;
     snprintf(url, sizeof(url), "%s/latest/meta-data/iam/security-credentials/", base);
-    rc = s_http_json(s->c, "GET", url, h, &role, "EC2 instance metadata (role)", err);
+    int rc = s_http_json(s->c, "GET", url, &h, 1, &role, "EC2 instance metadata (role)", err);
     if (rc == 0 && json_is_string(role)) {
         char name[256];
         snprintf(name, sizeof(name), "%s", json_string_value(role));
         name[strcspn(name, "\r\n")] = '\0';
         snprintf(url, sizeof(url), "%s/latest/meta-data/iam/security-credentials/%s", base, name);
-        rc = s_http_json(s->c, "GET", url, h, &out, "EC2 instance metadata (credentials)", err);
+        rc = s_http_json(s->c, "GET", url, &h, 1, &out, "EC2 instance metadata (credentials)", err);
         if (rc == 0)
             rc = s_creds_from(out, "AccessKeyId", "SecretAccessKey", "Token", "Expiration", false, &s->creds,
                               "EC2 instance metadata", err);
     }
-    curl_slist_free_all(h);
+    json_decref(token);
     json_decref(role);
     json_decref(out);
     return rc;
@@ -361,7 +341,7 @@ int opf_aws_session_credentials(struct opf_aws_session *s, struct opf_aws_creds 
 {
     pthread_mutex_lock(&s->lock);
     int rc = 0;
-    bool stale = !s->creds.access_key_id || (s->creds.expiration && time(NULL) >= s->creds.expiration - REFRESH_MARGIN_S);
+    bool stale = !s->creds.access_key_id || (s->creds.expiration && opf_aws_wall(s->c) >= s->creds.expiration - REFRESH_MARGIN_S);
     if (s->kind != OPF_SESSION_STATIC && (stale || force) && opf_aws_interrupted(s->c)) {
         opf_aws_error_stopped(s->c, err); /* no credential_process is started once a signal came */
         rc = -1;
@@ -380,7 +360,7 @@ int opf_aws_session_credentials(struct opf_aws_session *s, struct opf_aws_creds 
         opf_aws_error_set(err, "CredentialsError", "no credentials");
         rc = -1;
     }
-    if (rc == 0 && s->kind != OPF_SESSION_STATIC && s->creds.expiration && s->creds.expiration <= time(NULL)) {
+    if (rc == 0 && s->kind != OPF_SESSION_STATIC && s->creds.expiration && s->creds.expiration <= opf_aws_wall(s->c)) {
         /* as botocore: refreshed credentials that are already expired are an error, not a reason to loop */
         char at[32];
         opf_time_format(s->creds.expiration, at, sizeof(at));

@@ -194,17 +194,9 @@ static void s_push(struct s_hdr *h, size_t *count, char *name, char *value)
     (*count)++;
 }
 
-int opf_sigv4_sign(const struct opf_sigv4_input *in, struct opf_sigv4_output *out)
+/* Stage 1: the canonical request and the signed header names. 0, or -1 on allocation failure. */
+static int s_canonical_request(const struct opf_sigv4_input *in, struct opf_sigv4_output *out)
 {
-    memset(out, 0, sizeof(*out));
-    struct tm tm;
-    gmtime_r(&in->when, &tm);
-    strftime(out->amz_date, sizeof(out->amz_date), "%Y%m%dT%H%M%SZ", &tm);
-    char date[9];
-    memcpy(date, out->amz_date, 8);
-    date[8] = '\0';
-    opf_sha256_hex(in->body ? in->body : "", in->body ? in->body_len : 0, out->payload_hash);
-
     /* the headers to sign: the request's, plus the ones signing adds */
     size_t n = in->nheaders + 3, count = 0;
     struct s_hdr *h = calloc(n, sizeof(*h));
@@ -242,20 +234,14 @@ int opf_sigv4_sign(const struct opf_sigv4_input *in, struct opf_sigv4_output *ou
         free(h[i].value);
     }
     free(h);
-
     out->canonical_request = opf_buf_steal(&creq);
     out->signed_headers = opf_buf_steal(&names);
-    if (!out->canonical_request || !out->signed_headers) {
-        opf_sigv4_output_free(out);
-        return -1;
-    }
-    char creq_hash[65];
-    opf_sha256_hex(out->canonical_request, strlen(out->canonical_request), creq_hash);
-    struct opf_buf sts = {0};
-    opf_buf_printf(&sts, "AWS4-HMAC-SHA256\n%s\n%s/%s/%s/aws4_request\n%s", out->amz_date, date, in->region,
-                   in->service, creq_hash);
-    out->string_to_sign = opf_buf_steal(&sts);
+    return out->canonical_request && out->signed_headers ? 0 : -1;
+}
 
+/* Stage 3: the signature of the string to sign with the key derived for the day, region and service. */
+static void s_signature(const struct opf_sigv4_input *in, const char *date, struct opf_sigv4_output *out)
+{
     /* kSigning = HMAC(HMAC(HMAC(HMAC("AWS4" + secret, date), region), service), "aws4_request") */
     struct opf_buf secret = {0};
     opf_buf_printf(&secret, "AWS4%s", in->secret_access_key);
@@ -269,7 +255,29 @@ int opf_sigv4_sign(const struct opf_sigv4_input *in, struct opf_sigv4_output *ou
     s_hmac(k, 32, out->string_to_sign ? out->string_to_sign : "", sig);
     OPENSSL_cleanse(k, sizeof(k));
     s_to_hex(sig, 32, out->signature);
+}
 
+int opf_sigv4_sign(const struct opf_sigv4_input *in, struct opf_sigv4_output *out)
+{
+    memset(out, 0, sizeof(*out));
+    struct tm tm;
+    gmtime_r(&in->when, &tm);
+    strftime(out->amz_date, sizeof(out->amz_date), "%Y%m%dT%H%M%SZ", &tm);
+    char date[9];
+    memcpy(date, out->amz_date, 8);
+    date[8] = '\0';
+    opf_sha256_hex(in->body ? in->body : "", in->body ? in->body_len : 0, out->payload_hash);
+    if (s_canonical_request(in, out) != 0) {
+        opf_sigv4_output_free(out);
+        return -1;
+    }
+    char creq_hash[65];
+    opf_sha256_hex(out->canonical_request, strlen(out->canonical_request), creq_hash);
+    struct opf_buf sts = {0}; /* stage 2: the string to sign */
+    opf_buf_printf(&sts, "AWS4-HMAC-SHA256\n%s\n%s/%s/%s/aws4_request\n%s", out->amz_date, date, in->region,
+                   in->service, creq_hash);
+    out->string_to_sign = opf_buf_steal(&sts);
+    s_signature(in, date, out);
     struct opf_buf auth = {0};
     opf_buf_printf(&auth, "AWS4-HMAC-SHA256 Credential=%s/%s/%s/%s/aws4_request, SignedHeaders=%s, Signature=%s",
                    in->access_key_id, date, in->region, in->service, out->signed_headers, out->signature);

@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "core/buf.h"
+#include "orgpreflight/export.h"
 
 struct opf_header {
     const char *name;

@@ -336,11 +336,14 @@ struct s_write {
     const struct opf_report_format *fmt;
     const json_t *report;
     const struct opf_report_options *opts;
+    const struct opf_report_spool *spool; /* the JSON report's rows, when they were spooled */
 };
 
 static int s_write_cb(FILE *out, void *ud)
 {
     struct s_write *w = ud;
+    if (w->spool && w->spool->results)
+        return opf_report_write_json_spooled(w->report, w->spool, out);
     return w->fmt->write(w->report, out, w->opts);
 }
 
@@ -355,7 +358,8 @@ static const char *s_region(const struct s_args *a)
     return r;
 }
 
-static int s_outputs(const struct s_args *a, const json_t *report, struct opf_error *err)
+static int s_outputs(const struct s_args *a, const json_t *report, const struct opf_report_spool *spool,
+                     struct opf_error *err)
 {
     for (size_t i = 0; i < a->noutputs; i++) {
         const struct opf_report_format *fmt = s_format_find(a->cmd, a->outputs[i].format);
@@ -363,9 +367,9 @@ static int s_outputs(const struct s_args *a, const json_t *report, struct opf_er
         const char *nc = getenv("NO_COLOR");
         struct opf_report_options o = {.color = to_tty && !(nc && *nc), .verbose = a->verbose,
                                        .region = s_region(a)};
-        struct s_write w = {fmt, report, &o};
+        struct s_write w = {fmt, report, &o, spool};
         if (s_stdout(a->outputs[i].file)) {
-            if (fmt->write(report, stdout, &o) != 0 || fflush(stdout) != 0)
+            if (s_write_cb(stdout, &w) != 0 || fflush(stdout) != 0)
                 return opf_fail(err, OPF_ERR_IO, "standard output: write failed");
         } else if (opf_file_write_atomic(a->outputs[i].file, 0644, s_write_cb, &w, err) != 0) {
             return -1;
@@ -431,7 +435,7 @@ static int s_plan(const struct s_args *a, const struct opf_registry *r, const js
     struct opf_plan_options po = {.config = cfg, .audit_command = command};
     json_t *runbook = opf_plan(r, report, &po, err);
     free(command);
-    int rc = !runbook || s_outputs(a, runbook, err) != 0 ? opf_cli_error(err)
+    int rc = !runbook || s_outputs(a, runbook, NULL, err) != 0 ? opf_cli_error(err)
              : s_interrupted                              ? opf_cli_exit_code(OPF_ERR_INTERRUPTED)
                                                           : (int)opf_runbook_exit_code(runbook);
     json_decref(runbook);
@@ -445,6 +449,7 @@ static int s_run(struct s_args *a)
     json_t *cfg = NULL, *bundle = NULL, *att = NULL, *waivers = NULL, *report = NULL;
     struct opf_registry *r = opf_cli_registry(a->plugins, a->nplugins, &err);
     struct opf_collect_stats stats = {0};
+    struct opf_report_spool spool = {0};
     time_t now = 0;
     struct timespec started;
     clock_gettime(CLOCK_MONOTONIC, &started);
@@ -472,18 +477,23 @@ static int s_run(struct s_args *a)
                     to_stdout ? "standard output" : a->bundle_out);
         goto out;
     }
-    bundle = a->evidence ? opf_bundle_load(a->evidence, &err) : s_collect(a, cfg, r, &stats, NULL, &err);
-    if (!bundle)
-        goto fail;
     /* a saved bundle is selected from as a live organization is */
     const struct opf_selection sel = {a->collect.accounts, a->collect.ou, a->collect.exclude_accounts};
-    if (a->evidence && opf_bundle_select(bundle, &sel, a->evidence, &err) != 0)
-        goto fail;
     struct opf_audit_options ao = {.config = cfg, .only_checks = a->checks, .skip_checks = a->skip_checks,
                                    .attestations = att, .waivers = waivers, .now = now,
                                    .started = started};
-    if (!(report = opf_audit(r, bundle, &ao, &err)))
-        goto fail;
+    if (a->evidence) {
+        /* read account by account; the JSON report alone is written as its rows are made (a runbook needs
+         * the report document) */
+        bool json_only = !s_is_plan(a->cmd);
+        for (size_t i = 0; i < a->noutputs; i++)
+            json_only &= strcmp(a->outputs[i].format, "json") == 0;
+        if (!(report = opf_audit_file(r, a->evidence, &sel, &ao, json_only ? &spool : NULL, &err)))
+            goto fail;
+    } else {
+        if (!(bundle = s_collect(a, cfg, r, &stats, NULL, &err)) || !(report = opf_audit(r, bundle, &ao, &err)))
+            goto fail;
+    }
     if (!a->evidence)
         json_object_set_new(report, "stats", json_pack("{s:I, s:I, s:I, s:I, s:I}", "api_calls", (json_int_t)stats.api_calls,
                                                        "retries", (json_int_t)stats.retries, "throttled",
@@ -493,14 +503,18 @@ static int s_run(struct s_args *a)
         rc = s_plan(a, r, cfg, report, &err);
         goto out;
     }
-    if (s_outputs(a, report, &err) != 0)
+    if (s_outputs(a, report, &spool, &err) != 0)
         goto fail;
     enum opf_severity fail_on = opf_fail_on(s_cfg_str(cfg, "gate", "fail_on"));
-    rc = s_interrupted ? opf_cli_exit_code(OPF_ERR_INTERRUPTED) : (int)opf_report_exit_code(report, fail_on);
+    const char *verdict = json_string_value(json_object_get(json_object_get(report, "summary"), "verdict"));
+    rc = s_interrupted   ? opf_cli_exit_code(OPF_ERR_INTERRUPTED)
+         : spool.results ? (int)opf_verdict_exit(verdict) /* the rows were spooled, the summary has the verdict */
+                         : (int)opf_report_exit_code(report, fail_on);
     goto out;
 fail:
     rc = opf_cli_error(&err);
 out:
+    opf_report_spool_close(&spool);
     json_decref(report);
     json_decref(bundle);
     json_decref(att);

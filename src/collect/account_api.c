@@ -7,7 +7,7 @@
 #include <time.h>
 
 #include "aws/aws.h"
-#include "aws/client.h"
+#include "aws/collector.h"
 #include "collect/collect_internal.h"
 #include "core/core.h"
 

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "aws/aws.h"
-#include "aws/client.h"
+#include "aws/collector.h"
 #include "collect/collect_internal.h"
 
 /* Only the accounts ListDelegatedAdministrators names are asked which services they administer: for the others

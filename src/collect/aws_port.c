@@ -1,7 +1,7 @@
 /* The collector's calls to AWS: through k->aws, the client's own functions in a collection, canned answers in
  * the providers' unit tests. */
 #include "aws/aws.h"
-#include "aws/limits.h"
+#include "aws/collector.h"
 #include "collect/collect_internal.h"
 
 const struct opf_collect_aws opf_collect_aws_client = {opf_aws_call_in, opf_aws_call_pages,

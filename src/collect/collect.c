@@ -14,7 +14,7 @@
 #include <orgpreflight/collect.h>
 
 #include "aws/aws.h"
-#include "aws/client.h"
+#include "aws/collector.h"
 #include "collect/collect_internal.h"
 #include "core/core.h"
 

@@ -9,7 +9,7 @@
 #include <orgpreflight/collect.h>
 
 #include "aws/aws.h"
-#include "aws/limits.h"
+#include "aws/collector.h"
 #include "collect/providers.h"
 
 /* Organization-wide facts read once before the accounts (tree.c); read-only afterwards. */

@@ -7,7 +7,7 @@
 #include <unistd.h>
 
 #include "aws/aws.h"
-#include "aws/client.h"
+#include "aws/collector.h"
 #include "collect/collect_internal.h"
 
 static json_t *s_credential_report(struct opf_collect *k, struct opf_aws_session *s, struct opf_aws_error *err)

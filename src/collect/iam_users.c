@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "aws/client.h"
+#include "aws/collector.h"
 #include "collect/collect_internal.h"
 
 static json_t *s_list(struct opf_collect *k, struct opf_aws_session *s, const char *op, const char *key,

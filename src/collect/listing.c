@@ -9,7 +9,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "aws/client.h"
+#include "aws/collector.h"
 #include "collect/collect_internal.h"
 #include "core/core.h"
 

@@ -2,7 +2,7 @@
  * at the first of them (docs/evidence.md). */
 #include <string.h>
 
-#include "aws/client.h"
+#include "aws/collector.h"
 #include "collect/collect_internal.h"
 #include "probes/probes.h"
 

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "aws/aws.h"
-#include "aws/client.h"
+#include "aws/collector.h"
 #include "collect/collect_internal.h"
 
 /* The Identity Center instance: the one discovery listed in the operator's region, else the first found in

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "aws/aws.h"
-#include "aws/client.h"
+#include "aws/collector.h"
 #include "collect/collect_internal.h"
 
 /* OUs nest at most five deep under a root; the bound only guards against a malformed answer. */

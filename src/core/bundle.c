@@ -167,6 +167,14 @@ static int s_account(struct s_ctx *c, const json_t *a, const char *path)
     return s_evidence(c, a, path);
 }
 
+int opf_bundle_validate_account(const json_t *account, size_t index, const char *name, struct opf_error *err)
+{
+    struct s_ctx c = {name, err};
+    char p[64];
+    snprintf(p, sizeof(p), "$.accounts[%zu]", index);
+    return s_account(&c, account, p);
+}
+
 int opf_bundle_validate(const json_t *b, const char *name, struct opf_error *err)
 {
     struct s_ctx c = {name, err};
@@ -197,12 +205,7 @@ int opf_bundle_validate(const json_t *b, const char *name, struct opf_error *err
         return s_bad(&c, "$.accounts", accounts ? "expected an array" : "missing");
     size_t i;
     const json_t *a;
-    json_array_foreach(accounts, i, a) {
-        char p[64];
-        snprintf(p, sizeof(p), "$.accounts[%zu]", i);
-        if (s_account(&c, a, p))
-            return -1;
-    }
+    json_array_foreach(accounts, i, a) if (opf_bundle_validate_account(a, i, name, err)) return -1;
     static const char *const optional[] = {"operator_session", "target_organization"};
     for (size_t k = 0; k < 2; k++) {
         const json_t *s = json_object_get(b, optional[k]);

@@ -152,4 +152,65 @@ void opf_selection_record(json_t *bundle, const struct opf_selection *s);
 OPF_MUST_USE int opf_bundle_select(json_t *bundle, const struct opf_selection *s, const char *name,
                                    struct opf_error *err);
 
+/* The exit code of a report's summary verdict ("ready", "not-ready", "undetermined"). */
+enum opf_exit opf_verdict_exit(const char *verdict);
+
+/* ---- an audit read account by account and written as its rows are made ---- */
+
+/* The accounts the engine audits, one at a time. */
+struct opf_account_source {
+    /* 1 with the next account (a new reference), 0 after the last, -1 when one cannot be read */
+    int (*next)(void *ud, json_t **account);
+    void *ud;
+    bool management_listed;  /* the management account is among them (read ahead: the readiness needs it) */
+};
+
+/* A report's inventory rows and result rows, each written out as it is made, in the JSON report's layout
+ * (opf_spool_add), to unlinked temporary files: the report puts its summary before them. */
+struct opf_report_spool {
+    FILE *accounts, *results;
+    size_t naccounts, nresults;
+};
+int opf_report_spool_open(struct opf_report_spool *s, struct opf_error *err);
+void opf_report_spool_close(struct opf_report_spool *s);
+/* Appends one element of a top-level array member of the report. */
+int opf_spool_add(FILE *spool, size_t *count, const json_t *element);
+/* Writes the spooled array as the JSON report does: "[]", or its elements between brackets. */
+int opf_spool_copy(FILE *spool, size_t count, FILE *out);
+/* Writes v as the JSON report lays it out (indented by two, members in order) at `depth` levels down. */
+int opf_json_dump_at(FILE *out, const json_t *v, int depth);
+
+/* The engine (opf_audit is it on a bundle in memory): the accounts come from src and the organization-wide
+ * facts are given; with a spool, the report document holds empty "accounts" and "results", their rows being
+ * in the spool. */
+json_t *opf_audit_run(const struct opf_registry *r, const json_t *bundle, const struct opf_account_source *src,
+                      const struct opf_org_facts *facts, const struct opf_audit_options *o,
+                      struct opf_report_spool *spool, struct opf_error *err);
+
+/* Audits the bundle file at path with the selection, account by account (src/core/audit_file.c); when the
+ * file is not plainly read that way (and for every error) it is loaded whole, so errors and results are those
+ * of opf_bundle_load, opf_bundle_select and opf_audit. spool: as for opf_audit_run, used only when the
+ * bundle was read account by account (else left closed). */
+json_t *opf_audit_file(const struct opf_registry *r, const char *path, const struct opf_selection *sel,
+                       const struct opf_audit_options *o, struct opf_report_spool *spool, struct opf_error *err);
+
+/* Plain JSON (ASCII strings with the short escapes, integers, literals, objects, arrays) parsed into the tree
+ * jansson's json_loadb(JSON_REJECT_DUPLICATES) gives, faster; NULL for anything else, valid or not, which is
+ * jansson's to parse (src/core/json_plain.c). */
+json_t *opf_json_parse_plain(const char *text, size_t len);
+
+/* A bundle file read account by account (src/core/bundle_scan.c): NULL when it is not plainly shaped so. */
+struct opf_bundle_scan;
+struct opf_bundle_scan *opf_bundle_scan_open(const char *path);
+void opf_bundle_scan_free(struct opf_bundle_scan *s);
+/* The bundle without its accounts ("accounts": []), parsed as the whole file is. Borrowed. */
+json_t *opf_bundle_scan_skeleton(const struct opf_bundle_scan *s);
+/* Per account, in order: {"id", "ou_path", "index"} as far as the account states them. Borrowed. */
+json_t *opf_bundle_scan_stubs(const struct opf_bundle_scan *s);
+size_t opf_bundle_scan_count(const struct opf_bundle_scan *s);
+/* Account i parsed and validated (a new reference), NULL when it is not valid. */
+json_t *opf_bundle_scan_account(struct opf_bundle_scan *s, size_t i);
+/* Validates the bundle's account `index` as opf_bundle_validate does. */
+int opf_bundle_validate_account(const json_t *account, size_t index, const char *name, struct opf_error *err);
+
 #endif

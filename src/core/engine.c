@@ -2,18 +2,38 @@
  * The audit engine: plans subjects x checks, evaluates each check on its subject, applies waivers and
  * computes the verdict. The result is the report document (docs/report.md).
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/core.h"
 
+/* What a set of rows adds up to: the counts of the summary and the verdict at a gate severity. */
+struct s_tally {
+    size_t total, by_status[OPF_STATUS_COUNT];
+    bool fail, unknown;     /* some row gates as a fail, as an unknown */
+};
+
 struct s_audit {
     const struct opf_registry *reg;
     const struct opf_audit_options *opts;
     struct opf_context ctx;
-    json_t *results;
+    enum opf_severity fail_on;
+    bool complete;
+    json_t *results;        /* every row; when spooled, the current subject's rows */
     json_t *expired;        /* waivers found expired, each once */
+    /* spooled: the rows and inventory rows are written out as they are made, and what the report's summary
+     * and each account's readiness need is kept */
+    struct opf_report_spool *spool;
+    struct s_tally tally;
+    bool management_listed;
+    json_t *held_all;       /* the gating rows of the organization-wide subjects */
+    json_t *held_members;   /* of them, those holding back every account (docs/report.md) */
+    json_t *readiness;      /* the readiness counts */
+    json_t **fixed;         /* per check, its rows' members that are the same for every subject (s_fixed) */
 };
+
+enum { F_CHECK, F_TITLE, F_REMEDIATION, F_HOLDS_BACK, F_PLACEMENT, F_COUNT };
 
 static const char *s_str(const json_t *o, const char *k)
 {
@@ -64,8 +84,61 @@ static const char *s_state_check(const struct opf_registry *r)
     return NULL;
 }
 
-/* Runs one check on one subject (or records why it does not apply) and appends the row. */
-static void s_evaluate(struct s_audit *a, const struct opf_check *c, const struct opf_subject *s)
+/* The members of check i's rows that do not depend on the subject, made once per audit and shared by the rows
+ * (a row of 10,000 accounts' audit copied them 10,000 times); NULL when one cannot be made. */
+static json_t *const *s_fixed(struct s_audit *a, size_t i, const struct opf_check *c)
+{
+    json_t **f = a->fixed ? a->fixed + i * F_COUNT : NULL;
+    if (f && !f[F_CHECK]) {
+        f[F_CHECK] = json_string(c->id);
+        f[F_TITLE] = json_string(c->title);
+        f[F_REMEDIATION] = json_string(c->remediation ? c->remediation : "");
+        f[F_HOLDS_BACK] = json_string(s_holds_back(c));
+        f[F_PLACEMENT] = json_string(opf_runbook_placement_name(c->runbook));
+    }
+    for (int k = 0; f && k < F_COUNT; k++)
+        if (!f[k])
+            return NULL;
+    return f;
+}
+
+/* The row: the check's fixed members and the finding's (stolen: evidence, waiver); NULL when a string is not
+ * valid UTF-8 or memory runs out. */
+static json_t *s_row(json_t *const *fixed, const struct opf_subject *s, const struct opf_finding *f, json_t *waiver)
+{
+    json_t *row = json_object();
+    const struct {
+        const char *key;
+        json_t *value;
+        bool shared;
+    } members[] = {{"check", fixed[F_CHECK], true},
+                   {"title", fixed[F_TITLE], true},
+                   {"subject_type", json_string(opf_subject_kind_name(s->kind)), false},
+                   {"subject_id", json_string(s->id), false},
+                   {"subject_name", json_string(s->name ? s->name : ""), false},
+                   {"status", json_string(opf_status_name(f->status)), false},
+                   {"severity", json_string(opf_severity_name(f->severity)), false},
+                   {"message", json_string(f->message), false},
+                   {"evidence", f->evidence, false},
+                   {"remediation", fixed[F_REMEDIATION], true},
+                   {"waiver", waiver, false},
+                   {"holds_back", fixed[F_HOLDS_BACK], true},
+                   {"placement", fixed[F_PLACEMENT], true}};
+    for (size_t i = 0; i < sizeof(members) / sizeof(members[0]); i++) {
+        json_t *v = members[i].shared ? json_incref(members[i].value) : members[i].value;
+        if (!row || !v)
+            json_decref(v);
+        else if (json_object_set_new_nocheck(row, members[i].key, v) == 0) /* else it released v */
+            continue;
+        json_decref(row);
+        row = NULL;
+    }
+    return row;
+}
+
+/* Runs one check (check i of the registry) on one subject (or records why it does not apply) and appends the
+ * row. */
+static void s_evaluate(struct s_audit *a, size_t i, const struct opf_check *c, const struct opf_subject *s)
 {
     struct opf_finding f = {.status = OPF_STATUS_COUNT, .severity = c->severity, .evidence = json_array()};
     const char *state = s->kind == OPF_SUBJECT_ACCOUNT ? s_str(s->record, "state") : "";
@@ -102,13 +175,12 @@ static void s_evaluate(struct s_audit *a, const struct opf_check *c, const struc
                 f.status = OPF_WAIVED;
         }
     }
-    json_t *row = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:s, s:o}", "check", c->id, "title",
-                            c->title, "subject_type", opf_subject_kind_name(s->kind), "subject_id", s->id,
-                            "subject_name", s->name ? s->name : "", "status", opf_status_name(f.status), "severity",
-                            opf_severity_name(f.severity), "message", f.message, "evidence", f.evidence,
-                            "remediation", c->remediation ? c->remediation : "", "waiver", waiver);
-    json_object_set_new(row, "holds_back", json_string(s_holds_back(c)));
-    json_object_set_new(row, "placement", json_string(opf_runbook_placement_name(c->runbook)));
+    json_t *const *fixed = s_fixed(a, i, c);
+    json_t *row = fixed ? s_row(fixed, s, &f, waiver) : NULL;
+    if (!fixed) {
+        json_decref(f.evidence);
+        json_decref(waiver);
+    }
     if (json_object_size(f.facts))
         json_object_set(row, "facts", f.facts);
     json_decref(f.facts);
@@ -125,7 +197,7 @@ static void s_run_subject(struct s_audit *a, const struct opf_subject *s)
     for (size_t i = 0; i < opf_registry_count(a->reg); i++) {
         const struct opf_check *c = opf_registry_at(a->reg, i);
         if (c->subject == s->kind && s_selected(a->opts, c->id))
-            s_evaluate(a, c, s);
+            s_evaluate(a, i, c, s);
     }
 }
 
@@ -175,36 +247,53 @@ static json_t *s_inventory_row(const json_t *a, bool is_management)
     return row;
 }
 
-/* The verdict of a set of rows at a gate severity. */
-static const char *s_verdict(const json_t *results, enum opf_severity fail_on, bool complete)
+static void s_tally_row(struct s_tally *t, const json_t *row, enum opf_severity fail_on)
 {
-    bool fail = false, unknown = !complete;
+    enum opf_status st;
+    t->total++;
+    if (opf_status_parse(s_str(row, "status"), &st))
+        t->by_status[st]++;
+    enum opf_gate g = opf_row_gate(row, fail_on);
+    t->fail |= g == OPF_GATE_FAIL;
+    t->unknown |= g == OPF_GATE_UNKNOWN;
+}
+
+static struct s_tally s_tally_rows(const json_t *results, enum opf_severity fail_on)
+{
+    struct s_tally t = {0};
     size_t i;
     const json_t *row;
-    json_array_foreach(results, i, row) {
-        enum opf_gate g = opf_row_gate(row, fail_on);
-        fail |= g == OPF_GATE_FAIL;
-        unknown |= g == OPF_GATE_UNKNOWN;
-    }
-    return fail ? "not-ready" : unknown ? "undetermined" : "ready";
+    json_array_foreach(results, i, row) s_tally_row(&t, row, fail_on);
+    return t;
+}
+
+static const char *s_verdict(const struct s_tally *t, bool complete)
+{
+    return t->fail ? "not-ready" : t->unknown || !complete ? "undetermined" : "ready";
 }
 
 enum opf_exit opf_report_exit_code(const json_t *report, enum opf_severity fail_on)
 {
-    const char *v = s_verdict(json_object_get(report, "results"), fail_on,
-                              json_is_true(json_object_get(report, "complete")));
-    return strcmp(v, "ready") == 0 ? OPF_EXIT_READY : strcmp(v, "not-ready") == 0 ? OPF_EXIT_NOT_READY
-                                                                                   : OPF_EXIT_UNDETERMINED;
+    struct s_tally t = s_tally_rows(json_object_get(report, "results"), fail_on);
+    return opf_verdict_exit(s_verdict(&t, json_is_true(json_object_get(report, "complete"))));
+}
+
+enum opf_exit opf_verdict_exit(const char *verdict)
+{
+    return !verdict                          ? OPF_EXIT_UNDETERMINED
+           : strcmp(verdict, "ready") == 0     ? OPF_EXIT_READY
+           : strcmp(verdict, "not-ready") == 0 ? OPF_EXIT_NOT_READY
+                                               : OPF_EXIT_UNDETERMINED;
 }
 
 /* How many of the organization's accounts were audited: {"accounts": N, "of": M (null when the bundle does not
  * record the inventory)}, with the selection that chose them. */
-static json_t *s_scope(const json_t *bundle)
+static json_t *s_scope(const json_t *bundle, size_t naccounts)
 {
     const json_t *inv = json_object_get(json_object_get(json_object_get(bundle, "organization"), "evidence"),
                                         "organizations.accounts");
     const json_t *listed = json_object_get(json_object_get(inv, "data"), "Accounts");
-    json_t *scope = json_pack("{s:I, s:o}", "accounts", (json_int_t)json_array_size(json_object_get(bundle, "accounts")),
+    json_t *scope = json_pack("{s:I, s:o}", "accounts", (json_int_t)naccounts,
                               "of", json_is_array(listed) ? json_integer((json_int_t)json_array_size(listed)) : json_null());
     const json_t *sel = json_object_get(bundle, "selection");
     json_t *flags = json_object();
@@ -218,20 +307,13 @@ static json_t *s_scope(const json_t *bundle)
     return scope;
 }
 
-static json_t *s_summary(const json_t *results, enum opf_severity fail_on, bool complete)
+static json_t *s_summary(const struct s_tally *t, bool complete)
 {
     json_t *counts = json_object();
     for (int s = 0; s < OPF_STATUS_COUNT; s++)
-        json_object_set_new(counts, opf_status_name((enum opf_status)s), json_integer(0));
-    size_t i;
-    const json_t *row;
-    json_array_foreach(results, i, row) {
-        json_t *n = json_object_get(counts, s_str(row, "status"));
-        if (n)
-            json_integer_set(n, json_integer_value(n) + 1);
-    }
-    return json_pack("{s:s, s:I, s:o}", "verdict", s_verdict(results, fail_on, complete), "total",
-                     (json_int_t)json_array_size(results), "counts", counts);
+        json_object_set_new(counts, opf_status_name((enum opf_status)s), json_integer((json_int_t)t->by_status[s]));
+    return json_pack("{s:s, s:I, s:o}", "verdict", s_verdict(t, complete), "total", (json_int_t)t->total, "counts",
+                     counts);
 }
 
 static int s_validate_selection(const struct opf_registry *r, const char *list, const char *flag,
@@ -267,8 +349,70 @@ static json_int_t s_elapsed_ms(struct timespec started)
     return (json_int_t)(now.tv_sec - started.tv_sec) * 1000 + (now.tv_nsec - started.tv_nsec) / 1000000;
 }
 
-json_t *opf_audit(const struct opf_registry *r, const json_t *bundle, const struct opf_audit_options *o,
-                  struct opf_error *err)
+/* The readiness of one account from its rows and the organization-wide rows that hold it back, by the rule of
+ * opf_readiness(): each inventory row gets its three members, and the counts theirs. */
+static void s_account_readiness(struct s_audit *a, json_t *inventory_row, const char *mgmt)
+{
+    const char *id = s_str(inventory_row, "id");
+    json_t *rows = json_copy(strcmp(id, mgmt) == 0 ? a->held_all : a->held_members);
+    json_array_extend(rows, a->results);
+    json_t *one = json_pack("{s:{s:s}, s:b, s:{s:s}, s:[O], s:o}", "migration", "fail_on",
+                            opf_severity_name(a->fail_on), "complete", a->complete, "organization",
+                            "management_account_id", mgmt, "accounts", inventory_row, "results", rows);
+    json_t *r = opf_readiness(one);
+    json_object_update(inventory_row, json_object_get(json_object_get(r, "accounts"), id));
+    const char *key;
+    json_t *n;
+    json_object_foreach(json_object_get(r, "counts"), key, n) {
+        json_t *sum = json_object_get(a->readiness, key);
+        json_integer_set(sum, json_integer_value(sum) + json_integer_value(n));
+    }
+    json_decref(r);
+    json_decref(one);
+}
+
+/* Spooled: writes out the subject's rows, each with its `gating`, and the account's inventory row (NULL for an
+ * organization-wide subject), keeping what the summary and the readiness need. */
+static int s_spool(struct s_audit *a, json_t *inventory_row, const char *mgmt)
+{
+    size_t i;
+    json_t *row;
+    int rc = 0;
+    json_array_foreach(a->results, i, row) {
+        bool gating = opf_row_gate(row, a->fail_on) != OPF_GATE_NONE;
+        json_object_set_new(row, "gating", json_boolean(gating));
+        s_tally_row(&a->tally, row, a->fail_on);
+        if (!inventory_row && gating) {
+            json_array_append(a->held_all, row);
+            /* a row holding back only the management account holds back every account when it is not listed */
+            if (!a->management_listed || strcmp(s_str(row, "holds_back"), "management-account") != 0)
+                json_array_append(a->held_members, row);
+        }
+        rc |= opf_spool_add(a->spool->results, &a->spool->nresults, row);
+    }
+    if (inventory_row) {
+        s_account_readiness(a, inventory_row, mgmt);
+        rc |= opf_spool_add(a->spool->accounts, &a->spool->naccounts, inventory_row);
+    }
+    json_array_clear(a->results);
+    return rc;
+}
+
+/* The rows' whole-report parts when spooled: the summary's readiness and what holds back every account. */
+static void s_spooled_summary(struct s_audit *a, json_t *summary)
+{
+    json_t *none = json_pack("{s:{s:s}, s:b, s:{}, s:[], s:O}", "migration", "fail_on", opf_severity_name(a->fail_on),
+                             "complete", a->complete, "organization", "accounts", "results", a->held_members);
+    json_t *r = opf_readiness(none);
+    json_object_set(summary, "readiness", a->readiness);
+    json_object_set(summary, "holding_back_all_accounts", json_object_get(r, "all_accounts"));
+    json_decref(r);
+    json_decref(none);
+}
+
+json_t *opf_audit_run(const struct opf_registry *r, const json_t *bundle, const struct opf_account_source *src,
+                      const struct opf_org_facts *facts, const struct opf_audit_options *o,
+                      struct opf_report_spool *spool, struct opf_error *err)
 {
     struct timespec started = o->started;
     if (!started.tv_sec && !started.tv_nsec)
@@ -284,18 +428,25 @@ json_t *opf_audit(const struct opf_registry *r, const json_t *bundle, const stru
     if (json_integer_value(max_age) <= 0) /* 0 stands for the default */
         max_age = opf_config_value(NULL, "attestations.max_age_days");
 
-    struct s_audit a = {.reg = r, .opts = o, .results = json_array(), .expired = json_array()};
+    bool complete = !json_is_false(json_object_get(bundle, "complete"));
+    struct s_audit a = {.reg = r, .opts = o, .fail_on = fail_on, .complete = complete, .results = json_array(),
+                        .expired = json_array(), .spool = spool, .management_listed = src->management_listed,
+                        .held_all = json_array(), .held_members = json_array(),
+                        .readiness = json_pack("{s:i, s:i, s:i, s:i}", opf_readiness_name(OPF_READY), 0,
+                                               opf_readiness_name(OPF_BLOCKED), 0, opf_readiness_name(OPF_CANNOT_MOVE),
+                                               0, opf_readiness_name(OPF_UNDETERMINED), 0),
+                        .fixed = calloc(opf_registry_count(r) * F_COUNT + 1, sizeof(json_t *))};
     a.ctx.now = o->now ? o->now : time(NULL);
     a.ctx.path = path && strcmp(path, "direct") == 0 ? OPF_PATH_DIRECT : OPF_PATH_LEAVE;
     a.ctx.attestation_max_age_days = (int)json_integer_value(max_age);
     a.ctx.config = config;
     a.ctx.bundle = bundle;
-    struct opf_org_facts *facts = opf_org_facts_new(bundle);
     a.ctx.org = facts;
     a.ctx.host = &opf_host;
 
     const json_t *org = json_object_get(bundle, "organization");
     const char *mgmt = s_str(org, "management_account_id");
+    int rc = 0;
     struct opf_subject s;
     s_subject(&s, OPF_SUBJECT_ORGANIZATION, org, s_str(org, "id"), "organization");
     s_run_subject(&a, &s);
@@ -309,39 +460,96 @@ json_t *opf_audit(const struct opf_registry *r, const json_t *bundle, const stru
         s_subject(&s, OPF_SUBJECT_TARGET_ORGANIZATION, target, s_str(target, "id"), "target organization");
         s_run_subject(&a, &s);
     }
-    json_t *inventory = json_array();
-    size_t i;
-    const json_t *acct;
-    json_array_foreach(json_object_get(bundle, "accounts"), i, acct) {
+    if (spool)
+        rc |= s_spool(&a, NULL, mgmt);
+    json_t *inventory = json_array(), *acct;
+    size_t naccounts = 0;
+    int got;
+    while (rc == 0 && (got = src->next(src->ud, &acct)) != 0) {
+        if (got < 0) {
+            rc = opf_fail(err, OPF_ERR_INVALID_INPUT, "an account of the evidence bundle cannot be read");
+            break;
+        }
+        naccounts++;
         s_subject(&s, OPF_SUBJECT_ACCOUNT, acct, s_str(acct, "id"), s_str(acct, "name"));
         s.is_management = json_is_true(json_object_get(acct, "is_management")) || strcmp(s.id, mgmt) == 0;
         json_t *evidence = s_account_evidence(acct, o->attestations);
         s.evidence = evidence;
         s_run_subject(&a, &s);
         json_decref(evidence);
-        json_array_append_new(inventory, s_inventory_row(acct, s.is_management));
+        json_t *row = s_inventory_row(acct, s.is_management);
+        if (spool) {
+            rc |= s_spool(&a, row, mgmt);
+            json_decref(row);
+        } else {
+            json_array_append_new(inventory, row);
+        }
+        json_decref(acct);
     }
+    if (rc == 0 && spool && (fflush(spool->accounts) != 0 || fflush(spool->results) != 0))
+        rc = -1;
+    if (rc != 0 && !err->message[0])
+        opf_fail(err, OPF_ERR_IO, "cannot write the report's rows: %s", strerror(errno ? errno : EIO));
 
-    bool complete = !json_is_false(json_object_get(bundle, "complete"));
     char now[32];
     opf_time_format(a.ctx.now, now, sizeof(now));
     const json_t *target_id = target ? json_object_get(target, "id")
                                      : json_object_get(json_object_get(config, "migration"), "target_organization_id");
-    json_t *report = json_pack(
-        "{s:s, s:{s:s, s:s}, s:s, s:s, s:I, s:b, s:{s:s, s:s, s:s, s:s}, s:{s:s, s:O?, s:s}, s:o, s:o, s:o, s:o}",
+    if (!spool)
+        a.tally = s_tally_rows(a.results, fail_on);
+    json_t *report = rc != 0 ? NULL : json_pack(
+        "{s:s, s:{s:s, s:s}, s:s, s:s, s:I, s:b, s:{s:s, s:s, s:s, s:s}, s:{s:s, s:O?, s:s}, s:o, s:O, s:O, s:O}",
         "schema", OPF_REPORT_SCHEMA, "tool", "name", "orgpreflight", "version", opf_version(), "generated_at", now,
         "evidence_collected_at", s_str(bundle, "collected_at"), "duration_ms", s_elapsed_ms(started), "complete",
         complete, "organization", "id", s_str(org, "id"), "arn", s_str(org, "arn"), "management_account_id", mgmt,
         "feature_set", s_str(org, "feature_set"), "migration", "path", opf_path_name(a.ctx.path), "target", target_id,
-        "fail_on", opf_severity_name(fail_on), "summary", s_summary(a.results, fail_on, complete), "accounts",
+        "fail_on", opf_severity_name(fail_on), "summary", s_summary(&a.tally, complete), "accounts",
         inventory, "results", a.results, "waivers_expired", a.expired);
-    json_decref(defaults);
-    opf_org_facts_free(facts);
-    if (!report)
+    json_decref(inventory);
+    if (rc == 0 && !report)
         opf_fail(err, OPF_ERR_NO_MEMORY, "out of memory building the report");
-    else {
-        json_object_set_new(json_object_get(report, "summary"), "scope", s_scope(bundle));
-        opf_readiness_annotate(report);
+    else if (report) {
+        json_t *summary = json_object_get(report, "summary");
+        json_object_set_new(summary, "scope", s_scope(bundle, naccounts));
+        if (spool)
+            s_spooled_summary(&a, summary);
+        else
+            opf_readiness_annotate(report);
     }
+    json_decref(a.results);
+    json_decref(a.expired);
+    json_decref(a.held_all);
+    json_decref(a.held_members);
+    json_decref(a.readiness);
+    for (size_t i = 0; a.fixed && i < opf_registry_count(r) * F_COUNT; i++)
+        json_decref(a.fixed[i]);
+    free(a.fixed);
+    json_decref(defaults);
+    return report;
+}
+
+/* A bundle's accounts, one after the other. */
+struct s_array_source {
+    const json_t *accounts;
+    size_t next;
+};
+
+static int s_array_next(void *ud, json_t **account)
+{
+    struct s_array_source *as = ud;
+    if (as->next >= json_array_size(as->accounts))
+        return 0;
+    *account = json_incref(json_array_get(as->accounts, as->next++));
+    return 1;
+}
+
+json_t *opf_audit(const struct opf_registry *r, const json_t *bundle, const struct opf_audit_options *o,
+                  struct opf_error *err)
+{
+    struct s_array_source as = {json_object_get(bundle, "accounts"), 0};
+    struct opf_account_source src = {.next = s_array_next, .ud = &as};
+    struct opf_org_facts *facts = opf_org_facts_new(bundle);
+    json_t *report = opf_audit_run(r, bundle, &src, facts, o, NULL, err);
+    opf_org_facts_free(facts);
     return report;
 }

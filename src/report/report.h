@@ -22,6 +22,11 @@ struct opf_report_format {
                                     stream, writes the error */
 };
 
+/* The JSON report whose inventory and result rows were spooled as they were made (the report document holds
+ * them empty). */
+struct opf_report_spool;
+int opf_report_write_json_spooled(const json_t *report, const struct opf_report_spool *spool, FILE *out);
+
 /* The table of formats (src/report/formats.c); NULL when unknown. */
 const struct opf_report_format *opf_report_format_find(const char *name);
 const struct opf_report_format *opf_report_formats(size_t *count);

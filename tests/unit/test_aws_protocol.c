@@ -1,5 +1,5 @@
 /* Wire protocols: request serialization, answer parsing (XML to botocore's shape), error parsing for each
- * protocol, retry decisions, secret redaction, the shared config file reader. */
+ * protocol, secret redaction, the shared config file reader. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -222,26 +222,6 @@ static void test_rest_xml_and_ec2_answers_in_botocore_shape(void **state)
     json_decref(out);
 }
 
-static void test_retry_decisions(void **state)
-{
-    assert_true(opf_aws_retryable("TooManyRequestsException", 400));
-    assert_true(opf_aws_retryable("Throttling", 400));
-    assert_true(opf_aws_retryable("", 503));
-    assert_true(opf_aws_retryable("ConnectionError", 0));
-    assert_false(opf_aws_retryable("AccessDenied", 403));
-    assert_false(opf_aws_retryable("SignatureDoesNotMatch", 403));
-    assert_true(opf_aws_throttling("ThrottlingException", 400));
-    assert_false(opf_aws_throttling("InternalError", 500));
-    for (int attempt = 1; attempt < 12; attempt++) {
-        long cap = 1000L << (attempt - 1);
-        cap = cap > 20000 ? 20000 : cap;
-        for (int i = 0; i < 50; i++) {
-            long d = opf_aws_backoff_ms(1000, attempt);
-            assert_true(d >= 0 && d <= cap);
-        }
-    }
-}
-
 /* An HTTP 200 that carries an AWS error is that error, in every protocol's spelling; real outputs are not. */
 static void test_errors_in_a_2xx_answer(void **state)
 {
@@ -401,7 +381,6 @@ int main(void)
         cmocka_unit_test(test_errors_of_every_protocol),
         cmocka_unit_test(test_rest_xml_requests_from_the_path_template),
         cmocka_unit_test(test_rest_xml_and_ec2_answers_in_botocore_shape),
-        cmocka_unit_test(test_retry_decisions),
         cmocka_unit_test(test_errors_in_a_2xx_answer),
         cmocka_unit_test(test_output_shape),
         cmocka_unit_test(test_nul_in_json_strings),

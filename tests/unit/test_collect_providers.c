@@ -12,7 +12,8 @@
 #include <cmocka.h>
 
 #include "aws/aws.h"
-#include "aws/limits.h"
+#include "aws/collector.h"
+#include "aws/transport.h"
 #include "collect/collect_internal.h"
 
 #define MEMBER "222222222222"
@@ -118,7 +119,8 @@ static const struct opf_aws_item *s_item_begin(const struct opf_aws_client *c, s
 {
     (void)c;
     const struct opf_aws_item *outer = opf_aws_item_current();
-    *item = (struct opf_aws_item){.name = name, .budget_ms = 60000, .deadline_ms = opf_aws_now_ms() + 60000};
+    *item = (struct opf_aws_item){.name = name, .clock = &opf_aws_system_clock, .budget_ms = 60000,
+                                  .deadline_ms = opf_aws_system_clock.now_ms(NULL) + 60000};
     opf_aws_item_set(item);
     return outer;
 }
