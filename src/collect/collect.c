@@ -53,11 +53,15 @@ static void *s_worker(void *arg)
             pthread_cond_wait(&k->arrived, &k->lock);
         size_t i = k->next;
         bool stop = i >= k->n || k->listing_failed || (k->opts->interrupted && *k->opts->interrupted);
-        json_t *record = stop ? NULL : k->records[i], *listed = stop ? NULL : k->listed[i];
+        json_t *listed = stop ? NULL : k->listed[i];
         k->next += !stop;
         pthread_mutex_unlock(&k->lock);
         if (stop)
             break;
+        json_t *record = opf_collect_record(k, listed);
+        pthread_mutex_lock(&k->lock);
+        k->records[i] = record;
+        pthread_mutex_unlock(&k->lock);
         opf_collect_account(k, record, listed);
         unsigned long failed = s_failed_items(json_object_get(record, "evidence"));
         char *text = k->spill ? json_dumps(record, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
@@ -164,6 +168,8 @@ static json_t *s_run(struct opf_collect *k, struct opf_error *err)
     json_object_set_new(bundle, "complete", json_boolean(k->done == k->n && !interrupted && !k->listing_incomplete));
     for (size_t i = 0; i < k->n; i++)
         if (!k->collected[i]) { /* interrupted: the account stays listed, its evidence says why */
+            if (!k->records[i])
+                k->records[i] = opf_collect_record(k, k->listed[i]);
             opf_collect_item(json_object_get(k->records[i], "evidence"), "collection.interrupted", "local:collector",
                              NULL, &(struct opf_aws_error){.code = "Interrupted", .message = "collection was interrupted"});
             k->errors++;

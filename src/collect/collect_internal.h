@@ -70,13 +70,14 @@ struct opf_collect {
     pthread_mutex_t lock;                /* everything below */
     pthread_cond_t filled;               /* a cache entry was filled or released */
     pthread_cond_t arrived;              /* a record was listed, or the listing ended */
-    json_t **records;                    /* account records, in ListAccounts order (listing.c adds them) */
+    json_t **records;                    /* account records, in ListAccounts order: NULL until collected */
     json_t **listed;                     /* the ListAccounts entry of each */
     bool *collected;
     size_t n, cap, next, done;
     struct opf_collect_listing *listing; /* listing.c, from discovery on */
     bool tree_built;                     /* the tree is read: --ou can select */
     bool listing_done, listing_failed;   /* failed: discovery fails, the workers stop */
+    char mgmt_id[32];                    /* the management account's id, "" when unknown */
     unsigned long errors;
     bool listing_incomplete;             /* ListAccounts gave entries no record can hold (discover.c) */
     time_t started;
@@ -171,6 +172,9 @@ void opf_collect_discovery_failed(const char *caller, const struct opf_aws_error
  * records the organizations.accounts item and checks the selection: 0, or -1 with err (the listing failed: the
  * workers stop). cancel waits for it and drops it (discovery failed). */
 void opf_collect_listing_start(struct opf_collect *k, const char *mgmt_id);
+/* A listed account's record, evidence to come: made when a worker takes the account, so that the accounts
+ * waiting their turn hold only their ListAccounts entry. */
+json_t *opf_collect_record(const struct opf_collect *k, const json_t *listed);
 void opf_collect_tree_built(struct opf_collect *k);
 int opf_collect_listing_finish(struct opf_collect *k, json_t *bundle, struct opf_error *err);
 void opf_collect_listing_cancel(struct opf_collect *k);

@@ -2,8 +2,8 @@
  * iam.users: every IAM user of an account with what evaluating its permissions takes: login profile, MFA
  * devices, permissions boundary (GetUser: ListUsers omits it), the inline and managed policies of the user
  * and of its groups, and the default version's document of every managed policy among them and of the
- * boundary (GetPolicy + GetPolicyVersion, read once per policy ARN across accounts: AWS managed policies are
- * the same everywhere).
+ * boundary (GetPolicy + GetPolicyVersion, read once per policy ARN: an AWS managed policy once across accounts,
+ * as it is the same everywhere; a customer managed one, whose ARN names its account, once in its account).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -54,7 +54,10 @@ static json_t *s_inline(struct opf_collect *k, struct opf_aws_session *s, const 
 /* A managed policy's default version: {"PolicyName", "DefaultVersionId", "Document"}, or NULL with err. */
 static json_t *s_managed(struct opf_collect *k, struct opf_aws_session *s, const char *arn, struct opf_aws_error *err)
 {
-    json_t *out = opf_collect_cache_claim(k, k->iam_policy_cache, arn);
+    /* only AWS managed policies are shared: a customer managed one would be cached for the rest of the run
+     * (thousands of them in a large organization) and never asked for again */
+    bool shared = strstr(arn, ":iam::aws:policy/") != NULL;
+    json_t *out = shared ? opf_collect_cache_claim(k, k->iam_policy_cache, arn) : NULL;
     if (out)
         return out;
     json_t *in = json_pack("{s:s}", "PolicyArn", arn);
@@ -83,7 +86,8 @@ static json_t *s_managed(struct opf_collect *k, struct opf_aws_session *s, const
                               : NULL;
     json_decref(got);
     json_decref(v);
-    opf_collect_cache_fill(k, k->iam_policy_cache, arn, out);
+    if (shared)
+        opf_collect_cache_fill(k, k->iam_policy_cache, arn, out);
     return out;
 }
 

@@ -16,7 +16,6 @@
 /* What the listing thread keeps while the pages arrive, and what it ends with. */
 struct opf_collect_listing {
     struct opf_collect *k;
-    char mgmt_id[32];
     struct opf_selection sel;
     json_t *ids, *seen, *rejected;
     pthread_t thread;
@@ -65,16 +64,30 @@ static bool s_grow(struct opf_collect *k)
     return true;
 }
 
-/* Hands a record to the workers. */
-static void s_append(struct opf_collect *k, json_t *record, const json_t *listed)
+json_t *opf_collect_record(const struct opf_collect *k, const json_t *listed)
+{
+    const char *id = json_string_value(json_object_get(listed, "Id"));
+    const char *state = opf_account_state(listed, NULL);
+    char joined[32] = "";
+    time_t t;
+    if (opf_time_from_json(json_object_get(listed, "JoinedTimestamp"), &t))
+        opf_time_format(t, joined, sizeof(joined));
+    return json_pack("{s:s, s:O?, s:O?, s:O?, s:s, s:O?, s:s, s:[], s:b, s:{}}", "id", id, "arn",
+                     json_object_get(listed, "Arn"), "name", json_object_get(listed, "Name"), "email",
+                     json_object_get(listed, "Email"), "state", state ? state : "UNKNOWN", "joined_method",
+                     json_object_get(listed, "JoinedMethod"), "joined_timestamp", joined, "ou_path", "is_management",
+                     strcmp(k->mgmt_id, id) == 0, "evidence");
+}
+
+/* Hands an account to the workers. */
+static void s_append(struct opf_collect *k, const json_t *listed)
 {
     pthread_mutex_lock(&k->lock);
     if (s_grow(k)) {
-        k->records[k->n] = record;
+        k->records[k->n] = NULL;
         k->listed[k->n++] = json_incref((json_t *)listed);
         pthread_cond_broadcast(&k->arrived);
     } else { /* out of memory: the account is left out, and the evidence says it is incomplete */
-        json_decref(record);
         k->listing_incomplete = true;
     }
     pthread_mutex_unlock(&k->lock);
@@ -101,18 +114,7 @@ static void s_page(void *ud, const json_t *page)
         json_decref(path);
         if (!take)
             continue;
-        const char *state = opf_account_state(a, NULL);
-        char joined[32] = "";
-        time_t t;
-        if (opf_time_from_json(json_object_get(a, "JoinedTimestamp"), &t))
-            opf_time_format(t, joined, sizeof(joined));
-        s_append(l->k,
-                 json_pack("{s:s, s:O?, s:O?, s:O?, s:s, s:O?, s:s, s:[], s:b, s:{}}", "id", id, "arn",
-                           json_object_get(a, "Arn"), "name", json_object_get(a, "Name"), "email",
-                           json_object_get(a, "Email"), "state", state ? state : "UNKNOWN", "joined_method",
-                           json_object_get(a, "JoinedMethod"), "joined_timestamp", joined, "ou_path", "is_management",
-                           strcmp(l->mgmt_id, id) == 0, "evidence"),
-                 a);
+        s_append(l->k, a);
     }
 }
 
@@ -158,7 +160,7 @@ void opf_collect_listing_start(struct opf_collect *k, const char *mgmt_id)
         return; /* opf_collect_listing_finish says so */
     *l = (struct opf_collect_listing){.k = k, .sel = {k->opts->accounts, k->opts->ou, k->opts->exclude_accounts},
                                       .ids = json_array(), .seen = json_object(), .rejected = json_array()};
-    snprintf(l->mgmt_id, sizeof(l->mgmt_id), "%s", mgmt_id ? mgmt_id : "");
+    snprintf(k->mgmt_id, sizeof(k->mgmt_id), "%s", mgmt_id ? mgmt_id : "");
     k->listing = l;
     l->started = pthread_create(&l->thread, NULL, s_list, l) == 0;
 }

@@ -539,8 +539,9 @@ static json_t *s_bundle(void)
                      "operator_session", "arn", "arn:aws:sts::111111111111:assumed-role/Admin/ops");
 }
 
-/* Each page's selected accounts are records as soon as it arrives (the workers take them then); entries no record
- * can hold are named; the listing as a whole is the organization's inventory, whatever is selected. */
+/* Each page's selected accounts go to the workers as soon as it arrives, their records made only when a worker
+ * takes them (waiting accounts hold their ListAccounts entry alone); entries no record can hold are named; the
+ * listing as a whole is the organization's inventory, whatever is selected. */
 static void accounts_arrive_page_by_page(void **state)
 {
     (void)state;
@@ -559,9 +560,15 @@ static void accounts_arrive_page_by_page(void **state)
     assert_true(r->k.listing_done);
     assert_false(r->k.listing_failed);
     assert_int_equal(r->k.n, 2);
-    assert_true(json_is_true(json_object_get(r->k.records[0], "is_management")));
-    assert_string_equal(json_string_value(json_object_get(r->k.records[1], "state")), "ACTIVE"); /* from Status */
-    assert_string_equal(json_string_value(json_object_get(r->k.records[1], "joined_timestamp")), "2024-03-01T10:00:00Z");
+    assert_null(r->k.records[0]);
+    assert_null(r->k.records[1]);
+    json_t *mgmt = opf_collect_record(&r->k, r->k.listed[0]), *member = opf_collect_record(&r->k, r->k.listed[1]);
+    assert_true(json_is_true(json_object_get(mgmt, "is_management")));
+    assert_false(json_is_true(json_object_get(member, "is_management")));
+    assert_string_equal(json_string_value(json_object_get(member, "state")), "ACTIVE"); /* from Status */
+    assert_string_equal(json_string_value(json_object_get(member, "joined_timestamp")), "2024-03-01T10:00:00Z");
+    json_decref(mgmt);
+    json_decref(member);
     const json_t *org = json_object_get(bundle, "organization");
     assert_int_equal(json_array_size(json_object_get(s_data(org, "organizations.accounts"), "Accounts")), 5);
     const char *rejected = json_string_value(json_object_get(json_object_get(json_object_get(
