@@ -109,11 +109,11 @@ class Chromium:
     def __init__(self):
         binary = find()
         opftest.require(binary, "chromium is not installed (scripts/install-deps.sh --test)")
-        self.port = opftest.free_port()
+        self.port = None  # chromium picks a free one and names it in DevToolsActivePort: no race for a port
         self.profile = tempfile.mkdtemp(prefix="opf-chromium-")
         self.log = tempfile.TemporaryFile()
         self.proc = subprocess.Popen(
-            [binary] + FLAGS + ["--remote-debugging-address=127.0.0.1", "--remote-debugging-port=%d" % self.port,
+            [binary] + FLAGS + ["--remote-debugging-address=127.0.0.1", "--remote-debugging-port=0",
                                 "--user-data-dir=" + self.profile, "about:blank"],
             stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)
         self.ws, self.events, self._next = None, [], 0
@@ -129,11 +129,17 @@ class Chromium:
             if self.proc.poll() is not None:
                 raise RuntimeError("chromium exited: " + self.output())
             try:
+                if self.port is None:
+                    with open(os.path.join(self.profile, "DevToolsActivePort")) as f:
+                        port, complete, _ = f.read().partition("\n")  # "PORT\n/devtools/browser/ID"
+                    if not complete:
+                        raise ValueError("DevToolsActivePort is not written yet")
+                    self.port = int(port)
                 with urllib.request.urlopen("http://127.0.0.1:%d/json/list" % self.port, timeout=2) as r:
                     pages = [t for t in json.load(r) if t["type"] == "page"]
                 if pages:
                     return pages[0]["webSocketDebuggerUrl"]
-            except OSError:
+            except (OSError, ValueError):  # not listening yet, or the port file half written
                 pass
             time.sleep(0.2)
         raise RuntimeError("chromium's DevTools did not answer in %ds: %s" % (timeout, self.output()))
