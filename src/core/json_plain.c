@@ -64,6 +64,19 @@ static const char *s_string(struct s_parser *ps, size_t *len)
     return ps->buf;
 }
 
+/* After a member or element: the closing bracket ends the container (1), a comma leads to the next one (0),
+ * anything else is not plain JSON (-1). Skips the blanks after either. */
+static int s_after(struct s_parser *ps, char close)
+{
+    s_ws(ps);
+    if (ps->p >= ps->end || (*ps->p != close && *ps->p != ','))
+        return -1;
+    int closed = *ps->p++ == close;
+    if (!closed)
+        s_ws(ps);
+    return closed;
+}
+
 static json_t *s_value(struct s_parser *ps, int depth);
 
 static json_t *s_object(struct s_parser *ps, int depth)
@@ -93,17 +106,12 @@ static json_t *s_object(struct s_parser *ps, int depth)
             json_decref(obj);
             return NULL;
         }
-        s_ws(ps);
-        if (ps->p < ps->end && *ps->p == '}') {
-            ps->p++;
-            return obj;
+        int after = s_after(ps, '}');
+        if (after != 0) {
+            if (after < 0)
+                json_decref(obj);
+            return after > 0 ? obj : NULL;
         }
-        if (ps->p >= ps->end || *ps->p != ',') {
-            json_decref(obj);
-            return NULL;
-        }
-        ps->p++;
-        s_ws(ps);
     }
 }
 
@@ -122,16 +130,12 @@ static json_t *s_array(struct s_parser *ps, int depth)
             json_decref(arr);
             return NULL;
         }
-        s_ws(ps);
-        if (ps->p < ps->end && *ps->p == ']') {
-            ps->p++;
-            return arr;
+        int after = s_after(ps, ']');
+        if (after != 0) {
+            if (after < 0)
+                json_decref(arr);
+            return after > 0 ? arr : NULL;
         }
-        if (ps->p >= ps->end || *ps->p != ',') {
-            json_decref(arr);
-            return NULL;
-        }
-        ps->p++;
     }
 }
 
